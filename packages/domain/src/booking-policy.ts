@@ -1,0 +1,94 @@
+import { DEFAULT_SLOT_CAPACITY } from './capacity.js';
+import { type FieldError, ValidationError } from './errors.js';
+import { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
+import { TimeRange } from './time-range.js';
+import { assertTimeZone, leadTimeBoundary } from './time-zone.js';
+
+/** The tunable rules of one deployment. */
+export interface BookingPolicy {
+  readonly grid: SlotGrid;
+  /** People per slot. */
+  readonly capacity: number;
+  /** First bookable day is today + this many days, in {@link timeZone}. */
+  readonly leadTimeDays: number;
+  /** IANA zone in which dates and local times are read. */
+  readonly timeZone: string;
+  /** Longest date range a schedule or list query may span, in days. */
+  readonly maxRangeDays: number;
+}
+
+export interface BookingPolicyOptions {
+  slotMinutes?: number;
+  capacity?: number;
+  leadTimeDays?: number;
+  timeZone?: string;
+  maxRangeDays?: number;
+}
+
+/** Builds a policy; defaults are the API's: 10-minute slots, 50,000 people, 3 days, Asia/Seoul, 366 days. */
+export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy {
+  const capacity = options.capacity ?? DEFAULT_SLOT_CAPACITY;
+  const leadTimeDays = options.leadTimeDays ?? 3;
+  const timeZone = options.timeZone ?? 'Asia/Seoul';
+  if (!Number.isSafeInteger(capacity) || capacity < 1)
+    throw new RangeError('capacity must be a positive integer');
+  if (!Number.isSafeInteger(leadTimeDays) || leadTimeDays < 0) {
+    throw new RangeError('lead time must be a whole number of days ≥ 0');
+  }
+  assertTimeZone(timeZone);
+  return Object.freeze({
+    grid: new SlotGrid(options.slotMinutes ?? DEFAULT_SLOT_MINUTES),
+    capacity,
+    leadTimeDays,
+    timeZone,
+    maxRangeDays: options.maxRangeDays ?? 366,
+  });
+}
+
+/** The fields a booking is made of; times in epoch ms. */
+export interface BookingDraft {
+  readonly reservationName: string;
+  readonly start: number;
+  readonly end: number;
+  readonly numberOfPeople: number;
+}
+
+/** The earliest instant a reservation may start at, given the clock. */
+export function bookableFrom(policy: BookingPolicy, now: number): number {
+  return leadTimeBoundary(now, policy.timeZone, policy.leadTimeDays);
+}
+
+/**
+ * Checks every rule a booking must satisfy on its own: a name of 1–100
+ * characters, 1..capacity people, `start < end`, both on the slot grid, and
+ * `start` not before the lead-time boundary. Reports all problems at once.
+ * @returns the booking's time range
+ * @throws ValidationError
+ */
+export function validateDraft(draft: BookingDraft, policy: BookingPolicy, now: number): TimeRange {
+  const errors: FieldError[] = [];
+  const name = draft.reservationName;
+  if (typeof name !== 'string' || name.trim().length === 0 || [...name].length > 100) {
+    errors.push({ path: 'reservation_name', message: 'must be 1–100 characters' });
+  }
+  const people = draft.numberOfPeople;
+  if (!Number.isSafeInteger(people) || people < 1 || people > policy.capacity) {
+    errors.push({ path: 'number_of_people', message: `must be an integer from 1 to ${policy.capacity}` });
+  }
+  const { grid } = policy;
+  if (!grid.isAligned(draft.start)) {
+    errors.push({ path: 'start', message: `must be on the ${grid.slotMinutes}-minute grid` });
+  }
+  if (!grid.isAligned(draft.end)) {
+    errors.push({ path: 'end', message: `must be on the ${grid.slotMinutes}-minute grid` });
+  }
+  if (draft.start >= draft.end) errors.push({ path: 'end', message: 'must be after start' });
+  else if (draft.start < bookableFrom(policy, now)) {
+    errors.push({
+      path: 'start',
+      message: `must be on or after 00:00 of today + ${policy.leadTimeDays} days (${policy.timeZone})`,
+    });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+  return TimeRange.of(draft.start, draft.end);
+}

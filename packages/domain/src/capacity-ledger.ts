@@ -1,0 +1,37 @@
+import { firstOverflow, type SlotDelta, type SlotLoads } from './capacity.js';
+
+/**
+ * An in-memory ledger of confirmed load per slot that refuses any change that
+ * would put a slot over capacity. All-or-nothing: a refused change leaves it
+ * as it was. The reference model that stores must agree with.
+ */
+export class CapacityLedger {
+  private readonly loads = new Map<number, number>();
+
+  constructor(readonly capacity: number) {}
+
+  /** @throws CapacityExceededError naming the first slot that would overflow */
+  apply(deltas: readonly SlotDelta[]): void {
+    const overflow = firstOverflow(this.loads, deltas, this.capacity);
+    if (overflow) throw overflow;
+    for (const { slotStart, delta } of deltas) {
+      const next = (this.loads.get(slotStart) ?? 0) + delta;
+      if (next < 0) throw new RangeError(`slot ${slotStart} would have negative load ${next}`);
+      if (next === 0) this.loads.delete(slotStart);
+      else this.loads.set(slotStart, next);
+    }
+  }
+
+  load(slotStart: number): number {
+    return this.loads.get(slotStart) ?? 0;
+  }
+
+  /** Confirmed load of the slots that start in `[from, to)`. */
+  loadsIn(from: number, to: number): Map<number, number> {
+    return new Map([...this.loads].filter(([slot]) => slot >= from && slot < to));
+  }
+
+  snapshot(): SlotLoads {
+    return new Map(this.loads);
+  }
+}

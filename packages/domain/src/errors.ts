@@ -1,0 +1,106 @@
+/** Stable machine-readable codes, one per row of the API's error table. */
+export type ErrorCode =
+  | 'validation_error'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'capacity_exceeded'
+  | 'invalid_state'
+  | 'conflict'
+  | 'rate_limited';
+
+/** One problem with one input field; `path` uses the API's field names. */
+export interface FieldError {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Every refusal the rules can make. Adapters map `code` to a transport status;
+ * anything that is not a `DomainError` is an internal fault.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: ErrorCode;
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'validation_error' as const;
+  constructor(readonly errors: readonly FieldError[]) {
+    super(errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'invalid input');
+    this.name = 'ValidationError';
+  }
+
+  static of(path: string, message: string): ValidationError {
+    return new ValidationError([{ path, message }]);
+  }
+}
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'unauthorized' as const;
+  constructor(message = 'authentication required') {
+    super(message);
+    this.name = 'UnauthorizedError';
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden' as const;
+  constructor(message = 'not allowed') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not_found' as const;
+  constructor(message = 'reservation not found') {
+    super(message);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class CapacityExceededError extends DomainError {
+  readonly code = 'capacity_exceeded' as const;
+  /**
+   * @param slotStart epoch ms of the first slot that would go over capacity
+   * @param available places that slot still has
+   * @param requested places the change would add to it
+   */
+  constructor(
+    readonly slotStart: number,
+    readonly available: number,
+    readonly requested: number,
+  ) {
+    super(
+      `slot starting ${new Date(slotStart).toISOString()} has ${Math.max(0, available)} places left, ${requested} requested`,
+    );
+    this.name = 'CapacityExceededError';
+  }
+}
+
+export class InvalidStateError extends DomainError {
+  readonly code = 'invalid_state' as const;
+  constructor(
+    readonly status: string,
+    readonly action: string,
+  ) {
+    super(`cannot ${action} a ${status} reservation`);
+    this.name = 'InvalidStateError';
+  }
+}
+
+export class ConflictError extends DomainError {
+  readonly code = 'conflict' as const;
+  constructor(message = 'e-mail already registered') {
+    super(message);
+    this.name = 'ConflictError';
+  }
+}
+
+export class RateLimitedError extends DomainError {
+  readonly code = 'rate_limited' as const;
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many failed attempts, try again later');
+    this.name = 'RateLimitedError';
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The rules of exam reservations: the slot grid, capacity, lead time,
+ * ownership and the status machine. Pure: no I/O, no clock (every rule takes
+ * `now`), no environment.
+ * @packageDocumentation
+ */
+export {
+  type BookingDraft,
+  type BookingPolicy,
+  type BookingPolicyOptions,
+  bookableFrom,
+  bookingPolicy,
+  validateDraft,
+} from './booking-policy.js';
+export {
+  computeSchedule,
+  DEFAULT_SLOT_CAPACITY,
+  expandSchedule,
+  findOverflow,
+  firstOverflow,
+  type ScheduleItem,
+  type ScheduleQuery,
+  type SlotDelta,
+  type SlotLoads,
+} from './capacity.js';
+export { CapacityLedger } from './capacity-ledger.js';
+export {
+  CapacityExceededError,
+  ConflictError,
+  DomainError,
+  type ErrorCode,
+  type FieldError,
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  RateLimitedError,
+  UnauthorizedError,
+  ValidationError,
+} from './errors.js';
+export {
+  type Actor,
+  assertCanRead,
+  cancel,
+  confirm,
+  confirmedLoadDelta,
+  newReservation,
+  type Reservation,
+  type ReservationPatch,
+  type ReservationStatus,
+  type Role,
+  rangeOf,
+  type Transition,
+  update,
+} from './reservation.js';
+export { type Refusal, type SimulationEvent, type SimulationResult, simulate } from './simulate.js';
+export { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
+export { TimeRange } from './time-range.js';
+export {
+  assertTimeZone,
+  dateRangeToInterval,
+  daysInDateRange,
+  formatInstant,
+  leadTimeBoundary,
+  parseRequestTime,
+} from './time-zone.js';
+export { normalizeEmail, type Registration, type User, validateRegistration } from './user.js';

@@ -1,0 +1,168 @@
+import { type BookingDraft, type BookingPolicy, validateDraft } from './booking-policy.js';
+import type { SlotDelta } from './capacity.js';
+import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from './errors.js';
+import type { SlotGrid } from './slot-grid.js';
+import { TimeRange } from './time-range.js';
+
+export type ReservationStatus = 'pending' | 'confirmed' | 'cancelled';
+export type Role = 'user' | 'admin';
+
+/** Who is asking. */
+export interface Actor {
+  readonly userId: number;
+  readonly role: Role;
+}
+
+export interface Reservation extends BookingDraft {
+  readonly id: number;
+  readonly userId: number;
+  readonly status: ReservationStatus;
+  /** epoch ms */
+  readonly createdAt: number;
+  /** epoch ms */
+  readonly updatedAt: number;
+}
+
+/** Fields an update may change; at least one must be present. */
+export type ReservationPatch = Partial<BookingDraft>;
+
+/** The outcome of a rule: the reservation after it, and whether anything changed. */
+export interface Transition {
+  readonly before: Reservation;
+  readonly after: Reservation;
+  readonly changed: boolean;
+}
+
+const isOwner = (actor: Actor, r: Reservation): boolean => r.userId === actor.userId;
+const isAdmin = (actor: Actor): boolean => actor.role === 'admin';
+
+/**
+ * Reading: the owner or an admin. Anyone else is told it does not exist, so
+ * ids of other people's reservations cannot be probed.
+ * @throws NotFoundError
+ */
+export function assertCanRead(actor: Actor, reservation: Reservation): void {
+  if (!isOwner(actor, reservation) && !isAdmin(actor)) throw new NotFoundError();
+}
+
+/**
+ * Confirming: admins only; pending → confirmed, confirmed is a no-op,
+ * cancelled is refused.
+ * @throws ForbiddenError | InvalidStateError
+ */
+export function confirm(actor: Actor, reservation: Reservation, now: number): Transition {
+  if (!isAdmin(actor)) throw new ForbiddenError('only an admin may confirm reservations');
+  switch (reservation.status) {
+    case 'confirmed':
+      return { before: reservation, after: reservation, changed: false };
+    case 'cancelled':
+      throw new InvalidStateError(reservation.status, 'confirm');
+    case 'pending':
+      return change(reservation, { status: 'confirmed' }, now);
+  }
+}
+
+/**
+ * Cancelling: the owner while pending, an admin at any status; cancelling a
+ * cancelled reservation is a no-op.
+ * @throws NotFoundError | InvalidStateError
+ */
+export function cancel(actor: Actor, reservation: Reservation, now: number): Transition {
+  assertCanRead(actor, reservation);
+  if (reservation.status === 'cancelled') return { before: reservation, after: reservation, changed: false };
+  if (!isAdmin(actor) && reservation.status !== 'pending') {
+    throw new InvalidStateError(reservation.status, 'cancel');
+  }
+  return change(reservation, { status: 'cancelled' }, now);
+}
+
+/**
+ * Updating: the owner while pending, an admin at any status but cancelled.
+ * The result must satisfy every booking rule. Capacity is the caller's to
+ * check, with {@link confirmedLoadDelta} (a reservation's own old load is not
+ * counted against its new one).
+ * @throws NotFoundError | InvalidStateError | ValidationError
+ */
+export function update(
+  actor: Actor,
+  reservation: Reservation,
+  patch: ReservationPatch,
+  policy: BookingPolicy,
+  now: number,
+): Transition {
+  assertCanRead(actor, reservation);
+  const keys = (['reservationName', 'start', 'end', 'numberOfPeople'] as const).filter(
+    (k) => patch[k] !== undefined,
+  );
+  if (keys.length === 0) throw ValidationError.of('', 'an update must change at least one field');
+  if (reservation.status === 'cancelled' || (!isAdmin(actor) && reservation.status !== 'pending')) {
+    throw new InvalidStateError(reservation.status, 'update');
+  }
+  const draft: BookingDraft = {
+    reservationName: patch.reservationName ?? reservation.reservationName,
+    start: patch.start ?? reservation.start,
+    end: patch.end ?? reservation.end,
+    numberOfPeople: patch.numberOfPeople ?? reservation.numberOfPeople,
+  };
+  validateDraft(draft, policy, now);
+  const changed = keys.some((k) => draft[k] !== reservation[k]);
+  return changed ? change(reservation, draft, now) : { before: reservation, after: reservation, changed };
+}
+
+/**
+ * A new pending reservation (without id): checks every booking rule.
+ * Whether it fits the current confirmed load is the caller's to check.
+ * @throws ValidationError
+ */
+export function newReservation(
+  actor: Actor,
+  draft: BookingDraft,
+  policy: BookingPolicy,
+  now: number,
+): Omit<Reservation, 'id'> {
+  validateDraft(draft, policy, now);
+  return {
+    userId: actor.userId,
+    reservationName: draft.reservationName,
+    start: draft.start,
+    end: draft.end,
+    numberOfPeople: draft.numberOfPeople,
+    status: 'pending',
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+function change(reservation: Reservation, fields: Partial<Reservation>, now: number): Transition {
+  return { before: reservation, after: { ...reservation, ...fields, updatedAt: now }, changed: true };
+}
+
+/** The time range a reservation covers. */
+export function rangeOf(reservation: BookingDraft): TimeRange {
+  return TimeRange.of(reservation.start, reservation.end);
+}
+
+/**
+ * How a transition changes the confirmed load, slot by slot, in ascending slot
+ * order with zero deltas left out: the load of `after` (if confirmed) minus
+ * the load of `before` (if confirmed). Ascending order is the lock order of
+ * any store that locks slots.
+ */
+export function confirmedLoadDelta(
+  before: Reservation | null,
+  after: Reservation | null,
+  grid: SlotGrid,
+): SlotDelta[] {
+  const net = new Map<number, number>();
+  const add = (r: Reservation | null, sign: 1 | -1): void => {
+    if (r?.status !== 'confirmed') return;
+    for (const slot of grid.slotsOf(rangeOf(r)))
+      net.set(slot, (net.get(slot) ?? 0) + sign * r.numberOfPeople);
+  };
+  add(before, -1);
+  add(after, 1);
+  return [...net]
+    .filter(([, delta]) => delta !== 0)
+    .sort(([a], [b]) => a - b)
+    .map(([slotStart, delta]) => ({ slotStart, delta }));
+}

@@ -1,0 +1,107 @@
+import { Temporal } from 'temporal-polyfill';
+import { ValidationError } from './errors.js';
+import { TimeRange } from './time-range.js';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})$/;
+const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/** @throws RangeError when `zone` is not an IANA time zone this runtime knows */
+export function assertTimeZone(zone: string): void {
+  try {
+    Temporal.Now.instant().toZonedDateTimeISO(zone);
+  } catch {
+    throw new RangeError(`unknown IANA time zone: ${zone}`);
+  }
+}
+
+function parsePlainDate(text: string, path: string): Temporal.PlainDate {
+  if (!DATE.test(text)) throw ValidationError.of(path, 'expected a date as YYYY-MM-DD');
+  try {
+    return Temporal.PlainDate.from(text, { overflow: 'reject' });
+  } catch {
+    throw ValidationError.of(path, `${text} is not a calendar date`);
+  }
+}
+
+/** Epoch ms of the first instant of `date` in `zone` (local midnight, or the first valid time). */
+function startOfDay(date: Temporal.PlainDate, zone: string): number {
+  return date.toZonedDateTime({ timeZone: zone }).epochMilliseconds;
+}
+
+/**
+ * Reads an inclusive `YYYY-MM-DD` date range as the instants from `start`
+ * 00:00 to `end + 1 day` 00:00 in `zone`.
+ * @throws ValidationError for a malformed or impossible date, or `end` before `start`
+ */
+export function dateRangeToInterval(
+  start: string,
+  end: string,
+  zone: string,
+  paths: { start: string; end: string } = { start: 'start', end: 'end' },
+): TimeRange {
+  const first = parsePlainDate(start, paths.start);
+  const last = parsePlainDate(end, paths.end);
+  if (Temporal.PlainDate.compare(last, first) < 0) {
+    throw ValidationError.of(paths.end, 'end date is before start date');
+  }
+  return TimeRange.of(startOfDay(first, zone), startOfDay(last.add({ days: 1 }), zone));
+}
+
+/** Number of calendar days an inclusive `YYYY-MM-DD` range spans (1 for `start == end`). */
+export function daysInDateRange(start: string, end: string): number {
+  const first = parsePlainDate(start, 'start');
+  const last = parsePlainDate(end, 'end');
+  return first.until(last, { largestUnit: 'days' }).days + 1;
+}
+
+/**
+ * Reads a request time: `YYYY-MM-DD HH:MM` in `zone`, or ISO 8601 with an
+ * explicit offset or `Z`. A local time that does not exist in `zone` (a DST
+ * gap) is refused; one that exists twice (a DST overlap) means the earlier.
+ * @returns epoch milliseconds
+ * @throws ValidationError for anything else
+ */
+export function parseRequestTime(text: string, zone: string, path: string): number {
+  const local = LOCAL_DATE_TIME.exec(text);
+  if (local) {
+    const [, date, hour, minute] = local;
+    const day = parsePlainDate(date!, path);
+    let time: Temporal.PlainTime;
+    try {
+      time = Temporal.PlainTime.from({ hour: Number(hour), minute: Number(minute) }, { overflow: 'reject' });
+    } catch {
+      throw ValidationError.of(path, `${text} is not a valid time of day`);
+    }
+    const dateTime = day.toPlainDateTime(time);
+    const zoned = dateTime.toZonedDateTime(zone, { disambiguation: 'earlier' });
+    if (!zoned.toPlainDateTime().equals(dateTime)) {
+      throw ValidationError.of(path, `${text} does not exist in ${zone} (daylight-saving gap)`);
+    }
+    return zoned.epochMilliseconds;
+  }
+  if (OFFSET_DATE_TIME.test(text)) {
+    try {
+      return Temporal.Instant.from(text).epochMilliseconds;
+    } catch {
+      throw ValidationError.of(path, `${text} is not a valid date and time`);
+    }
+  }
+  throw ValidationError.of(path, 'expected "YYYY-MM-DD HH:MM" or ISO 8601 with an offset');
+}
+
+/**
+ * The lead-time boundary: 00:00 of (the current date in `zone` + `days`).
+ * Reservations may start at or after it; schedules show nothing before it.
+ */
+export function leadTimeBoundary(now: number, zone: string, days: number): number {
+  const today = Temporal.Instant.fromEpochMilliseconds(now).toZonedDateTimeISO(zone).toPlainDate();
+  return startOfDay(today.add({ days }), zone);
+}
+
+/** ISO 8601 with the zone's offset and seconds, e.g. `2026-12-01T09:00:00+09:00`. */
+export function formatInstant(instant: number, zone: string): string {
+  return Temporal.Instant.fromEpochMilliseconds(instant)
+    .toZonedDateTimeISO(zone)
+    .toString({ timeZoneName: 'never', smallestUnit: 'second' });
+}

@@ -1,0 +1,50 @@
+import { type FieldError, ForbiddenError, ValidationError } from './errors.js';
+import type { Role } from './reservation.js';
+
+export interface User {
+  readonly id: number;
+  readonly email: string;
+  readonly userName: string;
+  readonly role: Role;
+  /** epoch ms */
+  readonly createdAt: number;
+}
+
+export interface Registration {
+  readonly email: string;
+  readonly password: string;
+  readonly userName: string;
+  /** The role the caller asked for, if any. */
+  readonly role?: string | undefined;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** E-mail addresses compare case-insensitively, without surrounding space. */
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Self-registration rules: a plausible e-mail of at most 254 characters, a
+ * password of 8–128 characters, a user name of 1–100 characters, and never
+ * the admin role (admins are made by operators).
+ * @throws ForbiddenError for `role: "admin"`; ValidationError otherwise
+ */
+export function validateRegistration(registration: Registration): void {
+  if (registration.role !== undefined && registration.role !== 'user') {
+    if (registration.role === 'admin') throw new ForbiddenError('an account cannot register itself as admin');
+    throw ValidationError.of('role', 'must be "user"');
+  }
+  const errors: FieldError[] = [];
+  const email = normalizeEmail(registration.email);
+  if (email.length > 254 || !EMAIL.test(email))
+    errors.push({ path: 'email', message: 'not an e-mail address' });
+  const password = [...registration.password].length;
+  if (password < 8 || password > 128) errors.push({ path: 'password', message: 'must be 8–128 characters' });
+  const name = registration.userName.trim();
+  if (name.length === 0 || [...name].length > 100) {
+    errors.push({ path: 'user_name', message: 'must be 1–100 characters' });
+  }
+  if (errors.length > 0) throw new ValidationError(errors);
+}
