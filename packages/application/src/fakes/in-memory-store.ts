@@ -1,0 +1,190 @@
+import {
+  ConflictError,
+  firstOverflow,
+  type Reservation,
+  type Role,
+  type SlotDelta,
+  type SlotLoads,
+  type User,
+} from '@exam-reservation/domain';
+import type {
+  NewReservation,
+  NewUser,
+  ReadStores,
+  RecordedReservationEvent,
+  ReservationEvent,
+  ReservationEvents,
+  ReservationListQuery,
+  ReservationPage,
+  Reservations,
+  SlotLedger,
+  TransactionStores,
+  UnitOfWork,
+  Users,
+  UserWithPassword,
+} from '../ports/index.js';
+
+interface State {
+  reservations: Map<number, Reservation>;
+  users: Map<number, UserWithPassword>;
+  events: RecordedReservationEvent[];
+  ledger: Map<number, number>;
+  nextReservationId: number;
+  nextUserId: number;
+}
+
+const clone = (state: State): State => ({
+  reservations: new Map(state.reservations),
+  users: new Map(state.users),
+  events: [...state.events],
+  ledger: new Map(state.ledger),
+  nextReservationId: state.nextReservationId,
+  nextUserId: state.nextUserId,
+});
+
+/**
+ * Every store port in memory, with real transactions: units of work run one
+ * at a time, and one that throws leaves the state as it found it. For tests
+ * and for simulating booking policies; not shared between processes.
+ */
+export class InMemoryStore implements UnitOfWork {
+  private state: State = {
+    reservations: new Map(),
+    users: new Map(),
+    events: [],
+    ledger: new Map(),
+    nextReservationId: 1,
+    nextUserId: 1,
+  };
+  private queue: Promise<unknown> = Promise.resolve();
+
+  run<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T> {
+    const result = this.queue.then(async () => {
+      const draft = clone(this.state);
+      const value = await work(storesOver(draft));
+      this.state = draft;
+      return value;
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async read<T>(work: (stores: ReadStores) => Promise<T>): Promise<T> {
+    return work(storesOver(this.state));
+  }
+
+  /** Confirmed load per slot, as the ledger holds it. */
+  ledgerSnapshot(): SlotLoads {
+    return new Map(this.state.ledger);
+  }
+
+  reservationsSnapshot(): Reservation[] {
+    return [...this.state.reservations.values()];
+  }
+}
+
+function storesOver(state: State): TransactionStores {
+  return {
+    reservations: new InMemoryReservations(state),
+    ledger: new InMemorySlotLedger(state),
+    events: new InMemoryReservationEvents(state),
+    users: new InMemoryUsers(state),
+  };
+}
+
+export class InMemoryReservations implements Reservations {
+  constructor(private readonly state: State) {}
+
+  async get(id: number): Promise<Reservation | null> {
+    return this.state.reservations.get(id) ?? null;
+  }
+
+  getForUpdate(id: number): Promise<Reservation | null> {
+    return this.get(id);
+  }
+
+  async list(query: ReservationListQuery): Promise<ReservationPage> {
+    const { overlapping, userId } = query;
+    const matches = [...this.state.reservations.values()]
+      .filter((r) => userId === undefined || r.userId === userId)
+      .filter((r) => !overlapping || (r.start < overlapping.end && overlapping.start < r.end))
+      .sort((a, b) => a.start - b.start || a.id - b.id);
+    return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
+  }
+
+  async insert(reservation: NewReservation): Promise<Reservation> {
+    const created = { ...reservation, id: this.state.nextReservationId++ };
+    this.state.reservations.set(created.id, created);
+    return created;
+  }
+
+  async save(reservation: Reservation): Promise<void> {
+    if (!this.state.reservations.has(reservation.id)) throw new Error(`no reservation ${reservation.id}`);
+    this.state.reservations.set(reservation.id, reservation);
+  }
+}
+
+export class InMemorySlotLedger implements SlotLedger {
+  constructor(private readonly state: State) {}
+
+  async loadsIn(from: number, to: number): Promise<SlotLoads> {
+    return new Map([...this.state.ledger].filter(([slot]) => slot >= from && slot < to));
+  }
+
+  async apply(deltas: readonly SlotDelta[], capacity: number): Promise<void> {
+    const overflow = firstOverflow(this.state.ledger, deltas, capacity);
+    if (overflow) throw overflow;
+    for (const { slotStart, delta } of deltas) {
+      const next = (this.state.ledger.get(slotStart) ?? 0) + delta;
+      if (next < 0) throw new RangeError(`slot ${slotStart} would have a negative load`);
+      if (next === 0) this.state.ledger.delete(slotStart);
+      else this.state.ledger.set(slotStart, next);
+    }
+  }
+}
+
+export class InMemoryReservationEvents implements ReservationEvents {
+  constructor(private readonly state: State) {}
+
+  async append(event: ReservationEvent): Promise<void> {
+    this.state.events.push({ ...event, id: this.state.events.length + 1 });
+  }
+
+  async listFor(reservationId: number): Promise<RecordedReservationEvent[]> {
+    return this.state.events.filter((e) => e.reservationId === reservationId);
+  }
+}
+
+export class InMemoryUsers implements Users {
+  constructor(private readonly state: State) {}
+
+  async findById(id: number): Promise<User | null> {
+    const found = this.state.users.get(id);
+    if (!found) return null;
+    const { passwordHash: _, ...user } = found;
+    return user;
+  }
+
+  async findByEmail(email: string): Promise<UserWithPassword | null> {
+    for (const user of this.state.users.values()) if (user.email === email) return user;
+    return null;
+  }
+
+  async insert(user: NewUser): Promise<User> {
+    if (await this.findByEmail(user.email)) throw new ConflictError();
+    const created: UserWithPassword = { ...user, id: this.state.nextUserId++ };
+    this.state.users.set(created.id, created);
+    const { passwordHash: _, ...result } = created;
+    return result;
+  }
+
+  async setRole(id: number, role: Role): Promise<void> {
+    const user = this.state.users.get(id);
+    if (user) this.state.users.set(id, { ...user, role });
+  }
+
+  async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+    const user = this.state.users.get(id);
+    if (user) this.state.users.set(id, { ...user, passwordHash });
+  }
+}

@@ -1,0 +1,20 @@
+export type { Clock } from './clock.js';
+export type { LoginAttempts } from './login-attempts.js';
+export type { PasswordHasher } from './password-hasher.js';
+export type {
+  RecordedReservationEvent,
+  ReservationEvent,
+  ReservationEvents,
+  ReservationEventType,
+} from './reservation-events.js';
+export type {
+  NewReservation,
+  ReservationListQuery,
+  ReservationPage,
+  ReservationReader,
+  Reservations,
+} from './reservations.js';
+export type { SlotLedger, SlotLoadReader } from './slot-ledger.js';
+export type { IssuedToken, TokenIssuer } from './token-issuer.js';
+export type { ReadStores, TransactionStores, UnitOfWork } from './unit-of-work.js';
+export type { NewUser, Users, UserWithPassword } from './users.js';

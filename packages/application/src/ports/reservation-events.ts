@@ -1,0 +1,27 @@
+import type { Reservation } from '@exam-reservation/domain';
+
+export type ReservationEventType = 'created' | 'updated' | 'confirmed' | 'cancelled';
+
+/** One entry of the append-only audit trail of reservations. */
+export interface ReservationEvent {
+  readonly reservationId: number;
+  readonly type: ReservationEventType;
+  /** The user who made the change. */
+  readonly actorId: number;
+  /** epoch ms */
+  readonly at: number;
+  /** The reservation before the change; null for `created`. */
+  readonly before: Reservation | null;
+  readonly after: Reservation;
+}
+
+export interface RecordedReservationEvent extends ReservationEvent {
+  readonly id: number;
+}
+
+/** The audit trail: written in the same unit of work as the change it records. */
+export interface ReservationEvents {
+  append(event: ReservationEvent): Promise<void>;
+  /** Oldest first. */
+  listFor(reservationId: number): Promise<RecordedReservationEvent[]>;
+}

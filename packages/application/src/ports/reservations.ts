@@ -1,0 +1,37 @@
+import type { Reservation, TimeRange } from '@exam-reservation/domain';
+
+export type NewReservation = Omit<Reservation, 'id'>;
+
+export interface ReservationListQuery {
+  /** Only reservations overlapping this range; all when absent. */
+  readonly overlapping?: TimeRange | undefined;
+  /** Only this user's reservations; everyone's when absent. */
+  readonly userId?: number | undefined;
+  readonly offset: number;
+  readonly limit: number;
+}
+
+export interface ReservationPage {
+  /** Ordered by start time, then id. */
+  readonly items: readonly Reservation[];
+  /** How many match the query across all pages. */
+  readonly total: number;
+}
+
+/** Reading reservations; no locks taken. */
+export interface ReservationReader {
+  get(id: number): Promise<Reservation | null>;
+  list(query: ReservationListQuery): Promise<ReservationPage>;
+}
+
+/** Reservations inside a unit of work. */
+export interface Reservations extends ReservationReader {
+  /**
+   * Loads a reservation and holds it against concurrent changes until the
+   * unit of work ends, so two transactions never act on the same one at once.
+   */
+  getForUpdate(id: number): Promise<Reservation | null>;
+  insert(reservation: NewReservation): Promise<Reservation>;
+  /** Writes every field of an existing reservation. */
+  save(reservation: Reservation): Promise<void>;
+}

@@ -1,0 +1,29 @@
+import type { ReservationEvents } from './reservation-events.js';
+import type { ReservationReader, Reservations } from './reservations.js';
+import type { SlotLedger, SlotLoadReader } from './slot-ledger.js';
+import type { Users } from './users.js';
+
+/** The stores bound to one transaction. */
+export interface TransactionStores {
+  readonly reservations: Reservations;
+  readonly ledger: SlotLedger;
+  readonly events: ReservationEvents;
+  readonly users: Users;
+}
+
+/** Stores for plain reads outside any transaction: nothing here can lock. */
+export interface ReadStores {
+  readonly reservations: ReservationReader;
+  readonly ledger: SlotLoadReader;
+  readonly users: Pick<Users, 'findById' | 'findByEmail'>;
+}
+
+export interface UnitOfWork {
+  /**
+   * Runs `work` in one transaction: all of its writes happen, or (when it
+   * throws, or the process dies) none do.
+   */
+  run<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T>;
+  /** Runs read-only `work` without a transaction. */
+  read<T>(work: (stores: ReadStores) => Promise<T>): Promise<T>;
+}

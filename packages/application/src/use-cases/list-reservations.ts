@@ -1,0 +1,46 @@
+import {
+  type Actor,
+  type BookingPolicy,
+  dateRangeToInterval,
+  type TimeRange,
+  ValidationError,
+} from '@exam-reservation/domain';
+import type { ReservationPage, UnitOfWork } from '../ports/index.js';
+
+export interface ListReservationsQuery {
+  readonly actor: Actor;
+  /** YYYY-MM-DD; both or neither of `startDate` and `endDate`: only reservations overlapping the range */
+  readonly startDate?: string | undefined;
+  readonly endDate?: string | undefined;
+  /** 1-based */
+  readonly page: number;
+  /** 1–100 */
+  readonly limit: number;
+}
+
+/** Reservations overlapping a date range, any status: all of them for admins, their own for users. */
+export class ListReservations {
+  constructor(private readonly deps: { uow: UnitOfWork; policy: BookingPolicy }) {}
+
+  async execute(query: ListReservationsQuery): Promise<ReservationPage> {
+    if (!Number.isSafeInteger(query.page) || query.page < 1) throw ValidationError.of('page', 'must be ≥ 1');
+    if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 100) {
+      throw ValidationError.of('limit', 'must be from 1 to 100');
+    }
+    let overlapping: TimeRange | undefined;
+    if (query.startDate !== undefined && query.endDate !== undefined) {
+      overlapping = dateRangeToInterval(query.startDate, query.endDate, this.deps.policy.timeZone);
+    } else if (query.startDate !== undefined || query.endDate !== undefined) {
+      const missing = query.startDate === undefined ? 'start' : 'end';
+      throw ValidationError.of(missing, 'give both start and end, or neither');
+    }
+    return this.deps.uow.read((stores) =>
+      stores.reservations.list({
+        overlapping,
+        userId: query.actor.role === 'admin' ? undefined : query.actor.userId,
+        offset: (query.page - 1) * query.limit,
+        limit: query.limit,
+      }),
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import {
+  type Actor,
+  type BookingPolicy,
+  type Reservation,
+  type ReservationPatch,
+  update,
+} from '@exam-reservation/domain';
+import type { Clock, UnitOfWork } from '../ports/index.js';
+import { changeReservation } from './change-reservation.js';
+
+/**
+ * Changes name, times or head count. For a confirmed reservation the ledger
+ * takes its old load out and its new load in as one change, so its own old
+ * load never counts against the new one.
+ */
+export class UpdateReservation {
+  constructor(private readonly deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy }) {}
+
+  /** @throws NotFoundError | InvalidStateError | ValidationError | CapacityExceededError */
+  execute(command: { actor: Actor; id: number; patch: ReservationPatch }): Promise<Reservation> {
+    return changeReservation(this.deps, command.id, command.actor.userId, 'updated', (r, now) =>
+      update(command.actor, r, command.patch, this.deps.policy, now),
+    );
+  }
+}
