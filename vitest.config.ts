@@ -2,11 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 // Workspace packages resolve to their TypeScript sources in tests (the
 // `@exam-reservation/source` export condition), so no build step is needed.
-const conditions = ['@exam-reservation/source', 'node', 'import', 'default'];
+// Vite's default server conditions, plus ours first.
+const conditions = ['@exam-reservation/source', 'module', 'node', 'development|production'];
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ssr: { resolve: { conditions } },
   test: {
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
