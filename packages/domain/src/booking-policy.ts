@@ -2,7 +2,7 @@ import { DEFAULT_SLOT_CAPACITY } from './capacity.js';
 import { type FieldError, ValidationError } from './errors.js';
 import { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
 import { TimeRange } from './time-range.js';
-import { assertTimeZone, leadTimeBoundary } from './time-zone.js';
+import { assertTimeZone, leadTimeBoundary, zoneFitsGrid } from './time-zone.js';
 
 /** The tunable rules of one deployment. */
 export interface BookingPolicy {
@@ -25,7 +25,13 @@ export interface BookingPolicyOptions {
   maxRangeDays?: number;
 }
 
-/** Builds a policy; defaults are the API's: 10-minute slots, 50,000 people, 3 days, Asia/Seoul, 366 days. */
+/** Offsets are checked a year either side of this instant (mid-2026): the rules in force now. */
+const ZONE_CHECK_AROUND = Date.UTC(2026, 6, 1);
+
+/**
+ * Builds a policy; defaults are the API's: 10-minute slots, 50,000 people, 3 days, Asia/Seoul, 366 days.
+ * @throws RangeError for a bad value, or a zone whose offsets do not fit the slot grid
+ */
 export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy {
   const capacity = options.capacity ?? DEFAULT_SLOT_CAPACITY;
   const leadTimeDays = options.leadTimeDays ?? 3;
@@ -36,8 +42,16 @@ export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy
     throw new RangeError('lead time must be a whole number of days ≥ 0');
   }
   assertTimeZone(timeZone);
+  const grid = new SlotGrid(options.slotMinutes ?? DEFAULT_SLOT_MINUTES);
+  // Slots are aligned to the Unix epoch; a zone like Asia/Kathmandu (+05:45)
+  // would put local midnight and every local HH:00 off the grid.
+  if (!zoneFitsGrid(timeZone, grid.slotMinutes, ZONE_CHECK_AROUND)) {
+    throw new RangeError(
+      `${timeZone} uses a UTC offset that is not a multiple of ${grid.slotMinutes} minutes`,
+    );
+  }
   return Object.freeze({
-    grid: new SlotGrid(options.slotMinutes ?? DEFAULT_SLOT_MINUTES),
+    grid,
     capacity,
     leadTimeDays,
     timeZone,

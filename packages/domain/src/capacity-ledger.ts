@@ -12,11 +12,19 @@ export class CapacityLedger {
 
   /** @throws CapacityExceededError naming the first slot that would overflow */
   apply(deltas: readonly SlotDelta[]): void {
-    const overflow = firstOverflow(this.loads, deltas, this.capacity);
+    // Net deltas per slot first: two deltas for one slot must be checked as
+    // their sum, and every check must pass before anything is written.
+    const net = new Map<number, number>();
+    for (const { slotStart, delta } of deltas) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
+    const netDeltas = [...net].map(([slotStart, delta]) => ({ slotStart, delta }));
+    const overflow = firstOverflow(this.loads, netDeltas, this.capacity);
     if (overflow) throw overflow;
-    for (const { slotStart, delta } of deltas) {
+    for (const { slotStart, delta } of netDeltas) {
       const next = (this.loads.get(slotStart) ?? 0) + delta;
       if (next < 0) throw new RangeError(`slot ${slotStart} would have negative load ${next}`);
+    }
+    for (const { slotStart, delta } of netDeltas) {
+      const next = (this.loads.get(slotStart) ?? 0) + delta;
       if (next === 0) this.loads.delete(slotStart);
       else this.loads.set(slotStart, next);
     }

@@ -90,15 +90,18 @@ export function findOverflow(
 
 /**
  * The first slot (in ascending order) where `deltas` would put the load over
- * `capacity`, or `null`. Only positive deltas can overflow.
+ * `capacity`, or `null`. Deltas for the same slot are summed first; only a
+ * positive net change can overflow.
  */
 export function firstOverflow(
   loads: SlotLoads,
   deltas: readonly SlotDelta[],
   capacity: number,
 ): CapacityExceededError | null {
+  const net = new Map<number, number>();
+  for (const { slotStart, delta } of deltas) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
   let first: CapacityExceededError | null = null;
-  for (const { slotStart, delta } of deltas) {
+  for (const [slotStart, delta] of net) {
     if (delta <= 0) continue;
     const current = loads.get(slotStart) ?? 0;
     if (current + delta > capacity && (first === null || slotStart < first.slotStart)) {

@@ -62,5 +62,6 @@ export {
   formatInstant,
   leadTimeBoundary,
   parseRequestTime,
+  zoneFitsGrid,
 } from './time-zone.js';
 export { normalizeEmail, type Registration, type User, validateRegistration } from './user.js';

@@ -15,6 +15,23 @@ export function assertTimeZone(zone: string): void {
   }
 }
 
+/**
+ * Whether every UTC offset `zone` uses around `now` (a year either side) is a
+ * whole number of `minutes`, so that local midnight and local `HH:00` lie on
+ * a grid of slots that many minutes long.
+ */
+export function zoneFitsGrid(zone: string, minutes: number, now: number): boolean {
+  const start = Temporal.Instant.fromEpochMilliseconds(now)
+    .toZonedDateTimeISO(zone)
+    .subtract({ hours: 24 * 366 });
+  const stepMs = minutes * 60_000;
+  for (let day = 0; day <= 2 * 366; day += 7) {
+    const offsetNs = start.add({ hours: 24 * day }).offsetNanoseconds;
+    if ((offsetNs / 1_000_000) % stepMs !== 0) return false;
+  }
+  return true;
+}
+
 function parsePlainDate(text: string, path: string): Temporal.PlainDate {
   if (!DATE.test(text)) throw ValidationError.of(path, 'expected a date as YYYY-MM-DD');
   try {
@@ -81,6 +98,9 @@ export function parseRequestTime(text: string, zone: string, path: string): numb
     return zoned.epochMilliseconds;
   }
   if (OFFSET_DATE_TIME.test(text)) {
+    // Milliseconds are the finest unit kept; a finer non-zero fraction cannot be on any grid.
+    if (/\.\d{3}\d*[1-9]/.test(text))
+      throw ValidationError.of(path, 'sub-millisecond times are not accepted');
     try {
       return Temporal.Instant.from(text).epochMilliseconds;
     } catch {
