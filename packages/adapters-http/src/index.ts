@@ -1,1 +1,11 @@
-export {};
+/**
+ * The HTTP adapter: an Express 5 application over the use cases, with zod
+ * request schemas that also generate the OpenAPI document, problem+json
+ * errors, and the authentication adapters (argon2 hashes, HS256 JWTs).
+ * @packageDocumentation
+ */
+export { Argon2PasswordHasher } from './auth/argon2-password-hasher.js';
+export { JoseTokenIssuer, type JoseTokenIssuerOptions } from './auth/jose-token-issuer.js';
+export { createApp, type HttpApp } from './create-app.js';
+export type { HttpDeps, HttpOptions } from './http-deps.js';
+export { buildOpenApiDocument } from './openapi-document.js';

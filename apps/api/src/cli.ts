@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, redactUrl } from './config.js';
+import { createContainer, TYPES } from './container.js';
+
+const USAGE = `usage:
+  exam-reservation migrate
+  exam-reservation create-admin --email <email> --password <password> [--name <user name>]
+
+The store is chosen as by the server: DATABASE_URL, else the embedded store in DATA_DIR.`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command !== 'migrate' && command !== 'create-admin') fail(USAGE);
+  let values: { email?: string | undefined; password?: string | undefined; name?: string | undefined };
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: { email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } },
+      strict: true,
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (command === 'create-admin' && (!values.email || !values.password)) fail(USAGE);
+
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, { purpose: 'cli' });
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`config error: ${error.message}`);
+    throw error;
+  }
+  const container = createContainer(config, pino({ level: 'silent' }));
+  try {
+    // Opening the store applies pending migrations.
+    const store = await container.getAsync(TYPES.Store);
+    const where = config.databaseUrl !== undefined ? redactUrl(config.databaseUrl) : config.dataDir;
+    if (command === 'migrate') {
+      process.stdout.write(`migrations applied (${store.kind}: ${where})\n`);
+      return;
+    }
+    const ensureAdmin = await container.getAsync(TYPES.EnsureAdmin);
+    const { user, created } = await ensureAdmin.execute({
+      email: values.email!,
+      password: values.password!,
+      userName: values.name,
+    });
+    process.stdout.write(`${created ? 'created' : 'promoted'} admin ${user.email} (id ${user.id})\n`);
+  } finally {
+    await container.unbindAllAsync();
+  }
+}
+
+try {
+  await run(process.argv.slice(2));
+} catch (error) {
+  // Domain refusals (a bad e-mail, a short password) are the operator's to fix: say what they were.
+  const code = (error as { code?: unknown }).code;
+  fail(
+    typeof code === 'string' && error instanceof Error
+      ? `${code}: ${error.message}`
+      : `failed: ${String(error)}`,
+  );
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactUrl } from './config.js';
+
+describe('loadConfig', () => {
+  it('fills in the documented defaults, DATA_DIR relative to cwd', () => {
+    const config = loadConfig({}, { cwd: '/srv/app' });
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 8000,
+      databaseUrl: undefined,
+      dataDir: '/srv/app/data',
+      jwtSecretGenerated: true,
+      jwtTtlSeconds: 3600,
+      admin: undefined,
+      timeZone: 'Asia/Seoul',
+      slotCapacity: 50_000,
+      leadTimeDays: 3,
+      logLevel: 'info',
+      corsOrigins: [],
+      trustProxy: false,
+    });
+    expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({}).jwtSecret).not.toBe(config.jwtSecret);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        NODE_ENV: 'production',
+        PORT: '9000',
+        DATABASE_URL: 'postgresql://app:pw@db:5432/exams',
+        DATABASE_POOL_SIZE: '20',
+        DATA_DIR: '/var/lib/exams',
+        JWT_SECRET: 'x'.repeat(40),
+        JWT_TTL_SECONDS: '600',
+        ADMIN_EMAIL: 'ops@example.com',
+        ADMIN_PASSWORD: 'ops-password',
+        APP_TIMEZONE: 'Europe/Berlin',
+        SLOT_CAPACITY: '100',
+        LEAD_TIME_DAYS: '0',
+        LOG_LEVEL: 'debug',
+        CORS_ORIGINS: 'https://a.example, https://b.example',
+        TRUST_PROXY: '1',
+      },
+      { cwd: '/' },
+    );
+    expect(config).toMatchObject({
+      nodeEnv: 'production',
+      port: 9000,
+      databaseUrl: 'postgresql://app:pw@db:5432/exams',
+      databasePoolSize: 20,
+      dataDir: '/var/lib/exams',
+      jwtSecret: 'x'.repeat(40),
+      jwtSecretGenerated: false,
+      jwtTtlSeconds: 600,
+      admin: { email: 'ops@example.com', password: 'ops-password' },
+      timeZone: 'Europe/Berlin',
+      slotCapacity: 100,
+      leadTimeDays: 0,
+      logLevel: 'debug',
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      trustProxy: 1,
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', PORT: ' ' })).toMatchObject({ databaseUrl: undefined, port: 8000 });
+  });
+
+  it.each([
+    ['PORT', { PORT: '70000' }],
+    ['PORT', { PORT: '80.5' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://db/x' }],
+    ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
+    ['JWT_SECRET', { NODE_ENV: 'production' }],
+    ['JWT_TTL_SECONDS', { JWT_TTL_SECONDS: '0' }],
+    ['APP_TIMEZONE', { APP_TIMEZONE: 'Asia/Atlantis' }],
+    ['SLOT_CAPACITY', { SLOT_CAPACITY: '-5' }],
+    ['LEAD_TIME_DAYS', { LEAD_TIME_DAYS: 'three' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['ADMIN_EMAIL', { ADMIN_PASSWORD: 'secret-password' }],
+  ])('names %s when it is bad', (variable, env) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
+  });
+
+  it('does not need JWT_SECRET in production for the CLI', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }, { purpose: 'cli' }).nodeEnv).toBe('production');
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides the password of a connection string', () => {
+    expect(redactUrl('postgres://app:s3cret@db:5432/exams')).toBe('postgres://app:***@db:5432/exams');
+    expect(redactUrl('postgres://app@db/exams')).toBe('postgres://app@db/exams');
+  });
+});

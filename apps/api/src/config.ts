@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { assertTimeZone } from '@exam-reservation/domain';
+import { z } from 'zod';
+
+/** A bad environment: the message is one line naming the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** The validated settings of one API process. */
+export interface Config {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly port: number;
+  /** Unset: the embedded store under {@link dataDir}. */
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolSize: number;
+  /** Absolute path of the embedded store's directory. */
+  readonly dataDir: string;
+  readonly jwtSecret: string;
+  /** True when JWT_SECRET was unset and a random key was made for this process. */
+  readonly jwtSecretGenerated: boolean;
+  readonly jwtTtlSeconds: number;
+  readonly admin: { readonly email: string; readonly password: string } | undefined;
+  readonly timeZone: string;
+  readonly slotCapacity: number;
+  readonly leadTimeDays: number;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly corsOrigins: readonly string[];
+  readonly trustProxy: boolean | number | string;
+}
+
+// An empty variable (`FOO=` in a compose file) means "unset".
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const Env = z.object({
+  NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
+  PORT: optional(int(0, 65_535)),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string'),
+  ),
+  DATABASE_POOL_SIZE: optional(int(1, 1000)),
+  DATA_DIR: optional(z.string()),
+  JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  JWT_TTL_SECONDS: optional(int(60, 30 * 86_400)),
+  ADMIN_EMAIL: optional(z.string()),
+  ADMIN_PASSWORD: optional(z.string()),
+  APP_TIMEZONE: optional(
+    z.string().refine((zone) => {
+      try {
+        assertTimeZone(zone);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone such as Asia/Seoul'),
+  ),
+  SLOT_CAPACITY: optional(int(1, 1_000_000_000)),
+  LEAD_TIME_DAYS: optional(int(0, 3650)),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  CORS_ORIGINS: optional(z.string()),
+  TRUST_PROXY: optional(z.string()),
+});
+
+function trustProxy(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
+}
+
+/**
+ * Reads and checks the environment once, at start. `DATA_DIR` is resolved
+ * against `cwd` (the repository root with `pnpm start`, `/app` in the image).
+ * @param purpose `cli`: JWT_SECRET is not needed by the command-line tools
+ * @throws ConfigError naming the first bad variable
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  options: { cwd?: string; purpose?: 'server' | 'cli' } = {},
+): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  const nodeEnv = e.NODE_ENV ?? 'development';
+  if (nodeEnv === 'production' && e.JWT_SECRET === undefined && options.purpose !== 'cli') {
+    throw new ConfigError('JWT_SECRET: required when NODE_ENV=production (at least 32 characters)');
+  }
+  if ((e.ADMIN_EMAIL === undefined) !== (e.ADMIN_PASSWORD === undefined)) {
+    const missing = e.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
+    throw new ConfigError(`${missing}: set ADMIN_EMAIL and ADMIN_PASSWORD together, or neither`);
+  }
+  return {
+    nodeEnv,
+    port: e.PORT ?? 8000,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE ?? 10,
+    dataDir: resolve(options.cwd ?? process.cwd(), e.DATA_DIR ?? 'data'),
+    jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('base64url'),
+    jwtSecretGenerated: e.JWT_SECRET === undefined,
+    jwtTtlSeconds: e.JWT_TTL_SECONDS ?? 3600,
+    admin:
+      e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
+        ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
+        : undefined,
+    timeZone: e.APP_TIMEZONE ?? 'Asia/Seoul',
+    slotCapacity: e.SLOT_CAPACITY ?? 50_000,
+    leadTimeDays: e.LEAD_TIME_DAYS ?? 3,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    corsOrigins: (e.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    trustProxy: trustProxy(e.TRUST_PROXY),
+  };
+}
+
+/** A connection string without its password, for logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparsable)';
+  }
+}

@@ -1,0 +1,150 @@
+import {
+  Argon2PasswordHasher,
+  createApp,
+  type HttpApp,
+  type HttpDeps,
+  JoseTokenIssuer,
+} from '@exam-reservation/adapters-http';
+import {
+  openEmbeddedStore,
+  openPostgresStore,
+  type PostgresStore,
+} from '@exam-reservation/adapters-postgres';
+import {
+  Authenticate,
+  CancelReservation,
+  type Clock,
+  ConfirmReservation,
+  CreateReservation,
+  EnsureAdmin,
+  GetReservation,
+  GetSchedules,
+  InMemoryLoginAttempts,
+  ListReservations,
+  LogIn,
+  type LoginAttempts,
+  type PasswordHasher,
+  RegisterUser,
+  SystemClock,
+  type TokenIssuer,
+  UpdateReservation,
+} from '@exam-reservation/application';
+import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
+import { Container, type ServiceIdentifier } from 'inversify';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+
+const id = (name: string): symbol => Symbol.for(`exam-reservation.${name}`);
+
+/** Typed keys of everything the container builds. */
+export interface ServiceIds {
+  readonly Config: ServiceIdentifier<Config>;
+  readonly Logger: ServiceIdentifier<Logger>;
+  readonly Clock: ServiceIdentifier<Clock>;
+  readonly Policy: ServiceIdentifier<BookingPolicy>;
+  readonly Store: ServiceIdentifier<PostgresStore>;
+  readonly PasswordHasher: ServiceIdentifier<PasswordHasher>;
+  readonly TokenIssuer: ServiceIdentifier<TokenIssuer>;
+  readonly LoginAttempts: ServiceIdentifier<LoginAttempts>;
+  readonly EnsureAdmin: ServiceIdentifier<EnsureAdmin>;
+  readonly UseCases: ServiceIdentifier<HttpDeps['useCases']>;
+  readonly HttpApp: ServiceIdentifier<HttpApp>;
+}
+
+/** The keys themselves: one symbol per service. */
+export const TYPES: ServiceIds = {
+  Config: id('Config'),
+  Logger: id('Logger'),
+  Clock: id('Clock'),
+  Policy: id('Policy'),
+  Store: id('Store'),
+  PasswordHasher: id('PasswordHasher'),
+  TokenIssuer: id('TokenIssuer'),
+  LoginAttempts: id('LoginAttempts'),
+  EnsureAdmin: id('EnsureAdmin'),
+  UseCases: id('UseCases'),
+  HttpApp: id('HttpApp'),
+};
+
+/**
+ * The composition root: config → store → use cases → HTTP app, as
+ * singleton factory bindings (the packages carry no decorators). The store
+ * binding is asynchronous (it connects and migrates), so resolve with
+ * `getAsync`.
+ */
+export function createContainer(config: Config, logger: Logger): Container {
+  const c = new Container({ defaultScope: 'Singleton' });
+  c.bind(TYPES.Config).toConstantValue(config);
+  c.bind(TYPES.Logger).toConstantValue(logger);
+  c.bind(TYPES.Clock).toConstantValue(new SystemClock());
+  c.bind(TYPES.Policy).toResolvedValue(
+    (cfg: Config) =>
+      bookingPolicy({ capacity: cfg.slotCapacity, leadTimeDays: cfg.leadTimeDays, timeZone: cfg.timeZone }),
+    [TYPES.Config],
+  );
+  c.bind(TYPES.Store)
+    .toResolvedValue(
+      (cfg: Config) =>
+        cfg.databaseUrl !== undefined
+          ? openPostgresStore({ url: cfg.databaseUrl, poolSize: cfg.databasePoolSize })
+          : openEmbeddedStore({ dataDir: cfg.dataDir }),
+      [TYPES.Config],
+    )
+    .onDeactivation((store) => store.close());
+  c.bind(TYPES.PasswordHasher).toConstantValue(new Argon2PasswordHasher());
+  c.bind(TYPES.TokenIssuer).toResolvedValue(
+    (cfg: Config, clock: Clock) =>
+      new JoseTokenIssuer({
+        secret: cfg.jwtSecret,
+        issuer: 'exam-reservation',
+        audience: 'exam-reservation-api',
+        ttlSeconds: cfg.jwtTtlSeconds,
+        clock,
+      }),
+    [TYPES.Config, TYPES.Clock],
+  );
+  // Per process: several API processes each count failures on their own.
+  c.bind(TYPES.LoginAttempts).toConstantValue(new InMemoryLoginAttempts());
+  c.bind(TYPES.EnsureAdmin).toResolvedValue(
+    (uow: PostgresStore, clock: Clock, passwordHasher: PasswordHasher) =>
+      new EnsureAdmin({ uow, clock, passwordHasher }),
+    [TYPES.Store, TYPES.Clock, TYPES.PasswordHasher],
+  );
+  c.bind(TYPES.UseCases).toResolvedValue(
+    (
+      uow: PostgresStore,
+      clock: Clock,
+      policy: BookingPolicy,
+      passwordHasher: PasswordHasher,
+      tokenIssuer: TokenIssuer,
+      loginAttempts: LoginAttempts,
+    ): HttpDeps['useCases'] => {
+      const shared = { uow, clock, policy };
+      return {
+        registerUser: new RegisterUser({ uow, clock, passwordHasher }),
+        logIn: new LogIn({ uow, clock, passwordHasher, tokenIssuer, loginAttempts }),
+        authenticate: new Authenticate({ uow, tokenIssuer }),
+        getSchedules: new GetSchedules(shared),
+        listReservations: new ListReservations({ uow, policy }),
+        getReservation: new GetReservation({ uow }),
+        createReservation: new CreateReservation(shared),
+        updateReservation: new UpdateReservation(shared),
+        confirmReservation: new ConfirmReservation(shared),
+        cancelReservation: new CancelReservation(shared),
+      };
+    },
+    [TYPES.Store, TYPES.Clock, TYPES.Policy, TYPES.PasswordHasher, TYPES.TokenIssuer, TYPES.LoginAttempts],
+  );
+  c.bind(TYPES.HttpApp).toResolvedValue(
+    (useCases: HttpDeps['useCases'], policy: BookingPolicy, log: Logger, store: PostgresStore, cfg: Config) =>
+      createApp({
+        useCases,
+        policy,
+        logger: log,
+        ready: () => store.ping(),
+        options: { corsOrigins: cfg.corsOrigins, trustProxy: cfg.trustProxy, bodyLimit: '16kb' },
+      }),
+    [TYPES.UseCases, TYPES.Policy, TYPES.Logger, TYPES.Store, TYPES.Config],
+  );
+  return c;
+}

@@ -1,0 +1,232 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '@exam-reservation/adapters-postgres/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type ApiProcess, buildOnce, runApiToExit, runCli, startApi } from './api-process.js';
+
+const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e';
+
+/** A date `days` from now in Seoul, as YYYY-MM-DD. */
+function seoulDate(days: number): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(
+    new Date(Date.now() + days * 86_400_000),
+  );
+}
+
+/** A tiny JSON client for one API process. */
+function client(api: ApiProcess) {
+  return async (method: string, path: string, options: { token?: string; body?: unknown } = {}) => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      },
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: test responses are checked field by field
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as any };
+  };
+}
+
+describe('the API as a process (node apps/api/dist/main.js)', () => {
+  const databases: TestDatabase[] = [];
+  const freshDatabase = async () => {
+    const database = await createTestDatabase(inject('testDatabaseAdminUrl'));
+    databases.push(database);
+    return database;
+  };
+
+  beforeAll(async () => {
+    await buildOnce();
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(databases.map((d) => d.drop()));
+  });
+
+  it('serves a whole user story on PostgreSQL and stops with exit code 0 on SIGTERM', async () => {
+    const database = await freshDatabase();
+    const api = await startApi({
+      DATABASE_URL: database.url,
+      JWT_SECRET,
+      ADMIN_EMAIL: 'Admin@Example.com',
+      ADMIN_PASSWORD: 'admin-password',
+      NODE_ENV: 'production',
+    });
+    try {
+      const call = client(api);
+      expect(api.logs.some((l) => l.store === 'postgres' && !String(l.url).includes('password'))).toBe(true);
+      const day = seoulDate(10);
+      const nextDay = seoulDate(11);
+      const wholeDay = [
+        { start: `${day}T00:00:00+09:00`, end: `${nextDay}T00:00:00+09:00`, available_capacity: 50_000 },
+      ];
+
+      const registered = await call('POST', '/users/register', {
+        body: { email: 'kim@example.com', password: 'password-1', user_name: 'Kim' },
+      });
+      expect(registered.status).toBe(201);
+      const login = await call('POST', '/users/login', {
+        body: { email: 'kim@example.com', password: 'password-1' },
+      });
+      expect(login.status).toBe(200);
+      const user = login.body.access_token as string;
+
+      const schedules = () => call('GET', `/reservations/schedules?start=${day}&end=${day}`, { token: user });
+      expect((await schedules()).body).toEqual(wholeDay);
+
+      const booked = await call('POST', '/reservations', {
+        token: user,
+        body: {
+          reservation_name: 'TOEIC',
+          start: `${day} 10:00`,
+          end: `${day} 11:00`,
+          number_of_people: 10_000,
+        },
+      });
+      expect(booked.status).toBe(201);
+      expect(booked.body.status).toBe('pending');
+      expect((await schedules()).body).toEqual(wholeDay);
+
+      const adminLogin = await call('POST', '/users/login', {
+        body: { email: 'admin@example.com', password: 'admin-password' },
+      });
+      expect(adminLogin.status).toBe(200);
+      const admin = adminLogin.body.access_token as string;
+      const confirmed = await call('POST', `/reservations/${booked.body.id}/confirm`, { token: admin });
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.body.status).toBe('confirmed');
+      expect((await schedules()).body).toEqual([
+        { start: `${day}T00:00:00+09:00`, end: `${day}T10:00:00+09:00`, available_capacity: 50_000 },
+        { start: `${day}T10:00:00+09:00`, end: `${day}T11:00:00+09:00`, available_capacity: 40_000 },
+        { start: `${day}T11:00:00+09:00`, end: `${nextDay}T00:00:00+09:00`, available_capacity: 50_000 },
+      ]);
+
+      const refused = await call('POST', `/reservations/${booked.body.id}/cancel`, { token: user });
+      expect(refused.status).toBe(409);
+      expect(refused.body.code).toBe('invalid_state');
+      const cancelled = await call('POST', `/reservations/${booked.body.id}/cancel`, { token: admin });
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.status).toBe('cancelled');
+      expect((await schedules()).body).toEqual(wholeDay);
+    } finally {
+      expect(await api.stop()).toBe(0);
+    }
+    expect(api.logs.at(-1)?.msg).toBe('stopped');
+  });
+
+  it('runs on the embedded store in DATA_DIR when DATABASE_URL is unset', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'exam-api-data-'));
+    try {
+      const api = await startApi({ DATA_DIR: dataDir });
+      try {
+        const ready = await fetch(`${api.url}/readyz`);
+        expect(ready.status).toBe(200);
+        expect(api.logs.find((l) => l.store === 'embedded')).toMatchObject({ dataDir });
+        expect(api.logs.some((l) => l.level === 40 && String(l.msg).includes('JWT_SECRET'))).toBe(true);
+      } finally {
+        expect(await api.stop()).toBe(0);
+      }
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ['APP_TIMEZONE', { APP_TIMEZONE: 'Mars/Olympus_Mons' }],
+    ['JWT_SECRET', { NODE_ENV: 'production' }],
+    ['PORT', { PORT: 'eighty' }],
+    ['SLOT_CAPACITY', { SLOT_CAPACITY: '0' }],
+    ['ADMIN_PASSWORD', { ADMIN_EMAIL: 'a@example.com' }],
+  ])('refuses to start on a bad %s with one line naming it and exit code 1', async (variable, env) => {
+    const { code, stderr } = await runApiToExit({
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+      ...env,
+    });
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^config error: ${variable}: `));
+  });
+
+  it('migrates and creates an admin with the CLI', async () => {
+    const database = await freshDatabase();
+    const env = { DATABASE_URL: database.url };
+    const migrated = await runCli(['migrate'], env);
+    expect(migrated).toMatchObject({ code: 0, stdout: expect.stringContaining('migrations applied') });
+    const created = await runCli(
+      ['create-admin', '--email', 'ops@example.com', '--password', 'ops-password'],
+      env,
+    );
+    expect(created).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^created admin ops@example.com/),
+    });
+    const again = await runCli(
+      ['create-admin', '--email', 'ops@example.com', '--password', 'ops-password'],
+      env,
+    );
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/^promoted admin/) });
+    const short = await runCli(['create-admin', '--email', 'x@example.com', '--password', 'short'], env);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/^validation_error: password/);
+    const usage = await runCli(['create-admin', '--email', 'x@example.com'], env);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toContain('usage:');
+  });
+
+  it('keeps capacity across two API processes sharing one database: exactly 10 of 100 confirms', async () => {
+    const database = await freshDatabase();
+    const env = { DATABASE_URL: database.url, JWT_SECRET, DATABASE_POOL_SIZE: '10' };
+    expect(
+      (await runCli(['create-admin', '--email', 'boss@example.com', '--password', 'boss-password'], env))
+        .code,
+    ).toBe(0);
+    const [a, b] = await Promise.all([startApi(env), startApi(env)]);
+    try {
+      const callA = client(a);
+      const callB = client(b);
+      await callA('POST', '/users/register', {
+        body: { email: 'many@example.com', password: 'password-1', user_name: 'Many' },
+      });
+      const user = (
+        await callB('POST', '/users/login', { body: { email: 'many@example.com', password: 'password-1' } })
+      ).body.access_token as string;
+      const admin = (
+        await callA('POST', '/users/login', {
+          body: { email: 'boss@example.com', password: 'boss-password' },
+        })
+      ).body.access_token as string;
+      const day = seoulDate(20);
+      const ids: number[] = [];
+      for (let i = 0; i < 100; i++) {
+        const res = await (i % 2 ? callA : callB)('POST', '/reservations', {
+          token: user,
+          body: {
+            reservation_name: `exam ${i}`,
+            start: `${day} 09:00`,
+            end: `${day} 09:30`,
+            number_of_people: 5_000,
+          },
+        });
+        expect(res.status).toBe(201);
+        ids.push(res.body.id);
+      }
+      const answers = await Promise.all(
+        ids.map((id, i) => (i % 2 ? callA : callB)('POST', `/reservations/${id}/confirm`, { token: admin })),
+      );
+      expect(answers.filter((r) => r.status === 200)).toHaveLength(10);
+      const refused = answers.filter((r) => r.status !== 200);
+      expect(refused).toHaveLength(90);
+      for (const r of refused) expect([r.status, r.body.code]).toEqual([409, 'capacity_exceeded']);
+      const schedule = await callB('GET', `/reservations/schedules?start=${day}&end=${day}`, { token: user });
+      expect(schedule.body.map((s: { start: string }) => s.start)).not.toContain(`${day}T09:00:00+09:00`);
+      expect(schedule.body[0]).toMatchObject({ end: `${day}T09:00:00+09:00`, available_capacity: 50_000 });
+      expect(schedule.body[1]).toMatchObject({ start: `${day}T09:30:00+09:00`, available_capacity: 50_000 });
+    } finally {
+      expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
+    }
+  });
+});

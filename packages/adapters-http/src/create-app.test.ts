@@ -1,0 +1,125 @@
+import { Writable } from 'node:stream';
+import { InMemoryStore, type ReadStores, type UnitOfWork } from '@exam-reservation/application';
+import { pino } from 'pino';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './testing/test-app.js';
+
+/** A store whose reads fail like a broken database driver, with internals in the message. */
+class BrokenReads implements UnitOfWork {
+  constructor(private readonly inner: UnitOfWork) {}
+  run: UnitOfWork['run'] = (work) => this.inner.run(work);
+  read<T>(_work: (stores: ReadStores) => Promise<T>): Promise<T> {
+    const error = new Error('relation "users" does not exist: SELECT password_hash FROM users WHERE id = $1');
+    return Promise.reject(error);
+  }
+}
+
+describe('createApp transport behaviour', () => {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  let app: TestApp;
+  let broken: TestApp;
+  let token: string;
+
+  beforeAll(async () => {
+    const store = new InMemoryStore();
+    app = await startTestApp(store, {
+      http: { corsOrigins: ['https://exams.example'], bodyLimit: '1kb' },
+      ready: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+    });
+    broken = await startTestApp(new BrokenReads(store), { logger: pino({ level: 'info' }, sink) });
+    await request(app.url)
+      .post('/users/register')
+      .send({ email: 'x@example.com', password: 'password-1', user_name: 'X' })
+      .expect(201);
+    token = (
+      await request(app.url).post('/users/login').send({ email: 'x@example.com', password: 'password-1' })
+    ).body.access_token;
+  });
+  afterAll(async () => {
+    await app.close();
+    await broken.close();
+  });
+
+  it('answers /readyz with 503 problem+json when the probe rejects, without its message', async () => {
+    const res = await request(app.url).get('/readyz');
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('unavailable');
+    expect(res.text).not.toContain('ECONNREFUSED');
+    expect((await request(app.url).get('/healthz')).status).toBe(200);
+  });
+
+  it('turns an unexpected fault into a bare 500 and logs it with the request id', async () => {
+    const res = await request(broken.url).get('/users/me').set('X-Request-Id', 'req-500-test').auth(token, {
+      type: 'bearer',
+    });
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      type: 'urn:exam-reservation:problem:internal_error',
+      title: 'Internal server error',
+      status: 500,
+      detail: 'an unexpected error occurred',
+      code: 'internal_error',
+    });
+    expect(res.text).not.toMatch(/SELECT|relation|stack|at /);
+    const logged = lines.find((l) => l.msg === 'unhandled error');
+    expect(logged).toMatchObject({ reqId: 'req-500-test', level: 50 });
+    expect(JSON.stringify(logged)).toContain('SELECT password_hash');
+  });
+
+  it('keeps bearer tokens out of the request log', () => {
+    expect(lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(lines)).not.toContain(token);
+  });
+
+  it('refuses a body over the limit with 413 problem+json', async () => {
+    const res = await request(app.url)
+      .post('/users/register')
+      .send({ email: 'big@example.com', password: 'password-1', user_name: 'x'.repeat(2000) });
+    expect(res.status).toBe(413);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body.code).toBe('payload_too_large');
+  });
+
+  it('refuses a body that is not JSON as a validation error', async () => {
+    const res = await request(app.url).post('/users/login').set('Content-Type', 'text/plain').send('hello');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_error');
+  });
+
+  it('echoes a well-formed X-Request-Id and makes one up otherwise', async () => {
+    expect(
+      (await request(app.url).get('/healthz').set('X-Request-Id', 'abc-123')).headers['x-request-id'],
+    ).toBe('abc-123');
+    const made = (await request(app.url).get('/healthz').set('X-Request-Id', 'not a valid id')).headers[
+      'x-request-id'
+    ];
+    expect(made).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('sends CORS headers only to the configured origins, exposing X-Total-Count', async () => {
+    const allowed = await request(app.url).get('/healthz').set('Origin', 'https://exams.example');
+    expect(allowed.headers['access-control-allow-origin']).toBe('https://exams.example');
+    expect(allowed.headers['access-control-expose-headers']).toContain('X-Total-Count');
+    const other = await request(app.url).get('/healthz').set('Origin', 'https://evil.example');
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('sends security headers and no ETag or X-Powered-By', async () => {
+    const res = await request(app.url).get('/healthz');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers.etag).toBeUndefined();
+  });
+});

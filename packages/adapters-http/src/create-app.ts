@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { HttpDeps } from './http-deps.js';
+import { buildOpenApiDocument } from './openapi-document.js';
+import { problemHandler, sendProblem } from './problem.js';
+import { reservationRoutes } from './routes/reservation-routes.js';
+import { userRoutes } from './routes/user-routes.js';
+
+/** The Express application {@link createApp} builds. */
+export type HttpApp = Express;
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * The Express application of the API: every route of the HTTP contract,
+ * problem+json errors, request ids and logs, security headers, CORS, a body
+ * size limit, the OpenAPI document and Swagger UI.
+ */
+export function createApp(deps: HttpDeps): HttpApp {
+  const options = deps.options ?? {};
+  const app = express();
+  app.disable('x-powered-by');
+  // JSON answers change with every write; hashing each body for an ETag is wasted work.
+  app.set('etag', false);
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Handler logs carry only the request id; the request itself is logged once, on completion.
+      quietReqLogger: true,
+      genReqId: (req, res) => {
+        const sent = req.headers['x-request-id'];
+        const id = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel: (_req, res, error) =>
+        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      // Headers stay out of the log: they carry bearer tokens.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        // Swagger UI loads its own scripts and styles from this origin and draws icons from data: URIs,
+        // which helmet's defaults allow; only the upgrade directive is dropped, so the docs work over
+        // plain HTTP on a developer's machine (TLS is the reverse proxy's job).
+        directives: { upgradeInsecureRequests: null },
+      },
+    }),
+  );
+  const origins = options.corsOrigins ?? [];
+  if (origins.length > 0) {
+    app.use(
+      cors({
+        origin: origins.includes('*') ? '*' : [...origins],
+        exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After', 'Location'],
+        maxAge: 600,
+      }),
+    );
+  }
+  app.use(express.json({ limit: options.bodyLimit ?? '16kb' }));
+
+  const document = buildOpenApiDocument(deps.policy);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  const docsOptions = {
+    customSiteTitle: 'Exam reservation API',
+    swaggerOptions: { persistAuthorization: true, validatorUrl: null },
+  };
+  app.use(
+    '/api-docs',
+    // serveFiles, not serve: the init script it writes carries this app's document and options, so
+    // several apps in one process (tests) do not overwrite each other's.
+    swaggerUi.serveFiles(document, docsOptions),
+    swaggerUi.setup(document, docsOptions),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (req, res) => {
+    try {
+      await deps.ready();
+    } catch (error) {
+      req.log.warn({ err: error }, 'readiness probe failed');
+      sendProblem(res, { status: 503, code: 'unavailable', detail: 'the database is not reachable' });
+      return;
+    }
+    res.json({ status: 'ok' });
+  });
+
+  app.use('/users', userRoutes(deps));
+  app.use('/reservations', reservationRoutes(deps));
+
+  app.use((req, res) => {
+    sendProblem(res, { status: 404, code: 'not_found', detail: `no route for ${req.method} ${req.path}` });
+  });
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,45 @@
+import type {
+  Authenticate,
+  CancelReservation,
+  ConfirmReservation,
+  CreateReservation,
+  GetReservation,
+  GetSchedules,
+  ListReservations,
+  LogIn,
+  RegisterUser,
+  UpdateReservation,
+} from '@exam-reservation/application';
+import type { BookingPolicy } from '@exam-reservation/domain';
+import type { Logger } from 'pino';
+
+/** Transport settings of the HTTP adapter. */
+export interface HttpOptions {
+  /** Origins allowed by CORS; `['*']` allows any; empty sends no CORS headers. */
+  readonly corsOrigins?: readonly string[];
+  /** Largest accepted request body, in the `bytes` notation of Express (`'16kb'`). */
+  readonly bodyLimit?: string;
+  /** Express `trust proxy` setting: which hops may set X-Forwarded-For (matters for login rate limits). */
+  readonly trustProxy?: boolean | number | string;
+}
+
+/** Everything {@link createApp} needs: the use cases, the policy, a logger and a readiness probe. */
+export interface HttpDeps {
+  readonly useCases: {
+    readonly registerUser: RegisterUser;
+    readonly logIn: LogIn;
+    readonly authenticate: Authenticate;
+    readonly getSchedules: GetSchedules;
+    readonly listReservations: ListReservations;
+    readonly getReservation: GetReservation;
+    readonly createReservation: CreateReservation;
+    readonly updateReservation: UpdateReservation;
+    readonly confirmReservation: ConfirmReservation;
+    readonly cancelReservation: CancelReservation;
+  };
+  readonly policy: BookingPolicy;
+  readonly logger: Logger;
+  /** Resolves when the service can serve requests (the database answers); rejects otherwise. */
+  readonly ready: () => Promise<void>;
+  readonly options?: HttpOptions;
+}

@@ -1,0 +1,97 @@
+import type { Reservation } from '@exam-reservation/domain';
+import { type Response, Router } from 'express';
+import { requireAuth, signedIn } from '../auth/require-auth.js';
+import type { HttpDeps } from '../http-deps.js';
+import { parseInput, parseTimes } from '../parse.js';
+import { present } from '../presenters.js';
+import {
+  CreateReservationBody,
+  IdParams,
+  ListQuery,
+  ScheduleQuery,
+  UpdateReservationBody,
+} from '../schemas.js';
+
+/** `/reservations`: schedules, listing, booking and the status changes; all need a bearer token. */
+export function reservationRoutes(deps: HttpDeps): Router {
+  const uc = deps.useCases;
+  const zone = deps.policy.timeZone;
+  const router = Router();
+  const show = (res: Response, reservation: Reservation, status = 200): void => {
+    res.status(status).json(present.reservation(reservation, zone));
+  };
+  const idOf = (params: unknown): number => Number(parseInput(IdParams, params).id);
+
+  router.use(requireAuth(uc.authenticate));
+
+  router.get('/schedules', async (req, res) => {
+    const query = parseInput(ScheduleQuery, req.query);
+    const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
+    res.json(items.map((item) => present.schedule(item, zone)));
+  });
+
+  router.get('/', async (req, res) => {
+    const query = parseInput(ListQuery, req.query);
+    const page = await uc.listReservations.execute({
+      actor: signedIn(res).actor,
+      startDate: query.start,
+      endDate: query.end,
+      page: query.page,
+      limit: query.limit,
+    });
+    res.setHeader('X-Total-Count', String(page.total));
+    res.json(page.items.map((r) => present.reservation(r, zone)));
+  });
+
+  router.post('/', async (req, res) => {
+    const body = parseInput(CreateReservationBody, req.body);
+    const times = parseTimes({ start: body.start, end: body.end }, zone);
+    const created = await uc.createReservation.execute({
+      actor: signedIn(res).actor,
+      draft: {
+        reservationName: body.reservation_name,
+        start: times.start!,
+        end: times.end!,
+        numberOfPeople: body.number_of_people,
+      },
+    });
+    res.setHeader('Location', `${req.baseUrl}/${created.id}`);
+    show(res, created, 201);
+  });
+
+  router.get('/:id', async (req, res) => {
+    show(res, await uc.getReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) }));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const id = idOf(req.params);
+    const body = parseInput(UpdateReservationBody, req.body);
+    const times = parseTimes({ start: body.start, end: body.end }, zone);
+    const updated = await uc.updateReservation.execute({
+      actor: signedIn(res).actor,
+      id,
+      patch: {
+        reservationName: body.reservation_name,
+        start: times.start,
+        end: times.end,
+        numberOfPeople: body.number_of_people,
+      },
+    });
+    show(res, updated);
+  });
+
+  router.post('/:id/confirm', async (req, res) => {
+    show(res, await uc.confirmReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) }));
+  });
+
+  router.post('/:id/cancel', async (req, res) => {
+    show(res, await uc.cancelReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) }));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    await uc.cancelReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,83 @@
+import { existsSync } from 'node:fs';
+import { InMemoryStore } from '@exam-reservation/application';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from './testing/test-app.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+
+describe('Swagger UI at /api-docs in a real browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\``);
+    }
+    app = await startTestApp(new InMemoryStore());
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const operation = (method: string, path: string) =>
+    page.locator(`.opblock-${method}:has(.opblock-summary-path[data-path="${path}"])`);
+
+  async function execute(method: string, path: string): Promise<string> {
+    const block = operation(method, path);
+    await block.locator('.opblock-summary').click();
+    await block.locator('button.try-out__btn').click();
+    await block.locator('button.execute').click();
+    const status = block.locator('.live-responses-table .response .response-col_status');
+    await status.first().waitFor();
+    return ((await status.first().textContent()) ?? '').trim();
+  }
+
+  it('loads, lists every operation, and runs GET /healthz with Try it out → Execute', async () => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    await page.goto(`${app.url}/api-docs/`);
+    await page.locator('.opblock').first().waitFor();
+    expect(await page.locator('.opblock').count()).toBe(14);
+    await expect(page.title()).resolves.toBe('Exam reservation API');
+    expect(await execute('get', '/healthz')).toBe('200');
+    expect(errors).toEqual([]);
+  });
+
+  it('sends the token given to Authorize: GET /users/me goes from 401 to 200', async () => {
+    await fetch(`${app.url}/users/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ui@example.com', password: 'password-1', user_name: 'UI' }),
+    });
+    const login = await fetch(`${app.url}/users/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'ui@example.com', password: 'password-1' }),
+    });
+    const { access_token: token } = (await login.json()) as { access_token: string };
+
+    expect(await execute('get', '/users/me')).toBe('401');
+    await page.locator('.scheme-container button.authorize').click();
+    await page.locator('.modal-ux input[type="text"]').fill(token);
+    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
+    await page.locator('.modal-ux button.btn-done').click();
+    const block = operation('get', '/users/me');
+    await block.locator('button.execute').click();
+    const status = block.locator('.live-responses-table .response .response-col_status');
+    await expect.poll(async () => ((await status.first().textContent()) ?? '').trim()).toBe('200');
+    await expect(page.evaluate<string | null>("localStorage.getItem('authorized')")).resolves.toContain(
+      token,
+    );
+  });
+});

@@ -1,0 +1,880 @@
+import type { UnitOfWork } from '@exam-reservation/application';
+import { SignJWT } from 'jose';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, TEST_JWT_SECRET, type TestApp } from './test-app.js';
+
+/** A store for one run of the suite, and how to let it go. */
+export interface SuiteStore {
+  readonly uow: UnitOfWork;
+  close(): Promise<void>;
+}
+
+/** 2026-11-23 + `n` days, the first bookable day being 2026-11-23 at {@link TEST_NOW}. */
+export function bookableDay(n: number): string {
+  return new Date(Date.UTC(2026, 10, 23 + n)).toISOString().slice(0, 10);
+}
+
+const PROBLEM = /^application\/problem\+json/;
+
+/**
+ * Every row of the HTTP contract (API.md) over a real socket, against the
+ * store `makeStore` gives: the in-memory fake in unit runs, PostgreSQL in
+ * integration runs. The store is shared by the tests of one run, so each test
+ * books on a day of its own and uses e-mails of its own.
+ */
+export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStore>): void {
+  describe(`HTTP API over ${name}`, () => {
+    let store: SuiteStore;
+    let app: TestApp;
+    let seq = 0;
+    const http = () => request(app.url);
+
+    beforeAll(async () => {
+      store = await makeStore();
+      app = await startTestApp(store.uow);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await store?.close();
+    });
+
+    const email = (label: string) => `${label}-${++seq}@example.com`;
+
+    async function signUp(label = 'user'): Promise<{ token: string; id: number; email: string }> {
+      const address = email(label);
+      const registered = await http()
+        .post('/users/register')
+        .send({ email: address, password: 'password-1', user_name: label });
+      expect(registered.status).toBe(201);
+      const login = await http().post('/users/login').send({ email: address, password: 'password-1' });
+      expect(login.status).toBe(200);
+      return { token: login.body.access_token, id: registered.body.id, email: address };
+    }
+
+    async function signUpAdmin(): Promise<{ token: string; id: number }> {
+      const address = email('admin');
+      const { user } = await app.ensureAdmin.execute({ email: address, password: 'admin-password' });
+      const login = await http().post('/users/login').send({ email: address, password: 'admin-password' });
+      expect(login.status).toBe(200);
+      return { token: login.body.access_token, id: user.id };
+    }
+
+    async function book(token: string, fields: Record<string, unknown>) {
+      return http()
+        .post('/reservations')
+        .auth(token, { type: 'bearer' })
+        .send({ reservation_name: 'TOEIC', number_of_people: 100, ...fields });
+    }
+
+    async function bookOk(token: string, day: string, from = '10:00', to = '11:00', people = 100) {
+      const res = await book(token, {
+        start: `${day} ${from}`,
+        end: `${day} ${to}`,
+        number_of_people: people,
+      });
+      expect(res.status).toBe(201);
+      return res.body as { id: number; status: string };
+    }
+
+    function expectProblem(res: request.Response, status: number, code: string): void {
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(PROBLEM);
+      expect(res.body).toMatchObject({ status, code, type: expect.any(String), title: expect.any(String) });
+      expect(typeof res.body.detail).toBe('string');
+    }
+
+    function expectFieldError(res: request.Response, path: string): void {
+      expectProblem(res, 400, 'validation_error');
+      expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
+    }
+
+    describe('POST /users/register', () => {
+      it('creates a user account and answers 201 with the User shape', async () => {
+        const address = email('Reg').toUpperCase();
+        const res = await http()
+          .post('/users/register')
+          .send({ email: address, password: 'password-1', user_name: 'Kim' });
+        expect(res.status).toBe(201);
+        expect(res.body).toEqual({
+          id: expect.any(Number),
+          email: address.toLowerCase(),
+          user_name: 'Kim',
+          role: 'user',
+          created_at: '2026-11-20T12:00:00+09:00',
+        });
+        expect(res.body).not.toHaveProperty('password');
+        expect(res.body).not.toHaveProperty('password_hash');
+      });
+
+      it('accepts role "user"', async () => {
+        const res = await http()
+          .post('/users/register')
+          .send({ email: email('r'), password: 'password-1', user_name: 'Kim', role: 'user' });
+        expect(res.status).toBe(201);
+        expect(res.body.role).toBe('user');
+      });
+
+      it('refuses self-registration as admin with 403 and creates nothing', async () => {
+        const address = email('admin-wannabe');
+        const res = await http()
+          .post('/users/register')
+          .send({ email: address, password: 'password-1', user_name: 'Eve', role: 'admin' });
+        expectProblem(res, 403, 'forbidden');
+        const login = await http().post('/users/login').send({ email: address, password: 'password-1' });
+        expect(login.status).toBe(401);
+      });
+
+      it.each([
+        ['password', { password: 'short-7' }],
+        ['password', { password: 'x'.repeat(129) }],
+        ['email', { email: 'not-an-email' }],
+        ['user_name', { user_name: '   ' }],
+        ['user_name', { user_name: 42 }],
+      ])('refuses a bad %s with 400 naming it', async (path, override) => {
+        const res = await http()
+          .post('/users/register')
+          .send({ email: email('bad'), password: 'password-1', user_name: 'Kim', ...override });
+        expectFieldError(res, path);
+      });
+
+      it('refuses a missing field, naming it', async () => {
+        const res = await http()
+          .post('/users/register')
+          .send({ email: email('m'), password: 'password-1' });
+        expectFieldError(res, 'user_name');
+      });
+
+      it('refuses unknown fields, naming them', async () => {
+        const res = await http()
+          .post('/users/register')
+          .send({ email: email('u'), password: 'password-1', user_name: 'Kim', is_admin: true });
+        expectFieldError(res, 'is_admin');
+      });
+
+      it('refuses malformed JSON with 400 validation_error', async () => {
+        const res = await http()
+          .post('/users/register')
+          .set('Content-Type', 'application/json')
+          .send('{"email": "a@b.co",');
+        expectProblem(res, 400, 'validation_error');
+        expect(res.body.errors).toHaveLength(1);
+      });
+
+      it('answers 409 conflict for an e-mail already registered, whatever its case', async () => {
+        const { email: address } = await signUp('dup');
+        const res = await http()
+          .post('/users/register')
+          .send({ email: address.toUpperCase(), password: 'password-2', user_name: 'Other' });
+        expectProblem(res, 409, 'conflict');
+      });
+    });
+
+    describe('POST /users/login', () => {
+      it('answers 200 with a bearer token', async () => {
+        const address = email('login');
+        await http().post('/users/register').send({ email: address, password: 'password-1', user_name: 'L' });
+        const res = await http().post('/users/login').send({ email: address, password: 'password-1' });
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({
+          access_token: expect.any(String),
+          token_type: 'bearer',
+          expires_in: 3600,
+        });
+        expect(res.headers['cache-control']).toBe('no-store');
+      });
+
+      it('answers a wrong password and an unknown e-mail alike with 401', async () => {
+        const { email: address } = await signUp('wrong');
+        const wrong = await http().post('/users/login').send({ email: address, password: 'password-X' });
+        const unknown = await http()
+          .post('/users/login')
+          .send({ email: email('nobody'), password: 'password-1' });
+        expectProblem(wrong, 401, 'unauthorized');
+        expectProblem(unknown, 401, 'unauthorized');
+        expect(wrong.body).toEqual(unknown.body);
+      });
+
+      it('refuses a body without a password with 400', async () => {
+        const res = await http()
+          .post('/users/login')
+          .send({ email: email('x') });
+        expectFieldError(res, 'password');
+      });
+
+      it('rate-limits an account, and an address, after repeated failures: 429 with Retry-After', async () => {
+        // An app of its own, so the failures here do not lock the shared address of the other tests.
+        const own = await startTestApp(store.uow);
+        try {
+          const { email: address } = await signUp('guessed');
+          for (let i = 0; i < 5; i++) {
+            const res = await request(own.url)
+              .post('/users/login')
+              .send({ email: address, password: `guess-${i}xx` });
+            expect(res.status).toBe(401);
+          }
+          const limited = await request(own.url)
+            .post('/users/login')
+            .send({ email: address, password: 'password-1' });
+          expectProblem(limited, 429, 'rate_limited');
+          expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+          expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(15 * 60);
+          const { email: innocent } = await signUp('same-address');
+          const fromSameAddress = await request(own.url)
+            .post('/users/login')
+            .send({ email: innocent, password: 'password-1' });
+          expectProblem(fromSameAddress, 429, 'rate_limited');
+          own.clock.advance(15 * 60_000 + 1000);
+          const later = await request(own.url)
+            .post('/users/login')
+            .send({ email: address, password: 'password-1' });
+          expect(later.status).toBe(200);
+        } finally {
+          await own.close();
+        }
+      });
+    });
+
+    describe('bearer tokens', () => {
+      const sign = (payload: Record<string, unknown>, secret = TEST_JWT_SECRET) =>
+        new SignJWT(payload)
+          .setProtectedHeader({ alg: 'HS256' })
+          .setIssuer('exam-reservation')
+          .setAudience('exam-reservation-api')
+          .setIssuedAt(Math.floor(app.clock.now() / 1000))
+          .setExpirationTime(Math.floor(app.clock.now() / 1000) + 60)
+          .sign(new TextEncoder().encode(secret));
+
+      it('GET /users/me answers 200 with the caller', async () => {
+        const { token, id, email: address } = await signUp('me');
+        const res = await http().get('/users/me').auth(token, { type: 'bearer' });
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ id, email: address, role: 'user' });
+      });
+
+      it('answers 401 without a token, with WWW-Authenticate', async () => {
+        const res = await http().get('/users/me');
+        expectProblem(res, 401, 'unauthorized');
+        expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
+        expectProblem(await http().get('/reservations'), 401, 'unauthorized');
+      });
+
+      it('answers 401 for a malformed Authorization header', async () => {
+        const res = await http().get('/users/me').set('Authorization', 'Basic dXNlcjpwYXNz');
+        expectProblem(res, 401, 'unauthorized');
+      });
+
+      it('answers 401 for a garbage token', async () => {
+        const res = await http().get('/users/me').auth('not.a.jwt', { type: 'bearer' });
+        expectProblem(res, 401, 'unauthorized');
+      });
+
+      it('answers 401 for a token signed with another key', async () => {
+        const { id } = await signUp('forged');
+        const forged = await sign({ sub: String(id) }, 'some-other-secret-some-other-secret!');
+        expectProblem(await http().get('/users/me').auth(forged, { type: 'bearer' }), 401, 'unauthorized');
+        const genuine = await sign({ sub: String(id) });
+        expect((await http().get('/users/me').auth(genuine, { type: 'bearer' })).status).toBe(200);
+      });
+
+      it('answers 401 for a tampered token', async () => {
+        const { token, id } = await signUp('tampered');
+        const [header, , signature] = token.split('.');
+        const payload = Buffer.from(
+          JSON.stringify({
+            sub: String(id + 1000),
+            iss: 'exam-reservation',
+            aud: 'exam-reservation-api',
+            exp: 9_999_999_999,
+          }),
+        ).toString('base64url');
+        const res = await http()
+          .get('/users/me')
+          .auth(`${header}.${payload}.${signature}`, { type: 'bearer' });
+        expectProblem(res, 401, 'unauthorized');
+      });
+
+      it('answers 401 for an alg:none token', async () => {
+        const { id } = await signUp('none');
+        const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+        const unsigned = `${enc({ alg: 'none', typ: 'JWT' })}.${enc({
+          sub: String(id),
+          iss: 'exam-reservation',
+          aud: 'exam-reservation-api',
+          exp: 9_999_999_999,
+        })}.`;
+        expectProblem(await http().get('/users/me').auth(unsigned, { type: 'bearer' }), 401, 'unauthorized');
+      });
+
+      it('answers 401 for an expired token', async () => {
+        const { token } = await signUp('expired');
+        const issuedAt = app.clock.now();
+        app.clock.advance(3601_000);
+        try {
+          expectProblem(await http().get('/users/me').auth(token, { type: 'bearer' }), 401, 'unauthorized');
+        } finally {
+          app.clock.set(issuedAt);
+        }
+        expect((await http().get('/users/me').auth(token, { type: 'bearer' })).status).toBe(200);
+      });
+
+      it('reads the role from the store on each request, not from the token', async () => {
+        const { token, email: address } = await signUp('promoted');
+        const owner = await signUp('owner');
+        const { id } = await bookOk(owner.token, bookableDay(40));
+        const before = await http().post(`/reservations/${id}/confirm`).auth(token, { type: 'bearer' });
+        expectProblem(before, 403, 'forbidden');
+        await app.ensureAdmin.execute({ email: address, password: 'password-1' });
+        const after = await http().post(`/reservations/${id}/confirm`).auth(token, { type: 'bearer' });
+        expect(after.status).toBe(200);
+        expect(after.body.status).toBe('confirmed');
+      });
+    });
+
+    describe('GET /reservations/schedules', () => {
+      it('gives the merged example of API.md for one confirmed 10,000-person booking 10:00–11:00', async () => {
+        const D = bookableDay(1);
+        const next = bookableDay(2);
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, D, '10:00', '11:00', 10_000);
+        await bookOk(user.token, D, '12:00', '13:00', 30_000); // pending: holds no places
+        const confirmed = await http()
+          .post(`/reservations/${id}/confirm`)
+          .auth(admin.token, { type: 'bearer' });
+        expect(confirmed.status).toBe(200);
+        const res = await http()
+          .get('/reservations/schedules')
+          .query({ start: D, end: D })
+          .auth(user.token, { type: 'bearer' });
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual([
+          { start: `${D}T00:00:00+09:00`, end: `${D}T10:00:00+09:00`, available_capacity: 50_000 },
+          { start: `${D}T10:00:00+09:00`, end: `${D}T11:00:00+09:00`, available_capacity: 40_000 },
+          { start: `${D}T11:00:00+09:00`, end: `${next}T00:00:00+09:00`, available_capacity: 50_000 },
+        ]);
+      });
+
+      it('drops the days before the lead-time boundary', async () => {
+        const user = await signUp();
+        const res = await http()
+          .get('/reservations/schedules')
+          .query({ start: '2026-11-20', end: '2026-11-23' })
+          .auth(user.token, { type: 'bearer' });
+        expect(res.status).toBe(200);
+        expect(res.body[0].start).toBe('2026-11-23T00:00:00+09:00');
+      });
+
+      it('drops full slots', async () => {
+        const D = bookableDay(3);
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, D, '00:00', '00:10', 50_000);
+        await http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' }).expect(200);
+        const res = await http()
+          .get('/reservations/schedules')
+          .query({ start: D, end: D })
+          .auth(user.token, { type: 'bearer' });
+        expect(res.body).toEqual([
+          {
+            start: `${D}T00:10:00+09:00`,
+            end: `${bookableDay(4)}T00:00:00+09:00`,
+            available_capacity: 50_000,
+          },
+        ]);
+      });
+
+      it.each([
+        ['end', { start: '2026-12-01', end: '2027-12-03' }],
+        ['end', { start: '2026-12-02', end: '2026-12-01' }],
+        ['start', { start: '2026-02-30', end: '2026-03-01' }],
+        ['start', { start: '2026/12/01', end: '2026-12-01' }],
+        ['end', { start: '2026-12-01' }],
+        ['page', { start: '2026-12-01', end: '2026-12-01', page: '1' }],
+      ])('refuses a bad query with 400 naming %s', async (path, query) => {
+        const user = await signUp();
+        const res = await http()
+          .get('/reservations/schedules')
+          .query(query)
+          .auth(user.token, { type: 'bearer' });
+        expectFieldError(res, path);
+      });
+
+      it('accepts a range of exactly 366 days', async () => {
+        const user = await signUp();
+        const res = await http()
+          .get('/reservations/schedules')
+          .query({ start: '2026-12-01', end: '2027-12-01' })
+          .auth(user.token, { type: 'bearer' });
+        expect(res.status).toBe(200);
+      });
+    });
+
+    describe('POST /reservations', () => {
+      it('books a pending reservation: 201, Location, times in the zone offset', async () => {
+        const user = await signUp();
+        const D = bookableDay(5);
+        const res = await book(user.token, {
+          reservation_name: 'JLPT N2',
+          start: `${D}T00:00:00Z`,
+          end: `${D} 10:00`,
+          number_of_people: 1,
+        });
+        expect(res.status).toBe(201);
+        expect(res.body).toEqual({
+          id: expect.any(Number),
+          user_id: user.id,
+          reservation_name: 'JLPT N2',
+          start_time: `${D}T09:00:00+09:00`,
+          end_time: `${D}T10:00:00+09:00`,
+          number_of_people: 1,
+          status: 'pending',
+          created_at: '2026-11-20T12:00:00+09:00',
+          updated_at: '2026-11-20T12:00:00+09:00',
+        });
+        expect(res.headers.location).toBe(`/reservations/${res.body.id}`);
+      });
+
+      it.each([
+        ['start', { start: '2026-12-01 10:05' }],
+        ['start', { start: '2026-02-30 10:00' }],
+        ['start', { start: '2026-12-01T10:00:00' }],
+        ['start', { start: 'tomorrow' }],
+        ['end', { start: '2026-12-01 11:00', end: '2026-12-01 11:00' }],
+        ['end', { start: '2026-12-01 12:00', end: '2026-12-01 11:00' }],
+        ['start', { start: '2026-11-22 23:50', end: '2026-11-23 01:00' }],
+        ['number_of_people', { number_of_people: 0 }],
+        ['number_of_people', { number_of_people: 50_001 }],
+        ['number_of_people', { number_of_people: 1.5 }],
+        ['number_of_people', { number_of_people: '10' }],
+        ['reservation_name', { reservation_name: '' }],
+        ['reservation_name', { reservation_name: 'x'.repeat(101) }],
+        ['role', { role: 'admin' }],
+      ])('refuses a bad %s with 400 and books nothing', async (path, override) => {
+        const user = await signUp();
+        const res = await book(user.token, {
+          start: '2026-12-01 10:00',
+          end: '2026-12-01 11:00',
+          ...override,
+        });
+        expectFieldError(res, path);
+        const list = await http().get('/reservations').auth(user.token, { type: 'bearer' });
+        expect(list.headers['x-total-count']).toBe('0');
+      });
+
+      it('refuses a body missing a field, naming it', async () => {
+        const user = await signUp();
+        const res = await http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .send({ reservation_name: 'T', start: '2026-12-01 10:00', end: '2026-12-01 11:00' });
+        expectFieldError(res, 'number_of_people');
+      });
+
+      it('accepts a reservation that starts exactly at the lead-time boundary', async () => {
+        const user = await signUp();
+        const res = await book(user.token, { start: '2026-11-23 00:00', end: '2026-11-23 00:10' });
+        expect(res.status).toBe(201);
+      });
+
+      it('answers 409 capacity_exceeded when the confirmed load leaves no room', async () => {
+        const D = bookableDay(6);
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, D, '10:00', '11:00', 45_000);
+        await http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' }).expect(200);
+        const res = await book(user.token, {
+          start: `${D} 10:50`,
+          end: `${D} 12:00`,
+          number_of_people: 5_001,
+        });
+        expectProblem(res, 409, 'capacity_exceeded');
+        const fits = await book(user.token, {
+          start: `${D} 10:50`,
+          end: `${D} 12:00`,
+          number_of_people: 5_000,
+        });
+        expect(fits.status).toBe(201);
+      });
+    });
+
+    describe('GET /reservations', () => {
+      it('pages the caller’s own reservations by start then id, with X-Total-Count', async () => {
+        const user = await signUp();
+        const other = await signUp();
+        const D = bookableDay(7);
+        const late = await bookOk(user.token, D, '12:00', '13:00');
+        const early = await bookOk(user.token, D, '09:00', '10:00');
+        const tie = await bookOk(user.token, D, '12:00', '12:30');
+        await bookOk(other.token, D, '08:00', '09:00');
+        const first = await http()
+          .get('/reservations')
+          .query({ page: 1, limit: 2 })
+          .auth(user.token, { type: 'bearer' });
+        expect(first.status).toBe(200);
+        expect(first.headers['x-total-count']).toBe('3');
+        expect(first.body.map((r: { id: number }) => r.id)).toEqual([early.id, late.id]);
+        const second = await http()
+          .get('/reservations')
+          .query({ page: 2, limit: 2 })
+          .auth(user.token, { type: 'bearer' });
+        expect(second.body.map((r: { id: number }) => r.id)).toEqual([tie.id]);
+        const past = await http()
+          .get('/reservations')
+          .query({ page: 3, limit: 2 })
+          .auth(user.token, { type: 'bearer' });
+        expect(past.body).toEqual([]);
+        expect(past.headers['x-total-count']).toBe('3');
+      });
+
+      it('lets admins see everyone’s, filtered by a date range, any status', async () => {
+        const D = bookableDay(8);
+        const a = await signUp();
+        const b = await signUp();
+        const admin = await signUpAdmin();
+        const ra = await bookOk(a.token, D, '10:00', '11:00');
+        const crossing = await book(b.token, { start: `${D} 23:50`, end: `${bookableDay(9)} 00:10` });
+        expect(crossing.status).toBe(201);
+        await http().delete(`/reservations/${ra.id}`).auth(a.token, { type: 'bearer' }).expect(204);
+        await bookOk(a.token, bookableDay(10));
+        const res = await http()
+          .get('/reservations')
+          .query({ start: D, end: D, limit: 100 })
+          .auth(admin.token, { type: 'bearer' });
+        expect(res.status).toBe(200);
+        const ids = res.body.map((r: { id: number }) => r.id);
+        expect(ids).toEqual([ra.id, crossing.body.id]);
+        expect(res.body[0].status).toBe('cancelled');
+        const nextDay = await http()
+          .get('/reservations')
+          .query({ start: bookableDay(9), end: bookableDay(9) })
+          .auth(b.token, { type: 'bearer' });
+        expect(nextDay.body.map((r: { id: number }) => r.id)).toEqual([crossing.body.id]);
+      });
+
+      it.each([
+        ['page', { page: 0 }],
+        ['page', { page: 'two' }],
+        ['limit', { limit: 101 }],
+        ['limit', { limit: 0 }],
+        ['end', { start: '2026-12-01' }],
+        ['end', { start: '2026-12-02', end: '2026-12-01' }],
+        ['start', { start: '2026-02-30', end: '2026-03-01' }],
+        ['sort', { sort: 'id' }],
+      ])('refuses a bad query with 400 naming %s', async (path, query) => {
+        const user = await signUp();
+        expectFieldError(
+          await http().get('/reservations').query(query).auth(user.token, { type: 'bearer' }),
+          path,
+        );
+      });
+    });
+
+    describe('GET /reservations/{id}', () => {
+      it('shows a reservation to its owner and to admins, and 404 to anyone else', async () => {
+        const owner = await signUp();
+        const stranger = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(owner.token, bookableDay(11));
+        const mine = await http().get(`/reservations/${id}`).auth(owner.token, { type: 'bearer' });
+        expect(mine.status).toBe(200);
+        expect(mine.body.id).toBe(id);
+        expect((await http().get(`/reservations/${id}`).auth(admin.token, { type: 'bearer' })).status).toBe(
+          200,
+        );
+        const theirs = await http().get(`/reservations/${id}`).auth(stranger.token, { type: 'bearer' });
+        expectProblem(theirs, 404, 'not_found');
+        const missing = await http().get('/reservations/2147483647').auth(owner.token, { type: 'bearer' });
+        expect(theirs.body).toEqual(missing.body);
+      });
+
+      it.each(['abc', '0', '-1', '1.5', '2147483648', '99999999999999999999'])(
+        'refuses the id %s with 400',
+        async (id) => {
+          const user = await signUp();
+          expectFieldError(
+            await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' }),
+            'id',
+          );
+        },
+      );
+    });
+
+    describe('PATCH /reservations/{id}', () => {
+      it('lets the owner change a pending reservation', async () => {
+        const user = await signUp();
+        const D = bookableDay(12);
+        const { id } = await bookOk(user.token, D);
+        app.clock.advance(60_000);
+        try {
+          const res = await http()
+            .patch(`/reservations/${id}`)
+            .auth(user.token, { type: 'bearer' })
+            .send({ reservation_name: 'Renamed', end: `${D} 12:00` });
+          expect(res.status).toBe(200);
+          expect(res.body).toMatchObject({
+            id,
+            reservation_name: 'Renamed',
+            start_time: `${D}T10:00:00+09:00`,
+            end_time: `${D}T12:00:00+09:00`,
+            status: 'pending',
+            updated_at: '2026-11-20T12:01:00+09:00',
+          });
+        } finally {
+          app.clock.advance(-60_000);
+        }
+      });
+
+      const patchDay = bookableDay(30);
+      it.each([
+        ['', {}],
+        ['status', { status: 'confirmed' }],
+        ['start', { start: `${patchDay} 10:01` }],
+        ['end', { end: `${patchDay} 09:00` }],
+        ['number_of_people', { number_of_people: -1 }],
+        ['reservation_name', { reservation_name: null }],
+      ])('refuses a bad change (%s) with 400 and changes nothing', async (path, patch) => {
+        const user = await signUp();
+        const { id } = await bookOk(user.token, patchDay);
+        const res = await http()
+          .patch(`/reservations/${id}`)
+          .auth(user.token, { type: 'bearer' })
+          .send(patch);
+        expectFieldError(res, path);
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body).toMatchObject({
+          reservation_name: 'TOEIC',
+          start_time: `${patchDay}T10:00:00+09:00`,
+          end_time: `${patchDay}T11:00:00+09:00`,
+          number_of_people: 100,
+        });
+      });
+
+      it('answers 409 invalid_state to a user changing a confirmed reservation; admins may', async () => {
+        const D = bookableDay(13);
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, D, '10:00', '11:00', 50_000);
+        await http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' }).expect(200);
+        const refused = await http()
+          .patch(`/reservations/${id}`)
+          .auth(user.token, { type: 'bearer' })
+          .send({ reservation_name: 'X' });
+        expectProblem(refused, 409, 'invalid_state');
+        // Its own 50,000 in 10:30–11:00 do not count against the moved booking.
+        const moved = await http()
+          .patch(`/reservations/${id}`)
+          .auth(admin.token, { type: 'bearer' })
+          .send({ start: `${D} 10:30`, end: `${D} 11:30` });
+        expect(moved.status).toBe(200);
+        expect(moved.body.status).toBe('confirmed');
+        const schedule = await http()
+          .get('/reservations/schedules')
+          .query({ start: D, end: D })
+          .auth(user.token, { type: 'bearer' });
+        expect(schedule.body).toEqual([
+          { start: `${D}T00:00:00+09:00`, end: `${D}T10:30:00+09:00`, available_capacity: 50_000 },
+          {
+            start: `${D}T11:30:00+09:00`,
+            end: `${bookableDay(14)}T00:00:00+09:00`,
+            available_capacity: 50_000,
+          },
+        ]);
+      });
+
+      it('answers 409 capacity_exceeded when the change would overfill a slot', async () => {
+        const D = bookableDay(15);
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const full = await bookOk(user.token, D, '10:00', '11:00', 50_000);
+        await http()
+          .post(`/reservations/${full.id}/confirm`)
+          .auth(admin.token, { type: 'bearer' })
+          .expect(200);
+        const { id } = await bookOk(user.token, D, '11:00', '12:00', 10);
+        const res = await http()
+          .patch(`/reservations/${id}`)
+          .auth(user.token, { type: 'bearer' })
+          .send({ start: `${D} 10:50` });
+        expectProblem(res, 409, 'capacity_exceeded');
+      });
+
+      it('answers 409 invalid_state to an admin changing a cancelled reservation, 404 to strangers', async () => {
+        const user = await signUp();
+        const stranger = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, bookableDay(16));
+        const theirs = await http()
+          .patch(`/reservations/${id}`)
+          .auth(stranger.token, { type: 'bearer' })
+          .send({ reservation_name: 'Mine now' });
+        expectProblem(theirs, 404, 'not_found');
+        await http().post(`/reservations/${id}/cancel`).auth(user.token, { type: 'bearer' }).expect(200);
+        const res = await http()
+          .patch(`/reservations/${id}`)
+          .auth(admin.token, { type: 'bearer' })
+          .send({ reservation_name: 'Back' });
+        expectProblem(res, 409, 'invalid_state');
+      });
+    });
+
+    describe('POST /reservations/{id}/confirm', () => {
+      it('is admin-only: 403 for users', async () => {
+        const user = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(17));
+        expectProblem(
+          await http().post(`/reservations/${id}/confirm`).auth(user.token, { type: 'bearer' }),
+          403,
+          'forbidden',
+        );
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+
+      it('confirms, is a no-op when repeated, and 409 invalid_state for a cancelled one', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(18);
+        const { id } = await bookOk(user.token, D, '10:00', '11:00', 30_000);
+        const first = await http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' });
+        expect(first.status).toBe(200);
+        expect(first.body.status).toBe('confirmed');
+        const again = await http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' });
+        expect(again.status).toBe(200);
+        expect(again.body).toEqual(first.body);
+        const schedule = await http()
+          .get('/reservations/schedules')
+          .query({ start: D, end: D })
+          .auth(user.token, { type: 'bearer' });
+        expect(schedule.body[1]).toMatchObject({ available_capacity: 20_000 });
+
+        const other = await bookOk(user.token, D, '13:00', '14:00');
+        await http().delete(`/reservations/${other.id}`).auth(user.token, { type: 'bearer' }).expect(204);
+        expectProblem(
+          await http().post(`/reservations/${other.id}/confirm`).auth(admin.token, { type: 'bearer' }),
+          409,
+          'invalid_state',
+        );
+        expectProblem(
+          await http().post('/reservations/2147483647/confirm').auth(admin.token, { type: 'bearer' }),
+          404,
+          'not_found',
+        );
+      });
+
+      it('answers 409 capacity_exceeded and leaves the reservation pending', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(19);
+        const a = await bookOk(user.token, D, '10:00', '11:00', 30_000);
+        const b = await bookOk(user.token, D, '10:30', '11:30', 30_000);
+        await http().post(`/reservations/${a.id}/confirm`).auth(admin.token, { type: 'bearer' }).expect(200);
+        const res = await http().post(`/reservations/${b.id}/confirm`).auth(admin.token, { type: 'bearer' });
+        expectProblem(res, 409, 'capacity_exceeded');
+        const after = await http().get(`/reservations/${b.id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+    });
+
+    describe('POST /reservations/{id}/cancel and DELETE /reservations/{id}', () => {
+      it('lets the owner cancel a pending one; repeating is a 200 no-op', async () => {
+        const user = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(20));
+        const res = await http().post(`/reservations/${id}/cancel`).auth(user.token, { type: 'bearer' });
+        expect(res.status).toBe(200);
+        expect(res.body.status).toBe('cancelled');
+        const again = await http().post(`/reservations/${id}/cancel`).auth(user.token, { type: 'bearer' });
+        expect(again.status).toBe(200);
+        expect(again.body).toEqual(res.body);
+      });
+
+      it('answers 409 invalid_state to a user cancelling a confirmed one; an admin frees its places', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(21);
+        const { id } = await bookOk(user.token, D, '10:00', '11:00', 50_000);
+        await http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' }).expect(200);
+        expectProblem(
+          await http().post(`/reservations/${id}/cancel`).auth(user.token, { type: 'bearer' }),
+          409,
+          'invalid_state',
+        );
+        expectProblem(
+          await http().delete(`/reservations/${id}`).auth(user.token, { type: 'bearer' }),
+          409,
+          'invalid_state',
+        );
+        const cancelled = await http()
+          .post(`/reservations/${id}/cancel`)
+          .auth(admin.token, { type: 'bearer' });
+        expect(cancelled.body.status).toBe('cancelled');
+        const schedule = await http()
+          .get('/reservations/schedules')
+          .query({ start: D, end: D })
+          .auth(user.token, { type: 'bearer' });
+        expect(schedule.body).toEqual([
+          {
+            start: `${D}T00:00:00+09:00`,
+            end: `${bookableDay(22)}T00:00:00+09:00`,
+            available_capacity: 50_000,
+          },
+        ]);
+      });
+
+      it('DELETE answers 204 and keeps the row as cancelled', async () => {
+        const user = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(23));
+        const res = await http().delete(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(res.status).toBe(204);
+        expect(res.text).toBe('');
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.status).toBe(200);
+        expect(after.body.status).toBe('cancelled');
+        expect((await http().delete(`/reservations/${id}`).auth(user.token, { type: 'bearer' })).status).toBe(
+          204,
+        );
+      });
+
+      it('answers 404 to someone else cancelling', async () => {
+        const user = await signUp();
+        const stranger = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(24));
+        expectProblem(
+          await http().post(`/reservations/${id}/cancel`).auth(stranger.token, { type: 'bearer' }),
+          404,
+          'not_found',
+        );
+        expectProblem(
+          await http().delete(`/reservations/${id}`).auth(stranger.token, { type: 'bearer' }),
+          404,
+          'not_found',
+        );
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+    });
+
+    describe('service routes', () => {
+      it('GET /healthz and /readyz answer 200', async () => {
+        expect((await http().get('/healthz')).body).toEqual({ status: 'ok' });
+        expect((await http().get('/readyz')).status).toBe(200);
+      });
+
+      it('serves the OpenAPI document and Swagger UI', async () => {
+        const doc = await http().get('/openapi.json');
+        expect(doc.status).toBe(200);
+        expect(doc.body.openapi).toBe('3.1.0');
+        const bare = await http().get('/api-docs');
+        expect(bare.status).toBe(301);
+        expect(bare.headers.location).toBe('/api-docs/');
+        const ui = await http().get('/api-docs/');
+        expect(ui.status).toBe(200);
+        expect(ui.text).toContain('swagger-ui');
+      });
+
+      it('answers unknown routes with a 404 problem', async () => {
+        expectProblem(await http().get('/nope'), 404, 'not_found');
+      });
+    });
+  });
+}

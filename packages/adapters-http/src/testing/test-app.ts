@@ -1,0 +1,101 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  Authenticate,
+  CancelReservation,
+  ConfirmReservation,
+  CreateReservation,
+  EnsureAdmin,
+  FakePasswordHasher,
+  FixedClock,
+  GetReservation,
+  GetSchedules,
+  InMemoryLoginAttempts,
+  ListReservations,
+  LogIn,
+  RegisterUser,
+  type UnitOfWork,
+  UpdateReservation,
+} from '@exam-reservation/application';
+import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
+import { type Logger, pino } from 'pino';
+import { JoseTokenIssuer } from '../auth/jose-token-issuer.js';
+import { createApp } from '../create-app.js';
+import type { HttpOptions } from '../http-deps.js';
+
+/** 2026-11-20 12:00 in Seoul: the first bookable day under the default policy is 2026-11-23. */
+export const TEST_NOW = Date.parse('2026-11-20T03:00:00Z');
+
+/** The HMAC key the test apps sign with, for tests that forge or expire tokens. */
+export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret!';
+
+/** A running test app and the handles tests need to poke it. */
+export interface TestApp {
+  readonly url: string;
+  readonly clock: FixedClock;
+  readonly policy: BookingPolicy;
+  readonly tokens: JoseTokenIssuer;
+  readonly ensureAdmin: EnsureAdmin;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the real Express app on a random local port over `uow`, with a
+ * fixed clock, real JWTs and a cheap password hasher (argon2 has its own test).
+ */
+export async function startTestApp(
+  uow: UnitOfWork,
+  options: { ready?: () => Promise<void>; http?: HttpOptions; now?: number; logger?: Logger } = {},
+): Promise<TestApp> {
+  const clock = new FixedClock(options.now ?? TEST_NOW);
+  const policy = bookingPolicy();
+  const passwordHasher = new FakePasswordHasher();
+  const tokens = new JoseTokenIssuer({
+    secret: TEST_JWT_SECRET,
+    issuer: 'exam-reservation',
+    audience: 'exam-reservation-api',
+    ttlSeconds: 3600,
+    clock,
+  });
+  const shared = { uow, clock, policy };
+  const app = createApp({
+    useCases: {
+      registerUser: new RegisterUser({ uow, clock, passwordHasher }),
+      logIn: new LogIn({
+        uow,
+        clock,
+        passwordHasher,
+        tokenIssuer: tokens,
+        loginAttempts: new InMemoryLoginAttempts({ maxFailures: 5, windowMs: 15 * 60_000 }),
+      }),
+      authenticate: new Authenticate({ uow, tokenIssuer: tokens }),
+      getSchedules: new GetSchedules(shared),
+      listReservations: new ListReservations({ uow, policy }),
+      getReservation: new GetReservation({ uow }),
+      createReservation: new CreateReservation(shared),
+      updateReservation: new UpdateReservation(shared),
+      confirmReservation: new ConfirmReservation(shared),
+      cancelReservation: new CancelReservation(shared),
+    },
+    policy,
+    logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    ready: options.ready ?? (async () => undefined),
+    options: options.http ?? {},
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    clock,
+    policy,
+    tokens,
+    ensureAdmin: new EnsureAdmin({ uow, clock, passwordHasher }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
