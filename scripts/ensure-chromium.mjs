@@ -12,8 +12,11 @@ if (!existsSync(path)) {
     process.exit(1);
   }
   console.log('Installing Chromium for the browser test (apt-get install -y chromium)…');
-  execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null', {
-    stdio: 'inherit',
-    shell: '/bin/bash',
-  });
+  execSync(
+    'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null',
+    {
+      stdio: 'inherit',
+      shell: '/bin/bash',
+    },
+  );
 }

@@ -1,5 +1,5 @@
-import { startTestServer } from '../packages/adapters-postgres/src/testing/index.js';
 import type { TestProject } from 'vitest/node';
+import { startTestServer } from '../packages/adapters-postgres/src/testing/index.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,1 +1,23 @@
-export {};
+/**
+ * PostgreSQL adapters of the store ports: Kysely over node-postgres for a
+ * server, or over PGlite embedded in the process; versioned migrations; and
+ * the slot ledger that enforces the capacity invariant.
+ * @packageDocumentation
+ */
+export type {
+  Database,
+  ReservationEventsTable,
+  ReservationSnapshot,
+  ReservationsTable,
+  SlotLoadsTable,
+  UsersTable,
+} from './database.js';
+export { KyselyStore, type PostgresStore } from './kysely-store.js';
+export { migrateToLatest, migrations } from './migrations.js';
+export { type EmbeddedStoreOptions, openEmbeddedStore } from './open-embedded-store.js';
+export { openPostgresStore, type PostgresStoreOptions } from './open-postgres-store.js';
+export { PostgresReservationEvents } from './postgres-reservation-events.js';
+export { PostgresReservations } from './postgres-reservations.js';
+export { PostgresSlotLedger } from './postgres-slot-ledger.js';
+export { PostgresUnitOfWork, type PostgresUnitOfWorkOptions } from './postgres-unit-of-work.js';
+export { PostgresUsers } from './postgres-users.js';

@@ -102,7 +102,8 @@ async function fromEmbeddedPostgres(): Promise<TestServer> {
 export async function startTestServer(): Promise<TestServer> {
   const forced = process.env.TEST_DATABASE_SOURCE;
   if (forced === 'embedded') return fromEmbeddedPostgres();
-  if (forced === 'local') return { adminUrl: LOCAL_URL, source: 'local server at 127.0.0.1:5432', stop: async () => undefined };
+  if (forced === 'local')
+    return { adminUrl: LOCAL_URL, source: 'local server at 127.0.0.1:5432', stop: async () => undefined };
   if (forced === 'testcontainers') {
     const container = await fromTestcontainers();
     if (!container) throw new Error('TEST_DATABASE_SOURCE=testcontainers but no Docker engine answers');

@@ -1,0 +1,106 @@
+/**
+ * Closed-loop HTTP load driver, run as its own process so that it does not
+ * share an event loop with the server it measures. Reads a job (JSON) from
+ * the file named by argv[2], keeps `concurrency` requests in flight until
+ * every request of the job was sent, and prints the result as JSON.
+ */
+import { readFile } from 'node:fs/promises';
+import { Pool } from 'undici';
+
+export interface BenchRequest {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly path: string;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+export interface Job {
+  readonly origin: string;
+  readonly concurrency: number;
+  readonly requests: readonly BenchRequest[];
+  /** Repeat the request list until this many have been sent (default: its length). */
+  readonly total?: number;
+  /** Statuses that count as success. */
+  readonly expect: readonly number[];
+}
+
+export interface JobResult {
+  readonly sent: number;
+  readonly ok: number;
+  readonly errors: number;
+  readonly statuses: Record<string, number>;
+  readonly seconds: number;
+  readonly throughput: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly max: number;
+  /** [ms since start, latency ms] for every request, in completion order. */
+  readonly timeline: [number, number][];
+}
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function run(job: Job): Promise<JobResult> {
+  const pool = new Pool(job.origin, {
+    connections: job.concurrency,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+  });
+  const total = job.total ?? job.requests.length;
+  const statuses: Record<string, number> = {};
+  const timeline: [number, number][] = [];
+  const latencies: number[] = [];
+  let next = 0;
+  let ok = 0;
+  const start = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const request = job.requests[next++ % job.requests.length]!;
+      const t0 = performance.now();
+      let status = 'error';
+      try {
+        const response = await pool.request({
+          method: request.method,
+          path: request.path,
+          headers: request.headers,
+          body: request.body,
+        });
+        await response.body.dump();
+        status = String(response.statusCode);
+        if (job.expect.includes(response.statusCode)) ok++;
+      } catch {
+        status = 'error';
+      }
+      const t1 = performance.now();
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      latencies.push(t1 - t0);
+      timeline.push([Math.round(t1 - start), Math.round((t1 - t0) * 100) / 100]);
+    }
+  };
+  await Promise.all(Array.from({ length: job.concurrency }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  return {
+    sent: total,
+    ok,
+    errors: total - ok,
+    statuses,
+    seconds,
+    throughput: total / seconds,
+    p50: percentile(latencies, 50),
+    p90: percentile(latencies, 90),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+    timeline,
+  };
+}
+
+if (process.argv[2]) {
+  const job = JSON.parse(await readFile(process.argv[2], 'utf8')) as Job;
+  process.stdout.write(JSON.stringify(await run(job)));
+}

@@ -1,0 +1,415 @@
+/**
+ * `pnpm bench [--quick] [--runs N]`: the end-to-end benchmark.
+ *
+ * Each run starts the API as the README does (built, `node apps/api/dist/main.js`)
+ * on a fresh PostgreSQL database and drives it over HTTP from a separate
+ * process (bench/http/driver.ts). In the same run it measures two ceilings on
+ * the same machine: the project's own confirm statements through pgbench
+ * against the same server, and a bare Node HTTP server through the same
+ * driver. Reports medians over the runs, ratios to the ceilings, the API's
+ * peak RSS and whether the capacity invariant held.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { createTestDatabase, startTestServer } from '../../packages/adapters-postgres/src/testing/index.js';
+import { type BenchRequest, type JobResult, percentile } from './driver.js';
+import { writePgbenchConfirm } from './pgbench-confirm.js';
+import { latencySvg } from './plot.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const runsArg = args.indexOf('--runs');
+const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
+
+const CAPACITY = 50_000;
+const HOT_RESERVATIONS = quick ? 500 : 2_000;
+const HOT_PEOPLE = CAPACITY / HOT_RESERVATIONS; // exactly fills the window
+const SPREAD_RESERVATIONS = quick ? 600 : 3_000;
+const SCHEDULE_REQUESTS = quick ? 100 : 500;
+const GET_REQUESTS = quick ? 2_000 : 10_000;
+const ZONE = 'Asia/Seoul';
+const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
+
+interface RunReport {
+  scenarios: Record<string, JobResult>;
+  pgbench: { tps: number; latencyMs: number; transactions: number; failed: number };
+  bare: JobResult;
+  peakRssMb: number;
+  invariantHeld: boolean;
+  overfullSlots: number;
+  confirmedInHotWindow: number;
+}
+
+/** `YYYY-MM-DD` of today + `days` in Seoul (UTC+9, no DST). */
+function seoulDate(days: number): string {
+  return new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+async function driver(
+  origin: string,
+  concurrency: number,
+  requests: BenchRequest[],
+  expect: number[],
+  total?: number,
+): Promise<JobResult> {
+  const file = join(tmpdir(), `bench-job-${process.pid}-${Date.now()}.json`);
+  await writeFile(file, JSON.stringify({ origin, concurrency, requests, expect, total }));
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/http/driver.ts'), file], {
+    cwd: root,
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  return JSON.parse(out.toString()) as JobResult;
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+async function json<T>(
+  origin: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+function peakRssMb(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then((status) => {
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  });
+}
+
+async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
+  const database = await createTestDatabase(adminUrl);
+  const port = 18_000 + Math.floor(Math.random() * 2_000);
+  const origin = `http://127.0.0.1:${port}`;
+  const api = spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      APP_TIMEZONE: ZONE,
+      SLOT_CAPACITY: String(CAPACITY),
+      LEAD_TIME_DAYS: '3',
+      LOG_LEVEL: 'warn',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const db = new pg.Pool({ connectionString: database.url, max: 2 });
+  try {
+    await waitFor(`${origin}/readyz`, 30_000);
+    const admin = await json<{ access_token: string }>(origin, 'POST', '/users/login', ADMIN);
+    const adminAuth = { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json' };
+    const users: string[] = [];
+    for (let i = 0; i < 32; i++) {
+      const email = `bench-${index}-${i}@example.com`;
+      await json(origin, 'POST', '/users/register', {
+        email,
+        password: 'bench-password',
+        user_name: `bench ${i}`,
+      });
+      users.push(
+        (
+          await json<{ access_token: string }>(origin, 'POST', '/users/login', {
+            email,
+            password: 'bench-password',
+          })
+        ).access_token,
+      );
+    }
+    const auth = (i: number) => ({
+      authorization: `Bearer ${users[i % users.length]}`,
+      'content-type': 'application/json',
+    });
+
+    // (2) creation, 32 in flight: the hot window's pending reservations.
+    const hotDay = seoulDate(10);
+    const create = await driver(
+      origin,
+      32,
+      Array.from({ length: HOT_RESERVATIONS }, (_, i) => ({
+        method: 'POST' as const,
+        path: '/reservations',
+        headers: auth(i),
+        body: JSON.stringify({
+          reservation_name: `hot ${i}`,
+          start: `${hotDay} 09:00`,
+          end: `${hotDay} 10:00`,
+          number_of_people: HOT_PEOPLE,
+        }),
+      })),
+      [201],
+    );
+    const hotIds = (
+      await db.query<{ id: number }>('select id from reservations where status = $1 order by id', ['pending'])
+    ).rows.map((r) => r.id);
+
+    // (1) admin confirmations on the hot window, 64 in flight: exactly fills it.
+    const confirm = await driver(
+      origin,
+      64,
+      hotIds.map((id) => ({
+        method: 'POST' as const,
+        path: `/reservations/${id}/confirm`,
+        headers: adminAuth,
+      })),
+      [200],
+    );
+
+    // (3) schedules over 180 days with confirmed reservations spread across them.
+    const firstDay = 20;
+    const spread = Array.from({ length: SPREAD_RESERVATIONS }, (_, i) => {
+      const day = seoulDate(firstDay + (i % 180));
+      const hour = String((i * 7) % 23).padStart(2, '0');
+      const minutes = [10, 20, 30, 60][i % 4]!;
+      const endHour = String(((i * 7) % 23) + (minutes === 60 ? 1 : 0)).padStart(2, '0');
+      const endMinute = minutes === 60 ? '00' : String(minutes);
+      return {
+        method: 'POST' as const,
+        path: '/reservations',
+        headers: auth(i),
+        body: JSON.stringify({
+          reservation_name: `spread ${i}`,
+          start: `${day} ${hour}:00`,
+          end: `${day} ${endHour}:${endMinute}`,
+          number_of_people: 1 + (i % 200),
+        }),
+      };
+    });
+    const seeded = await driver(origin, 32, spread, [201]);
+    if (seeded.errors > 0)
+      throw new Error(`seeding the spread reservations failed: ${JSON.stringify(seeded.statuses)}`);
+    const spreadIds = (
+      await db.query<{ id: number }>('select id from reservations where status = $1 order by id', ['pending'])
+    ).rows.map((r) => r.id);
+    const confirmedSpread = await driver(
+      origin,
+      32,
+      spreadIds.map((id) => ({
+        method: 'POST' as const,
+        path: `/reservations/${id}/confirm`,
+        headers: adminAuth,
+      })),
+      [200],
+    );
+    if (confirmedSpread.errors > 0) throw new Error('confirming the spread reservations failed');
+    const schedules = await driver(
+      origin,
+      8,
+      [
+        {
+          method: 'GET',
+          path: `/reservations/schedules?start=${seoulDate(firstDay)}&end=${seoulDate(firstDay + 179)}`,
+          headers: auth(0),
+        },
+      ],
+      [200],
+      SCHEDULE_REQUESTS,
+    );
+
+    // (4) one reservation by id, as its owner.
+    const owned = await db.query<{ id: number; email: string }>(
+      `select r.id, u.email from reservations r join users u on u.id = r.user_id where u.email like 'bench-%' order by r.id limit 500`,
+    );
+    const tokenByEmail = new Map(users.map((t, i) => [`bench-${index}-${i}@example.com`, t]));
+    const getOne = await driver(
+      origin,
+      32,
+      owned.rows.map((r) => ({
+        method: 'GET' as const,
+        path: `/reservations/${r.id}`,
+        headers: { authorization: `Bearer ${tokenByEmail.get(r.email)}` },
+      })),
+      [200],
+      GET_REQUESTS,
+    );
+
+    const peakRss = await peakRssMb(api.pid!);
+
+    // Invariant straight from the reservations table, not from the ledger.
+    const overfull = await db.query<{ slots: string }>(
+      `select count(*) as slots from (
+         select s.slot, sum(r.number_of_people) as load
+         from reservations r
+         cross join lateral generate_series(r.start_time, r.end_time - interval '10 minutes', interval '10 minutes') as s(slot)
+         where r.status = 'confirmed'
+         group by s.slot
+         having sum(r.number_of_people) > $1) t`,
+      [CAPACITY],
+    );
+    const hotConfirmed = await db.query<{ n: string }>(
+      `select count(*) as n from reservations where status = 'confirmed' and reservation_name like 'hot %'`,
+    );
+
+    // Ceiling 1: the same hot-window confirmation as raw SQL through pgbench.
+    const pgbench = await writePgbenchConfirm(db, database.url, HOT_RESERVATIONS, HOT_PEOPLE, seoulDate(11));
+
+    // Ceiling 2: a bare Node HTTP server through the same driver.
+    const bare = await bareServer(GET_REQUESTS);
+
+    return {
+      scenarios: { confirm, create, schedules, getOne },
+      pgbench,
+      bare,
+      peakRssMb: peakRss,
+      invariantHeld: Number(overfull.rows[0]?.slots ?? 1) === 0,
+      overfullSlots: Number(overfull.rows[0]?.slots ?? -1),
+      confirmedInHotWindow: Number(hotConfirmed.rows[0]?.n ?? 0),
+    };
+  } finally {
+    await db.end();
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+    await database.drop();
+  }
+}
+
+async function bareServer(total: number): Promise<JobResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/bare-server.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolvePort) => {
+    child.stdout.once('data', (chunk: Buffer) => resolvePort(Number(chunk.toString().trim())));
+  });
+  try {
+    return await driver(
+      `http://127.0.0.1:${port}`,
+      32,
+      [{ method: 'GET', path: '/reservations/1' }],
+      [200],
+      total,
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return percentile(sorted, 50);
+};
+
+async function main(): Promise<void> {
+  process.stdout.write('building (tsc -b)…\n');
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const server = await startTestServer();
+  process.stdout.write(`PostgreSQL: ${server.source}\n`);
+  const reports: RunReport[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      process.stdout.write(`run ${i + 1}/${runs}…\n`);
+      reports.push(await oneRun(server.adminUrl, i));
+    }
+  } finally {
+    await server.stop();
+  }
+
+  const names: [string, string][] = [
+    ['confirm', `(1) confirm, hot window, ${HOT_RESERVATIONS} × ${HOT_PEOPLE} people, 64 in flight`],
+    ['create', '(2) create reservation, 32 in flight'],
+    ['schedules', '(3) GET schedules over 180 days, 8 in flight'],
+    ['getOne', '(4) GET /reservations/{id}, 32 in flight'],
+  ];
+  const m = (pick: (r: RunReport) => number): number => median(reports.map(pick));
+  const pgbenchTps = m((r) => r.pgbench.tps);
+  const bareTps = m((r) => r.bare.throughput);
+  const lines: string[] = [];
+  lines.push(
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL: ${server.source}`,
+  );
+  lines.push(`Runs: ${runs}${quick ? ' (--quick)' : ''}; figures are medians over the runs.`);
+  lines.push('');
+  lines.push('| scenario | req/s | p50 ms | p99 ms | errors | ratio to ceiling |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | --- |');
+  for (const [key, label] of names) {
+    const tps = m((r) => r.scenarios[key]!.throughput);
+    const ratio =
+      key === 'confirm'
+        ? `${(tps / pgbenchTps).toFixed(2)} of pgbench confirm`
+        : `${(tps / bareTps).toFixed(2)} of bare HTTP`;
+    lines.push(
+      `| ${label} | ${tps.toFixed(0)} | ${m((r) => r.scenarios[key]!.p50).toFixed(2)} | ${m((r) => r.scenarios[key]!.p99).toFixed(2)} | ${m((r) => r.scenarios[key]!.errors)} | ${ratio} |`,
+    );
+  }
+  lines.push(
+    `| ceiling: pgbench, the project's confirm statements, 64 clients | ${pgbenchTps.toFixed(0)} | ${m((r) => r.pgbench.latencyMs).toFixed(2)} (avg) | – | ${m((r) => r.pgbench.failed)} | – |`,
+  );
+  lines.push(
+    `| ceiling: bare Node HTTP server, fixed JSON, 32 in flight | ${bareTps.toFixed(0)} | ${m((r) => r.bare.p50).toFixed(2)} | ${m((r) => r.bare.p99).toFixed(2)} | ${m((r) => r.bare.errors)} | – |`,
+  );
+  lines.push('');
+  lines.push(
+    `API peak RSS (VmHWM): ${m((r) => r.peakRssMb).toFixed(0)} MB (max over runs ${Math.max(...reports.map((r) => r.peakRssMb)).toFixed(0)} MB)`,
+  );
+  lines.push(
+    `Invariant (sum per slot from the reservations table ≤ ${CAPACITY}) held in every run: ${reports.every((r) => r.invariantHeld) ? 'yes' : 'NO'}; hot-window confirmations accepted: ${reports.map((r) => r.confirmedInHotWindow).join(', ')} of ${HOT_RESERVATIONS}`,
+  );
+  const summary = lines.join('\n');
+  process.stdout.write(`\n${summary}\n`);
+
+  const out = join(root, 'bench/results');
+  await mkdir(out, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  await writeFile(
+    join(out, `http-${stamp}.json`),
+    JSON.stringify({ quick, runs, reports: reports.map(stripTimeline) }, null, 2),
+  );
+  const last = reports[reports.length - 1]!;
+  await writeFile(
+    join(out, `http-latency${quick ? '-quick' : ''}.svg`),
+    latencySvg('Latency over the run (last run)', [
+      { name: 'confirm (1)', color: '#d62728', points: last.scenarios.confirm!.timeline },
+      { name: 'create (2)', color: '#1f77b4', points: last.scenarios.create!.timeline },
+    ]),
+  );
+  process.stdout.write(
+    `\nresults: bench/results/http-${stamp}.json, plot: bench/results/http-latency${quick ? '-quick' : ''}.svg\n`,
+  );
+}
+
+function stripTimeline(report: RunReport): unknown {
+  const strip = (r: JobResult) => ({ ...r, timeline: undefined });
+  return {
+    ...report,
+    bare: strip(report.bare),
+    scenarios: Object.fromEntries(Object.entries(report.scenarios).map(([k, v]) => [k, strip(v)])),
+  };
+}
+
+await main();

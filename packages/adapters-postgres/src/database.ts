@@ -1,0 +1,66 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** A `timestamptz` column: read as a Date, written as a Date. */
+type Timestamp = ColumnType<Date, Date, Date>;
+
+/** A reservation as stored in a `jsonb` audit column: times as epoch ms, like the domain. */
+export interface ReservationSnapshot {
+  readonly id: number;
+  readonly userId: number;
+  readonly reservationName: string;
+  readonly start: number;
+  readonly end: number;
+  readonly numberOfPeople: number;
+  readonly status: 'pending' | 'confirmed' | 'cancelled';
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** Accounts. */
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  user_name: string;
+  password_hash: string;
+  role: 'user' | 'admin';
+  created_at: Timestamp;
+}
+
+/** Reservations, any status; times as `timestamptz`. */
+export interface ReservationsTable {
+  id: Generated<number>;
+  user_id: number;
+  reservation_name: string;
+  start_time: Timestamp;
+  end_time: Timestamp;
+  number_of_people: number;
+  status: 'pending' | 'confirmed' | 'cancelled';
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** The capacity ledger: confirmed people per slot, one row per slot ever loaded. */
+export interface SlotLoadsTable {
+  slot_start: Timestamp;
+  confirmed_people: number;
+  capacity: number;
+}
+
+/** The append-only audit trail (a trigger refuses UPDATE, DELETE and TRUNCATE). */
+export interface ReservationEventsTable {
+  id: Generated<number>;
+  reservation_id: number;
+  type: 'created' | 'updated' | 'confirmed' | 'cancelled';
+  actor_id: number;
+  at: Timestamp;
+  before: ColumnType<ReservationSnapshot | null, string | null, never>;
+  after: ColumnType<ReservationSnapshot, string, never>;
+}
+
+/** The Kysely schema of the store. */
+export interface Database {
+  users: UsersTable;
+  reservations: ReservationsTable;
+  slot_loads: SlotLoadsTable;
+  reservation_events: ReservationEventsTable;
+}

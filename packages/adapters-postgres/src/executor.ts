@@ -1,0 +1,32 @@
+import type { Compilable, Kysely } from 'kysely';
+import type { Database } from './database.js';
+
+/** A table a statement reads or writes, so held-back writes can be sent before a read that needs them. */
+export type TableName = keyof Database;
+
+/**
+ * How the stores send their statements. Queries are built and compiled with
+ * Kysely; an executor decides when and how they reach the server. Inside a
+ * unit of work on a server, writes to rows the unit already holds are held
+ * back and sent with the COMMIT (see {@link PgSession}); elsewhere every
+ * statement runs at once.
+ */
+export interface Executor {
+  /** Runs a statement that returns rows, after any held-back write to a table in `reads`. */
+  rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]>;
+  /** Runs a write whose only possible outcome is success or an error; it may be held back until commit. */
+  write(query: Compilable<unknown>, table: TableName): Promise<void>;
+}
+
+/** Sends every statement at once through Kysely (a pool, or one transaction's connection). */
+export class KyselyExecutor implements Executor {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async rows<R>(query: Compilable<R>): Promise<R[]> {
+    return [...(await this.db.executeQuery(query.compile())).rows];
+  }
+
+  async write(query: Compilable<unknown>): Promise<void> {
+    await this.db.executeQuery(query.compile());
+  }
+}

@@ -1,0 +1,50 @@
+import { type Compilable, type Kysely, sql } from 'kysely';
+import type { Database } from './database.js';
+import type { Executor } from './executor.js';
+import { PendingLedgerChange } from './pending-ledger-change.js';
+
+/** A unit of work's transaction, as the unit of work drives it. */
+export interface Session extends Executor {
+  readonly ledger: PendingLedgerChange;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+/**
+ * One unit of work on one Kysely connection, one statement per round trip.
+ * For PGlite, which has a single connection and no network to save on; the
+ * ledger write still comes last, just before COMMIT.
+ */
+export class KyselySession implements Session {
+  readonly ledger = new PendingLedgerChange();
+  private begun = false;
+
+  constructor(private readonly connection: Kysely<Database>) {}
+
+  async rows<R>(query: Compilable<R>): Promise<R[]> {
+    await this.begin();
+    return [...(await this.connection.executeQuery(query.compile())).rows];
+  }
+
+  async write(query: Compilable<unknown>): Promise<void> {
+    await this.begin();
+    await this.connection.executeQuery(query.compile());
+  }
+
+  async commit(): Promise<void> {
+    if (!this.begun) return;
+    const ledger = this.ledger.statement();
+    if (ledger !== null) await sql.raw(ledger).execute(this.connection);
+    await sql`commit`.execute(this.connection);
+  }
+
+  async rollback(): Promise<void> {
+    if (this.begun) await sql`rollback`.execute(this.connection);
+  }
+
+  private async begin(): Promise<void> {
+    if (this.begun) return;
+    this.begun = true;
+    await sql`begin`.execute(this.connection);
+  }
+}

@@ -1,0 +1,49 @@
+import type { UnitOfWork } from '@exam-reservation/application';
+import { type Kysely, sql } from 'kysely';
+import type pg from 'pg';
+import type { Database } from './database.js';
+import { migrateToLatest } from './migrations.js';
+import { PostgresUnitOfWork, type PostgresUnitOfWorkOptions } from './postgres-unit-of-work.js';
+
+/** A unit of work on PostgreSQL (a server, or embedded PGlite) that owns its connections. */
+export interface PostgresStore extends UnitOfWork {
+  readonly kind: 'postgres' | 'embedded';
+  /** Runs pending migrations. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A {@link PostgresStore} over a Kysely instance (and, for a server, the
+ * node-postgres pool under it, which units of work use directly); closing it
+ * destroys the instance and the pool.
+ */
+export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
+  constructor(
+    readonly kind: 'postgres' | 'embedded',
+    db: Kysely<Database>,
+    pool?: pg.Pool,
+    options?: PostgresUnitOfWorkOptions,
+  ) {
+    super(db, pool, options);
+  }
+
+  /** The underlying Kysely instance, for tools (CLI, benchmarks) that need raw SQL. */
+  get kysely(): Kysely<Database> {
+    return this.db;
+  }
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.db as Kysely<unknown>);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

@@ -1,0 +1,89 @@
+import type { Compilable } from 'kysely';
+import type pg from 'pg';
+import type { TableName } from './executor.js';
+import { inlineParameters } from './inline-parameters.js';
+import type { Session } from './kysely-session.js';
+import { PendingLedgerChange } from './pending-ledger-change.js';
+
+function lastResult<R>(result: pg.QueryResult | pg.QueryResult[]): R[] {
+  const last = Array.isArray(result) ? result[result.length - 1] : result;
+  return (last?.rows ?? []) as R[];
+}
+
+/**
+ * One unit of work on one pooled node-postgres connection, sent in as few
+ * round trips as it takes:
+ * - BEGIN travels with the first statement;
+ * - writes that cannot fail on a row the unit already holds (saving a locked
+ *   reservation, appending an audit event) are held back, and go in one
+ *   message with the slot-ledger write and the COMMIT.
+ * So a confirmation is three round trips: lock the reservation, check the
+ * ledger, write everything and commit. And the hot slot rows are locked only
+ * while the server runs that last message, never across a round trip to this
+ * process. A read of a table with held-back writes sends them first, so the
+ * unit always reads its own writes.
+ */
+export class PgSession implements Session {
+  readonly ledger = new PendingLedgerChange();
+  private begun = false;
+  private held: { table: TableName; sql: string }[] = [];
+
+  /**
+   * @param earlyLockRelease commit asynchronously, so the locks go as soon as
+   *   the commit record is written, then force the WAL flush with a second,
+   *   synchronous transaction in the same message, so the caller still hears
+   *   of success only once the change is durable. Off by default: it lets
+   *   other sessions read (not acknowledge) changes that a crash in the next
+   *   moment would lose, and a failure after the first commit leaves it
+   *   unknown whether the change was kept.
+   */
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly earlyLockRelease = false,
+  ) {}
+
+  async rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]> {
+    const compiled = query.compile();
+    if (this.held.some((w) => reads.includes(w.table))) await this.send([]);
+    if (!this.begun) {
+      this.begun = true;
+      return lastResult<R>(await this.client.query(`begin;\n${inlineParameters(compiled)}`));
+    }
+    return (await this.client.query(compiled.sql, [...compiled.parameters])).rows as R[];
+  }
+
+  async write(query: Compilable<unknown>, table: TableName): Promise<void> {
+    this.held.push({ table, sql: inlineParameters(query.compile()) });
+  }
+
+  /** Sends everything held back, the ledger write and COMMIT, in one message. */
+  async commit(): Promise<void> {
+    const ledger = this.ledger.statement();
+    if (!this.begun && this.held.length === 0 && ledger === null) return;
+    if (ledger === null) await this.send(['commit']);
+    else if (this.earlyLockRelease) {
+      // pg_current_xact_id() gives the second transaction an id, so it writes
+      // a commit record and its synchronous commit flushes the WAL up to and
+      // including the first.
+      await this.send([
+        ledger,
+        'set local synchronous_commit = off',
+        'commit',
+        'select pg_current_xact_id()',
+      ]);
+    } else await this.send([ledger, 'commit']);
+  }
+
+  async rollback(): Promise<void> {
+    if (this.begun) await this.client.query('rollback');
+  }
+
+  private async send(after: readonly string[]): Promise<void> {
+    // Simple protocol (no parameters): one message, several statements; the
+    // first error skips the rest, so a failed write never reaches COMMIT.
+    const statements = [...(this.begun ? [] : ['begin']), ...this.held.map((w) => w.sql), ...after];
+    this.begun = true;
+    this.held = [];
+    await this.client.query(statements.join(';\n'));
+  }
+}

@@ -1,0 +1,67 @@
+import type {
+  RecordedReservationEvent,
+  ReservationEvent,
+  ReservationEvents,
+} from '@exam-reservation/application';
+import type { Reservation } from '@exam-reservation/domain';
+import type { Kysely } from 'kysely';
+import type { Database, ReservationSnapshot } from './database.js';
+import type { Executor } from './executor.js';
+
+const snapshot = (r: Reservation): string => {
+  const s: ReservationSnapshot = {
+    id: r.id,
+    userId: r.userId,
+    reservationName: r.reservationName,
+    start: r.start,
+    end: r.end,
+    numberOfPeople: r.numberOfPeople,
+    status: r.status,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+  return JSON.stringify(s);
+};
+
+/** The append-only audit trail in `reservation_events` (the table refuses UPDATE and DELETE). */
+export class PostgresReservationEvents implements ReservationEvents {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly exec: Executor,
+  ) {}
+
+  async append(event: ReservationEvent): Promise<void> {
+    // May wait for the commit: the unit of work holds the reservation.
+    await this.exec.write(
+      this.db.insertInto('reservation_events').values({
+        reservation_id: event.reservationId,
+        type: event.type,
+        actor_id: event.actorId,
+        at: new Date(event.at),
+        before: event.before ? snapshot(event.before) : null,
+        after: snapshot(event.after),
+      }),
+      'reservation_events',
+    );
+  }
+
+  async listFor(reservationId: number): Promise<RecordedReservationEvent[]> {
+    const rows = await this.exec.rows(
+      this.db
+        .selectFrom('reservation_events')
+        .selectAll()
+        .where('reservation_id', '=', reservationId)
+        .orderBy('id'),
+      ['reservation_events'],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      reservationId: row.reservation_id,
+      type: row.type,
+      actorId: row.actor_id,
+      at: row.at.getTime(),
+      before: row.before,
+      after: row.after,
+    }));
+  }
+}

@@ -1,0 +1,120 @@
+import type {
+  NewReservation,
+  ReservationListQuery,
+  ReservationPage,
+  Reservations,
+} from '@exam-reservation/application';
+import type { Reservation } from '@exam-reservation/domain';
+import { type Kysely, sql } from 'kysely';
+import type { Database } from './database.js';
+import type { Executor } from './executor.js';
+import { toReservation } from './rows.js';
+
+const READS = ['reservations'] as const;
+
+/** Reservations in the `reservations` table. */
+export class PostgresReservations implements Reservations {
+  /** Rows this unit of work holds locked: saving them cannot fail, so the save may wait for the commit. */
+  private readonly locked = new Set<number>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly exec: Executor,
+  ) {}
+
+  async get(id: number): Promise<Reservation | null> {
+    const [row] = await this.exec.rows(
+      this.db.selectFrom('reservations').selectAll().where('id', '=', id),
+      READS,
+    );
+    return row ? toReservation(row) : null;
+  }
+
+  async getForUpdate(id: number): Promise<Reservation | null> {
+    // NO KEY UPDATE: enough to serialize changes of this reservation, and it
+    // does not block inserts of audit events that reference it.
+    const [row] = await this.exec.rows(
+      this.db.selectFrom('reservations').selectAll().where('id', '=', id).forNoKeyUpdate(),
+      READS,
+    );
+    if (!row) return null;
+    this.locked.add(id);
+    return toReservation(row);
+  }
+
+  async list(query: ReservationListQuery): Promise<ReservationPage> {
+    const { overlapping, userId } = query;
+    let filtered = this.db.selectFrom('reservations');
+    if (userId !== undefined) filtered = filtered.where('user_id', '=', userId);
+    if (overlapping) {
+      // Half-open ranges: a reservation that only touches the boundary does
+      // not overlap. The expression matches the GiST index.
+      const from = new Date(overlapping.start).toISOString();
+      const to = new Date(overlapping.end).toISOString();
+      filtered = filtered.where(
+        sql<boolean>`tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`,
+      );
+    }
+    // The total rides along with the page (one round trip); only a page past
+    // the end, which has no row to carry it, needs a separate count.
+    const rows = await this.exec.rows(
+      filtered
+        .selectAll()
+        .select(sql<number>`(count(*) over ())::int`.as('total'))
+        .orderBy('start_time')
+        .orderBy('id')
+        .offset(query.offset)
+        .limit(query.limit),
+      READS,
+    );
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && query.offset > 0) {
+      const [counted] = await this.exec.rows(filtered.select(sql<number>`count(*)::int`.as('n')), READS);
+      total = counted?.n ?? 0;
+    }
+    return { items: rows.map(toReservation), total };
+  }
+
+  async insert(reservation: NewReservation): Promise<Reservation> {
+    const [row] = await this.exec.rows(
+      this.db
+        .insertInto('reservations')
+        .values({
+          user_id: reservation.userId,
+          reservation_name: reservation.reservationName,
+          start_time: new Date(reservation.start),
+          end_time: new Date(reservation.end),
+          number_of_people: reservation.numberOfPeople,
+          status: reservation.status,
+          created_at: new Date(reservation.createdAt),
+          updated_at: new Date(reservation.updatedAt),
+        })
+        .returningAll(),
+      READS,
+    );
+    if (!row) throw new Error('insert returned no row');
+    return toReservation(row);
+  }
+
+  async save(reservation: Reservation): Promise<void> {
+    // user_id and created_at never change, so they are not written (and the
+    // foreign key is not checked again).
+    const update = this.db
+      .updateTable('reservations')
+      .set({
+        reservation_name: reservation.reservationName,
+        start_time: new Date(reservation.start),
+        end_time: new Date(reservation.end),
+        number_of_people: reservation.numberOfPeople,
+        status: reservation.status,
+        updated_at: new Date(reservation.updatedAt),
+      })
+      .where('id', '=', reservation.id);
+    if (this.locked.has(reservation.id)) {
+      await this.exec.write(update, 'reservations');
+      return;
+    }
+    const saved = await this.exec.rows(update.returning('id'), READS);
+    if (saved.length === 0) throw new Error(`no reservation ${reservation.id}`);
+  }
+}

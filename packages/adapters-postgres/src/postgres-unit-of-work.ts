@@ -1,0 +1,113 @@
+import type { ReadStores, TransactionStores, UnitOfWork } from '@exam-reservation/application';
+import { CapacityExceededError, firstOverflow } from '@exam-reservation/domain';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import type { Database } from './database.js';
+import { type Executor, KyselyExecutor } from './executor.js';
+import { KyselySession, type Session } from './kysely-session.js';
+import type { PendingLedgerChange } from './pending-ledger-change.js';
+import { isPgError, SqlState } from './pg-error.js';
+import { PgSession } from './pg-session.js';
+import { PostgresReservationEvents } from './postgres-reservation-events.js';
+import { PostgresReservations } from './postgres-reservations.js';
+import { PostgresSlotLedger } from './postgres-slot-ledger.js';
+import { PostgresUsers } from './postgres-users.js';
+
+function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedgerChange): TransactionStores {
+  return {
+    reservations: new PostgresReservations(db, exec),
+    ledger: new PostgresSlotLedger(db, exec, pending),
+    events: new PostgresReservationEvents(db, exec),
+    users: new PostgresUsers(db, exec),
+  };
+}
+
+export interface PostgresUnitOfWorkOptions {
+  /**
+   * Experimental, off by default: see {@link PgSession}'s constructor. Not
+   * used by `openPostgresStore`.
+   */
+  readonly earlyLockRelease?: boolean;
+}
+
+/**
+ * Units of work on PostgreSQL. `run` is one READ COMMITTED transaction on one
+ * connection; the row locks the stores take serialize conflicting changes,
+ * and the slot-ledger write is the last statement before COMMIT. `read` uses
+ * the pool directly and never locks.
+ *
+ * Given the node-postgres pool, transactions go through {@link PgSession},
+ * which saves round trips and keeps hot slot rows locked only while the
+ * server runs the final message; without it (PGlite), through Kysely's own
+ * connection, one statement at a time.
+ */
+export class PostgresUnitOfWork implements UnitOfWork {
+  constructor(
+    protected readonly db: Kysely<Database>,
+    private readonly pool?: pg.Pool,
+    private readonly options: PostgresUnitOfWorkOptions = {},
+  ) {}
+
+  async run<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T> {
+    const pool = this.pool;
+    if (!pool)
+      return this.db.connection().execute((connection) => this.within(new KyselySession(connection), work));
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await this.within(new PgSession(client, this.options.earlyLockRelease), work, (error) => {
+        broken = error;
+      });
+    } finally {
+      // A connection that could not even roll back is not put back in the pool.
+      client.release(broken);
+    }
+  }
+
+  read<T>(work: (stores: ReadStores) => Promise<T>): Promise<T> {
+    return work(storesOver(this.db, new KyselyExecutor(this.db)));
+  }
+
+  private async within<T>(
+    session: Session,
+    work: (stores: TransactionStores) => Promise<T>,
+    onBroken: (error: Error) => void = () => undefined,
+  ): Promise<T> {
+    try {
+      const result = await work(storesOver(this.db, session, session.ledger));
+      await session.commit();
+      return result;
+    } catch (error) {
+      // The server has already rolled back if the connection died; a failed
+      // ROLLBACK must not hide the error that caused it.
+      await session.rollback().catch((rollbackError: unknown) => {
+        onBroken(rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError)));
+      });
+      if (isPgError(error, SqlState.checkViolation) && error.constraint === 'slot_loads_within_capacity') {
+        throw await this.refusal(session);
+      }
+      throw error;
+    }
+  }
+
+  /** The refusal for a ledger write the CHECK stopped: a race lost since `apply` checked. */
+  private async refusal(session: Session): Promise<CapacityExceededError> {
+    // Read on the session's own connection, now out of its transaction:
+    // PGlite has no other connection to read on.
+    const pending = session.ledger;
+    const deltas = pending.deltas();
+    const first = deltas[0]!;
+    const loads = await new PostgresSlotLedger(this.db, session)
+      .loadsIn(first.slotStart, deltas[deltas.length - 1]!.slotStart + 1)
+      .catch(() => new Map<number, number>());
+    return (
+      firstOverflow(loads, deltas, pending.capacity) ??
+      // The load moved again after the refusal; still name a slot of the change.
+      new CapacityExceededError(
+        first.slotStart,
+        pending.capacity - (loads.get(first.slotStart) ?? 0),
+        first.delta,
+      )
+    );
+  }
+}

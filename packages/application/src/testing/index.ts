@@ -1,0 +1,14 @@
+/**
+ * Contract suites for store adapters: the same cases run against the
+ * in-memory fakes and every real store, so they cannot drift apart.
+ * Import from `@exam-reservation/application/testing` in test files only.
+ * @packageDocumentation
+ */
+export { at, type MakeStore, rejectionOf, SLOT, T0 } from './fixtures.js';
+export { describeReservationEventsContract } from './reservation-events-contract.js';
+export { describeReservationsContract } from './reservations-contract.js';
+export { describeSlotLedgerContract } from './slot-ledger-contract.js';
+export { describeStoreContracts } from './store-contracts.js';
+export { describeUnitOfWorkContract } from './unit-of-work-contract.js';
+export { bookingDraft, NOW, useCaseKit } from './use-case-kit.js';
+export { describeUsersContract } from './users-contract.js';

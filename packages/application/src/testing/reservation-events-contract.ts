@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { draft, type MakeStore, seedReservations, seedUser, T0 } from './fixtures.js';
+
+/** The behaviour every `ReservationEvents` store must share: an ordered, faithful audit trail. */
+export function describeReservationEventsContract(name: string, makeStore: MakeStore): void {
+  describe(`${name}: ReservationEvents contract`, () => {
+    it('lists the events of one reservation oldest first, with before, after, actor and time', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [r, other] = await seedReservations(uow, [draft(user.id, 0, 3), draft(user.id, 5, 6)]);
+      const confirmed = { ...r!, status: 'confirmed' as const, updatedAt: T0 + 1 };
+      await uow.run(async (s) => {
+        await s.events.append({
+          reservationId: r!.id,
+          type: 'created',
+          actorId: user.id,
+          at: T0,
+          before: null,
+          after: r!,
+        });
+        await s.events.append({
+          reservationId: other!.id,
+          type: 'created',
+          actorId: user.id,
+          at: T0,
+          before: null,
+          after: other!,
+        });
+      });
+      await uow.run((s) =>
+        s.events.append({
+          reservationId: r!.id,
+          type: 'confirmed',
+          actorId: 999,
+          at: T0 + 1,
+          before: r!,
+          after: confirmed,
+        }),
+      );
+      const events = await uow.run((s) => s.events.listFor(r!.id));
+      expect(events).toEqual([
+        {
+          id: expect.any(Number),
+          reservationId: r!.id,
+          type: 'created',
+          actorId: user.id,
+          at: T0,
+          before: null,
+          after: r,
+        },
+        {
+          id: expect.any(Number),
+          reservationId: r!.id,
+          type: 'confirmed',
+          actorId: 999,
+          at: T0 + 1,
+          before: r,
+          after: confirmed,
+        },
+      ]);
+      expect(events[0]!.id).toBeLessThan(events[1]!.id);
+    });
+
+    it('a reservation without events has an empty trail', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [r] = await seedReservations(uow, [draft(user.id, 0, 1)]);
+      expect(await uow.run((s) => s.events.listFor(r!.id))).toEqual([]);
+    });
+  });
+}

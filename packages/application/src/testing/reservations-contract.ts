@@ -1,0 +1,161 @@
+import { TimeRange } from '@exam-reservation/domain';
+import { describe, expect, it } from 'vitest';
+import { at, draft, type MakeStore, seedReservations, seedUser } from './fixtures.js';
+
+/**
+ * The behaviour every `Reservations` store must share: round trips, the list
+ * order (start time, then id), half-open overlap filtering, the user filter,
+ * and pagination with a total.
+ */
+export function describeReservationsContract(name: string, makeStore: MakeStore): void {
+  describe(`${name}: Reservations contract`, () => {
+    it('insert assigns an id and get returns every field as inserted', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [created] = await seedReservations(uow, [draft(user.id, 3, 9, { numberOfPeople: 42 })]);
+      expect(created).toEqual({ ...draft(user.id, 3, 9, { numberOfPeople: 42 }), id: expect.any(Number) });
+      expect(await uow.read((s) => s.reservations.get(created!.id))).toEqual(created);
+      expect(await uow.run((s) => s.reservations.getForUpdate(created!.id))).toEqual(created);
+    });
+
+    it('get and getForUpdate return null for an unknown id', async () => {
+      const uow = await makeStore();
+      expect(await uow.read((s) => s.reservations.get(987_654))).toBeNull();
+      expect(await uow.run((s) => s.reservations.getForUpdate(987_654))).toBeNull();
+    });
+
+    it('ids are distinct and increase in insertion order', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const rows = await seedReservations(uow, [
+        draft(user.id, 0, 1),
+        draft(user.id, 0, 1),
+        draft(user.id, 0, 1),
+      ]);
+      const ids = rows.map((r) => r.id);
+      expect(new Set(ids).size).toBe(3);
+      expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    });
+
+    it('save writes every changeable field', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [created] = await seedReservations(uow, [draft(user.id, 0, 6)]);
+      const changed = {
+        ...created!,
+        reservationName: 'Renamed',
+        start: at(12),
+        end: at(20),
+        numberOfPeople: 77,
+        status: 'confirmed' as const,
+        updatedAt: created!.updatedAt + 5_000,
+      };
+      await uow.run((s) => s.reservations.save(changed));
+      expect(await uow.read((s) => s.reservations.get(created!.id))).toEqual(changed);
+    });
+
+    it('names with quotes, backslashes, placeholders and non-ASCII text survive save and read', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [created] = await seedReservations(uow, [draft(user.id, 0, 1)]);
+      const name = "O'Brien \\ $1 '); drop table reservations; -- 시험 ✓";
+      await uow.run(async (s) => {
+        const locked = (await s.reservations.getForUpdate(created!.id))!;
+        await s.reservations.save({ ...locked, reservationName: name });
+      });
+      expect((await uow.read((s) => s.reservations.get(created!.id)))?.reservationName).toBe(name);
+      expect((await uow.read((s) => s.reservations.list({ offset: 0, limit: 5 }))).total).toBe(1);
+    });
+
+    it('save of an unknown reservation fails', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const ghost = { ...draft(user.id, 0, 1), id: 424_242 };
+      await expect(uow.run((s) => s.reservations.save(ghost))).rejects.toThrow();
+    });
+
+    it('lists by start time, then by id', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [late, earlyA, middle, earlyB] = await seedReservations(uow, [
+        draft(user.id, 30, 31),
+        draft(user.id, 1, 9),
+        draft(user.id, 10, 11),
+        draft(user.id, 1, 2),
+      ]);
+      const page = await uow.read((s) => s.reservations.list({ offset: 0, limit: 10 }));
+      expect(page.items.map((r) => r.id)).toEqual([earlyA!.id, earlyB!.id, middle!.id, late!.id]);
+      expect(page.total).toBe(4);
+    });
+
+    it('includes reservations that partly overlap the range and excludes ones that only touch it', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const rows = await seedReservations(uow, [
+        draft(user.id, 0, 10, { reservationName: 'ends at the range start' }),
+        draft(user.id, 5, 11, { reservationName: 'ends inside' }),
+        draft(user.id, 12, 14, { reservationName: 'inside' }),
+        draft(user.id, 8, 30, { reservationName: 'covers the whole range' }),
+        draft(user.id, 19, 25, { reservationName: 'starts inside' }),
+        draft(user.id, 20, 24, { reservationName: 'starts at the range end' }),
+      ]);
+      const range = TimeRange.of(at(10), at(20));
+      const page = await uow.read((s) => s.reservations.list({ overlapping: range, offset: 0, limit: 10 }));
+      expect(page.items.map((r) => r.reservationName)).toEqual([
+        'ends inside',
+        'covers the whole range',
+        'inside',
+        'starts inside',
+      ]);
+      expect(page.total).toBe(4);
+      expect(rows).toHaveLength(6);
+    });
+
+    it('pages through the ordered list and reports the total of all pages', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const rows = await seedReservations(
+        uow,
+        [5, 4, 3, 2, 1].map((n) => draft(user.id, n, n + 1)),
+      );
+      const ordered = [...rows].sort((a, b) => a.start - b.start).map((r) => r.id);
+      const second = await uow.read((s) => s.reservations.list({ offset: 2, limit: 2 }));
+      expect(second.items.map((r) => r.id)).toEqual(ordered.slice(2, 4));
+      expect(second.total).toBe(5);
+      const last = await uow.read((s) => s.reservations.list({ offset: 4, limit: 2 }));
+      expect(last.items.map((r) => r.id)).toEqual(ordered.slice(4));
+      const past = await uow.read((s) => s.reservations.list({ offset: 10, limit: 2 }));
+      expect(past).toEqual({ items: [], total: 5 });
+    });
+
+    it('an empty store lists nothing with a total of 0', async () => {
+      const uow = await makeStore();
+      expect(await uow.read((s) => s.reservations.list({ offset: 0, limit: 10 }))).toEqual({
+        items: [],
+        total: 0,
+      });
+    });
+
+    it('filters by user, combined with the range and pagination', async () => {
+      const uow = await makeStore();
+      const alice = await seedUser(uow);
+      const bob = await seedUser(uow);
+      const rows = await seedReservations(uow, [
+        draft(alice.id, 1, 2),
+        draft(bob.id, 1, 2),
+        draft(alice.id, 3, 4),
+        draft(bob.id, 3, 4),
+        draft(alice.id, 50, 51),
+      ]);
+      const mine = await uow.read((s) => s.reservations.list({ userId: alice.id, offset: 0, limit: 10 }));
+      expect(mine.items.map((r) => r.userId)).toEqual([alice.id, alice.id, alice.id]);
+      expect(mine.total).toBe(3);
+      const range = TimeRange.of(at(0), at(10));
+      const page = await uow.read((s) =>
+        s.reservations.list({ userId: bob.id, overlapping: range, offset: 1, limit: 1 }),
+      );
+      expect(page.items.map((r) => r.id)).toEqual([rows[3]!.id]);
+      expect(page.total).toBe(2);
+    });
+  });
+}

@@ -1,0 +1,15 @@
+import type { MakeStore } from './fixtures.js';
+import { describeReservationEventsContract } from './reservation-events-contract.js';
+import { describeReservationsContract } from './reservations-contract.js';
+import { describeSlotLedgerContract } from './slot-ledger-contract.js';
+import { describeUnitOfWorkContract } from './unit-of-work-contract.js';
+import { describeUsersContract } from './users-contract.js';
+
+/** Every store contract, for an adapter that implements all the store ports. */
+export function describeStoreContracts(name: string, makeStore: MakeStore): void {
+  describeUnitOfWorkContract(name, makeStore);
+  describeReservationsContract(name, makeStore);
+  describeSlotLedgerContract(name, makeStore);
+  describeReservationEventsContract(name, makeStore);
+  describeUsersContract(name, makeStore);
+}

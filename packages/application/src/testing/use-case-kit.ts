@@ -1,0 +1,62 @@
+import { type Actor, type BookingDraft, bookingPolicy, type User } from '@exam-reservation/domain';
+import { FixedClock } from '../fakes/clocks.js';
+import type { UnitOfWork } from '../ports/index.js';
+import { CancelReservation } from '../use-cases/cancel-reservation.js';
+import { ConfirmReservation } from '../use-cases/confirm-reservation.js';
+import { CreateReservation } from '../use-cases/create-reservation.js';
+import { GetSchedules } from '../use-cases/get-schedules.js';
+import { UpdateReservation } from '../use-cases/update-reservation.js';
+import { at, T0 } from './fixtures.js';
+
+/** Nine days before {@link T0}: every slot from T0 on is past the 3-day lead time. */
+export const NOW = T0 - 9 * 86_400_000;
+
+/**
+ * The reservation use cases wired to one store, a fixed clock and a policy
+ * with a small capacity, plus an admin and two users: what use-case tests
+ * (in memory) and concurrency tests (on PostgreSQL) both need.
+ */
+export async function useCaseKit(uow: UnitOfWork, options: { capacity?: number } = {}) {
+  const clock = new FixedClock(NOW);
+  const policy = bookingPolicy({ capacity: options.capacity ?? 100 });
+  const deps = { uow, clock, policy };
+  const account = (email: string, role: 'user' | 'admin'): Promise<User> =>
+    uow.run((s) =>
+      s.users.insert({ email, userName: email.split('@')[0]!, passwordHash: 'x', role, createdAt: NOW }),
+    );
+  const actorOf = (u: User): Actor => ({ userId: u.id, role: u.role });
+  const admin = actorOf(await account('admin@example.com', 'admin'));
+  const alice = actorOf(await account('alice@example.com', 'user'));
+  const bob = actorOf(await account('bob@example.com', 'user'));
+  const create = new CreateReservation(deps);
+  return {
+    uow,
+    clock,
+    policy,
+    admin,
+    alice,
+    bob,
+    create,
+    confirm: new ConfirmReservation(deps),
+    cancel: new CancelReservation(deps),
+    update: new UpdateReservation(deps),
+    schedules: new GetSchedules(deps),
+    /** A pending booking by `actor` over slots `[from, to)` after {@link T0}. */
+    book: (actor: Actor, from: number, to: number, people: number, name = `R ${from}-${to}`) =>
+      create.execute({ actor, draft: bookingDraft(from, to, people, name) }),
+    /** Confirmed load of every slot in `[from, to)`, absent slots as 0. */
+    loads: async (from: number, to: number): Promise<number[]> => {
+      const loads = await uow.read((s) => s.ledger.loadsIn(at(from), at(to)));
+      return Array.from({ length: to - from }, (_, i) => loads.get(at(from + i)) ?? 0);
+    },
+  };
+}
+
+export function bookingDraft(
+  from: number,
+  to: number,
+  people: number,
+  name = `R ${from}-${to}`,
+): BookingDraft {
+  return { reservationName: name, start: at(from), end: at(to), numberOfPeople: people };
+}

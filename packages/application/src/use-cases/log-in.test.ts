@@ -1,0 +1,79 @@
+import { RateLimitedError, UnauthorizedError } from '@exam-reservation/domain';
+import { describe, expect, it } from 'vitest';
+import { FixedClock } from '../fakes/clocks.js';
+import { FakePasswordHasher, FakeTokenIssuer } from '../fakes/fake-auth.js';
+import { InMemoryLoginAttempts } from '../fakes/in-memory-login-attempts.js';
+import { InMemoryStore } from '../fakes/in-memory-store.js';
+import { rejectionOf } from '../testing/fixtures.js';
+import { LogIn } from './log-in.js';
+import { RegisterUser } from './register-user.js';
+
+async function setUp() {
+  const uow = new InMemoryStore();
+  const clock = new FixedClock(Date.parse('2026-12-01T00:00:00Z'));
+  const passwordHasher = new FakePasswordHasher();
+  const tokenIssuer = new FakeTokenIssuer();
+  const loginAttempts = new InMemoryLoginAttempts({ maxFailures: 3, windowMs: 60_000 });
+  const user = await new RegisterUser({ uow, clock, passwordHasher }).execute({
+    email: 'Alice@Example.com',
+    password: 'correct horse',
+    userName: 'Alice',
+  });
+  const logIn = new LogIn({ uow, clock, passwordHasher, tokenIssuer, loginAttempts });
+  return { clock, tokenIssuer, user, logIn };
+}
+
+describe('LogIn', () => {
+  it('issues a token for the right password, whatever the e-mail case', async () => {
+    const { logIn, tokenIssuer, user } = await setUp();
+    const token = await logIn.execute({
+      email: ' ALICE@example.com ',
+      password: 'correct horse',
+      address: 'a',
+    });
+    expect(await tokenIssuer.verify(token.accessToken)).toBe(user.id);
+  });
+
+  it('gives the same answer for an unknown e-mail and a wrong password', async () => {
+    const { logIn } = await setUp();
+    const unknown = await rejectionOf(
+      logIn.execute({ email: 'nobody@example.com', password: 'x', address: 'a' }),
+    );
+    const wrong = await rejectionOf(
+      logIn.execute({ email: 'alice@example.com', password: 'x', address: 'b' }),
+    );
+    expect(unknown).toBeInstanceOf(UnauthorizedError);
+    expect(wrong).toBeInstanceOf(UnauthorizedError);
+    expect((unknown as Error).message).toBe((wrong as Error).message);
+  });
+
+  it('rate-limits an account after repeated failures, even with the right password, until the window passes', async () => {
+    const { logIn, clock } = await setUp();
+    for (let i = 0; i < 3; i++) {
+      await rejectionOf(logIn.execute({ email: 'alice@example.com', password: 'wrong', address: `ip-${i}` }));
+    }
+    const limited = await rejectionOf(
+      logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'fresh-ip' }),
+    );
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    expect((limited as RateLimitedError).retryAfterSeconds).toBeGreaterThan(0);
+    clock.advance(60_001);
+    await expect(
+      logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'fresh-ip' }),
+    ).resolves.toMatchObject({ expiresIn: expect.any(Number) });
+  });
+
+  it('rate-limits an address guessing across accounts', async () => {
+    const { logIn } = await setUp();
+    for (let i = 0; i < 3; i++) {
+      await rejectionOf(
+        logIn.execute({ email: `guess-${i}@example.com`, password: 'x', address: 'attacker' }),
+      );
+    }
+    expect(
+      await rejectionOf(
+        logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'attacker' }),
+      ),
+    ).toBeInstanceOf(RateLimitedError);
+  });
+});
