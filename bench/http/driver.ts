@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Pool } from 'undici';
+import { percentile } from './stats.js';
 
 export interface BenchRequest {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -37,11 +38,6 @@ export interface JobResult {
   readonly max: number;
   /** [ms since start, latency ms] for every request, in completion order. */
   readonly timeline: [number, number][];
-}
-
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function run(job: Job): Promise<JobResult> {

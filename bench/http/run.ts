@@ -14,11 +14,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, startTestServer } from '@exam-reservation/adapters-postgres/testing';
 import pg from 'pg';
-import { createTestDatabase, startTestServer } from '../../packages/adapters-postgres/src/testing/index.js';
-import { type BenchRequest, type JobResult, percentile } from './driver.js';
+import type { BenchRequest, JobResult } from './driver.js';
 import { writePgbenchConfirm } from './pgbench-confirm.js';
 import { latencySvg } from './plot.js';
+import { percentile } from './stats.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -110,7 +111,9 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
   const database = await createTestDatabase(adminUrl);
   const port = 18_000 + Math.floor(Math.random() * 2_000);
   const origin = `http://127.0.0.1:${port}`;
-  const api = spawn(process.execPath, [join(root, 'apps/api/dist/main.js')], {
+  // BENCH_API_NODE_FLAGS="--cpu-prof --cpu-prof-dir=bench/results" profiles the API.
+  const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const api = spawn(process.execPath, [...flags, join(root, 'apps/api/dist/main.js')], {
     cwd: root,
     env: {
       ...process.env,
@@ -128,6 +131,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
+  db.on('error', () => undefined); // the database is dropped with force at the end
   try {
     await waitFor(`${origin}/readyz`, 30_000);
     const admin = await json<{ access_token: string }>(origin, 'POST', '/users/login', ADMIN);
@@ -288,6 +292,9 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       overfullSlots: Number(overfull.rows[0]?.slots ?? -1),
       confirmedInHotWindow: Number(hotConfirmed.rows[0]?.n ?? 0),
     };
+  } catch (error) {
+    process.stderr.write(`run ${index + 1} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    throw error;
   } finally {
     await db.end();
     api.kill('SIGTERM');

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.js';
 import { SlotGrid } from './slot-grid.js';
@@ -240,5 +242,54 @@ describe('parseRequestTime precision', () => {
     expect(parseRequestTime('2026-12-01T09:00:00.000000+09:00', 'Asia/Seoul', 'start')).toBe(
       Date.UTC(2026, 11, 1),
     );
+  });
+});
+
+describe('formatInstant fast path', () => {
+  const zones = [
+    'Asia/Seoul',
+    'Europe/Berlin',
+    'America/New_York',
+    'Asia/Kolkata',
+    'Australia/Lord_Howe',
+    'UTC',
+  ];
+  it('formats exactly as Temporal does, across DST transitions, for any instant and zone', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1990, 0, 1), max: Date.UTC(2060, 0, 1) }),
+        fc.constantFrom(...zones),
+        (instant, zone) => {
+          const expected = Temporal.Instant.fromEpochMilliseconds(instant)
+            .toZonedDateTimeISO(zone)
+            .toString({ timeZoneName: 'never', smallestUnit: 'second' });
+          expect(formatInstant(instant, zone)).toBe(expected);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gets the minutes on either side of a DST change right', () => {
+    // Europe/Berlin leaves DST at 01:00 UTC on 2026-10-25.
+    const change = Date.UTC(2026, 9, 25, 1, 0);
+    expect(formatInstant(change - 60_000, 'Europe/Berlin')).toBe('2026-10-25T02:59:00+02:00');
+    expect(formatInstant(change, 'Europe/Berlin')).toBe('2026-10-25T02:00:00+01:00');
+    // Australia/Lord_Howe moves by 30 minutes.
+    const lordHowe = Date.UTC(2026, 9, 3, 15, 30);
+    expect(formatInstant(lordHowe - 1000, 'Australia/Lord_Howe')).toBe(
+      Temporal.Instant.fromEpochMilliseconds(lordHowe - 1000)
+        .toZonedDateTimeISO('Australia/Lord_Howe')
+        .toString({ timeZoneName: 'never', smallestUnit: 'second' }),
+    );
+  });
+});
+
+describe('formatInstant at transition instants', () => {
+  it('uses the new offset exactly at a transition and the old one a millisecond before', () => {
+    const change = Date.UTC(2026, 2, 29, 1, 0); // Europe/Berlin enters DST
+    // Format the transition instant first, so the memo is built from it.
+    expect(formatInstant(change, 'Europe/Berlin')).toBe('2026-03-29T03:00:00+02:00');
+    expect(formatInstant(change - 1000, 'Europe/Berlin')).toBe('2026-03-29T01:59:59+01:00');
   });
 });
