@@ -73,7 +73,10 @@ function toPgbenchScript(messages: readonly string[]): string {
         .join(' \\;\n'),
     )
     // In JSON (`"id":987654321`) a space keeps pgbench from reading `::id` as a cast.
-    .map((command) => `${command.replaceAll(`:${SENTINEL_ID}`, ': :id').replaceAll(String(SENTINEL_ID), ':id')};`)
+    .map(
+      (command) =>
+        `${command.replaceAll(`:${SENTINEL_ID}`, ': :id').replaceAll(String(SENTINEL_ID), ':id')};`,
+    )
     .join('\n');
   return `select nextval('bench_confirm_ids') as id \\gset\n${body}\n`;
 }

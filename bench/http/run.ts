@@ -100,6 +100,12 @@ async function json<T>(
   return (await response.json()) as T;
 }
 
+function rssMb(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then(
+    (status) => Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024,
+  );
+}
+
 function peakRssMb(pid: number): Promise<number> {
   return readFile(`/proc/${pid}/status`, 'utf8').then((status) => {
     const match = /VmHWM:\s+(\d+) kB/.exec(status);
@@ -137,6 +143,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     const admin = await json<{ access_token: string }>(origin, 'POST', '/users/login', ADMIN);
     const adminAuth = { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json' };
     const users: string[] = [];
+    const rss: [string, number][] = [];
     for (let i = 0; i < 32; i++) {
       const email = `bench-${index}-${i}@example.com`;
       await json(origin, 'POST', '/users/register', {
@@ -158,6 +165,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       'content-type': 'application/json',
     });
 
+    rss.push(['after start and 33 logins', await rssMb(api.pid!)]);
     // (2) creation, 32 in flight: the hot window's pending reservations.
     const hotDay = seoulDate(10);
     const create = await driver(
@@ -180,6 +188,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       await db.query<{ id: number }>('select id from reservations where status = $1 order by id', ['pending'])
     ).rows.map((r) => r.id);
 
+    rss.push(['after (2) create', await rssMb(api.pid!)]);
     // (1) admin confirmations on the hot window, 64 in flight: exactly fills it.
     const confirm = await driver(
       origin,
@@ -192,6 +201,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       [200],
     );
 
+    rss.push(['after (1) confirm', await rssMb(api.pid!)]);
     // (3) schedules over 180 days with confirmed reservations spread across them.
     const firstDay = 20;
     const spread = Array.from({ length: SPREAD_RESERVATIONS }, (_, i) => {
@@ -243,6 +253,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       SCHEDULE_REQUESTS,
     );
 
+    rss.push(['after (3) schedules', await rssMb(api.pid!)]);
     // (4) one reservation by id, as its owner.
     const owned = await db.query<{ id: number; email: string }>(
       `select r.id, u.email from reservations r join users u on u.id = r.user_id where u.email like 'bench-%' order by r.id limit 500`,
@@ -260,7 +271,11 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       GET_REQUESTS,
     );
 
+    rss.push(['after (4) get one', await rssMb(api.pid!)]);
     const peakRss = await peakRssMb(api.pid!);
+    process.stdout.write(
+      `API RSS (MB) ${rss.map(([k, v]) => `${k}: ${v.toFixed(0)}`).join(', ')}; peak ${peakRss.toFixed(0)}\n`,
+    );
 
     // Invariant straight from the reservations table, not from the ledger.
     const overfull = await db.query<{ slots: string }>(
@@ -293,7 +308,9 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       confirmedInHotWindow: Number(hotConfirmed.rows[0]?.n ?? 0),
     };
   } catch (error) {
-    process.stderr.write(`run ${index + 1} failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `run ${index + 1} failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
     throw error;
   } finally {
     await db.end();

@@ -60,7 +60,7 @@ export async function startApi(env: Record<string, string>): Promise<ApiProcess>
   child.stderr?.on('data', (chunk) => {
     stderr += String(chunk);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
     let buffer = '';
     child.stdout?.on('data', (chunk) => {
@@ -95,7 +95,7 @@ export function runApiToExit(env: Record<string, string>): Promise<{ code: numbe
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
     });
-    child.once('exit', (code) => resolve({ code, stderr }));
+    child.once('close', (code) => resolve({ code, stderr }));
   });
 }
 
@@ -114,6 +114,6 @@ export function runCli(
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
     });
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

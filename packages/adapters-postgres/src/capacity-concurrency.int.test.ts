@@ -71,100 +71,121 @@ async function expectLedgerConsistent(capacity: number): Promise<void> {
   expect(audit.maxLoad).toBeLessThanOrEqual(capacity);
 }
 
-describe('the capacity invariant under concurrent transactions on PostgreSQL', () => {
-  it('100 pending × 5,000 people in one window confirmed at once: exactly 10 fit, 90 are refused', async () => {
-    const kit = await useCaseKit(store, { capacity: 50_000 });
-    const pending: Reservation[] = [];
-    for (let i = 0; i < 100; i++) pending.push(await kit.book(i % 2 ? kit.alice : kit.bob, 6, 12, 5_000));
-    const result = await outcomes(pending.map((r) => kit.confirm.execute({ actor: kit.admin, id: r.id })));
-    expect(result.failed).toEqual([]);
-    expect(result.succeeded).toHaveLength(10);
-    expect(result.refused).toHaveLength(90);
-    for (const refusal of result.refused) expect(refusal.slotStart).toBe(at(6));
-    expect(await kit.loads(6, 12)).toEqual([50_000, 50_000, 50_000, 50_000, 50_000, 50_000]);
-    await expectLedgerConsistent(50_000);
-    const audit = await auditCapacity(store.kysely, 50_000);
-    expect(audit.confirmed).toBe(10);
-  });
+// Each case runs twice: every confirmation in its own transaction on its own
+// connection, and batched by four independent confirmers (as four API
+// processes would), whose batches race each other on the same slots.
+describe.each([
+  { mode: 'one transaction per confirmation', confirmBatch: 1, confirmers: 1 },
+  { mode: 'batched, four confirmers racing', confirmBatch: 64, confirmers: 4 },
+])(
+  'the capacity invariant under concurrent transactions on PostgreSQL ($mode)',
+  ({ confirmBatch, confirmers }) => {
+    const kitFor = async (capacity: number) => {
+      const kit = await useCaseKit(store, { capacity, confirmBatch });
+      const all = [kit.confirm, ...Array.from({ length: confirmers - 1 }, () => kit.newConfirmer())];
+      return { ...kit, confirmAt: (i: number) => all[i % all.length]! };
+    };
 
-  it('staggered, partly overlapping reservations confirmed at once never overfill a slot', async () => {
-    const kit = await useCaseKit(store, { capacity: 100 });
-    const next = random(7);
-    const pending: Reservation[] = [];
-    for (let i = 0; i < 240; i++) {
-      const from = next(12);
-      pending.push(await kit.book(kit.alice, from, from + 1 + next(5), 5 + next(36)));
-    }
-    const result = await outcomes(pending.map((r) => kit.confirm.execute({ actor: kit.admin, id: r.id })));
-    expect(result.failed).toEqual([]);
-    // The race is only a test if both outcomes happen.
-    expect(result.succeeded.length).toBeGreaterThan(10);
-    expect(result.refused.length).toBeGreaterThan(10);
-    await expectLedgerConsistent(100);
-  });
-
-  it('admin moves and resizes of confirmed reservations racing confirmations never overfill a slot', async () => {
-    const kit = await useCaseKit(store, { capacity: 100 });
-    const next = random(11);
-    const confirmed: Reservation[] = [];
-    for (let i = 0; i < 30; i++) {
-      const from = next(16);
-      const r = await kit.book(kit.bob, from, from + 1 + next(3), 5 + next(20));
-      try {
-        confirmed.push(await kit.confirm.execute({ actor: kit.admin, id: r.id }));
-      } catch (error) {
-        if (!(error instanceof CapacityExceededError)) throw error;
-      }
-    }
-    const pending: Reservation[] = [];
-    for (let i = 0; i < 120; i++) {
-      const from = next(16);
-      try {
-        pending.push(await kit.book(kit.alice, from, from + 1 + next(4), 5 + next(30)));
-      } catch (error) {
-        // Booking is refused at once where the confirmed load leaves no room.
-        if (!(error instanceof CapacityExceededError)) throw error;
-      }
-    }
-    expect(pending.length).toBeGreaterThan(60);
-    const work: Promise<unknown>[] = pending.map((r) => kit.confirm.execute({ actor: kit.admin, id: r.id }));
-    for (const r of confirmed) {
-      const from = next(16);
-      const patch =
-        next(3) === 0
-          ? { numberOfPeople: 5 + next(60) }
-          : { start: at(from), end: at(from + 1 + next(5)), numberOfPeople: 5 + next(40) };
-      const alsoCancelled = next(4) === 0;
-      work.push(
-        kit.update.execute({ actor: kit.admin, id: r.id, patch }).catch((error: unknown) => {
-          // An update that comes after the racing cancel finds it cancelled: that is the rule, not a fault.
-          if (alsoCancelled && error instanceof InvalidStateError) return 'lost to the cancel';
-          throw error;
-        }),
+    it('100 pending × 5,000 people in one window confirmed at once: exactly 10 fit, 90 are refused', async () => {
+      const kit = await kitFor(50_000);
+      const pending: Reservation[] = [];
+      for (let i = 0; i < 100; i++) pending.push(await kit.book(i % 2 ? kit.alice : kit.bob, 6, 12, 5_000));
+      const result = await outcomes(
+        pending.map((r, i) => kit.confirmAt(i).execute({ actor: kit.admin, id: r.id })),
       );
-      if (alsoCancelled) work.push(kit.cancel.execute({ actor: kit.admin, id: r.id }));
-    }
-    const result = await outcomes(work);
-    expect(result.failed).toEqual([]);
-    expect(result.succeeded.length).toBeGreaterThan(10);
-    expect(result.refused.length).toBeGreaterThan(0);
-    await expectLedgerConsistent(100);
-  });
+      expect(result.failed).toEqual([]);
+      expect(result.succeeded).toHaveLength(10);
+      expect(result.refused).toHaveLength(90);
+      for (const refusal of result.refused) expect(refusal.slotStart).toBe(at(6));
+      expect(await kit.loads(6, 12)).toEqual([50_000, 50_000, 50_000, 50_000, 50_000, 50_000]);
+      await expectLedgerConsistent(50_000);
+      const audit = await auditCapacity(store.kysely, 50_000);
+      expect(audit.confirmed).toBe(10);
+    });
 
-  it('20 concurrent confirmations of one reservation count it once', async () => {
-    const kit = await useCaseKit(store, { capacity: 100 });
-    const r = await kit.book(kit.alice, 0, 3, 37);
-    const result = await outcomes(
-      Array.from({ length: 20 }, () => kit.confirm.execute({ actor: kit.admin, id: r.id })),
-    );
-    expect(result.failed).toEqual([]);
-    expect(result.succeeded).toHaveLength(20);
-    expect(await kit.loads(0, 3)).toEqual([37, 37, 37]);
-    const events = await store.run((s) => s.events.listFor(r.id));
-    expect(events.filter((e) => e.type === 'confirmed')).toHaveLength(1);
-    await expectLedgerConsistent(100);
-  });
-});
+    it('staggered, partly overlapping reservations confirmed at once never overfill a slot', async () => {
+      const kit = await kitFor(100);
+      const next = random(7);
+      const pending: Reservation[] = [];
+      for (let i = 0; i < 240; i++) {
+        const from = next(12);
+        pending.push(await kit.book(kit.alice, from, from + 1 + next(5), 5 + next(36)));
+      }
+      const result = await outcomes(
+        pending.map((r, i) => kit.confirmAt(i).execute({ actor: kit.admin, id: r.id })),
+      );
+      expect(result.failed).toEqual([]);
+      // The race is only a test if both outcomes happen.
+      expect(result.succeeded.length).toBeGreaterThan(10);
+      expect(result.refused.length).toBeGreaterThan(10);
+      await expectLedgerConsistent(100);
+    });
+
+    it('admin moves and resizes of confirmed reservations racing confirmations never overfill a slot', async () => {
+      const kit = await kitFor(100);
+      const next = random(11);
+      const confirmed: Reservation[] = [];
+      for (let i = 0; i < 30; i++) {
+        const from = next(16);
+        const r = await kit.book(kit.bob, from, from + 1 + next(3), 5 + next(20));
+        try {
+          confirmed.push(await kit.confirm.execute({ actor: kit.admin, id: r.id }));
+        } catch (error) {
+          if (!(error instanceof CapacityExceededError)) throw error;
+        }
+      }
+      const pending: Reservation[] = [];
+      for (let i = 0; i < 120; i++) {
+        const from = next(16);
+        try {
+          pending.push(await kit.book(kit.alice, from, from + 1 + next(4), 5 + next(30)));
+        } catch (error) {
+          // Booking is refused at once where the confirmed load leaves no room.
+          if (!(error instanceof CapacityExceededError)) throw error;
+        }
+      }
+      expect(pending.length).toBeGreaterThan(60);
+      const work: Promise<unknown>[] = pending.map((r, i) =>
+        kit.confirmAt(i).execute({ actor: kit.admin, id: r.id }),
+      );
+      for (const r of confirmed) {
+        const from = next(16);
+        const patch =
+          next(3) === 0
+            ? { numberOfPeople: 5 + next(60) }
+            : { start: at(from), end: at(from + 1 + next(5)), numberOfPeople: 5 + next(40) };
+        const alsoCancelled = next(4) === 0;
+        work.push(
+          kit.update.execute({ actor: kit.admin, id: r.id, patch }).catch((error: unknown) => {
+            // An update that comes after the racing cancel finds it cancelled: that is the rule, not a fault.
+            if (alsoCancelled && error instanceof InvalidStateError) return 'lost to the cancel';
+            throw error;
+          }),
+        );
+        if (alsoCancelled) work.push(kit.cancel.execute({ actor: kit.admin, id: r.id }));
+      }
+      const result = await outcomes(work);
+      expect(result.failed).toEqual([]);
+      expect(result.succeeded.length).toBeGreaterThan(10);
+      expect(result.refused.length).toBeGreaterThan(0);
+      await expectLedgerConsistent(100);
+    });
+
+    it('20 concurrent confirmations of one reservation count it once', async () => {
+      const kit = await kitFor(100);
+      const r = await kit.book(kit.alice, 0, 3, 37);
+      const result = await outcomes(
+        Array.from({ length: 20 }, (_, i) => kit.confirmAt(i).execute({ actor: kit.admin, id: r.id })),
+      );
+      expect(result.failed).toEqual([]);
+      expect(result.succeeded).toHaveLength(20);
+      expect(await kit.loads(0, 3)).toEqual([37, 37, 37]);
+      const events = await store.run((s) => s.events.listFor(r.id));
+      expect(events.filter((e) => e.type === 'confirmed')).toHaveLength(1);
+      await expectLedgerConsistent(100);
+    });
+  },
+);
 
 describe('the authoritative capacity check at commit', () => {
   it('refuses a change that passed the early check but lost the race, and rolls the whole unit back', async () => {

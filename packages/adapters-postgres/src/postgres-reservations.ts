@@ -42,6 +42,22 @@ export class PostgresReservations implements Reservations {
     return toReservation(row);
   }
 
+  async getManyForUpdate(ids: readonly number[]): Promise<Reservation[]> {
+    if (ids.length === 0) return [];
+    // ORDER BY id over the primary key: rows are locked in ascending id order.
+    const rows = await this.exec.rows(
+      this.db
+        .selectFrom('reservations')
+        .selectAll()
+        .where('id', 'in', [...new Set(ids)])
+        .orderBy('id')
+        .forNoKeyUpdate(),
+      READS,
+    );
+    for (const row of rows) this.locked.add(row.id);
+    return rows.map(toReservation);
+  }
+
   async list(query: ReservationListQuery): Promise<ReservationPage> {
     const { overlapping, userId } = query;
     let filtered = this.db.selectFrom('reservations');

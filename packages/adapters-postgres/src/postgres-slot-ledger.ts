@@ -37,6 +37,27 @@ export class PostgresSlotLedger implements SlotLedger {
     return new Map(rows.map((row) => [row.slot_start.getTime(), row.confirmed_people]));
   }
 
+  async lockLoads(slots: readonly number[], capacity: number): Promise<SlotLoads> {
+    const sorted = [...new Set(slots)].sort((a, b) => a - b);
+    if (sorted.length === 0) return new Map();
+    // One upsert in ascending slot order, like the ledger write at commit:
+    // missing rows are created (empty) and existing ones locked by a no-op
+    // update, so every slot-locking statement takes its locks in one order.
+    const rows = await this.exec.rows(
+      this.db
+        .insertInto('slot_loads')
+        .values(sorted.map((slot) => ({ slot_start: new Date(slot), confirmed_people: 0, capacity })))
+        .onConflict((oc) =>
+          oc
+            .column('slot_start')
+            .doUpdateSet({ confirmed_people: (eb) => eb.ref('slot_loads.confirmed_people') }),
+        )
+        .returning(['slot_start', 'confirmed_people']),
+      ['slot_loads'],
+    );
+    return new Map(rows.map((row) => [row.slot_start.getTime(), row.confirmed_people]));
+  }
+
   async apply(deltas: readonly SlotDelta[], capacity: number): Promise<void> {
     const pending = this.pending;
     if (!pending) throw new Error('the slot ledger can only change inside a unit of work');

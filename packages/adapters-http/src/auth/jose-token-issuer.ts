@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import type { Clock, IssuedToken, TokenIssuer } from '@exam-reservation/application';
 import { type Role, UnauthorizedError } from '@exam-reservation/domain';
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -21,6 +22,8 @@ const SUBJECT = /^[1-9]\d{0,15}$/;
  */
 export class JoseTokenIssuer implements TokenIssuer {
   private readonly key: Uint8Array;
+  /** Imported once: importing the raw secret on every verify costs more than the HMAC itself. */
+  private cryptoKey: Promise<webcrypto.CryptoKey> | undefined;
 
   constructor(private readonly options: JoseTokenIssuerOptions) {
     this.key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
@@ -28,6 +31,14 @@ export class JoseTokenIssuer implements TokenIssuer {
     if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds < 1) {
       throw new RangeError('the token lifetime must be a positive number of seconds');
     }
+  }
+
+  private signingKey(): Promise<webcrypto.CryptoKey> {
+    this.cryptoKey ??= webcrypto.subtle.importKey('raw', this.key, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
+    return this.cryptoKey;
   }
 
   async issue(subject: { userId: number; role: Role }): Promise<IssuedToken> {
@@ -40,14 +51,14 @@ export class JoseTokenIssuer implements TokenIssuer {
       .setAudience(this.options.audience)
       .setIssuedAt(now)
       .setExpirationTime(now + this.options.ttlSeconds)
-      .sign(this.key);
+      .sign(await this.signingKey());
     return { accessToken, expiresIn: this.options.ttlSeconds };
   }
 
   async verify(token: string): Promise<number> {
     let subject: string | undefined;
     try {
-      const { payload } = await jwtVerify(token, this.key, {
+      const { payload } = await jwtVerify(token, await this.signingKey(), {
         algorithms: ['HS256'],
         issuer: this.options.issuer,
         audience: this.options.audience,

@@ -103,6 +103,10 @@ export class InMemoryReservations implements Reservations {
     return this.get(id);
   }
 
+  async getManyForUpdate(ids: readonly number[]): Promise<Reservation[]> {
+    return [...new Set(ids)].sort((a, b) => a - b).flatMap((id) => this.state.reservations.get(id) ?? []);
+  }
+
   async list(query: ReservationListQuery): Promise<ReservationPage> {
     const { overlapping, userId } = query;
     const matches = [...this.state.reservations.values()]
@@ -129,6 +133,11 @@ export class InMemorySlotLedger implements SlotLedger {
 
   async loadsIn(from: number, to: number): Promise<SlotLoads> {
     return new Map([...this.state.ledger].filter(([slot]) => slot >= from && slot < to));
+  }
+
+  /** Units of work already run one at a time here, so there is nothing to lock. */
+  async lockLoads(slots: readonly number[]): Promise<SlotLoads> {
+    return new Map(slots.map((slot) => [slot, this.state.ledger.get(slot) ?? 0]));
   }
 
   async apply(deltas: readonly SlotDelta[], capacity: number): Promise<void> {

@@ -31,6 +31,12 @@ export interface Reservations extends ReservationReader {
    * unit of work ends, so two transactions never act on the same one at once.
    */
   getForUpdate(id: number): Promise<Reservation | null>;
+  /**
+   * {@link getForUpdate} for several reservations at once, locked in
+   * ascending id order (so two callers cannot deadlock). Unknown ids are
+   * left out; the result is in ascending id order.
+   */
+  getManyForUpdate(ids: readonly number[]): Promise<Reservation[]>;
   insert(reservation: NewReservation): Promise<Reservation>;
   /** Writes every field of an existing reservation. */
   save(reservation: Reservation): Promise<void>;

@@ -18,4 +18,11 @@ export interface SlotLedger extends SlotLoadReader {
    * @throws CapacityExceededError naming the first slot that would overflow
    */
   apply(deltas: readonly SlotDelta[], capacity: number): Promise<void>;
+  /**
+   * Locks the given slots (creating empty ones as needed) in ascending order
+   * until the unit of work ends, and returns their confirmed loads. While
+   * held, no other unit of work can change these slots, so checks made
+   * against the returned loads stay true until commit.
+   */
+  lockLoads(slots: readonly number[], capacity: number): Promise<SlotLoads>;
 }

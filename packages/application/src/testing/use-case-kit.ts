@@ -16,7 +16,10 @@ export const NOW = T0 - 9 * 86_400_000;
  * with a small capacity, plus an admin and two users: what use-case tests
  * (in memory) and concurrency tests (on PostgreSQL) both need.
  */
-export async function useCaseKit(uow: UnitOfWork, options: { capacity?: number } = {}) {
+export async function useCaseKit(
+  uow: UnitOfWork,
+  options: { capacity?: number; confirmBatch?: number } = {},
+) {
   const clock = new FixedClock(NOW);
   const policy = bookingPolicy({ capacity: options.capacity ?? 100 });
   const deps = { uow, clock, policy };
@@ -37,7 +40,9 @@ export async function useCaseKit(uow: UnitOfWork, options: { capacity?: number }
     alice,
     bob,
     create,
-    confirm: new ConfirmReservation(deps),
+    confirm: new ConfirmReservation({ ...deps, maxBatch: options.confirmBatch }),
+    /** Another confirmer over the same store, batching on its own, as a second API process would. */
+    newConfirmer: () => new ConfirmReservation({ ...deps, maxBatch: options.confirmBatch }),
     cancel: new CancelReservation(deps),
     update: new UpdateReservation(deps),
     schedules: new GetSchedules(deps),
