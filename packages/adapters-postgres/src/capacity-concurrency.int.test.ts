@@ -5,10 +5,9 @@ import {
   InvalidStateError,
   type Reservation,
 } from '@exam-reservation/domain';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { type Database, KyselyStore, openPostgresStore } from './index.js';
+import { KyselyStore, openPostgresStore } from './index.js';
 import { auditCapacity, createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
 
 // Every use-case call below runs its own transaction on its own pooled
@@ -232,38 +231,6 @@ describe('the authoritative capacity check at commit', () => {
     expect((await store.run((s) => s.events.listFor(slow.id))).map((e) => e.type)).toEqual(['created']);
     expect(await kit.loads(0, 2)).toEqual([60, 60]);
     await expectLedgerConsistent(100);
-  });
-});
-
-describe('the experimental early lock release (off by default)', () => {
-  it('keeps the invariant: 100 × 5,000 people in one window, exactly 10 confirmed', async () => {
-    const pool = new pg.Pool({ connectionString: database.url, max: POOL_SIZE });
-    const early = new KyselyStore(
-      'postgres',
-      new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
-      pool,
-      {
-        earlyLockRelease: true,
-      },
-    );
-    try {
-      const kit = await useCaseKit(early, { capacity: 50_000 });
-      const pending: Reservation[] = [];
-      for (let i = 0; i < 100; i++) pending.push(await kit.book(kit.alice, 6, 12, 5_000));
-      const result = await outcomes(pending.map((r) => kit.confirm.execute({ actor: kit.admin, id: r.id })));
-      expect(result.failed).toEqual([]);
-      expect(result.succeeded).toHaveLength(10);
-      expect(result.refused).toHaveLength(90);
-      await expectLedgerConsistent(50_000);
-      // What was acknowledged is committed: every reported confirmation is in the table.
-      const confirmedIds = (await early.read((s) => s.reservations.list({ offset: 0, limit: 100 }))).items
-        .filter((r) => r.status === 'confirmed')
-        .map((r) => r.id)
-        .sort((a, b) => a - b);
-      expect(confirmedIds).toEqual(result.succeeded.map((r) => r.id).sort((a, b) => a - b));
-    } finally {
-      await early.close();
-    }
   });
 });
 

@@ -19,5 +19,5 @@ export { openPostgresStore, type PostgresStoreOptions } from './open-postgres-st
 export { PostgresReservationEvents } from './postgres-reservation-events.js';
 export { PostgresReservations } from './postgres-reservations.js';
 export { PostgresSlotLedger } from './postgres-slot-ledger.js';
-export { PostgresUnitOfWork, type PostgresUnitOfWorkOptions } from './postgres-unit-of-work.js';
+export { PostgresUnitOfWork } from './postgres-unit-of-work.js';
 export { PostgresUsers } from './postgres-users.js';

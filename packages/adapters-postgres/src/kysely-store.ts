@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrations.js';
-import { PostgresUnitOfWork, type PostgresUnitOfWorkOptions } from './postgres-unit-of-work.js';
+import { PostgresUnitOfWork } from './postgres-unit-of-work.js';
 
 /** A unit of work on PostgreSQL (a server, or embedded PGlite) that owns its connections. */
 export interface PostgresStore extends UnitOfWork {
@@ -25,9 +25,8 @@ export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
     readonly kind: 'postgres' | 'embedded',
     db: Kysely<Database>,
     pool?: pg.Pool,
-    options?: PostgresUnitOfWorkOptions,
   ) {
-    super(db, pool, options);
+    super(db, pool);
   }
 
   /** The underlying Kysely instance, for tools (CLI, benchmarks) that need raw SQL. */

@@ -28,19 +28,7 @@ export class PgSession implements Session {
   private begun = false;
   private held: { table: TableName; sql: string }[] = [];
 
-  /**
-   * @param earlyLockRelease commit asynchronously, so the locks go as soon as
-   *   the commit record is written, then force the WAL flush with a second,
-   *   synchronous transaction in the same message, so the caller still hears
-   *   of success only once the change is durable. Off by default: it lets
-   *   other sessions read (not acknowledge) changes that a crash in the next
-   *   moment would lose, and a failure after the first commit leaves it
-   *   unknown whether the change was kept.
-   */
-  constructor(
-    private readonly client: pg.PoolClient,
-    private readonly earlyLockRelease = false,
-  ) {}
+  constructor(private readonly client: pg.PoolClient) {}
 
   async rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]> {
     const compiled = query.compile();
@@ -60,18 +48,7 @@ export class PgSession implements Session {
   async commit(): Promise<void> {
     const ledger = this.ledger.statement();
     if (!this.begun && this.held.length === 0 && ledger === null) return;
-    if (ledger === null) await this.send(['commit']);
-    else if (this.earlyLockRelease) {
-      // pg_current_xact_id() gives the second transaction an id, so it writes
-      // a commit record and its synchronous commit flushes the WAL up to and
-      // including the first.
-      await this.send([
-        ledger,
-        'set local synchronous_commit = off',
-        'commit',
-        'select pg_current_xact_id()',
-      ]);
-    } else await this.send([ledger, 'commit']);
+    await this.send(ledger === null ? ['commit'] : [ledger, 'commit']);
   }
 
   async rollback(): Promise<void> {

@@ -22,14 +22,6 @@ function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedge
   };
 }
 
-export interface PostgresUnitOfWorkOptions {
-  /**
-   * Experimental, off by default: see {@link PgSession}'s constructor. Not
-   * used by `openPostgresStore`.
-   */
-  readonly earlyLockRelease?: boolean;
-}
-
 /**
  * Units of work on PostgreSQL. `run` is one READ COMMITTED transaction on one
  * connection; the row locks the stores take serialize conflicting changes,
@@ -45,7 +37,6 @@ export class PostgresUnitOfWork implements UnitOfWork {
   constructor(
     protected readonly db: Kysely<Database>,
     private readonly pool?: pg.Pool,
-    private readonly options: PostgresUnitOfWorkOptions = {},
   ) {}
 
   async run<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T> {
@@ -55,7 +46,7 @@ export class PostgresUnitOfWork implements UnitOfWork {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      return await this.within(new PgSession(client, this.options.earlyLockRelease), work, (error) => {
+      return await this.within(new PgSession(client), work, (error) => {
         broken = error;
       });
     } finally {
