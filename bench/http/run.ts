@@ -254,6 +254,21 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     );
 
     rss.push(['after (3) schedules', await rssMb(api.pid!)]);
+    // (3b) the same, one caller at a time: the latency a user sees.
+    const schedulesAlone = await driver(
+      origin,
+      1,
+      [
+        {
+          method: 'GET',
+          path: `/reservations/schedules?start=${seoulDate(firstDay)}&end=${seoulDate(firstDay + 179)}`,
+          headers: auth(0),
+        },
+      ],
+      [200],
+      Math.ceil(SCHEDULE_REQUESTS / 4),
+    );
+
     // (4) one reservation by id, as its owner.
     const owned = await db.query<{ id: number; email: string }>(
       `select r.id, u.email from reservations r join users u on u.id = r.user_id where u.email like 'bench-%' order by r.id limit 500`,
@@ -299,7 +314,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     const bare = await bareServer(GET_REQUESTS);
 
     return {
-      scenarios: { confirm, create, schedules, getOne },
+      scenarios: { confirm, create, schedules, schedulesAlone, getOne },
       pgbench,
       bare,
       peakRssMb: peakRss,
@@ -368,6 +383,7 @@ async function main(): Promise<void> {
     ['confirm', `(1) confirm, hot window, ${HOT_RESERVATIONS} × ${HOT_PEOPLE} people, 64 in flight`],
     ['create', '(2) create reservation, 32 in flight'],
     ['schedules', '(3) GET schedules over 180 days, 8 in flight'],
+    ['schedulesAlone', '(3) GET schedules over 180 days, 1 in flight'],
     ['getOne', '(4) GET /reservations/{id}, 32 in flight'],
   ];
   const m = (pick: (r: RunReport) => number): number => median(reports.map(pick));

@@ -1,6 +1,4 @@
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import type { Database } from './database.js';
 import { KyselyStore, type PostgresStore } from './kysely-store.js';
 
@@ -19,6 +17,12 @@ export interface EmbeddedStoreOptions {
  * time, and only this process may open the directory.
  */
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<PostgresStore> {
+  // Loaded only when used: a server deployment never pays for the engine's
+  // modules in memory.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('kysely-pglite-dialect'),
+  ]);
   const pglite = await PGlite.create(options.dataDir);
   const store = new KyselyStore('embedded', new Kysely<Database>({ dialect: new PGliteDialect(pglite) }));
   try {
