@@ -41,8 +41,15 @@ export function computeSchedule(query: ScheduleQuery): ScheduleItem[] {
     if (last && last.end === start && last.availableCapacity === availableCapacity) last.end = end;
     else out.push({ start, end, availableCapacity });
   };
-  const loaded = [...loads.keys()].filter((slot) => slot >= from && slot < to && grid.isAligned(slot));
-  loaded.sort((a, b) => a - b);
+  const loaded: number[] = [];
+  let sorted = true;
+  for (const slot of loads.keys()) {
+    if (slot < from || slot >= to || !grid.isAligned(slot)) continue;
+    if (loaded.length > 0 && slot < loaded[loaded.length - 1]!) sorted = false;
+    loaded.push(slot);
+  }
+  // Stores hand loads over in slot order; sort only when they did not.
+  if (!sorted) loaded.sort((a, b) => a - b);
   let cursor = from;
   for (const slot of loaded) {
     push(cursor, slot, capacity);
