@@ -44,4 +44,5 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 and handles SIGTERM itself: it drains requests, closes the pool and exits 0.
-CMD ["node", "apps/api/dist/main.js"]
+# A 4 MB young generation (V8 default 16 MB) keeps peak RSS lower at no measured throughput cost (BENCHMARKS.md).
+CMD ["node", "--max-semi-space-size=4", "apps/api/dist/main.js"]

@@ -67,6 +67,21 @@ async function driver(
   return JSON.parse(out.toString()) as JobResult;
 }
 
+/**
+ * The node arguments of the root `start` script (`tsc -b && node … main.js`),
+ * so the API runs exactly as the README starts it; node itself is spawned
+ * directly so that its own RSS can be read.
+ */
+async function startCommand(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const run = scripts.start?.split('&&').pop()?.trim().split(/\s+/) ?? [];
+  if (run[0] !== 'node')
+    throw new Error(`cannot read the node command from the start script: ${scripts.start}`);
+  return run.slice(1).map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
+}
+
 async function waitFor(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -119,7 +134,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
   const origin = `http://127.0.0.1:${port}`;
   // BENCH_API_NODE_FLAGS="--cpu-prof --cpu-prof-dir=bench/results" profiles the API.
   const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const api = spawn(process.execPath, [...flags, join(root, 'apps/api/dist/main.js')], {
+  const api = spawn(process.execPath, [...flags, ...(await startCommand())], {
     cwd: root,
     env: {
       ...process.env,

@@ -34,4 +34,21 @@ export const present = {
       available_capacity: item.availableCapacity,
     };
   },
+
+  /**
+   * A schedule as JSON text, written directly: a 180-day schedule has
+   * thousands of items, and building an object for each only to serialize
+   * it doubled the work. Every value is an ISO time or an integer, so
+   * nothing needs escaping; equal to `JSON.stringify(items.map(schedule))`.
+   */
+  scheduleJson(items: readonly ScheduleItem[], zone: string): string {
+    const parts = new Array<string>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      parts[i] =
+        `{"start":"${formatInstant(item.start, zone)}","end":"${formatInstant(item.end, zone)}",` +
+        `"available_capacity":${item.availableCapacity}}`;
+    }
+    return `[${parts.join(',')}]`;
+  },
 };

@@ -27,7 +27,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
   router.get('/schedules', async (req, res) => {
     const query = parseInput(ScheduleQuery, req.query);
     const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
-    res.json(items.map((item) => present.schedule(item, zone)));
+    res.type('application/json').send(present.scheduleJson(items, zone));
   });
 
   router.get('/', async (req, res) => {

@@ -1,0 +1,21 @@
+import type { ScheduleItem } from '@exam-reservation/domain';
+import { describe, expect, it } from 'vitest';
+import { present } from './presenters.js';
+
+describe('present.scheduleJson', () => {
+  it('writes the same JSON as serializing the presented items', () => {
+    const hour = 3_600_000;
+    const t0 = Date.UTC(2026, 11, 1);
+    const items: ScheduleItem[] = [
+      { start: t0, end: t0 + 10 * hour, availableCapacity: 50_000 },
+      { start: t0 + 10 * hour, end: t0 + 11 * hour, availableCapacity: 1 },
+      { start: t0 + 11 * hour, end: t0 + 48 * hour, availableCapacity: 49_999 },
+    ];
+    for (const zone of ['Asia/Seoul', 'America/New_York']) {
+      const text = present.scheduleJson(items, zone);
+      expect(text).toBe(JSON.stringify(items.map((item) => present.schedule(item, zone))));
+      expect(JSON.parse(text)).toHaveLength(3);
+    }
+    expect(present.scheduleJson([], 'Asia/Seoul')).toBe('[]');
+  });
+});
