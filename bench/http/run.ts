@@ -9,11 +9,12 @@
  * driver. Reports medians over the runs, ratios to the ceilings, the API's
  * peak RSS and whether the capacity invariant held.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { createTestDatabase, startTestServer } from '@exam-reservation/adapters-postgres/testing';
 import pg from 'pg';
 import type { BenchRequest, JobResult } from './driver.js';
@@ -21,6 +22,7 @@ import { writePgbenchConfirm } from './pgbench-confirm.js';
 import { latencySvg } from './plot.js';
 import { percentile } from './stats.js';
 
+const execFileAsync = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -60,11 +62,13 @@ async function driver(
 ): Promise<JobResult> {
   const file = join(tmpdir(), `bench-job-${process.pid}-${Date.now()}.json`);
   await writeFile(file, JSON.stringify({ origin, concurrency, requests, expect, total }));
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(root, 'bench/http/driver.ts'), file], {
-    cwd: root,
-    maxBuffer: 512 * 1024 * 1024,
-  });
-  return JSON.parse(out.toString()) as JobResult;
+  // Asynchronously, so the RSS sampler keeps running while the driver works.
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'bench/http/driver.ts'), file],
+    { cwd: root, maxBuffer: 512 * 1024 * 1024 },
+  );
+  return JSON.parse(stdout) as JobResult;
 }
 
 /**
@@ -158,7 +162,21 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     const admin = await json<{ access_token: string }>(origin, 'POST', '/users/login', ADMIN);
     const adminAuth = { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json' };
     const users: string[] = [];
+    // The API's RSS, sampled every 50 ms: the highest value seen in each phase.
     const rss: [string, number][] = [];
+    let phaseMax = 0;
+    const sampler = setInterval(() => {
+      void rssMb(api.pid!).then(
+        (mb) => {
+          phaseMax = Math.max(phaseMax, mb);
+        },
+        () => undefined,
+      );
+    }, 50);
+    const endPhase = (label: string): void => {
+      rss.push([label, phaseMax]);
+      phaseMax = 0;
+    };
     for (let i = 0; i < 32; i++) {
       const email = `bench-${index}-${i}@example.com`;
       await json(origin, 'POST', '/users/register', {
@@ -180,7 +198,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       'content-type': 'application/json',
     });
 
-    rss.push(['after start and 33 logins', await rssMb(api.pid!)]);
+    endPhase('start and 33 logins');
     // (2) creation, 32 in flight: the hot window's pending reservations.
     const hotDay = seoulDate(10);
     const create = await driver(
@@ -203,7 +221,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       await db.query<{ id: number }>('select id from reservations where status = $1 order by id', ['pending'])
     ).rows.map((r) => r.id);
 
-    rss.push(['after (2) create', await rssMb(api.pid!)]);
+    endPhase('(2) create');
     // (1) admin confirmations on the hot window, 64 in flight: exactly fills it.
     const confirm = await driver(
       origin,
@@ -216,7 +234,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       [200],
     );
 
-    rss.push(['after (1) confirm', await rssMb(api.pid!)]);
+    endPhase('(1) confirm');
     // (3) schedules over 180 days with confirmed reservations spread across them.
     const firstDay = 20;
     const spread = Array.from({ length: SPREAD_RESERVATIONS }, (_, i) => {
@@ -254,6 +272,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       [200],
     );
     if (confirmedSpread.errors > 0) throw new Error('confirming the spread reservations failed');
+    endPhase('seeding 3,000 spread');
     const schedules = await driver(
       origin,
       8,
@@ -268,7 +287,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       SCHEDULE_REQUESTS,
     );
 
-    rss.push(['after (3) schedules', await rssMb(api.pid!)]);
+    endPhase('(3) schedules');
     // (3b) the same, one caller at a time: the latency a user sees.
     const schedulesAlone = await driver(
       origin,
@@ -301,10 +320,11 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       GET_REQUESTS,
     );
 
-    rss.push(['after (4) get one', await rssMb(api.pid!)]);
+    endPhase('(4) get one');
+    clearInterval(sampler);
     const peakRss = await peakRssMb(api.pid!);
     process.stdout.write(
-      `API RSS (MB) ${rss.map(([k, v]) => `${k}: ${v.toFixed(0)}`).join(', ')}; peak ${peakRss.toFixed(0)}\n`,
+      `API RSS, highest sample per phase (MB): ${rss.map(([k, v]) => `${k}: ${v.toFixed(0)}`).join(', ')}; VmHWM ${peakRss.toFixed(0)}\n`,
     );
 
     // Invariant straight from the reservations table, not from the ledger.
