@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@exam-reservation/domain';
 import type { Clock, UnitOfWork } from '../ports/index.js';
+import { WorkLimit } from './work-limit.js';
 
 export interface GetSchedulesQuery {
   /** YYYY-MM-DD, read in the policy's zone */
@@ -18,7 +19,18 @@ export interface GetSchedulesQuery {
 
 /** The bookable parts of a date range, read from the slot ledger (not from reservations). */
 export class GetSchedules {
-  constructor(private readonly deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy }) {}
+  private readonly limit: WorkLimit;
+
+  /**
+   * @param deps.maxConcurrent schedules computed at once (default 4): a year's
+   *   schedule holds thousands of slots, so a burst of them is queued rather
+   *   than held in memory all together.
+   */
+  constructor(
+    private readonly deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy; maxConcurrent?: number },
+  ) {
+    this.limit = new WorkLimit(deps.maxConcurrent ?? 4);
+  }
 
   /** @throws ValidationError for bad dates or a range over the policy's maximum */
   async execute(query: GetSchedulesQuery): Promise<ScheduleItem[]> {
@@ -27,13 +39,15 @@ export class GetSchedules {
     if (daysInDateRange(query.startDate, query.endDate) > policy.maxRangeDays) {
       throw ValidationError.of('end', `a range may span at most ${policy.maxRangeDays} days`);
     }
-    const loads = await uow.read((stores) => stores.ledger.loadsIn(range.start, range.end));
-    return computeSchedule({
-      grid: policy.grid,
-      range,
-      capacity: policy.capacity,
-      bookableFrom: bookableFrom(policy, clock.now()),
-      loads,
+    return this.limit.run(async () => {
+      const loads = await uow.read((stores) => stores.ledger.loadsIn(range.start, range.end));
+      return computeSchedule({
+        grid: policy.grid,
+        range,
+        capacity: policy.capacity,
+        bookableFrom: bookableFrom(policy, clock.now()),
+        loads,
+      });
     });
   }
 }
