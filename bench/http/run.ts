@@ -150,7 +150,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       APP_TIMEZONE: ZONE,
       SLOT_CAPACITY: String(CAPACITY),
       LEAD_TIME_DAYS: '3',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info', // the default: one JSON line per request, as in production
       NODE_ENV: 'production',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
