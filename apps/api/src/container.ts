@@ -2,7 +2,6 @@ import {
   Argon2PasswordHasher,
   createApp,
   type HttpApp,
-  type HttpDeps,
   JoseTokenIssuer,
 } from '@exam-reservation/adapters-http';
 import {
@@ -11,23 +10,15 @@ import {
   type PostgresStore,
 } from '@exam-reservation/adapters-postgres';
 import {
-  Authenticate,
-  CancelReservation,
   type Clock,
-  ConfirmReservation,
-  CreateReservation,
+  createUseCases,
   EnsureAdmin,
-  GetReservation,
-  GetSchedules,
   InMemoryLoginAttempts,
-  ListReservations,
-  LogIn,
   type LoginAttempts,
   type PasswordHasher,
-  RegisterUser,
   SystemClock,
   type TokenIssuer,
-  UpdateReservation,
+  type UseCases,
 } from '@exam-reservation/application';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { Container, type ServiceIdentifier } from 'inversify';
@@ -47,7 +38,7 @@ export interface ServiceIds {
   readonly TokenIssuer: ServiceIdentifier<TokenIssuer>;
   readonly LoginAttempts: ServiceIdentifier<LoginAttempts>;
   readonly EnsureAdmin: ServiceIdentifier<EnsureAdmin>;
-  readonly UseCases: ServiceIdentifier<HttpDeps['useCases']>;
+  readonly UseCases: ServiceIdentifier<UseCases>;
   readonly HttpApp: ServiceIdentifier<HttpApp>;
 }
 
@@ -118,25 +109,11 @@ export function createContainer(config: Config, logger: Logger): Container {
       passwordHasher: PasswordHasher,
       tokenIssuer: TokenIssuer,
       loginAttempts: LoginAttempts,
-    ): HttpDeps['useCases'] => {
-      const shared = { uow, clock, policy };
-      return {
-        registerUser: new RegisterUser({ uow, clock, passwordHasher }),
-        logIn: new LogIn({ uow, clock, passwordHasher, tokenIssuer, loginAttempts }),
-        authenticate: new Authenticate({ uow, tokenIssuer }),
-        getSchedules: new GetSchedules(shared),
-        listReservations: new ListReservations({ uow, policy }),
-        getReservation: new GetReservation({ uow }),
-        createReservation: new CreateReservation(shared),
-        updateReservation: new UpdateReservation(shared),
-        confirmReservation: new ConfirmReservation(shared),
-        cancelReservation: new CancelReservation(shared),
-      };
-    },
+    ): UseCases => createUseCases({ uow, clock, policy, passwordHasher, tokenIssuer, loginAttempts }),
     [TYPES.Store, TYPES.Clock, TYPES.Policy, TYPES.PasswordHasher, TYPES.TokenIssuer, TYPES.LoginAttempts],
   );
   c.bind(TYPES.HttpApp).toResolvedValue(
-    (useCases: HttpDeps['useCases'], policy: BookingPolicy, log: Logger, store: PostgresStore, cfg: Config) =>
+    (useCases: UseCases, policy: BookingPolicy, log: Logger, store: PostgresStore, cfg: Config) =>
       createApp({
         useCases,
         policy,

@@ -1,15 +1,4 @@
-import type {
-  Authenticate,
-  CancelReservation,
-  ConfirmReservation,
-  CreateReservation,
-  GetReservation,
-  GetSchedules,
-  ListReservations,
-  LogIn,
-  RegisterUser,
-  UpdateReservation,
-} from '@exam-reservation/application';
+import type { UseCases } from '@exam-reservation/application';
 import type { BookingPolicy } from '@exam-reservation/domain';
 import type { Logger } from 'pino';
 
@@ -25,18 +14,7 @@ export interface HttpOptions {
 
 /** Everything {@link createApp} needs: the use cases, the policy, a logger and a readiness probe. */
 export interface HttpDeps {
-  readonly useCases: {
-    readonly registerUser: RegisterUser;
-    readonly logIn: LogIn;
-    readonly authenticate: Authenticate;
-    readonly getSchedules: GetSchedules;
-    readonly listReservations: ListReservations;
-    readonly getReservation: GetReservation;
-    readonly createReservation: CreateReservation;
-    readonly updateReservation: UpdateReservation;
-    readonly confirmReservation: ConfirmReservation;
-    readonly cancelReservation: CancelReservation;
-  };
+  readonly useCases: UseCases;
   readonly policy: BookingPolicy;
   readonly logger: Logger;
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */

@@ -19,6 +19,7 @@ export { Authenticate } from './use-cases/authenticate.js';
 export { CancelReservation } from './use-cases/cancel-reservation.js';
 export { ConfirmReservation } from './use-cases/confirm-reservation.js';
 export { CreateReservation } from './use-cases/create-reservation.js';
+export { createUseCases, type UseCaseDeps, type UseCases } from './use-cases/create-use-cases.js';
 export { EnsureAdmin, type EnsureAdminCommand } from './use-cases/ensure-admin.js';
 export { GetReservation } from './use-cases/get-reservation.js';
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';

@@ -1,21 +1,12 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
-  Authenticate,
-  CancelReservation,
-  ConfirmReservation,
-  CreateReservation,
+  createUseCases,
   EnsureAdmin,
   FakePasswordHasher,
   FixedClock,
-  GetReservation,
-  GetSchedules,
   InMemoryLoginAttempts,
-  ListReservations,
-  LogIn,
-  RegisterUser,
   type UnitOfWork,
-  UpdateReservation,
 } from '@exam-reservation/application';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
@@ -57,26 +48,15 @@ export async function startTestApp(
     ttlSeconds: 3600,
     clock,
   });
-  const shared = { uow, clock, policy };
   const app = createApp({
-    useCases: {
-      registerUser: new RegisterUser({ uow, clock, passwordHasher }),
-      logIn: new LogIn({
-        uow,
-        clock,
-        passwordHasher,
-        tokenIssuer: tokens,
-        loginAttempts: new InMemoryLoginAttempts({ maxFailures: 5, windowMs: 15 * 60_000 }),
-      }),
-      authenticate: new Authenticate({ uow, tokenIssuer: tokens }),
-      getSchedules: new GetSchedules(shared),
-      listReservations: new ListReservations({ uow, policy }),
-      getReservation: new GetReservation({ uow }),
-      createReservation: new CreateReservation(shared),
-      updateReservation: new UpdateReservation(shared),
-      confirmReservation: new ConfirmReservation(shared),
-      cancelReservation: new CancelReservation(shared),
-    },
+    useCases: createUseCases({
+      uow,
+      clock,
+      policy,
+      passwordHasher,
+      tokenIssuer: tokens,
+      loginAttempts: new InMemoryLoginAttempts({ maxFailures: 5, windowMs: 15 * 60_000 }),
+    }),
     policy,
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ready: options.ready ?? (async () => undefined),
