@@ -21,7 +21,9 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = pino({ level: config.logLevel });
+  // Synchronous writes: pino's default (asynchronous) stdout stream lost the
+  // last lines before process.exit() when the reader of the pipe was slow.
+  const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
   }

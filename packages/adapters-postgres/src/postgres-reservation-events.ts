@@ -30,6 +30,24 @@ export class PostgresReservationEvents implements ReservationEvents {
     private readonly exec: Executor,
   ) {}
 
+  async appendAll(events: readonly ReservationEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    // One multi-row INSERT; may wait for the commit like a single append.
+    await this.exec.write(
+      this.db.insertInto('reservation_events').values(
+        events.map((event) => ({
+          reservation_id: event.reservationId,
+          type: event.type,
+          actor_id: event.actorId,
+          at: new Date(event.at),
+          before: event.before ? snapshot(event.before) : null,
+          after: snapshot(event.after),
+        })),
+      ),
+      'reservation_events',
+    );
+  }
+
   async append(event: ReservationEvent): Promise<void> {
     // May wait for the commit: the unit of work holds the reservation.
     await this.exec.write(

@@ -112,6 +112,30 @@ export class PostgresReservations implements Reservations {
     return toReservation(row);
   }
 
+  async saveAll(reservations: readonly Reservation[]): Promise<void> {
+    if (!reservations.every((r) => this.locked.has(r.id))) {
+      for (const r of reservations) await this.save(r);
+      return;
+    }
+    if (reservations.length === 0) return;
+    // Rows this unit holds: one UPDATE … FROM (VALUES …) for all of them,
+    // held back until the commit like a single save.
+    const values = sql.join(
+      reservations.map(
+        (r) =>
+          sql`(${r.id}::int, ${r.reservationName}::text, ${new Date(r.start)}::timestamptz,
+            ${new Date(r.end)}::timestamptz, ${r.numberOfPeople}::int, ${r.status}::text,
+            ${new Date(r.updatedAt)}::timestamptz)`,
+      ),
+    );
+    const update = sql`update reservations as r set
+        reservation_name = v.reservation_name, start_time = v.start_time, end_time = v.end_time,
+        number_of_people = v.number_of_people, status = v.status, updated_at = v.updated_at
+      from (values ${values}) as v(id, reservation_name, start_time, end_time, number_of_people, status, updated_at)
+      where r.id = v.id`;
+    await this.exec.write({ compile: () => update.compile(this.db) }, 'reservations');
+  }
+
   async save(reservation: Reservation): Promise<void> {
     // user_id and created_at never change, so they are not written (and the
     // foreign key is not checked again).

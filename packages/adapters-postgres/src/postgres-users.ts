@@ -19,6 +19,18 @@ export class PostgresUsers implements Users {
     return row ? toUser(row) : null;
   }
 
+  async findManyById(ids: readonly number[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.exec.rows(
+      this.db
+        .selectFrom('users')
+        .selectAll()
+        .where('id', 'in', [...new Set(ids)]),
+      READS,
+    );
+    return rows.map(toUser);
+  }
+
   async findByEmail(email: string): Promise<UserWithPassword | null> {
     const [row] = await this.exec.rows(
       this.db.selectFrom('users').selectAll().where('email', '=', email),

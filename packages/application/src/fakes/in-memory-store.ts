@@ -122,6 +122,10 @@ export class InMemoryReservations implements Reservations {
     return created;
   }
 
+  async saveAll(reservations: readonly Reservation[]): Promise<void> {
+    for (const r of reservations) await this.save(r);
+  }
+
   async save(reservation: Reservation): Promise<void> {
     if (!this.state.reservations.has(reservation.id)) throw new Error(`no reservation ${reservation.id}`);
     this.state.reservations.set(reservation.id, reservation);
@@ -155,6 +159,10 @@ export class InMemorySlotLedger implements SlotLedger {
 export class InMemoryReservationEvents implements ReservationEvents {
   constructor(private readonly state: State) {}
 
+  async appendAll(events: readonly ReservationEvent[]): Promise<void> {
+    for (const event of events) await this.append(event);
+  }
+
   async append(event: ReservationEvent): Promise<void> {
     this.state.events.push({ ...event, id: this.state.events.length + 1 });
   }
@@ -172,6 +180,15 @@ export class InMemoryUsers implements Users {
     if (!found) return null;
     const { passwordHash: _, ...user } = found;
     return user;
+  }
+
+  async findManyById(ids: readonly number[]): Promise<User[]> {
+    const found: User[] = [];
+    for (const id of new Set(ids)) {
+      const user = await this.findById(id);
+      if (user) found.push(user);
+    }
+    return found;
   }
 
   async findByEmail(email: string): Promise<UserWithPassword | null> {

@@ -22,6 +22,8 @@ export interface RecordedReservationEvent extends ReservationEvent {
 /** The audit trail: written in the same unit of work as the change it records. */
 export interface ReservationEvents {
   append(event: ReservationEvent): Promise<void>;
+  /** {@link append} for several events, in order, as one write where the store can. */
+  appendAll(events: readonly ReservationEvent[]): Promise<void>;
   /** Oldest first. */
   listFor(reservationId: number): Promise<RecordedReservationEvent[]>;
 }

@@ -40,4 +40,6 @@ export interface Reservations extends ReservationReader {
   insert(reservation: NewReservation): Promise<Reservation>;
   /** Writes every field of an existing reservation. */
   save(reservation: Reservation): Promise<void>;
+  /** {@link save} for several reservations, as one write where the store can. */
+  saveAll(reservations: readonly Reservation[]): Promise<void>;
 }

@@ -15,7 +15,7 @@ export interface TransactionStores {
 export interface ReadStores {
   readonly reservations: ReservationReader;
   readonly ledger: SlotLoadReader;
-  readonly users: Pick<Users, 'findById' | 'findByEmail'>;
+  readonly users: Pick<Users, 'findById' | 'findManyById' | 'findByEmail'>;
 }
 
 export interface UnitOfWork {

@@ -15,6 +15,8 @@ export interface NewUser {
 
 export interface Users {
   findById(id: number): Promise<User | null>;
+  /** The users with these ids that exist, in any order. */
+  findManyById(ids: readonly number[]): Promise<User[]>;
   /** @param email normalized */
   findByEmail(email: string): Promise<UserWithPassword | null>;
   /** @throws ConflictError when the e-mail is taken */

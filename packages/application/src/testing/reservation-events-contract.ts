@@ -61,6 +61,33 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
       expect(events[0]!.id).toBeLessThan(events[1]!.id);
     });
 
+    it('appendAll records several events in order, in one unit of work', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [r] = await seedReservations(uow, [draft(user.id, 0, 3)]);
+      const confirmed = { ...r!, status: 'confirmed' as const, updatedAt: T0 + 1 };
+      await uow.run((s) =>
+        s.events.appendAll([
+          { reservationId: r!.id, type: 'created', actorId: user.id, at: T0, before: null, after: r! },
+          {
+            reservationId: r!.id,
+            type: 'confirmed',
+            actorId: user.id,
+            at: T0 + 1,
+            before: r!,
+            after: confirmed,
+          },
+        ]),
+      );
+      const events = await uow.run((s) => s.events.listFor(r!.id));
+      expect(events.map((e) => [e.type, e.before, e.after])).toEqual([
+        ['created', null, r],
+        ['confirmed', r, confirmed],
+      ]);
+      await uow.run((s) => s.events.appendAll([]));
+      expect(await uow.run((s) => s.events.listFor(r!.id))).toHaveLength(2);
+    });
+
     it('a reservation without events has an empty trail', async () => {
       const uow = await makeStore();
       const user = await seedUser(uow);

@@ -67,6 +67,43 @@ export function describeReservationsContract(name: string, makeStore: MakeStore)
       expect((await uow.read((s) => s.reservations.list({ offset: 0, limit: 5 }))).total).toBe(1);
     });
 
+    it('saveAll writes every reservation, locked or not, quotes and all', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [a, b, c] = await seedReservations(uow, [
+        draft(user.id, 0, 1),
+        draft(user.id, 2, 4),
+        draft(user.id, 5, 6),
+      ]);
+      const change = (r: typeof a, n: number) => ({
+        ...r!,
+        reservationName: `it's #${n} \\ 시험`,
+        start: at(10 + n),
+        end: at(12 + n),
+        numberOfPeople: 40 + n,
+        status: 'confirmed' as const,
+        updatedAt: r!.updatedAt + n,
+      });
+      // Locked first (as a batch confirmation does), then not locked.
+      await uow.run(async (s) => {
+        await s.reservations.getManyForUpdate([a!.id, b!.id]);
+        await s.reservations.saveAll([change(a, 1), change(b, 2)]);
+      });
+      await uow.run((s) => s.reservations.saveAll([change(c, 3)]));
+      expect(await uow.read((s) => s.reservations.get(a!.id))).toEqual(change(a, 1));
+      expect(await uow.read((s) => s.reservations.get(b!.id))).toEqual(change(b, 2));
+      expect(await uow.read((s) => s.reservations.get(c!.id))).toEqual(change(c, 3));
+    });
+
+    it('getManyForUpdate returns the known ones in ascending id order', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [a, b] = await seedReservations(uow, [draft(user.id, 0, 1), draft(user.id, 2, 4)]);
+      const got = await uow.run((s) => s.reservations.getManyForUpdate([b!.id, 999_999, a!.id, b!.id]));
+      expect(got.map((r) => r.id)).toEqual([a!.id, b!.id]);
+      expect(await uow.run((s) => s.reservations.getManyForUpdate([]))).toEqual([]);
+    });
+
     it('save of an unknown reservation fails', async () => {
       const uow = await makeStore();
       const user = await seedUser(uow);

@@ -30,6 +30,15 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
       });
     });
 
+    it('findManyById returns the accounts that exist, each once', async () => {
+      const uow = await makeStore();
+      const a = await uow.run((s) => s.users.insert(alice));
+      const b = await uow.run((s) => s.users.insert({ ...alice, email: 'bob@example.com', userName: 'Bob' }));
+      const found = await uow.read((s) => s.users.findManyById([b.id, 31_337, a.id, b.id]));
+      expect([...found].sort((x, y) => x.id - y.id)).toEqual([a, b]);
+      expect(await uow.read((s) => s.users.findManyById([]))).toEqual([]);
+    });
+
     it('unknown ids and e-mails are null', async () => {
       const uow = await makeStore();
       expect(await uow.read((s) => s.users.findById(31_337))).toBeNull();

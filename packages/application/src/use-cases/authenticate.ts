@@ -1,5 +1,6 @@
 import { type Actor, UnauthorizedError, type User } from '@exam-reservation/domain';
 import type { TokenIssuer, UnitOfWork } from '../ports/index.js';
+import { NaturalBatch } from './natural-batch.js';
 
 /**
  * Turns an access token into the user behind it. The role is read from the
@@ -7,12 +8,24 @@ import type { TokenIssuer, UnitOfWork } from '../ports/index.js';
  * the rights at once.
  */
 export class Authenticate {
-  constructor(private readonly deps: { uow: UnitOfWork; tokenIssuer: TokenIssuer }) {}
+  /**
+   * Requests that arrive while a lookup is running share the next one (one
+   * query for many callers), so the per-request read costs little under load.
+   */
+  private readonly lookups: NaturalBatch<number, User | null>;
+
+  constructor(private readonly deps: { uow: UnitOfWork; tokenIssuer: TokenIssuer }) {
+    this.lookups = new NaturalBatch(async (ids) => {
+      const found = await deps.uow.read((stores) => stores.users.findManyById(ids));
+      const byId = new Map(found.map((user) => [user.id, user]));
+      return ids.map((id) => ({ ok: byId.get(id) ?? null }));
+    }, 256);
+  }
 
   /** @throws UnauthorizedError */
   async execute(token: string): Promise<{ actor: Actor; user: User }> {
     const userId = await this.deps.tokenIssuer.verify(token);
-    const user = await this.deps.uow.read((stores) => stores.users.findById(userId));
+    const user = await this.lookups.submit(userId);
     if (!user) throw new UnauthorizedError('the account behind this token no longer exists');
     return { actor: { userId: user.id, role: user.role }, user };
   }

@@ -122,18 +122,17 @@ export class ConfirmReservation {
       outcomes.push({ ok: transition.after });
     }
 
-    for (const { transition, actorId } of accepted) {
-      const { before, after } = transition;
-      await stores.reservations.save(after);
-      await stores.events.append({
+    await stores.reservations.saveAll(accepted.map(({ transition }) => transition.after));
+    await stores.events.appendAll(
+      accepted.map(({ transition: { before, after }, actorId }) => ({
         reservationId: after.id,
-        type: 'confirmed',
+        type: 'confirmed' as const,
         actorId,
         at: now,
         before,
         after,
-      });
-    }
+      })),
+    );
     const deltas = accepted.flatMap(({ transition }) =>
       confirmedLoadDelta(transition.before, transition.after, policy.grid),
     );
