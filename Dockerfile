@@ -44,6 +44,6 @@ EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 and handles SIGTERM itself: it drains requests, closes the pool and exits 0.
-# A 4 MB young generation and a 160 MB old generation keep peak RSS under 200 MB at no measured
+# An 8 MB young generation and a 160 MB old generation keep peak RSS under 200 MB at no measured
 # throughput cost; heavy work (schedules) is bounded in the API itself (BENCHMARKS.md).
-CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=160", "apps/api/dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=160", "apps/api/dist/main.js"]
