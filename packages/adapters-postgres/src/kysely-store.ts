@@ -29,6 +29,17 @@ export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
     super(db, pool);
   }
 
+  /** Brings the schema up to date, or closes the store again if that fails. */
+  async migratedOrClosed(): Promise<this> {
+    try {
+      await this.migrate();
+      return this;
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
   /** The underlying Kysely instance, for tools (CLI, benchmarks) that need raw SQL. */
   get kysely(): Kysely<Database> {
     return this.db;

@@ -25,11 +25,5 @@ export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<
   ]);
   const pglite = await PGlite.create(options.dataDir);
   const store = new KyselyStore('embedded', new Kysely<Database>({ dialect: new PGliteDialect(pglite) }));
-  try {
-    await store.migrate();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
+  return store.migratedOrClosed();
 }

@@ -33,11 +33,5 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
     pool,
   );
-  try {
-    await store.migrate();
-  } catch (error) {
-    await store.close();
-    throw error;
-  }
-  return store;
+  return store.migratedOrClosed();
 }

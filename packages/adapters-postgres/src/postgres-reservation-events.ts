@@ -32,7 +32,8 @@ export class PostgresReservationEvents implements ReservationEvents {
 
   async appendAll(events: readonly ReservationEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One multi-row INSERT; may wait for the commit like a single append.
+    // One (multi-row) INSERT. It may wait for the commit: the unit of work
+    // holds the reservations the events are about.
     await this.exec.write(
       this.db.insertInto('reservation_events').values(
         events.map((event) => ({
@@ -48,19 +49,8 @@ export class PostgresReservationEvents implements ReservationEvents {
     );
   }
 
-  async append(event: ReservationEvent): Promise<void> {
-    // May wait for the commit: the unit of work holds the reservation.
-    await this.exec.write(
-      this.db.insertInto('reservation_events').values({
-        reservation_id: event.reservationId,
-        type: event.type,
-        actor_id: event.actorId,
-        at: new Date(event.at),
-        before: event.before ? snapshot(event.before) : null,
-        after: snapshot(event.after),
-      }),
-      'reservation_events',
-    );
+  append(event: ReservationEvent): Promise<void> {
+    return this.appendAll([event]);
   }
 
   async listFor(reservationId: number): Promise<RecordedReservationEvent[]> {
