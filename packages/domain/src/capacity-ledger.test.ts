@@ -162,3 +162,19 @@ describe('CapacityLedger', () => {
     );
   });
 });
+
+describe('CapacityLedger starting from given loads', () => {
+  it('counts the initial loads against capacity and leaves the given map alone', () => {
+    const initial = new Map([
+      [0, 90],
+      [600_000, 0],
+    ]);
+    const ledger = new CapacityLedger(100, initial);
+    expect(ledger.load(0)).toBe(90);
+    expect(() => ledger.apply([{ slotStart: 0, delta: 11 }])).toThrow(CapacityExceededError);
+    ledger.apply([{ slotStart: 0, delta: 10 }]);
+    expect(ledger.load(0)).toBe(100);
+    expect(initial.get(0)).toBe(90);
+    expect(ledger.snapshot()).toEqual(new Map([[0, 100]]));
+  });
+});

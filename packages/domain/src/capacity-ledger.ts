@@ -8,7 +8,13 @@ import { firstOverflow, type SlotDelta, type SlotLoads } from './capacity.js';
 export class CapacityLedger {
   private readonly loads = new Map<number, number>();
 
-  constructor(readonly capacity: number) {}
+  /** @param initial loads to start from (e.g. what a store holds locked) */
+  constructor(
+    readonly capacity: number,
+    initial: SlotLoads = new Map(),
+  ) {
+    for (const [slot, load] of initial) if (load !== 0) this.loads.set(slot, load);
+  }
 
   /** @throws CapacityExceededError naming the first slot that would overflow */
   apply(deltas: readonly SlotDelta[]): void {

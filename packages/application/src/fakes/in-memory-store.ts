@@ -1,6 +1,6 @@
 import {
+  CapacityLedger,
   ConflictError,
-  firstOverflow,
   type Reservation,
   type Role,
   type SlotDelta,
@@ -145,13 +145,14 @@ export class InMemorySlotLedger implements SlotLedger {
   }
 
   async apply(deltas: readonly SlotDelta[], capacity: number): Promise<void> {
-    const overflow = firstOverflow(this.state.ledger, deltas, capacity);
-    if (overflow) throw overflow;
-    for (const { slotStart, delta } of deltas) {
-      const next = (this.state.ledger.get(slotStart) ?? 0) + delta;
-      if (next < 0) throw new RangeError(`slot ${slotStart} would have a negative load`);
-      if (next === 0) this.state.ledger.delete(slotStart);
-      else this.state.ledger.set(slotStart, next);
+    // The domain's ledger over the touched slots decides, all or nothing.
+    const touched = new Map(deltas.map((d) => [d.slotStart, this.state.ledger.get(d.slotStart) ?? 0]));
+    const ledger = new CapacityLedger(capacity, touched);
+    ledger.apply(deltas);
+    for (const slot of touched.keys()) {
+      const load = ledger.load(slot);
+      if (load === 0) this.state.ledger.delete(slot);
+      else this.state.ledger.set(slot, load);
     }
   }
 }

@@ -1,9 +1,10 @@
 import {
   type Actor,
   type BookingPolicy,
+  CapacityExceededError,
+  CapacityLedger,
   confirm,
   confirmedLoadDelta,
-  firstOverflow,
   NotFoundError,
   type Reservation,
   type Transition,
@@ -26,7 +27,7 @@ export interface ConfirmReservationCommand {
  * flush. So confirmations that arrive while one is in progress are confirmed
  * together in one transaction: the reservations and their slots are locked
  * (ascending ids, then ascending slots), the domain decides each one in
- * arrival order against the locked loads, and all accepted ones are written
+ * arrival order against the locked loads (the domain's CapacityLedger), and all accepted ones are written
  * and committed at once. Each caller still gets its own answer, exactly as
  * if it had run alone. Should the batch fail as a whole, nothing of it was
  * kept and each confirmation is retried on its own.
@@ -91,7 +92,10 @@ export class ConfirmReservation {
       for (const d of confirmedLoadDelta(null, { ...r, status: 'confirmed' }, policy.grid))
         slots.add(d.slotStart);
     }
-    const loads = new Map(await stores.ledger.lockLoads([...slots], policy.capacity));
+    const ledger = new CapacityLedger(
+      policy.capacity,
+      await stores.ledger.lockLoads([...slots], policy.capacity),
+    );
 
     const outcomes: Outcome<Reservation>[] = [];
     const accepted: { transition: Transition; actorId: number }[] = [];
@@ -109,13 +113,13 @@ export class ConfirmReservation {
         continue;
       }
       if (transition.changed) {
-        const deltas = confirmedLoadDelta(transition.before, transition.after, policy.grid);
-        const overflow = firstOverflow(loads, deltas, policy.capacity);
-        if (overflow) {
-          outcomes.push({ error: overflow });
+        try {
+          ledger.apply(confirmedLoadDelta(transition.before, transition.after, policy.grid));
+        } catch (error) {
+          if (!(error instanceof CapacityExceededError)) throw error;
+          outcomes.push({ error });
           continue;
         }
-        for (const { slotStart, delta } of deltas) loads.set(slotStart, (loads.get(slotStart) ?? 0) + delta);
         current.set(command.id, transition.after);
         accepted.push({ transition, actorId: command.actor.userId });
       }
