@@ -1,10 +1,18 @@
 /**
  * Closed-loop HTTP load driver, run as its own process so that it does not
- * share an event loop with the server it measures. Reads a job (JSON) from
- * the file named by argv[2], keeps `concurrency` requests in flight until
- * every request of the job was sent, and prints the result as JSON.
+ * share an event loop with the server it measures. A job keeps `concurrency`
+ * requests in flight until every request of it was sent.
+ *
+ * - `driver.ts <job.json>`: runs one job and prints its result as JSON.
+ * - `driver.ts --serve`: a long-lived driver. Reads job file names from stdin,
+ *   one per line, and answers each with its result as one JSON line. Its
+ *   connection pools (one per origin, kept alive) and its compiled code carry
+ *   over from job to job, as they would in a client that has been running:
+ *   a measured job does not pay for the driver's own start (compiling
+ *   undici's paths, opening the connections).
  */
 import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { percentile } from './stats.js';
 
@@ -40,12 +48,20 @@ export interface JobResult {
   readonly timeline: [number, number][];
 }
 
-async function run(job: Job): Promise<JobResult> {
-  const pool = new Pool(job.origin, {
-    connections: job.concurrency,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-  });
+/** The most requests any job keeps in flight: a kept pool has this many connections. */
+const MAX_CONCURRENCY = 64;
+
+async function run(job: Job, kept?: Map<string, Pool>): Promise<JobResult> {
+  if (job.concurrency > MAX_CONCURRENCY) throw new Error(`at most ${MAX_CONCURRENCY} in flight`);
+  let pool = kept?.get(job.origin);
+  if (!pool) {
+    pool = new Pool(job.origin, {
+      connections: kept ? MAX_CONCURRENCY : job.concurrency,
+      pipelining: 1,
+      keepAliveTimeout: 60_000,
+    });
+    kept?.set(job.origin, pool);
+  }
   const total = job.total ?? job.requests.length;
   const statuses: Record<string, number> = {};
   const timeline: [number, number][] = [];
@@ -79,7 +95,7 @@ async function run(job: Job): Promise<JobResult> {
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));
   const seconds = (performance.now() - start) / 1000;
-  await pool.close();
+  if (!kept) await pool.close();
   latencies.sort((a, b) => a - b);
   return {
     sent: total,
@@ -96,7 +112,16 @@ async function run(job: Job): Promise<JobResult> {
   };
 }
 
-if (process.argv[2]) {
+if (process.argv[2] === '--serve') {
+  const kept = new Map<string, Pool>();
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    if (!line.trim()) continue;
+    const job = JSON.parse(await readFile(line.trim(), 'utf8')) as Job;
+    process.stdout.write(`${JSON.stringify(await run(job, kept))}\n`);
+  }
+  await Promise.all([...kept.values()].map((pool) => pool.close()));
+} else if (process.argv[2]) {
   const job = JSON.parse(await readFile(process.argv[2], 'utf8')) as Job;
   process.stdout.write(JSON.stringify(await run(job)));
 }

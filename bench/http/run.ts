@@ -9,12 +9,13 @@
  * driver. Reports medians over the runs, ratios to the ceilings, the API's
  * peak RSS and whether the capacity invariant held.
  */
-import { execFile, execFileSync, spawn } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createTestDatabase, startTestServer } from '@exam-reservation/adapters-postgres/testing';
 import pg from 'pg';
 import type { BenchRequest, JobResult } from './driver.js';
@@ -22,12 +23,13 @@ import { writePgbenchConfirm } from './pgbench-confirm.js';
 import { latencySvg } from './plot.js';
 import { percentile } from './stats.js';
 
-const execFileAsync = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
+/** `--only-confirm`: stop each run after scenario (1), for profiling and quick checks of it. */
+const onlyConfirm = args.includes('--only-confirm');
 
 const CAPACITY = 50_000;
 const HOT_RESERVATIONS = quick ? 500 : 2_000;
@@ -53,22 +55,55 @@ function seoulDate(days: number): string {
   return new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function driver(
-  origin: string,
-  concurrency: number,
-  requests: BenchRequest[],
-  expect: number[],
-  total?: number,
-): Promise<JobResult> {
-  const file = join(tmpdir(), `bench-job-${process.pid}-${Date.now()}.json`);
-  await writeFile(file, JSON.stringify({ origin, concurrency, requests, expect, total }));
-  // Asynchronously, so the RSS sampler keeps running while the driver works.
-  const { stdout } = await execFileAsync(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'bench/http/driver.ts'), file],
-    { cwd: root, maxBuffer: 512 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout) as JobResult;
+interface Driver {
+  run(
+    origin: string,
+    concurrency: number,
+    requests: BenchRequest[],
+    expect: number[],
+    total?: number,
+  ): Promise<JobResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * One long-lived driver process (bench/http/driver.ts --serve) per run: its
+ * kept-alive connections and compiled code carry over from job to job, so a
+ * measured job does not include the load generator's own start.
+ */
+function startDriver(): Driver {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/driver.ts'), '--serve'], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let failed: Error | undefined;
+  child.once('exit', (code) => {
+    failed = new Error(`the driver exited (${code})`);
+    for (const w of waiting.splice(0)) w('');
+  });
+  let jobs = 0;
+  return {
+    async run(origin, concurrency, requests, expect, total) {
+      if (failed) throw failed;
+      const file = join(tmpdir(), `bench-job-${process.pid}-${jobs++}.json`);
+      await writeFile(file, JSON.stringify({ origin, concurrency, requests, expect, total }));
+      const line = await new Promise<string>((r) => {
+        waiting.push(r);
+        child.stdin!.write(`${file}\n`);
+      });
+      await rm(file, { force: true });
+      if (failed) throw failed;
+      return JSON.parse(line) as JobResult;
+    },
+    async close() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
 }
 
 /**
@@ -153,12 +188,20 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       LOG_LEVEL: 'info', // the default: one JSON line per request, as in production
       NODE_ENV: 'production',
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    // BENCH_API_STDOUT=<file> keeps the API's output (its request log, or --trace-gc lines).
+    stdio: [
+      'ignore',
+      process.env.BENCH_API_STDOUT ? openSync(process.env.BENCH_API_STDOUT, 'w') : 'ignore',
+      'inherit',
+    ],
   });
   const db = new pg.Pool({ connectionString: database.url, max: 2 });
   db.on('error', () => undefined); // the database is dropped with force at the end
+  const driver = startDriver();
   try {
     await waitFor(`${origin}/readyz`, 30_000);
+    // Not measured: the driver opens its 64 connections and compiles its own code paths.
+    await driver.run(origin, 64, [{ method: 'GET', path: '/healthz' }], [200], 2_000);
     const admin = await json<{ access_token: string }>(origin, 'POST', '/users/login', ADMIN);
     const adminAuth = { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json' };
     const users: string[] = [];
@@ -201,7 +244,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     endPhase('start and 33 logins');
     // (2) creation, 32 in flight: the hot window's pending reservations.
     const hotDay = seoulDate(10);
-    const create = await driver(
+    const create = await driver.run(
       origin,
       32,
       Array.from({ length: HOT_RESERVATIONS }, (_, i) => ({
@@ -226,7 +269,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     // paths (JIT). A server is warm when registration opens; 300 confirmations
     // on another day, away from the hot window, stand for the traffic before.
     const warmDay = seoulDate(12);
-    const warm = await driver(
+    const warm = await driver.run(
       origin,
       32,
       Array.from({ length: 300 }, (_, i) => ({
@@ -246,7 +289,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     const warmIds = (
       await db.query<{ id: number }>(`select id from reservations where reservation_name like 'warm-up %'`)
     ).rows.map((r) => r.id);
-    await driver(
+    await driver.run(
       origin,
       64,
       warmIds.map((id) => ({
@@ -257,7 +300,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       [200],
     );
     // (1) admin confirmations on the hot window, 64 in flight: exactly fills it.
-    const confirm = await driver(
+    const confirm = await driver.run(
       origin,
       64,
       hotIds.map((id) => ({
@@ -269,6 +312,24 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     );
 
     endPhase('(1) confirm');
+    if (onlyConfirm) {
+      clearInterval(sampler);
+      return {
+        scenarios: { confirm, create },
+        pgbench: { tps: Number.NaN, latencyMs: Number.NaN, transactions: 0, failed: 0 },
+        bare: confirm,
+        peakRssMb: await peakRssMb(api.pid!),
+        invariantHeld: true,
+        overfullSlots: 0,
+        confirmedInHotWindow: Number(
+          (
+            await db.query<{ n: string }>(
+              `select count(*) as n from reservations where status = 'confirmed' and reservation_name like 'hot %'`,
+            )
+          ).rows[0]?.n ?? 0,
+        ),
+      };
+    }
     // (3) schedules over 180 days with confirmed reservations spread across them.
     const firstDay = 20;
     const spread = Array.from({ length: SPREAD_RESERVATIONS }, (_, i) => {
@@ -289,7 +350,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
         }),
       };
     });
-    const seeded = await driver(origin, 32, spread, [201]);
+    const seeded = await driver.run(origin, 32, spread, [201]);
     if (seeded.errors > 0)
       throw new Error(`seeding the spread reservations failed: ${JSON.stringify(seeded.statuses)}`);
     const spreadIds = (
@@ -298,7 +359,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
         ['pending'],
       )
     ).rows.map((r) => r.id);
-    const confirmedSpread = await driver(
+    const confirmedSpread = await driver.run(
       origin,
       32,
       spreadIds.map((id) => ({
@@ -310,7 +371,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     );
     if (confirmedSpread.errors > 0) throw new Error('confirming the spread reservations failed');
     endPhase(`seeding ${SPREAD_RESERVATIONS} spread`);
-    const schedules = await driver(
+    const schedules = await driver.run(
       origin,
       8,
       [
@@ -326,7 +387,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
 
     endPhase('(3) schedules');
     // (3b) the same, one caller at a time: the latency a user sees.
-    const schedulesAlone = await driver(
+    const schedulesAlone = await driver.run(
       origin,
       1,
       [
@@ -345,7 +406,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       `select r.id, u.email from reservations r join users u on u.id = r.user_id where u.email like 'bench-%' order by r.id limit 500`,
     );
     const tokenByEmail = new Map(users.map((t, i) => [`bench-${index}-${i}@example.com`, t]));
-    const getOne = await driver(
+    const getOne = await driver.run(
       origin,
       32,
       owned.rows.map((r) => ({
@@ -383,7 +444,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     const pgbench = await writePgbenchConfirm(db, database.url, HOT_RESERVATIONS, HOT_PEOPLE, seoulDate(11));
 
     // Ceiling 2: a bare Node HTTP server through the same driver.
-    const bare = await bareServer(GET_REQUESTS);
+    const bare = await bareServer(driver, GET_REQUESTS);
 
     return {
       scenarios: { confirm, create, schedules, schedulesAlone, getOne },
@@ -400,6 +461,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     );
     throw error;
   } finally {
+    await driver.close();
     await db.end();
     api.kill('SIGTERM');
     await new Promise((r) => api.once('exit', r));
@@ -407,7 +469,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
   }
 }
 
-async function bareServer(total: number): Promise<JobResult> {
+async function bareServer(driver: Driver, total: number): Promise<JobResult> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/bare-server.ts')], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -416,7 +478,9 @@ async function bareServer(total: number): Promise<JobResult> {
     child.stdout.once('data', (chunk: Buffer) => resolvePort(Number(chunk.toString().trim())));
   });
   try {
-    return await driver(
+    // As for the API: the driver's connections to it are opened before the measured job.
+    await driver.run(`http://127.0.0.1:${port}`, 64, [{ method: 'GET', path: '/healthz' }], [200], 2_000);
+    return await driver.run(
       `http://127.0.0.1:${port}`,
       32,
       [{ method: 'GET', path: '/reservations/1' }],
@@ -470,9 +534,11 @@ async function main(): Promise<void> {
   lines.push('| scenario | req/s | p50 ms | p99 ms | errors | ratio to ceiling |');
   lines.push('| --- | ---: | ---: | ---: | ---: | --- |');
   for (const [key, label] of names) {
+    if (onlyConfirm && key !== 'confirm' && key !== 'create') continue;
     const tps = m((r) => r.scenarios[key]!.throughput);
-    const ratio =
-      key === 'confirm'
+    const ratio = onlyConfirm
+      ? '–'
+      : key === 'confirm'
         ? `${(tps / pgbenchTps).toFixed(2)} of pgbench confirm`
         : `${(tps / bareTps).toFixed(2)} of bare HTTP`;
     lines.push(
@@ -492,6 +558,7 @@ async function main(): Promise<void> {
   lines.push(
     `Invariant (sum per slot from the reservations table ≤ ${CAPACITY}) held in every run: ${reports.every((r) => r.invariantHeld) ? 'yes' : 'NO'}; hot-window confirmations accepted: ${reports.map((r) => r.confirmedInHotWindow).join(', ')} of ${HOT_RESERVATIONS}`,
   );
+  if (onlyConfirm) lines.splice(lines.length - 5, 5); // no ceilings, RSS or invariant in a partial run
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);
 
@@ -503,6 +570,11 @@ async function main(): Promise<void> {
     JSON.stringify({ quick, runs, reports: reports.map(stripTimeline) }, null, 2),
   );
   const last = reports[reports.length - 1]!;
+  // Every request's [ms since start, latency ms] of the last run, for a closer look at the tails.
+  await writeFile(
+    join(out, `http-timeline-${stamp}.json`),
+    JSON.stringify(Object.fromEntries(Object.entries(last.scenarios).map(([k, v]) => [k, v.timeline]))),
+  );
   await writeFile(
     join(out, `http-latency${quick ? '-quick' : ''}.svg`),
     latencySvg('Latency over the run (last run)', [
