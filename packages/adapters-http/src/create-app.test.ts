@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { InMemoryStore, type ReadStores, type UnitOfWork } from '@exam-reservation/application';
 import { pino } from 'pino';
@@ -74,6 +75,53 @@ describe('createApp transport behaviour', () => {
     const logged = lines.find((l) => l.msg === 'unhandled error');
     expect(logged).toMatchObject({ reqId: 'req-500-test', level: 50 });
     expect(JSON.stringify(logged)).toContain('SELECT password_hash');
+  });
+
+  it('logs one line per finished request, at a level by status, with its id, route, status and time', async () => {
+    const from = lines.length;
+    await request(broken.url).get('/healthz').set('X-Request-Id', 'log-ok').expect(200);
+    await request(broken.url).get('/users/me').set('X-Request-Id', 'log-401').expect(401);
+    await request(broken.url)
+      .get('/reservations?page=1')
+      .set('X-Request-Id', 'log-500')
+      .auth(token, { type: 'bearer' });
+    const completed = lines.slice(from).filter((l) => l.msg === 'request completed');
+    expect(completed.map((l) => [l.reqId, l.level, l.method, l.url, l.status])).toEqual([
+      ['log-ok', 30, 'GET', '/healthz', 200],
+      ['log-401', 40, 'GET', '/users/me', 401],
+      ['log-500', 50, 'GET', '/reservations?page=1', 500],
+    ]);
+    for (const line of completed) expect(line.responseTime).toEqual(expect.any(Number));
+  });
+
+  it('logs a request whose client left before the answer as aborted', async () => {
+    const slowLines: Record<string, unknown>[] = [];
+    const slow = await startTestApp(new InMemoryStore(), {
+      ready: () => new Promise((resolve) => setTimeout(resolve, 300)),
+      logger: pino(
+        { level: 'info' },
+        new Writable({
+          write(chunk, _encoding, done) {
+            for (const line of String(chunk).split('\n').filter(Boolean)) slowLines.push(JSON.parse(line));
+            done();
+          },
+        }),
+      ),
+    });
+    try {
+      const { port } = new URL(slow.url);
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.write('GET /readyz HTTP/1.1\r\nHost: x\r\nX-Request-Id: gone-early\r\n\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const gone = slowLines.filter((l) => l.reqId === 'gone-early');
+      expect(gone).toEqual([expect.objectContaining({ msg: 'request aborted', level: 40, url: '/readyz' })]);
+      expect(gone[0]).not.toHaveProperty('status');
+    } finally {
+      await slow.close();
+    }
   });
 
   it('keeps bearer tokens out of the request log', () => {

@@ -1,19 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import cors from 'cors';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { HttpDeps } from './http-deps.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { problemHandler, sendProblem } from './problem.js';
+import { requestLog } from './request-log.js';
 import { reservationRoutes } from './routes/reservation-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 
 /** The Express application {@link createApp} builds. */
 export type HttpApp = Express;
-
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 /**
  * The Express application of the API: every route of the HTTP contract,
@@ -28,31 +25,7 @@ export function createApp(deps: HttpDeps): HttpApp {
   app.set('etag', false);
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      // Handler logs carry only the request id; the request itself is logged once, on completion.
-      quietReqLogger: true,
-      genReqId: (req, res) => {
-        const sent = req.headers['x-request-id'];
-        const id = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      customLogLevel: (_req, res, error) =>
-        error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      // Headers stay out of the log: they carry bearer tokens.
-      serializers: {
-        req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-    }),
-  );
+  app.use(requestLog(app, deps.logger));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -1,7 +1,7 @@
 import { FixedClock } from '@exam-reservation/application';
 import { UnauthorizedError } from '@exam-reservation/domain';
 import { SignJWT } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JoseTokenIssuer } from './jose-token-issuer.js';
 
 const SECRET = 'a-secret-of-at-least-thirty-two-bytes';
@@ -61,6 +61,96 @@ describe('JoseTokenIssuer', () => {
 
   it.each(['', 'garbage', 'a.b.c', 'eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.'])('refuses %j', async (token) => {
     await expect(issuer.verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
+  });
+
+  describe('verified-token cache', () => {
+    afterEach(() => vi.restoreAllMocks());
+    const make = (c: FixedClock, verifiedCacheSize?: number) =>
+      new JoseTokenIssuer({
+        secret: SECRET,
+        issuer: 'iss',
+        audience: 'aud',
+        ttlSeconds: 60,
+        clock: c,
+        verifiedCacheSize,
+      });
+
+    it('checks the HMAC of a token once, then answers from memory', async () => {
+      const subject = make(new FixedClock(clock.now()));
+      const { accessToken } = await subject.issue({ userId: 7, role: 'user' });
+      const hmac = vi.spyOn(globalThis.crypto.subtle, 'verify');
+      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      expect(hmac).toHaveBeenCalledTimes(1);
+    });
+
+    it('still refuses a remembered token once it expires', async () => {
+      const c = new FixedClock(clock.now());
+      const subject = make(c);
+      const { accessToken } = await subject.issue({ userId: 7, role: 'user' });
+      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      c.advance(59_000);
+      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      c.advance(1_000); // exp == now: expired, as jose decides
+      await expect(subject.verify(accessToken)).rejects.toBeInstanceOf(UnauthorizedError);
+      c.set(clock.now()); // and it was forgotten: a clock set back must verify it afresh
+      const hmac = vi.spyOn(globalThis.crypto.subtle, 'verify');
+      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      expect(hmac).toHaveBeenCalledTimes(1);
+    });
+
+    it('refuses a token before its nbf, even after it was verified', async () => {
+      const c = new FixedClock(clock.now());
+      const subject = make(c);
+      const token = await new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('3')
+        .setIssuer('iss')
+        .setAudience('aud')
+        .setNotBefore(now() + 10)
+        .setExpirationTime(now() + 60)
+        .sign(key);
+      await expect(subject.verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
+      c.advance(10_000);
+      await expect(subject.verify(token)).resolves.toBe(3);
+      c.advance(-1_000);
+      await expect(subject.verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
+    });
+
+    it('never lets a tampered copy of a remembered token through', async () => {
+      const subject = make(new FixedClock(clock.now()));
+      const { accessToken } = await subject.issue({ userId: 7, role: 'user' });
+      await subject.verify(accessToken);
+      const last = accessToken.at(-2) === 'A' ? 'B' : 'A';
+      const tampered = `${accessToken.slice(0, -2)}${last}${accessToken.at(-1)}`;
+      await expect(subject.verify(tampered)).rejects.toBeInstanceOf(UnauthorizedError);
+      const [header, , signature] = accessToken.split('.');
+      const otherPayload = Buffer.from(
+        JSON.stringify({ sub: '1', iss: 'iss', aud: 'aud', exp: now() + 60 }),
+      ).toString('base64url');
+      await expect(subject.verify(`${header}.${otherPayload}.${signature}`)).rejects.toBeInstanceOf(
+        UnauthorizedError,
+      );
+    });
+
+    it('keeps at most verifiedCacheSize tokens, and none with 0', async () => {
+      const c = new FixedClock(clock.now());
+      const one = make(c, 1);
+      const a = (await one.issue({ userId: 1, role: 'user' })).accessToken;
+      const b = (await one.issue({ userId: 2, role: 'user' })).accessToken;
+      const hmac = vi.spyOn(globalThis.crypto.subtle, 'verify');
+      await one.verify(a);
+      await one.verify(b); // evicts a
+      await one.verify(b);
+      await one.verify(a);
+      expect(hmac).toHaveBeenCalledTimes(3);
+      hmac.mockClear();
+      const none = make(c, 0);
+      await none.verify(a);
+      await none.verify(a);
+      expect(hmac).toHaveBeenCalledTimes(2);
+      expect(() => make(c, -1)).toThrow(RangeError);
+    });
   });
 
   it('refuses a secret shorter than 32 bytes', () => {

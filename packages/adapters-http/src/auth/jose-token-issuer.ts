@@ -11,6 +11,21 @@ export interface JoseTokenIssuerOptions {
   readonly audience: string;
   readonly ttlSeconds: number;
   readonly clock: Clock;
+  /**
+   * How many verified tokens to remember (default 10,000; 0 turns the cache
+   * off). A client sends the same token with every request until it expires,
+   * and checking the HMAC through WebCrypto costs more than the rest of a
+   * small request's authentication.
+   */
+  readonly verifiedCacheSize?: number;
+}
+
+/** What a verified token still needs checking against the clock on every use. */
+interface Verified {
+  readonly userId: number;
+  /** `exp` and `nbf` claims, seconds since the epoch. */
+  readonly exp: number;
+  readonly nbf: number | undefined;
 }
 
 const SUBJECT = /^[1-9]\d{0,15}$/;
@@ -24,12 +39,25 @@ export class JoseTokenIssuer implements TokenIssuer {
   private readonly key: Uint8Array;
   /** Imported once: importing the raw secret on every verify costs more than the HMAC itself. */
   private cryptoKey: Promise<webcrypto.CryptoKey> | undefined;
+  /**
+   * Tokens whose signature, algorithm, issuer, audience and subject were
+   * verified, keyed by the whole token text: the same text always verifies
+   * the same way. Only the time claims can change their answer, so they are
+   * checked again on every use, as jose checks them. Oldest first (a Map
+   * keeps insertion order), bounded; failures are never remembered.
+   */
+  private readonly verified = new Map<string, Verified>();
+  private readonly cacheSize: number;
 
   constructor(private readonly options: JoseTokenIssuerOptions) {
     this.key = typeof options.secret === 'string' ? new TextEncoder().encode(options.secret) : options.secret;
     if (this.key.byteLength < 32) throw new RangeError('the JWT secret must be at least 32 bytes');
     if (!Number.isSafeInteger(options.ttlSeconds) || options.ttlSeconds < 1) {
       throw new RangeError('the token lifetime must be a positive number of seconds');
+    }
+    this.cacheSize = options.verifiedCacheSize ?? 10_000;
+    if (!Number.isSafeInteger(this.cacheSize) || this.cacheSize < 0) {
+      throw new RangeError('the verified-token cache size must be a whole number ≥ 0');
     }
   }
 
@@ -56,21 +84,47 @@ export class JoseTokenIssuer implements TokenIssuer {
   }
 
   async verify(token: string): Promise<number> {
-    let subject: string | undefined;
+    const now = this.options.clock.now();
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      const seconds = Math.floor(now / 1000);
+      // jose's rules with no clock tolerance: expired once exp <= now, not valid before nbf.
+      if (known.exp <= seconds) {
+        this.verified.delete(token);
+        throw new UnauthorizedError('invalid or expired token');
+      }
+      if (known.nbf !== undefined && known.nbf > seconds)
+        throw new UnauthorizedError('invalid or expired token');
+      return known.userId;
+    }
+    let verified: Verified;
     try {
       const { payload } = await jwtVerify(token, await this.signingKey(), {
         algorithms: ['HS256'],
         issuer: this.options.issuer,
         audience: this.options.audience,
-        currentDate: new Date(this.options.clock.now()),
+        currentDate: new Date(now),
         requiredClaims: ['exp', 'sub'],
       });
-      subject = payload.sub;
+      const subject = payload.sub;
+      if (subject === undefined || !SUBJECT.test(subject))
+        throw new UnauthorizedError('invalid token subject');
+      verified = { userId: Number(subject), exp: payload.exp!, nbf: payload.nbf };
     } catch (error) {
       if (error instanceof errors.JOSEError) throw new UnauthorizedError('invalid or expired token');
       throw error;
     }
-    if (subject === undefined || !SUBJECT.test(subject)) throw new UnauthorizedError('invalid token subject');
-    return Number(subject);
+    this.remember(token, verified);
+    return verified.userId;
+  }
+
+  private remember(token: string, verified: Verified): void {
+    if (this.cacheSize === 0) return;
+    if (this.verified.size >= this.cacheSize) {
+      // Evict the oldest entry (first in insertion order).
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(token, verified);
   }
 }

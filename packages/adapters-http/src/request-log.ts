@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import type { Express as ExpressApp, Request, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+declare global {
+  namespace Express {
+    interface Request {
+      /** The request id: the client's `X-Request-Id` when well formed, else a new UUID. */
+      id: string;
+      /** A logger whose lines carry `reqId`; made on first use. */
+      readonly log: Logger;
+    }
+  }
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const CHILD = Symbol('request logger');
+
+type WithChild = Request & { [CHILD]?: Logger };
+
+/**
+ * Request ids and the request log: one JSON line per request when its
+ * response is finished (or the client went away first), at `info` for
+ * 1xx–3xx, `warn` for 4xx and aborted requests, `error` for 5xx, with the
+ * request id, method, URL, status and milliseconds taken. Headers stay out
+ * of it: they carry bearer tokens.
+ *
+ * Leaner than pino-http, whose per-request child logger and serializers were
+ * a tenth of the API's CPU under load: `req.log` (for handlers' own lines) is
+ * a getter on the app's request prototype that makes its child logger only
+ * when a handler logs.
+ */
+export function requestLog(app: ExpressApp, logger: Logger): RequestHandler {
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    get(this: WithChild): Logger {
+      let child = this[CHILD];
+      if (child === undefined) {
+        child = logger.child({ reqId: this.id });
+        this[CHILD] = child;
+      }
+      return child;
+    },
+  });
+  return (req, res, next) => {
+    const sent = req.headers['x-request-id'];
+    const id = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+    req.id = id;
+    res.setHeader('X-Request-Id', id);
+    const start = performance.now();
+    // 'close' follows 'finish' on a completed response, and comes alone when the client left first.
+    res.once('close', () => {
+      const finished = res.writableFinished;
+      const status = res.statusCode;
+      const line = {
+        reqId: id,
+        method: req.method,
+        url: req.originalUrl,
+        status: finished ? status : undefined,
+        responseTime: Math.round((performance.now() - start) * 10) / 10,
+        remoteAddress: req.ip,
+      };
+      if (!finished) logger.warn(line, 'request aborted');
+      else if (status >= 500) logger.error(line, 'request completed');
+      else if (status >= 400) logger.warn(line, 'request completed');
+      else logger.info(line, 'request completed');
+    });
+    next();
+  };
+}
