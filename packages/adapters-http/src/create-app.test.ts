@@ -138,6 +138,23 @@ describe('createApp transport behaviour', () => {
     expect(res.body.code).toBe('payload_too_large');
   });
 
+  it('answers an empty JSON body exactly as body-parser answers {}', async () => {
+    const send = (body: string, contentType = 'application/json') =>
+      fetch(`${app.url}/reservations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': contentType },
+        body,
+      }).then(async (r) => [r.status, await r.json()]);
+    const [status, problem] = await send('');
+    expect(status).toBe(400);
+    expect([status, problem]).toEqual(await send('{}'));
+    // Not the shortcut's case: body-parser decides, and still refuses a bad charset.
+    expect(await send('', 'application/json; charset=klingon')).toEqual([
+      400,
+      expect.objectContaining({ detail: 'unreadable request body' }),
+    ]);
+  });
+
   it('refuses a body that is not JSON as a validation error', async () => {
     const res = await request(app.url).post('/users/login').set('Content-Type', 'text/plain').send('hello');
     expect(res.status).toBe(400);

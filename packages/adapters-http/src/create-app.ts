@@ -1,5 +1,5 @@
 import cors from 'cors';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { HttpDeps } from './http-deps.js';
@@ -11,6 +11,32 @@ import { userRoutes } from './routes/user-routes.js';
 
 /** The Express application {@link createApp} builds. */
 export type HttpApp = Express;
+
+/**
+ * `express.json()`, with a shortcut for the commonest bodiless request (an
+ * action such as `POST …/confirm` sent with `Content-Length: 0` and a plain
+ * JSON content type): body-parser would stream zero bytes to find `{}`,
+ * which was a few per cent of the API's CPU under load. Anything else, even
+ * an empty body with a charset or an encoding, goes through body-parser and
+ * gets its answers.
+ */
+function jsonBody(limit: string): RequestHandler {
+  const parse = express.json({ limit });
+  return (req, res, next) => {
+    const { headers } = req;
+    if (
+      headers['content-length'] === '0' &&
+      headers['transfer-encoding'] === undefined &&
+      headers['content-encoding'] === undefined &&
+      headers['content-type'] === 'application/json'
+    ) {
+      req.body = {};
+      next();
+      return;
+    }
+    parse(req, res, next);
+  };
+}
 
 /**
  * The Express application of the API: every route of the HTTP contract,
@@ -46,7 +72,7 @@ export function createApp(deps: HttpDeps): HttpApp {
       }),
     );
   }
-  app.use(express.json({ limit: options.bodyLimit ?? '16kb' }));
+  app.use(jsonBody(options.bodyLimit ?? '16kb'));
 
   const document = buildOpenApiDocument(deps.policy);
   app.get('/openapi.json', (_req, res) => {
