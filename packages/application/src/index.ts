@@ -27,3 +27,4 @@ export { ListReservations, type ListReservationsQuery } from './use-cases/list-r
 export { LogIn, type LogInCommand } from './use-cases/log-in.js';
 export { RegisterUser, type RegisterUserCommand } from './use-cases/register-user.js';
 export { UpdateReservation } from './use-cases/update-reservation.js';
+export { WorkLimit } from './use-cases/work-limit.js';

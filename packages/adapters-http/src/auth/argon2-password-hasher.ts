@@ -1,26 +1,38 @@
-import type { PasswordHasher } from '@exam-reservation/application';
+import { availableParallelism } from 'node:os';
+import { type PasswordHasher, WorkLimit } from '@exam-reservation/application';
 import { hash, type Options, verify } from '@node-rs/argon2';
 
 /**
  * Argon2id password hashes (PHC strings, parameters stored in each hash).
  * The defaults are OWASP's minimum: 19 MiB, 2 passes, 1 lane.
+ *
+ * Each hash or check holds its memory cost (19 MiB) outside the JavaScript
+ * heap for as long as it runs, on libuv's thread pool (4 threads). A burst
+ * of logins would run four at once, taking 76 MiB and every pool thread;
+ * they are CPU-bound, so more at once than there are cores only adds
+ * memory and waiting. So at most `concurrency` run at once (default: the
+ * number of cores, at most 2); the rest wait their turn in order.
  */
 export class Argon2PasswordHasher implements PasswordHasher {
   private readonly options: Options;
+  private readonly limit: WorkLimit;
 
-  constructor(options: { memoryCost?: number; timeCost?: number; parallelism?: number } = {}) {
+  constructor(
+    options: { memoryCost?: number; timeCost?: number; parallelism?: number; concurrency?: number } = {},
+  ) {
     this.options = {
       memoryCost: options.memoryCost ?? 19_456,
       timeCost: options.timeCost ?? 2,
       parallelism: options.parallelism ?? 1,
     };
+    this.limit = new WorkLimit(options.concurrency ?? Math.min(2, availableParallelism()));
   }
 
   hash(password: string): Promise<string> {
-    return hash(password, this.options);
+    return this.limit.run(() => hash(password, this.options));
   }
 
   verify(passwordHash: string, password: string): Promise<boolean> {
-    return verify(passwordHash, password);
+    return this.limit.run(() => verify(passwordHash, password));
   }
 }
