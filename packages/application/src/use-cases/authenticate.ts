@@ -9,17 +9,21 @@ import { NaturalBatch } from './natural-batch.js';
  */
 export class Authenticate {
   /**
-   * Requests that arrive while a lookup is running share the next one (one
-   * query for many callers), so the per-request read costs little under load.
+   * Requests read in the same event-loop turn share one lookup, and those
+   * that arrive while it runs share the next (one query for many callers),
+   * so the per-request read costs little under load.
    */
   private readonly lookups: NaturalBatch<number, User | null>;
 
   constructor(private readonly deps: { uow: UnitOfWork; tokenIssuer: TokenIssuer }) {
-    this.lookups = new NaturalBatch(async (ids) => {
-      const found = await deps.uow.read((stores) => stores.users.findManyById(ids));
-      const byId = new Map(found.map((user) => [user.id, user]));
-      return ids.map((id) => ({ ok: byId.get(id) ?? null }));
-    }, 256);
+    this.lookups = new NaturalBatch(
+      async (ids) => {
+        const found = await deps.uow.read((stores) => stores.users.findManyById(ids));
+        const byId = new Map(found.map((user) => [user.id, user]));
+        return ids.map((id) => ({ ok: byId.get(id) ?? null }));
+      },
+      { maxBatch: 256, gatherTurn: true },
+    );
   }
 
   /** @throws UnauthorizedError */

@@ -44,7 +44,8 @@ export class ConfirmReservation {
     private readonly deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy; maxBatch?: number },
   ) {
     const maxBatch = deps.maxBatch ?? 64;
-    this.batch = maxBatch > 1 ? new NaturalBatch((commands) => this.confirmAll(commands), maxBatch) : null;
+    this.batch =
+      maxBatch > 1 ? new NaturalBatch((commands) => this.confirmAll(commands), { maxBatch }) : null;
   }
 
   /** @throws NotFoundError | ForbiddenError | InvalidStateError | CapacityExceededError (left pending) */
