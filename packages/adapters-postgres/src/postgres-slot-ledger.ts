@@ -24,15 +24,19 @@ export class PostgresSlotLedger implements SlotLedger {
   ) {}
 
   async loadsIn(from: number, to: number): Promise<SlotLoads> {
-    // One text value `ms:load,ms:load,…` in slot order instead of a row per
+    // One text value `s:load,s:load,…` in slot order instead of a row per
     // slot: a 180-day schedule reads thousands of slots, and a row object (and
-    // a Date) for each cost more time and memory than the query itself.
+    // a Date) for each cost more time and memory than the query itself. `s`
+    // is whole seconds after `base`, from date_part (double precision, exact
+    // for whole seconds): extract() computes in numeric, which took half of
+    // the query's time for 9,000 slots.
+    const base = Math.floor(from / 1000);
     const [row] = await this.exec.rows(
       this.db
         .selectFrom('slot_loads')
         .select(
           sql<string | null>`string_agg(
-            ((extract(epoch from slot_start) * 1000)::int8)::text || ':' || confirmed_people::text,
+            (date_part('epoch', slot_start) - ${base}::int8)::int8::text || ':' || confirmed_people::text,
             ',' order by slot_start)`.as('loads'),
         )
         .where('slot_start', '>=', new Date(from))
@@ -45,7 +49,7 @@ export class PostgresSlotLedger implements SlotLedger {
     if (!text) return loads;
     for (const pair of text.split(',')) {
       const colon = pair.indexOf(':');
-      loads.set(Number(pair.slice(0, colon)), Number(pair.slice(colon + 1)));
+      loads.set((base + Number(pair.slice(0, colon))) * 1000, Number(pair.slice(colon + 1)));
     }
     return loads;
   }

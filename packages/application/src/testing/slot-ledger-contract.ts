@@ -33,6 +33,12 @@ export function describeSlotLedgerContract(name: string, makeStore: MakeStore): 
       expect([0, 1, 2].map((n) => loadOf(all, at(n)))).toEqual([3, 6, 5]);
       const middle = await uow.read((s) => s.ledger.loadsIn(at(1), at(2)));
       expect([...middle]).toEqual([[at(1), 6]]);
+      // Bounds off the grid and off whole seconds still give the slots' exact starts.
+      const odd = await uow.read((s) => s.ledger.loadsIn(at(0) + 1_234.5, at(2) + 1));
+      expect([...odd]).toEqual([
+        [at(1), 6],
+        [at(2), 5],
+      ]);
     });
 
     it('fills a slot exactly to capacity', async () => {
