@@ -10,11 +10,13 @@ describe('present.scheduleJson', () => {
       { start: t0, end: t0 + 10 * hour, availableCapacity: 50_000 },
       { start: t0 + 10 * hour, end: t0 + 11 * hour, availableCapacity: 1 },
       { start: t0 + 11 * hour, end: t0 + 48 * hour, availableCapacity: 49_999 },
+      // after a gap (a full or past stretch), so its start is formatted afresh
+      { start: t0 + 50 * hour, end: t0 + 51 * hour, availableCapacity: 7 },
     ];
     for (const zone of ['Asia/Seoul', 'America/New_York']) {
       const text = present.scheduleJson(items, zone);
       expect(text).toBe(JSON.stringify(items.map((item) => present.schedule(item, zone))));
-      expect(JSON.parse(text)).toHaveLength(3);
+      expect(JSON.parse(text)).toHaveLength(4);
     }
     expect(present.scheduleJson([], 'Asia/Seoul')).toBe('[]');
   });

@@ -43,11 +43,16 @@ export const present = {
    */
   scheduleJson(items: readonly ScheduleItem[], zone: string): string {
     const parts = new Array<string>(items.length);
+    // Items mostly follow each other (one ends where the next starts), so the
+    // end's text is usually the next start's.
+    let lastEnd = Number.NaN;
+    let lastEndText = '';
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      parts[i] =
-        `{"start":"${formatInstant(item.start, zone)}","end":"${formatInstant(item.end, zone)}",` +
-        `"available_capacity":${item.availableCapacity}}`;
+      const start = item.start === lastEnd ? lastEndText : formatInstant(item.start, zone);
+      lastEnd = item.end;
+      lastEndText = formatInstant(item.end, zone);
+      parts[i] = `{"start":"${start}","end":"${lastEndText}","available_capacity":${item.availableCapacity}}`;
     }
     return `[${parts.join(',')}]`;
   },

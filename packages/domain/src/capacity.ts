@@ -48,10 +48,11 @@ export function computeSchedule(query: ScheduleQuery): ScheduleItem[] {
     if (loaded.length > 0 && slot < loaded[loaded.length - 1]!) sorted = false;
     loaded.push(slot);
   }
-  // Stores hand loads over in slot order; sort only when they did not.
-  if (!sorted) loaded.sort((a, b) => a - b);
+  // Sorted only when the store did not hand the loads over in slot order (a
+  // typed array sorts numbers natively, several times faster than a comparator).
+  const slots = sorted ? loaded : Float64Array.from(loaded).sort();
   let cursor = from;
-  for (const slot of loaded) {
+  for (const slot of slots) {
     push(cursor, slot, capacity);
     push(slot, slot + grid.slotMs, capacity - (loads.get(slot) ?? 0));
     cursor = slot + grid.slotMs;
