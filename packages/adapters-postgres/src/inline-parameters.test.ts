@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { CompiledQuery } from 'kysely';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { inlineParameters } from './inline-parameters.js';
+import { escapeLiteral, inlineParameters } from './inline-parameters.js';
 
 const query = (sql: string, ...parameters: unknown[]) => CompiledQuery.raw(sql, parameters);
 
@@ -29,5 +31,21 @@ describe('inlineParameters', () => {
     expect(() => inlineParameters(query('select $1', { a: 1 }))).toThrow(TypeError);
     expect(() => inlineParameters(query('select $1', Number.NaN))).toThrow(RangeError);
     expect(() => inlineParameters(query('select $2', 1))).toThrow(RangeError);
+  });
+
+  it('escapes every string exactly as node-postgres does', () => {
+    const hostile = fc.string({ unit: fc.constantFrom("'", '\\', '$', '1', 'a', ' ', ';', '-', 'é', '"') });
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), hostile), (text) => {
+        expect(escapeLiteral(text)).toBe(pg.escapeLiteral(text));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('keeps a $ without digits, and the text after the last placeholder', () => {
+    expect(inlineParameters(query('select $1 || $ || $$', 'x'))).toBe("select 'x' || $ || $$");
+    expect(inlineParameters(query('select 1'))).toBe('select 1');
+    expect(() => inlineParameters(query('select $0', 1))).toThrow(RangeError);
   });
 });
