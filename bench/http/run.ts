@@ -558,7 +558,22 @@ async function main(): Promise<void> {
   lines.push(
     `Invariant (sum per slot from the reservations table ≤ ${CAPACITY}) held in every run: ${reports.every((r) => r.invariantHeld) ? 'yes' : 'NO'}; hot-window confirmations accepted: ${reports.map((r) => r.confirmedInHotWindow).join(', ')} of ${HOT_RESERVATIONS}`,
   );
-  if (onlyConfirm) lines.splice(lines.length - 5, 5); // no ceilings, RSS or invariant in a partial run
+  if (onlyConfirm)
+    lines.splice(lines.length - 5, 5); // no ceilings, RSS or invariant in a partial run
+  else {
+    // Each run on its own, beside the ceilings measured in it: how fast the shared machine was.
+    lines.push('');
+    lines.push(
+      '| run | (1) req/s | (1) p50 ms | (1) p99 ms | (3) 1 in flight p50 ms | pgbench tps | bare HTTP req/s | peak RSS MB |',
+    );
+    lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    reports.forEach((r, i) => {
+      const c = r.scenarios.confirm!;
+      lines.push(
+        `| ${i + 1} | ${c.throughput.toFixed(0)} | ${c.p50.toFixed(1)} | ${c.p99.toFixed(1)} | ${r.scenarios.schedulesAlone!.p50.toFixed(1)} | ${r.pgbench.tps.toFixed(0)} | ${r.bare.throughput.toFixed(0)} | ${r.peakRssMb.toFixed(0)} |`,
+      );
+    });
+  }
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);
 
