@@ -63,6 +63,8 @@ interface Driver {
     expect: number[],
     total?: number,
   ): Promise<JobResult>;
+  /** Not measured: opens the driver's 64 connections to `origin` and compiles its own code paths. */
+  warmUp(origin: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,9 @@ function startDriver(): Driver {
       await rm(file, { force: true });
       if (failed) throw failed;
       return JSON.parse(line) as JobResult;
+    },
+    async warmUp(origin) {
+      await this.run(origin, 64, [{ method: 'GET', path: '/healthz' }], [200], 2_000);
     },
     async close() {
       child.stdin!.end();
@@ -200,8 +205,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
   const driver = startDriver();
   try {
     await waitFor(`${origin}/readyz`, 30_000);
-    // Not measured: the driver opens its 64 connections and compiles its own code paths.
-    await driver.run(origin, 64, [{ method: 'GET', path: '/healthz' }], [200], 2_000);
+    await driver.warmUp(origin);
     const admin = await json<{ access_token: string }>(origin, 'POST', '/users/login', ADMIN);
     const adminAuth = { authorization: `Bearer ${admin.access_token}`, 'content-type': 'application/json' };
     const users: string[] = [];
@@ -371,35 +375,16 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     );
     if (confirmedSpread.errors > 0) throw new Error('confirming the spread reservations failed');
     endPhase(`seeding ${SPREAD_RESERVATIONS} spread`);
-    const schedules = await driver.run(
-      origin,
-      8,
-      [
-        {
-          method: 'GET',
-          path: `/reservations/schedules?start=${seoulDate(firstDay)}&end=${seoulDate(firstDay + 179)}`,
-          headers: auth(0),
-        },
-      ],
-      [200],
-      SCHEDULE_REQUESTS,
-    );
+    const schedule: BenchRequest = {
+      method: 'GET',
+      path: `/reservations/schedules?start=${seoulDate(firstDay)}&end=${seoulDate(firstDay + 179)}`,
+      headers: auth(0),
+    };
+    const schedules = await driver.run(origin, 8, [schedule], [200], SCHEDULE_REQUESTS);
 
     endPhase('(3) schedules');
     // (3b) the same, one caller at a time: the latency a user sees.
-    const schedulesAlone = await driver.run(
-      origin,
-      1,
-      [
-        {
-          method: 'GET',
-          path: `/reservations/schedules?start=${seoulDate(firstDay)}&end=${seoulDate(firstDay + 179)}`,
-          headers: auth(0),
-        },
-      ],
-      [200],
-      Math.ceil(SCHEDULE_REQUESTS / 4),
-    );
+    const schedulesAlone = await driver.run(origin, 1, [schedule], [200], Math.ceil(SCHEDULE_REQUESTS / 4));
 
     // (4) one reservation by id, as its owner.
     const owned = await db.query<{ id: number; email: string }>(
@@ -478,8 +463,7 @@ async function bareServer(driver: Driver, total: number): Promise<JobResult> {
     child.stdout.once('data', (chunk: Buffer) => resolvePort(Number(chunk.toString().trim())));
   });
   try {
-    // As for the API: the driver's connections to it are opened before the measured job.
-    await driver.run(`http://127.0.0.1:${port}`, 64, [{ method: 'GET', path: '/healthz' }], [200], 2_000);
+    await driver.warmUp(`http://127.0.0.1:${port}`);
     return await driver.run(
       `http://127.0.0.1:${port}`,
       32,
