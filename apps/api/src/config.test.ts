@@ -15,6 +15,8 @@ describe('loadConfig', () => {
       timeZone: 'Asia/Seoul',
       slotCapacity: 50_000,
       leadTimeDays: 3,
+      maxReservationHours: 24,
+      databaseStatementTimeoutMs: 30_000,
       logLevel: 'info',
       corsOrigins: [],
       trustProxy: false,
@@ -38,6 +40,8 @@ describe('loadConfig', () => {
         APP_TIMEZONE: 'Europe/Berlin',
         SLOT_CAPACITY: '100',
         LEAD_TIME_DAYS: '0',
+        MAX_RESERVATION_HOURS: '6',
+        DATABASE_STATEMENT_TIMEOUT_MS: '5000',
         LOG_LEVEL: 'debug',
         CORS_ORIGINS: 'https://a.example, https://b.example',
         TRUST_PROXY: '1',
@@ -57,6 +61,8 @@ describe('loadConfig', () => {
       timeZone: 'Europe/Berlin',
       slotCapacity: 100,
       leadTimeDays: 0,
+      maxReservationHours: 6,
+      databaseStatementTimeoutMs: 5000,
       logLevel: 'debug',
       corsOrigins: ['https://a.example', 'https://b.example'],
       trustProxy: 1,
@@ -75,6 +81,10 @@ describe('loadConfig', () => {
     ['JWT_SECRET', { NODE_ENV: 'production' }],
     ['JWT_TTL_SECONDS', { JWT_TTL_SECONDS: '0' }],
     ['APP_TIMEZONE', { APP_TIMEZONE: 'Asia/Atlantis' }],
+    ['APP_TIMEZONE', { APP_TIMEZONE: 'Asia/Kathmandu' }],
+    ['MAX_RESERVATION_HOURS', { MAX_RESERVATION_HOURS: '0' }],
+    ['MAX_RESERVATION_HOURS', { MAX_RESERVATION_HOURS: '1.5' }],
+    ['DATABASE_STATEMENT_TIMEOUT_MS', { DATABASE_STATEMENT_TIMEOUT_MS: '10' }],
     ['SLOT_CAPACITY', { SLOT_CAPACITY: '-5' }],
     ['LEAD_TIME_DAYS', { LEAD_TIME_DAYS: 'three' }],
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
@@ -83,6 +93,8 @@ describe('loadConfig', () => {
   ])('names %s when it is bad', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
+    // One line, so the operator sees all of it in a log viewer.
+    expect(() => loadConfig(env)).toThrow(/^[^\n]*$/);
   });
 
   it('does not need JWT_SECRET in production for the CLI', () => {

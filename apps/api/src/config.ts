@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { assertTimeZone } from '@exam-reservation/domain';
+import { assertTimeZone, bookingPolicy } from '@exam-reservation/domain';
 import { z } from 'zod';
 
 /** A bad environment: the message is one line naming the variable. */
@@ -18,6 +18,8 @@ export interface Config {
   /** Unset: the embedded store under {@link dataDir}. */
   readonly databaseUrl: string | undefined;
   readonly databasePoolSize: number;
+  /** Longest a statement may run on a server connection before the server cancels it. */
+  readonly databaseStatementTimeoutMs: number;
   /** Absolute path of the embedded store's directory. */
   readonly dataDir: string;
   readonly jwtSecret: string;
@@ -28,6 +30,7 @@ export interface Config {
   readonly timeZone: string;
   readonly slotCapacity: number;
   readonly leadTimeDays: number;
+  readonly maxReservationHours: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
@@ -46,6 +49,7 @@ const Env = z.object({
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string'),
   ),
   DATABASE_POOL_SIZE: optional(int(1, 1000)),
+  DATABASE_STATEMENT_TIMEOUT_MS: optional(int(100, 3_600_000)),
   DATA_DIR: optional(z.string()),
   JWT_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   JWT_TTL_SECONDS: optional(int(60, 30 * 86_400)),
@@ -63,6 +67,7 @@ const Env = z.object({
   ),
   SLOT_CAPACITY: optional(int(1, 1_000_000_000)),
   LEAD_TIME_DAYS: optional(int(0, 3650)),
+  MAX_RESERVATION_HOURS: optional(int(1, 24 * 366)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   CORS_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
@@ -98,11 +103,19 @@ export function loadConfig(
     const missing = e.ADMIN_EMAIL === undefined ? 'ADMIN_EMAIL' : 'ADMIN_PASSWORD';
     throw new ConfigError(`${missing}: set ADMIN_EMAIL and ADMIN_PASSWORD together, or neither`);
   }
+  const timeZone = e.APP_TIMEZONE ?? 'Asia/Seoul';
+  try {
+    // The zone must also fit the slot grid (Asia/Kathmandu's +05:45 does not).
+    bookingPolicy({ timeZone });
+  } catch (error) {
+    throw new ConfigError(`APP_TIMEZONE: ${(error as Error).message}`);
+  }
   return {
     nodeEnv,
     port: e.PORT ?? 8000,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE ?? 10,
+    databaseStatementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS ?? 30_000,
     dataDir: resolve(options.cwd ?? process.cwd(), e.DATA_DIR ?? 'data'),
     jwtSecret: e.JWT_SECRET ?? randomBytes(32).toString('base64url'),
     jwtSecretGenerated: e.JWT_SECRET === undefined,
@@ -111,9 +124,10 @@ export function loadConfig(
       e.ADMIN_EMAIL !== undefined && e.ADMIN_PASSWORD !== undefined
         ? { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD }
         : undefined,
-    timeZone: e.APP_TIMEZONE ?? 'Asia/Seoul',
+    timeZone,
     slotCapacity: e.SLOT_CAPACITY ?? 50_000,
     leadTimeDays: e.LEAD_TIME_DAYS ?? 3,
+    maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
     logLevel: e.LOG_LEVEL ?? 'info',
     corsOrigins: (e.CORS_ORIGINS ?? '')
       .split(',')

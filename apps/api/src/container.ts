@@ -70,7 +70,12 @@ export function createContainer(config: Config, logger: Logger): Container {
   c.bind(TYPES.Clock).toConstantValue(new SystemClock());
   c.bind(TYPES.Policy).toResolvedValue(
     (cfg: Config) =>
-      bookingPolicy({ capacity: cfg.slotCapacity, leadTimeDays: cfg.leadTimeDays, timeZone: cfg.timeZone }),
+      bookingPolicy({
+        capacity: cfg.slotCapacity,
+        leadTimeDays: cfg.leadTimeDays,
+        timeZone: cfg.timeZone,
+        maxReservationHours: cfg.maxReservationHours,
+      }),
     [TYPES.Config],
   );
   c.bind(TYPES.Store)

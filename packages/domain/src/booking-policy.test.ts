@@ -82,7 +82,9 @@ describe('validateDraft', () => {
 
   it('accepts a start exactly at the lead-time boundary and refuses one slot before it', () => {
     const boundary = local('2026-12-04 00:00');
-    expect(validateDraft({ ...draft, start: boundary }, policy, now).start).toBe(boundary);
+    expect(validateDraft({ ...draft, start: boundary, end: boundary + 3_600_000 }, policy, now).start).toBe(
+      boundary,
+    );
     const errors = validationErrors(() =>
       validateDraft({ ...draft, start: boundary - 600_000, end: boundary + 600_000 }, policy, now),
     );
@@ -124,6 +126,50 @@ describe('validateDraft', () => {
         (e) => e.path,
       ),
     ).toEqual(['reservation_name']);
+  });
+
+  it('refuses a reservation longer than maxReservationHours, and checks it without walking its slots', () => {
+    const day = 24 * 3_600_000;
+    expect(() => validateDraft({ ...draft, end: draft.start + day }, policy, now)).not.toThrow();
+    const tooLong = validationErrors(() =>
+      validateDraft({ ...draft, end: draft.start + day + 600_000 }, policy, now),
+    );
+    expect(tooLong.map((e) => e.path)).toEqual(['end']);
+    expect(tooLong[0]?.message).toContain('24 hours');
+    // Ten thousand years of 10-minute slots: answered at once, since nothing enumerates them.
+    const millennia = validationErrors(() =>
+      validateDraft({ ...draft, end: Date.UTC(9999, 11, 30) }, policy, now),
+    );
+    expect(millennia.map((e) => e.path)).toEqual(['end']);
+    const short = bookingPolicy({ capacity: 100, maxReservationHours: 2 });
+    expect(short.maxReservationHours).toBe(2);
+    expect(() => validateDraft({ ...draft, end: draft.start + 3 * 3_600_000 }, short, now)).toThrow(
+      /at most 2 hours/,
+    );
+    expect(bookingPolicy().maxReservationHours).toBe(24);
+    for (const bad of [0, -1, 1.5, 24 * 366 + 1]) {
+      expect(() => bookingPolicy({ maxReservationHours: bad })).toThrow(RangeError);
+    }
+  });
+
+  it.each([
+    ['a NUL', 'Mock\u0000exam'],
+    ['a control character', 'Mock\u0007exam'],
+    ['a line break', 'Mock\nexam'],
+    ['a C1 control character', 'Mock\u0085exam'],
+    ['an unpaired high surrogate', 'Mock \ud800 exam'],
+    ['an unpaired low surrogate', '\udc00'],
+    ['only invisible characters', '\u200b\ufeff'],
+  ])('refuses a name with %s', (_label, reservationName) => {
+    expect(
+      validationErrors(() => validateDraft({ ...draft, reservationName }, policy, now)).map((e) => e.path),
+    ).toEqual(['reservation_name']);
+  });
+
+  it('accepts names in any script, emoji pairs and inner spaces', () => {
+    for (const reservationName of ['토익 모의고사', 'Ünïcödé – test', '📝 exam', ' padded ']) {
+      expect(() => validateDraft({ ...draft, reservationName }, policy, now)).not.toThrow();
+    }
   });
 
   it('refuses a whitespace-only name', () => {

@@ -1,6 +1,7 @@
 import { DEFAULT_SLOT_CAPACITY } from './capacity.js';
 import { type FieldError, ValidationError } from './errors.js';
 import { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
+import { textProblem } from './text.js';
 import { TimeRange } from './time-range.js';
 import { assertTimeZone, leadTimeBoundary, zoneFitsGrid } from './time-zone.js';
 
@@ -15,6 +16,8 @@ export interface BookingPolicy {
   readonly timeZone: string;
   /** Longest date range a schedule or list query may span, in days. */
   readonly maxRangeDays: number;
+  /** Longest a reservation may last, in hours. */
+  readonly maxReservationHours: number;
 }
 
 export interface BookingPolicyOptions {
@@ -23,13 +26,15 @@ export interface BookingPolicyOptions {
   leadTimeDays?: number;
   timeZone?: string;
   maxRangeDays?: number;
+  maxReservationHours?: number;
 }
 
 /** Offsets are checked a year either side of this instant (mid-2026): the rules in force now. */
 const ZONE_CHECK_AROUND = Date.UTC(2026, 6, 1);
 
 /**
- * Builds a policy; defaults are the API's: 10-minute slots, 50,000 people, 3 days, Asia/Seoul, 366 days.
+ * Builds a policy; defaults are the API's: 10-minute slots, 50,000 people, 3 days lead time,
+ * Asia/Seoul, ranges of at most 366 days, reservations of at most 24 hours.
  * @throws RangeError for a bad value, or a zone whose offsets do not fit the slot grid
  */
 export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy {
@@ -40,6 +45,18 @@ export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy
     throw new RangeError('capacity must be a positive integer');
   if (!Number.isSafeInteger(leadTimeDays) || leadTimeDays < 0) {
     throw new RangeError('lead time must be a whole number of days ≥ 0');
+  }
+  const maxRangeDays = options.maxRangeDays ?? 366;
+  if (!Number.isSafeInteger(maxRangeDays) || maxRangeDays < 1) {
+    throw new RangeError('the longest range must be a whole number of days ≥ 1');
+  }
+  const maxReservationHours = options.maxReservationHours ?? 24;
+  if (
+    !Number.isSafeInteger(maxReservationHours) ||
+    maxReservationHours < 1 ||
+    maxReservationHours > 24 * 366
+  ) {
+    throw new RangeError('the longest reservation must be a whole number of hours from 1 to 8784');
   }
   assertTimeZone(timeZone);
   const grid = new SlotGrid(options.slotMinutes ?? DEFAULT_SLOT_MINUTES);
@@ -55,7 +72,8 @@ export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy
     capacity,
     leadTimeDays,
     timeZone,
-    maxRangeDays: options.maxRangeDays ?? 366,
+    maxRangeDays,
+    maxReservationHours,
   });
 }
 
@@ -74,17 +92,19 @@ export function bookableFrom(policy: BookingPolicy, now: number): number {
 
 /**
  * Checks every rule a booking must satisfy on its own: a name of 1–100
- * characters, 1..capacity people, `start < end`, both on the slot grid, and
- * `start` not before the lead-time boundary. Reports all problems at once.
+ * characters with no control characters and not only white space, 1..capacity
+ * people, `start < end`, both on the slot grid, at most
+ * `maxReservationHours` long, and `start` not before the lead-time boundary.
+ * Reports all problems at once. Costs the same for any input: nothing here
+ * walks the slots of the range, so a client cannot make it expensive.
  * @returns the booking's time range
  * @throws ValidationError
  */
 export function validateDraft(draft: BookingDraft, policy: BookingPolicy, now: number): TimeRange {
   const errors: FieldError[] = [];
   const name = draft.reservationName;
-  if (typeof name !== 'string' || name.trim().length === 0 || [...name].length > 100) {
-    errors.push({ path: 'reservation_name', message: 'must be 1–100 characters' });
-  }
+  const nameProblem = textProblem(name, 100);
+  if (nameProblem) errors.push({ path: 'reservation_name', message: nameProblem });
   const people = draft.numberOfPeople;
   if (!Number.isSafeInteger(people) || people < 1 || people > policy.capacity) {
     errors.push({ path: 'number_of_people', message: `must be an integer from 1 to ${policy.capacity}` });
@@ -97,7 +117,13 @@ export function validateDraft(draft: BookingDraft, policy: BookingPolicy, now: n
     errors.push({ path: 'end', message: `must be on the ${grid.slotMinutes}-minute grid` });
   }
   if (draft.start >= draft.end) errors.push({ path: 'end', message: 'must be after start' });
-  else if (draft.start < bookableFrom(policy, now)) {
+  else if (draft.end - draft.start > policy.maxReservationHours * 3_600_000) {
+    errors.push({
+      path: 'end',
+      message: `a reservation may last at most ${policy.maxReservationHours} hours`,
+    });
+  }
+  if (draft.start < bookableFrom(policy, now)) {
     errors.push({
       path: 'start',
       message: `must be on or after 00:00 of today + ${policy.leadTimeDays} days (${policy.timeZone})`,

@@ -54,12 +54,15 @@ export {
 } from './reservation.js';
 export { type Refusal, type SimulationEvent, type SimulationResult, simulate } from './simulate.js';
 export { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
+export { isStorableText, textProblem } from './text.js';
 export { TimeRange } from './time-range.js';
 export {
   assertTimeZone,
   dateRangeToInterval,
   daysInDateRange,
+  FIRST_DATE,
   formatInstant,
+  LAST_DATE,
   leadTimeBoundary,
   parseRequestTime,
   zoneFitsGrid,

@@ -246,10 +246,18 @@ describe('update', () => {
     });
 
     it('refuses a start before the lead-time boundary', () => {
-      expect(patchPaths({ start: local('2026-12-03 23:50') })).toEqual(['start']);
+      const end = local('2026-12-04 10:00');
+      expect(patchPaths({ start: local('2026-12-03 23:50'), end })).toEqual(['start']);
       expect(
-        update(admin, reservation(), { start: local('2026-12-04 00:00') }, policy, LATER).after.start,
+        update(admin, reservation(), { start: local('2026-12-04 00:00'), end }, policy, LATER).after.start,
       ).toBe(local('2026-12-04 00:00'));
+    });
+
+    it('refuses a result longer than maxReservationHours', () => {
+      expect(patchPaths({ end: local('2026-12-11 10:00') })).toEqual(['end']);
+      expect(update(admin, reservation(), { end: local('2026-12-11 09:00') }, policy, LATER).changed).toBe(
+        true,
+      );
     });
 
     it('refuses people outside 1..capacity', () => {

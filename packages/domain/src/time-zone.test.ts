@@ -234,6 +234,35 @@ describe('formatInstant', () => {
   });
 });
 
+describe('request dates and times from 1970-01-01 to 9999-12-30', () => {
+  it.each(['0000-01-01', '0001-01-01', '1969-12-31', '9999-12-31'])(
+    'refuses the date %s in a date range and in both time forms',
+    (date) => {
+      expect(validationErrorOf(() => dateRangeToInterval(date, '2026-01-01', SEOUL)).errors[0]?.path).toBe(
+        'start',
+      );
+      expect(validationErrorOf(() => dateRangeToInterval('1970-01-01', date, SEOUL)).errors[0]?.path).toBe(
+        'end',
+      );
+      expect(
+        validationErrorOf(() => parseRequestTime(`${date} 10:00`, SEOUL, 'start')).errors[0]?.message,
+      ).toMatch(/1970-01-01 to 9999-12-30/);
+      expect(
+        validationErrorOf(() => parseRequestTime(`${date}T10:00:00Z`, SEOUL, 'end')).errors[0]?.path,
+      ).toBe('end');
+      expect(() => daysInDateRange(date, date)).toThrow(ValidationError);
+    },
+  );
+
+  it('accepts the first and last date', () => {
+    const range = dateRangeToInterval('1970-01-01', '9999-12-30', 'UTC');
+    expect(range.start).toBe(0);
+    expect(range.end).toBe(Date.UTC(9999, 11, 31));
+    expect(parseRequestTime('9999-12-30 23:50', SEOUL, 'end')).toBe(Date.UTC(9999, 11, 30, 14, 50));
+    expect(parseRequestTime('1970-01-01T00:00:00+14:00', SEOUL, 'start')).toBe(-14 * 3_600_000);
+  });
+});
+
 describe('parseRequestTime precision', () => {
   it('refuses a non-zero fraction finer than a millisecond instead of rounding it onto the grid', () => {
     expect(() => parseRequestTime('2026-12-01T09:00:00.0000001+09:00', 'Asia/Seoul', 'start')).toThrow(

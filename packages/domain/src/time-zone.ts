@@ -32,8 +32,21 @@ export function zoneFitsGrid(zone: string, minutes: number, now: number): boolea
   return true;
 }
 
+/** The first and last request dates accepted (`YYYY-MM-DD` compares as text). */
+export const FIRST_DATE = '1970-01-01';
+export const LAST_DATE = '9999-12-30';
+
+/** @throws ValidationError when the `YYYY-MM-DD` that `text` starts with lies outside FIRST_DATE..LAST_DATE */
+function assertDateInBounds(text: string, path: string): void {
+  const date = text.slice(0, 10);
+  if (date < FIRST_DATE || date > LAST_DATE) {
+    throw ValidationError.of(path, `dates must lie from ${FIRST_DATE} to ${LAST_DATE}`);
+  }
+}
+
 function parsePlainDate(text: string, path: string): Temporal.PlainDate {
   if (!DATE.test(text)) throw ValidationError.of(path, 'expected a date as YYYY-MM-DD');
+  assertDateInBounds(text, path);
   try {
     return Temporal.PlainDate.from(text, { overflow: 'reject' });
   } catch {
@@ -74,7 +87,8 @@ export function daysInDateRange(start: string, end: string): number {
 
 /**
  * Reads a request time: `YYYY-MM-DD HH:MM` in `zone`, or ISO 8601 with an
- * explicit offset or `Z`. A local time that does not exist in `zone` (a DST
+ * explicit offset or `Z`, dated from {@link FIRST_DATE} to {@link LAST_DATE}
+ * as written. A local time that does not exist in `zone` (a DST
  * gap) is refused; one that exists twice (a DST overlap) means the earlier.
  * @returns epoch milliseconds
  * @throws ValidationError for anything else
@@ -98,6 +112,7 @@ export function parseRequestTime(text: string, zone: string, path: string): numb
     return zoned.epochMilliseconds;
   }
   if (OFFSET_DATE_TIME.test(text)) {
+    assertDateInBounds(text, path);
     // Milliseconds are the finest unit kept; a finer non-zero fraction cannot be on any grid.
     if (/\.\d{3}\d*[1-9]/.test(text))
       throw ValidationError.of(path, 'sub-millisecond times are not accepted');

@@ -85,6 +85,20 @@ describe('validateRegistration', () => {
     expect(() => validateRegistration({ ...valid, userName: 'x'.repeat(100) })).not.toThrow();
   });
 
+  it('refuses what could not be stored exactly as sent', () => {
+    expect(paths({ ...valid, userName: 'Kim\u0000' })).toEqual(['user_name']);
+    expect(paths({ ...valid, userName: 'Kim\u001b[31m' })).toEqual(['user_name']);
+    expect(paths({ ...valid, userName: 'Kim \ud83d' })).toEqual(['user_name']);
+    expect(paths({ ...valid, email: 'kim\u0000@example.com' })).toEqual(['email']);
+    expect(paths({ ...valid, email: 'kim\u0007@example.com' })).toEqual(['email']);
+    expect(paths({ ...valid, email: 'kim\udfff@example.com' })).toEqual(['email']);
+    expect(paths({ ...valid, password: 'correct\u0000horse' })).toEqual(['password']);
+    expect(paths({ ...valid, password: 'correct horse \ud800' })).toEqual(['password']);
+    // A control character other than NUL is the password owner's business.
+    expect(() => validateRegistration({ ...valid, password: 'correct\thorse' })).not.toThrow();
+    expect(() => validateRegistration({ ...valid, userName: '김 🙂' })).not.toThrow();
+  });
+
   it('reports every bad field at once', () => {
     expect(paths({ email: 'nope', password: 'short', userName: '' })).toEqual([
       'email',

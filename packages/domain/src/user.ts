@@ -1,5 +1,6 @@
 import { type FieldError, ForbiddenError, ValidationError } from './errors.js';
 import type { Role } from './reservation.js';
+import { isStorableText, textProblem } from './text.js';
 
 export interface User {
   readonly id: number;
@@ -18,7 +19,8 @@ export interface Registration {
   readonly role?: string | undefined;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// No white space, control or format characters, and one @ with a dot after it.
+const EMAIL = /^[^\s@\p{Cc}\p{Cf}]+@[^\s@\p{Cc}\p{Cf}]+\.[^\s@\p{Cc}\p{Cf}]+$/u;
 
 /** E-mail addresses compare case-insensitively, without surrounding space. */
 export function normalizeEmail(email: string): string {
@@ -27,8 +29,10 @@ export function normalizeEmail(email: string): string {
 
 /**
  * Self-registration rules: a plausible e-mail of at most 254 characters, a
- * password of 8–128 characters, a user name of 1–100 characters, and never
- * the admin role (admins are made by operators).
+ * password of 8–128 characters (no NUL or unpaired surrogate: it could not be
+ * hashed as sent), a user name of 1–100 characters with no control
+ * characters and not only white space, and never the admin role (admins are
+ * made by operators).
  * @throws ForbiddenError for `role: "admin"`; ValidationError otherwise
  */
 export function validateRegistration(registration: Registration): void {
@@ -38,13 +42,16 @@ export function validateRegistration(registration: Registration): void {
   }
   const errors: FieldError[] = [];
   const email = normalizeEmail(registration.email);
-  if (email.length > 254 || !EMAIL.test(email))
+  if (email.length > 254 || !isStorableText(email) || !EMAIL.test(email))
     errors.push({ path: 'email', message: 'not an e-mail address' });
-  const password = [...registration.password].length;
-  if (password < 8 || password > 128) errors.push({ path: 'password', message: 'must be 8–128 characters' });
-  const name = registration.userName.trim();
-  if (name.length === 0 || [...name].length > 100) {
-    errors.push({ path: 'user_name', message: 'must be 1–100 characters' });
+  if (!isStorableText(registration.password)) {
+    errors.push({ path: 'password', message: 'must not contain NUL or unpaired surrogate characters' });
+  } else {
+    const password = [...registration.password].length;
+    if (password < 8 || password > 128)
+      errors.push({ path: 'password', message: 'must be 8–128 characters' });
   }
+  const nameProblem = textProblem(registration.userName, 100);
+  if (nameProblem) errors.push({ path: 'user_name', message: nameProblem });
   if (errors.length > 0) throw new ValidationError(errors);
 }

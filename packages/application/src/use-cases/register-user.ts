@@ -20,7 +20,8 @@ export class RegisterUser {
     return this.deps.uow.run((stores) =>
       stores.users.insert({
         email: normalizeEmail(command.email),
-        userName: command.userName.trim(),
+        // Stored as sent: the rules refuse what cannot be kept exactly.
+        userName: command.userName,
         passwordHash,
         role: 'user',
         createdAt: this.deps.clock.now(),
