@@ -33,8 +33,7 @@ export class KyselySession implements Session {
 
   async commit(): Promise<void> {
     if (!this.begun) return;
-    const ledger = this.ledger.statement();
-    if (ledger !== null) await sql.raw(ledger).execute(this.connection);
+    for (const statement of this.ledger.statements()) await sql.raw(statement).execute(this.connection);
     await sql`commit`.execute(this.connection);
   }
 

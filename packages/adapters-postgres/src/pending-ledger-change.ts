@@ -39,35 +39,52 @@ export class PendingLedgerChange {
   }
 
   /**
-   * The upsert that applies the change, as literal SQL (every value in it is
-   * a number this class checked, or an ISO timestamp made from one), so that
-   * it can travel in the same simple-protocol message as the COMMIT.
+   * The statements that apply the change, as literal SQL (every value in them
+   * is a number this class checked, or an ISO timestamp made from one), so
+   * that they can travel in the same simple-protocol message as the COMMIT.
+   * Their cost is linear in the number of slots.
    *
-   * Rows are inserted or updated in ascending slot order by this one
-   * statement, so every transaction locks slot rows in the same order and
-   * none can deadlock. There is no WHERE on the update: a slot that would
-   * pass its capacity fails the table's CHECK, which aborts the statement and
-   * the transaction, and the COMMIT after it never runs. A release carries 0
-   * in the proposed row (a negative one would fail the CHECK before the
-   * conflict is found) and reads its real delta back from the input; it keeps
-   * the capacity its row has, so a lowered capacity never blocks a cancel.
+   * Every transaction locks slot rows in ascending slot order, in one
+   * statement, so none can deadlock. There is no WHERE on any update: a slot
+   * that would pass its capacity fails the table's CHECK, which aborts the
+   * statement and the transaction, and the COMMIT after it never runs.
+   *
+   * - Only additions (every confirmation): one upsert in ascending order
+   *   inserts or adds to each row.
+   * - Any release (cancelling or moving a confirmed reservation): an upsert
+   *   in ascending order that only creates missing rows (empty) and locks
+   *   them all, then one UPDATE joined on the input (a hash join, not a
+   *   lookup per row) that adds every delta to rows this transaction already
+   *   holds, so its own lock order no longer matters. A release cannot ride
+   *   in the proposed row of an upsert: a negative one fails the CHECK
+   *   before the conflict is found. A release keeps the capacity its row
+   *   has, so a lowered capacity never blocks a cancel.
    */
-  statement(): string | null {
+  statements(): string[] {
     const deltas = this.deltas();
-    if (deltas.length === 0) return null;
-    const slots = deltas.map((d) => new Date(d.slotStart).toISOString()).join(',');
-    const amounts = deltas.map((d) => String(d.delta)).join(',');
-    return `with d as (
-        select * from unnest('{${slots}}'::timestamptz[], '{${amounts}}'::int[]) as t(slot_start, delta)
-      )
-      insert into slot_loads as l (slot_start, confirmed_people, capacity)
-      select d.slot_start, greatest(d.delta, 0), ${this.capacity} from d
+    if (deltas.length === 0) return [];
+    const slots = `'{${deltas.map((d) => new Date(d.slotStart).toISOString()).join(',')}}'::timestamptz[]`;
+    const amounts = `'{${deltas.map((d) => String(d.delta)).join(',')}}'::int[]`;
+    const capacity = this.capacity;
+    if (deltas.every((d) => d.delta > 0)) {
+      return [
+        `insert into slot_loads as l (slot_start, confirmed_people, capacity)
+        select d.slot_start, d.delta, ${capacity} from unnest(${slots}, ${amounts}) as d(slot_start, delta)
+        order by d.slot_start
+        on conflict (slot_start) do update
+          set confirmed_people = l.confirmed_people + excluded.confirmed_people, capacity = excluded.capacity`,
+      ];
+    }
+    return [
+      `insert into slot_loads as l (slot_start, confirmed_people, capacity)
+      select d.slot_start, 0, ${capacity} from unnest(${slots}) as d(slot_start)
       order by d.slot_start
-      on conflict (slot_start) do update
-        set confirmed_people = l.confirmed_people + case
-              when excluded.confirmed_people > 0 then excluded.confirmed_people
-              else (select d.delta from d where d.slot_start = excluded.slot_start)
-            end,
-            capacity = case when excluded.confirmed_people > 0 then excluded.capacity else l.capacity end`;
+      on conflict (slot_start) do update set confirmed_people = l.confirmed_people`,
+      `update slot_loads as l
+      set confirmed_people = l.confirmed_people + d.delta,
+          capacity = case when d.delta > 0 then ${capacity} else l.capacity end
+      from unnest(${slots}, ${amounts}) as d(slot_start, delta)
+      where l.slot_start = d.slot_start`,
+    ];
   }
 }

@@ -46,9 +46,9 @@ export class PgSession implements Session {
 
   /** Sends everything held back, the ledger write and COMMIT, in one message. */
   async commit(): Promise<void> {
-    const ledger = this.ledger.statement();
-    if (!this.begun && this.held.length === 0 && ledger === null) return;
-    await this.send(ledger === null ? ['commit'] : [ledger, 'commit']);
+    const ledger = this.ledger.statements();
+    if (!this.begun && this.held.length === 0 && ledger.length === 0) return;
+    await this.send([...ledger, 'commit']);
   }
 
   async rollback(): Promise<void> {
