@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { guardServer } from '@exam-reservation/adapters-http';
 import { ConflictError } from '@exam-reservation/domain';
 import { pino } from 'pino';
 import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
 
   const app = await container.getAsync(TYPES.HttpApp);
   const server: Server = app.listen(config.port);
+  guardServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -151,8 +151,76 @@ describe('createApp transport behaviour', () => {
     // Not the shortcut's case: body-parser decides, and still refuses a bad charset.
     expect(await send('', 'application/json; charset=klingon')).toEqual([
       400,
-      expect.objectContaining({ detail: 'unreadable request body' }),
+      expect.objectContaining({ detail: 'unsupported charset: send JSON as UTF-8' }),
     ]);
+  });
+
+  /** Sends raw bytes and reads the whole answer until the server closes or 2 s pass. */
+  async function rawExchange(bytes: string): Promise<string> {
+    const { port } = new URL(app.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += String(chunk);
+    });
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(bytes);
+    await new Promise((resolve) => {
+      socket.once('close', resolve);
+      setTimeout(resolve, 2_000);
+    });
+    socket.destroy();
+    return answer;
+  }
+
+  it.each([
+    ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
+    ['a header without a colon', 'GET /healthz HTTP/1.1\r\nHost: x\r\nbroken header\r\n\r\n', 400],
+    [
+      'headers over the size limit',
+      `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      431,
+    ],
+  ])('answers %s with a problem+json %i, as every other refusal', async (_label, bytes, status) => {
+    const answer = await rawExchange(bytes);
+    expect(answer.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
+    expect(answer).toMatch(/Content-Type: application\/problem\+json/i);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(body).toMatchObject({
+      status,
+      code: 'validation_error',
+      type: expect.any(String),
+      title: expect.any(String),
+    });
+  });
+
+  it('answers a path that is not valid percent-encoding with 400 problem+json', async () => {
+    for (const path of ['/reservations/%E0%A4%A', '/reservations/%ZZ/confirm']) {
+      const res = await request(app.url).get(path).auth(token, { type: 'bearer' });
+      expect(res.status).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body.code).toBe('validation_error');
+    }
+  });
+
+  it('refuses NUL and unpaired surrogates in any string of any body, known field or not', async () => {
+    for (const body of [
+      '{"email":"n@example.com","password":"password-1","user_name":"N\\u0000"}',
+      '{"email":"n@example.com","password":"password-1","user_name":"N\\ud800"}',
+      '{"email":"n@example.com","password":"password-1","user_name":"N","\\u0000":1}',
+      '{"email":"n@example.com","password":"password-1","user_name":"N","extra":["\\udfff"]}',
+    ]) {
+      const res = await request(app.url)
+        .post('/users/register')
+        .set('Content-Type', 'application/json')
+        .send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_error');
+    }
+    const login = await request(app.url)
+      .post('/users/login')
+      .send({ email: 'n@example.com', password: 'password-1' });
+    expect(login.status).toBe(401);
   });
 
   it('refuses a body that is not JSON as a validation error', async () => {

@@ -9,3 +9,4 @@ export { JoseTokenIssuer, type JoseTokenIssuerOptions } from './auth/jose-token-
 export { createApp, type HttpApp } from './create-app.js';
 export type { HttpDeps, HttpOptions } from './http-deps.js';
 export { buildOpenApiDocument } from './openapi-document.js';
+export { guardServer } from './server-guards.js';

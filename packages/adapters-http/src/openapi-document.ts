@@ -4,6 +4,7 @@ import type { oas31 } from 'openapi3-ts';
 import { z } from 'zod';
 import {
   CreateReservationBody,
+  EmptyBody,
   IdParams,
   ListQuery,
   LoginBody,
@@ -46,6 +47,9 @@ const body = (schema: z.ZodType) => ({
   required: true,
   content: { 'application/json': { schema } },
 });
+
+/** An action's optional body: none, or `{}`. */
+const noFields = { required: false, content: { 'application/json': { schema: EmptyBody } } };
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the zod schemas that
@@ -206,9 +210,10 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     tags: ['reservations'],
     summary: 'Confirm (admin)',
     description:
-      'Pending → confirmed; confirming a confirmed one is a no-op. A refusal for capacity leaves it pending.',
+      'Pending → confirmed; confirming a confirmed one is a no-op. A refusal for capacity leaves it pending. ' +
+      'A user gets 403 whether or not the id exists.',
     security: secured,
-    request: byId,
+    request: { ...byId, body: noFields },
     responses: {
       200: json('The reservation, `status: "confirmed"`.', ReservationSchema),
       400: problem(400),
@@ -234,7 +239,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     summary: 'Cancel',
     description: cancelText,
     security: secured,
-    request: byId,
+    request: { ...byId, body: noFields },
     responses: { 200: json('The reservation, `status: "cancelled"`.', ReservationSchema), ...cancelRefused },
   });
   registry.registerPath({
@@ -244,7 +249,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     summary: 'Cancel (as POST …/cancel)',
     description: cancelText,
     security: secured,
-    request: byId,
+    request: { ...byId, body: noFields },
     responses: { 204: { description: 'Cancelled.' }, ...cancelRefused },
   });
 

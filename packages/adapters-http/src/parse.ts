@@ -1,4 +1,5 @@
-import { type FieldError, parseRequestTime, ValidationError } from '@exam-reservation/domain';
+import { type FieldError, isStorableText, parseRequestTime, ValidationError } from '@exam-reservation/domain';
+import type { Request } from 'express';
 import type { z } from 'zod';
 
 function toFieldErrors(error: z.ZodError): FieldError[] {
@@ -16,11 +17,45 @@ function toFieldErrors(error: z.ZodError): FieldError[] {
   return out;
 }
 
+/** Where JSON walks stop: far deeper than any request of the API, far shallower than the stack. */
+const MAX_DEPTH = 64;
+
 /**
- * Parses request input with a zod schema.
+ * The paths of strings (values and keys) in `input` that could not be
+ * stored exactly as sent: a NUL (PostgreSQL text cannot hold one) or an
+ * unpaired surrogate (UTF-8 has no encoding for one; it would come back as
+ * U+FFFD). Checked for every field, known or not, before any schema.
+ */
+function unstorableStrings(input: unknown, path: string, out: FieldError[], depth = 0): void {
+  if (out.length >= 20) return;
+  if (typeof input === 'string') {
+    if (!isStorableText(input)) {
+      out.push({ path, message: 'must not contain NUL or unpaired surrogate characters' });
+    }
+    return;
+  }
+  if (typeof input !== 'object' || input === null) return;
+  if (depth >= MAX_DEPTH) {
+    out.push({ path, message: 'nested too deeply' });
+    return;
+  }
+  for (const [key, value] of Object.entries(input)) {
+    const at = path ? `${path}.${key}` : key;
+    if (!isStorableText(key))
+      out.push({ path: at, message: 'field names must not contain NUL or unpaired surrogates' });
+    else unstorableStrings(value, at, out, depth + 1);
+  }
+}
+
+/**
+ * Parses request input with a zod schema, after refusing any string in it
+ * that could not be stored exactly as sent.
  * @throws ValidationError listing every offending field
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const unstorable: FieldError[] = [];
+  unstorableStrings(input, '', unstorable);
+  if (unstorable.length > 0) throw new ValidationError(unstorable);
   const result = schema.safeParse(input);
   if (!result.success) throw new ValidationError(toFieldErrors(result.error));
   return result.data;
@@ -49,4 +84,24 @@ export function parseTimes<K extends string>(
   }
   if (errors.length > 0) throw new ValidationError(errors);
   return out;
+}
+
+/** Whether the request carries a body (RFC 9112: Transfer-Encoding, or a Content-Length other than 0). */
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+/**
+ * The parsed JSON body, `{}` when the request has none (an action such as
+ * `POST …/confirm` is commonly sent bare).
+ * @throws ValidationError when a body came that is not JSON: it would
+ *   otherwise be ignored silently, unknown fields and all
+ */
+export function bodyOf(req: Request): unknown {
+  if (req.body !== undefined) return req.body;
+  if (hasBody(req)) {
+    throw ValidationError.of('', 'a request body must be JSON, sent with Content-Type: application/json');
+  }
+  return {};
 }

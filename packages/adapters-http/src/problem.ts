@@ -49,18 +49,31 @@ export function sendProblem(res: Response, problem: Problem): void {
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
-/** The shape of errors raised by Express's body parser (http-errors). */
-interface BodyParserError {
-  readonly type: string;
+/**
+ * A client error raised by Express's own machinery, in the http-errors
+ * convention: the body parser (bad JSON, an unsupported or corrupt
+ * Content-Encoding or charset, a body over the limit, a length that does not
+ * match) and the router (a path parameter that is not valid percent-encoding).
+ */
+interface ClientHttpError {
   readonly status: number;
-  readonly expose: boolean;
+  readonly type?: unknown;
 }
 
-function isBodyParserError(error: unknown): error is BodyParserError {
+function isClientHttpError(error: unknown): error is ClientHttpError {
   if (typeof error !== 'object' || error === null) return false;
-  const e = error as Partial<BodyParserError>;
-  return typeof e.type === 'string' && typeof e.status === 'number' && e.expose === true && e.status < 500;
+  const status = (error as Partial<ClientHttpError>).status;
+  return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500;
 }
+
+/** What to tell the client, by body-parser error type; the error's own message stays in the log. */
+const BODY_PROBLEM: Record<string, string> = {
+  'entity.parse.failed': 'the body is not valid JSON',
+  'encoding.unsupported': 'unsupported Content-Encoding: send the body as is, or gzip, deflate or br',
+  'charset.unsupported': 'unsupported charset: send JSON as UTF-8',
+  'request.size.invalid': 'the body is not as long as Content-Length says',
+  'request.aborted': 'the request body ended early',
+};
 
 function toProblem(error: unknown): Problem | null {
   if (error instanceof DomainError) {
@@ -71,12 +84,17 @@ function toProblem(error: unknown): Problem | null {
       errors: error instanceof ValidationError ? error.errors : undefined,
     };
   }
-  if (isBodyParserError(error)) {
+  if (isClientHttpError(error)) {
     if (error.status === 413) {
       return { status: 413, code: 'payload_too_large', detail: 'the request body is larger than allowed' };
     }
+    // Everything else Express refuses is malformed input: one 400 for all,
+    // so clients need to know no status beyond the API's table.
     const detail =
-      error.type === 'entity.parse.failed' ? 'the body is not valid JSON' : 'unreadable request body';
+      (typeof error.type === 'string' ? BODY_PROBLEM[error.type] : undefined) ??
+      (error instanceof URIError
+        ? 'the path is not valid percent-encoding'
+        : 'the body could not be decoded as its Content-Encoding says');
     return { status: 400, code: 'validation_error', detail, errors: [{ path: '', message: detail }] };
   }
   return null;
@@ -93,6 +111,9 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     req.log.error({ err: error }, 'error after the response started');
     res.destroy();
     return;
+  }
+  if (problem && problem.status < 500 && !(error instanceof DomainError)) {
+    req.log.info({ err: error }, 'request refused by the transport');
   }
   if (!problem) {
     req.log.error({ err: error }, 'unhandled error');

@@ -84,6 +84,11 @@ export const UpdateReservationBody = z
       'every rule of a new reservation.',
   });
 
+/** The body of an action that takes no fields (confirm, cancel, DELETE): absent, or `{}`. */
+export const EmptyBody = z.strictObject({}).openapi('NoFields', {
+  description: 'This action takes no fields: send no body, or `{}`. Any field is refused with 400.',
+});
+
 /** `GET /reservations/schedules` query. */
 export const ScheduleQuery = z.strictObject({
   start: requestDate,

@@ -8,7 +8,7 @@ import type { Reservation } from '@exam-reservation/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import type { Executor } from './executor.js';
-import { toReservation } from './rows.js';
+import { isRowId, toReservation } from './rows.js';
 
 const READS = ['reservations'] as const;
 
@@ -23,6 +23,7 @@ export class PostgresReservations implements Reservations {
   ) {}
 
   async get(id: number): Promise<Reservation | null> {
+    if (!isRowId(id)) return null;
     const [row] = await this.exec.rows(
       this.db.selectFrom('reservations').selectAll().where('id', '=', id),
       READS,
@@ -31,6 +32,7 @@ export class PostgresReservations implements Reservations {
   }
 
   async getForUpdate(id: number): Promise<Reservation | null> {
+    if (!isRowId(id)) return null;
     // NO KEY UPDATE: enough to serialize changes of this reservation, and it
     // does not block inserts of audit events that reference it.
     const [row] = await this.exec.rows(
@@ -43,15 +45,11 @@ export class PostgresReservations implements Reservations {
   }
 
   async getManyForUpdate(ids: readonly number[]): Promise<Reservation[]> {
-    if (ids.length === 0) return [];
+    const wanted = [...new Set(ids)].filter(isRowId);
+    if (wanted.length === 0) return [];
     // ORDER BY id over the primary key: rows are locked in ascending id order.
     const rows = await this.exec.rows(
-      this.db
-        .selectFrom('reservations')
-        .selectAll()
-        .where('id', 'in', [...new Set(ids)])
-        .orderBy('id')
-        .forNoKeyUpdate(),
+      this.db.selectFrom('reservations').selectAll().where('id', 'in', wanted).orderBy('id').forNoKeyUpdate(),
       READS,
     );
     for (const row of rows) this.locked.add(row.id);

@@ -3,7 +3,7 @@ import { ConflictError, type Role, type User } from '@exam-reservation/domain';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.js';
 import type { Executor } from './executor.js';
-import { toUser, toUserWithPassword } from './rows.js';
+import { isRowId, toUser, toUserWithPassword } from './rows.js';
 
 const READS = ['users'] as const;
 
@@ -15,17 +15,16 @@ export class PostgresUsers implements Users {
   ) {}
 
   async findById(id: number): Promise<User | null> {
+    if (!isRowId(id)) return null;
     const [row] = await this.exec.rows(this.db.selectFrom('users').selectAll().where('id', '=', id), READS);
     return row ? toUser(row) : null;
   }
 
   async findManyById(ids: readonly number[]): Promise<User[]> {
-    if (ids.length === 0) return [];
+    const wanted = [...new Set(ids)].filter(isRowId);
+    if (wanted.length === 0) return [];
     const rows = await this.exec.rows(
-      this.db
-        .selectFrom('users')
-        .selectAll()
-        .where('id', 'in', [...new Set(ids)]),
+      this.db.selectFrom('users').selectAll().where('id', 'in', wanted),
       READS,
     );
     return rows.map(toUser);

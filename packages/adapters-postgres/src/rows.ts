@@ -3,6 +3,18 @@ import type { Reservation, User } from '@exam-reservation/domain';
 import type { Selectable } from 'kysely';
 import type { ReservationsTable, UsersTable } from './database.js';
 
+/** The largest `integer` id PostgreSQL can hold. */
+const MAX_ROW_ID = 2_147_483_647;
+
+/**
+ * Whether `id` can name a row at all (ids are `integer`, from 1). One that
+ * cannot (say, the subject of a forged token) names nothing, rather than
+ * making the server fail the query as out of range.
+ */
+export function isRowId(id: number): boolean {
+  return Number.isSafeInteger(id) && id >= 1 && id <= MAX_ROW_ID;
+}
+
 /** The domain's view of a `reservations` row: times become epoch ms. */
 export function toReservation(row: Selectable<ReservationsTable>): Reservation {
   return {

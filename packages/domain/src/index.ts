@@ -39,6 +39,7 @@ export {
 } from './errors.js';
 export {
   type Actor,
+  assertAdmin,
   assertCanRead,
   cancel,
   confirm,

@@ -46,12 +46,21 @@ export function assertCanRead(actor: Actor, reservation: Reservation): void {
 }
 
 /**
+ * Admin-only actions refuse anyone else before the reservation is even
+ * looked up, so the answer never tells whether an id exists.
+ * @throws ForbiddenError
+ */
+export function assertAdmin(actor: Actor, action: string): void {
+  if (!isAdmin(actor)) throw new ForbiddenError(`only an admin may ${action}`);
+}
+
+/**
  * Confirming: admins only; pending → confirmed, confirmed is a no-op,
  * cancelled is refused.
  * @throws ForbiddenError | InvalidStateError
  */
 export function confirm(actor: Actor, reservation: Reservation, now: number): Transition {
-  if (!isAdmin(actor)) throw new ForbiddenError('only an admin may confirm reservations');
+  assertAdmin(actor, 'confirm reservations');
   switch (reservation.status) {
     case 'confirmed':
       return { before: reservation, after: reservation, changed: false };

@@ -2,10 +2,11 @@ import type { Reservation } from '@exam-reservation/domain';
 import { type Response, Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import type { HttpDeps } from '../http-deps.js';
-import { parseInput, parseTimes } from '../parse.js';
+import { bodyOf, parseInput, parseTimes } from '../parse.js';
 import { present } from '../presenters.js';
 import {
   CreateReservationBody,
+  EmptyBody,
   IdParams,
   ListQuery,
   ScheduleQuery,
@@ -44,7 +45,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
   });
 
   router.post('/', async (req, res) => {
-    const body = parseInput(CreateReservationBody, req.body);
+    const body = parseInput(CreateReservationBody, bodyOf(req));
     const times = parseTimes({ start: body.start, end: body.end }, zone);
     const created = await uc.createReservation.execute({
       actor: signedIn(res).actor,
@@ -65,7 +66,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
 
   router.patch('/:id', async (req, res) => {
     const id = idOf(req.params);
-    const body = parseInput(UpdateReservationBody, req.body);
+    const body = parseInput(UpdateReservationBody, bodyOf(req));
     const times = parseTimes({ start: body.start, end: body.end }, zone);
     const updated = await uc.updateReservation.execute({
       actor: signedIn(res).actor,
@@ -80,16 +81,24 @@ export function reservationRoutes(deps: HttpDeps): Router {
     show(res, updated);
   });
 
+  // Actions take no fields: a body, if any, must be an empty JSON object, so a
+  // client that believes it is sending an option (`{"force": true}`) learns it is not.
   router.post('/:id/confirm', async (req, res) => {
-    show(res, await uc.confirmReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) }));
+    const id = idOf(req.params);
+    parseInput(EmptyBody, bodyOf(req));
+    show(res, await uc.confirmReservation.execute({ actor: signedIn(res).actor, id }));
   });
 
   router.post('/:id/cancel', async (req, res) => {
-    show(res, await uc.cancelReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) }));
+    const id = idOf(req.params);
+    parseInput(EmptyBody, bodyOf(req));
+    show(res, await uc.cancelReservation.execute({ actor: signedIn(res).actor, id }));
   });
 
   router.delete('/:id', async (req, res) => {
-    await uc.cancelReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) });
+    const id = idOf(req.params);
+    parseInput(EmptyBody, bodyOf(req));
+    await uc.cancelReservation.execute({ actor: signedIn(res).actor, id });
     res.status(204).end();
   });
 

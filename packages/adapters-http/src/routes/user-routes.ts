@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import type { HttpDeps } from '../http-deps.js';
-import { parseInput } from '../parse.js';
+import { bodyOf, parseInput } from '../parse.js';
 import { present } from '../presenters.js';
 import { LoginBody, RegisterBody } from '../schemas.js';
 
@@ -12,7 +12,7 @@ export function userRoutes(deps: HttpDeps): Router {
   const router = Router();
 
   router.post('/register', async (req, res) => {
-    const body = parseInput(RegisterBody, req.body);
+    const body = parseInput(RegisterBody, bodyOf(req));
     const user = await registerUser.execute({
       email: body.email,
       password: body.password,
@@ -23,7 +23,7 @@ export function userRoutes(deps: HttpDeps): Router {
   });
 
   router.post('/login', async (req, res) => {
-    const body = parseInput(LoginBody, req.body);
+    const body = parseInput(LoginBody, bodyOf(req));
     const token = await logIn.execute({
       email: body.email,
       password: body.password,

@@ -294,6 +294,16 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
         expectProblem(res, 401, 'unauthorized');
       });
 
+      it.each(['0', '-1', '2147483648', '99999999999', '9999999999999999', '1e3', '01', 'admin', ''])(
+        'answers 401, never 500, for a well-signed token whose sub is %j',
+        async (sub) => {
+          const token = await sign({ sub });
+          expectProblem(await http().get('/users/me').auth(token, { type: 'bearer' }), 401, 'unauthorized');
+          const list = await http().get('/reservations').auth(token, { type: 'bearer' });
+          expectProblem(list, 401, 'unauthorized');
+        },
+      );
+
       it('answers 401 for an alg:none token', async () => {
         const { id } = await signUp('none');
         const enc = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -449,7 +459,16 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
         ['number_of_people', { number_of_people: '10' }],
         ['reservation_name', { reservation_name: '' }],
         ['reservation_name', { reservation_name: 'x'.repeat(101) }],
+        ['reservation_name', { reservation_name: 'TOEIC\u0000' }],
+        ['reservation_name', { reservation_name: 'TOEIC\u001b[2J' }],
+        ['reservation_name', { reservation_name: 'TOEIC \ud800' }],
+        ['reservation_name', { reservation_name: ' \u3000\t' }],
         ['role', { role: 'admin' }],
+        ['end', { start: '2026-12-01 10:00', end: '2026-12-02 10:10' }],
+        ['end', { start: '2027-01-01 00:00', end: '9999-12-30 00:00' }],
+        ['start', { start: '0001-01-01 00:00', end: '2026-12-01 11:00' }],
+        ['end', { start: '2026-12-01 10:00', end: '9999-12-31T00:00:00Z' }],
+        ['start', { start: '1969-12-31T23:50:00Z' }],
       ])('refuses a bad %s with 400 and books nothing', async (path, override) => {
         const user = await signUp();
         const res = await book(user.token, {
@@ -469,6 +488,39 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
           .auth(user.token, { type: 'bearer' })
           .send({ reservation_name: 'T', start: '2026-12-01 10:00', end: '2026-12-01 11:00' });
         expectFieldError(res, 'number_of_people');
+      });
+
+      it('accepts a reservation of exactly MAX_RESERVATION_HOURS (24), across midnight', async () => {
+        const user = await signUp();
+        const res = await book(user.token, {
+          start: `${bookableDay(50)} 10:00`,
+          end: `${bookableDay(51)} 10:00`,
+        });
+        expect(res.status).toBe(201);
+      });
+
+      it('refuses a body that is not JSON, or cannot be decoded, with 400 problem+json', async () => {
+        const user = await signUp();
+        const fields = JSON.stringify({
+          reservation_name: 'T',
+          start: '2026-12-01 10:00',
+          end: '2026-12-01 11:00',
+          number_of_people: 1,
+        });
+        const post = () => http().post('/reservations').auth(user.token, { type: 'bearer' });
+        expectProblem(await post().set('Content-Type', 'text/plain').send(fields), 400, 'validation_error');
+        for (const encoding of ['gzip', 'deflate', 'br', 'compress', 'x-unknown']) {
+          expectProblem(
+            await post()
+              .set('Content-Type', 'application/json')
+              .set('Content-Encoding', encoding)
+              .send(fields),
+            400,
+            'validation_error',
+          );
+        }
+        const list = await http().get('/reservations').auth(user.token, { type: 'bearer' });
+        expect(list.headers['x-total-count']).toBe('0');
       });
 
       it('accepts a reservation that starts exactly at the lead-time boundary', async () => {
@@ -719,6 +771,41 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
     });
 
     describe('POST /reservations/{id}/confirm', () => {
+      it('answers a user 403 whether or not the id exists (no existence probe)', async () => {
+        const user = await signUp();
+        for (const id of [2_147_483_647, 999_999]) {
+          expectProblem(
+            await http().post(`/reservations/${id}/confirm`).auth(user.token, { type: 'bearer' }),
+            403,
+            'forbidden',
+          );
+        }
+      });
+
+      it('refuses unknown fields in its body, and any body that is not a JSON object, with 400', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, bookableDay(52));
+        const confirm = () =>
+          http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' });
+        expectFieldError(await confirm().send({ force: true }), 'force');
+        for (const body of ['[]', '"yes"', 'null', '1']) {
+          expectProblem(
+            await confirm().set('Content-Type', 'application/json').send(body),
+            400,
+            'validation_error',
+          );
+        }
+        expectProblem(
+          await confirm().set('Content-Type', 'text/plain').send('force=true'),
+          400,
+          'validation_error',
+        );
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+        expect((await confirm().send({})).status).toBe(200);
+      });
+
       it('is admin-only: 403 for users', async () => {
         const user = await signUp();
         const { id } = await bookOk(user.token, bookableDay(17));
@@ -833,6 +920,22 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
         expect((await http().delete(`/reservations/${id}`).auth(user.token, { type: 'bearer' })).status).toBe(
           204,
         );
+      });
+
+      it('refuses unknown fields in a cancel or DELETE body with 400 and cancels nothing', async () => {
+        const user = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(53));
+        const auth = { type: 'bearer' } as const;
+        expectFieldError(
+          await http().post(`/reservations/${id}/cancel`).auth(user.token, auth).send({ reason: 'x' }),
+          'reason',
+        );
+        expectFieldError(
+          await http().delete(`/reservations/${id}`).auth(user.token, auth).send({ hard: true }),
+          'hard',
+        );
+        const after = await http().get(`/reservations/${id}`).auth(user.token, auth);
+        expect(after.body.status).toBe('pending');
       });
 
       it('answers 404 to someone else cancelling', async () => {

@@ -13,6 +13,7 @@ import { type Logger, pino } from 'pino';
 import { JoseTokenIssuer } from '../auth/jose-token-issuer.js';
 import { createApp } from '../create-app.js';
 import type { HttpOptions } from '../http-deps.js';
+import { guardServer } from '../server-guards.js';
 
 /** 2026-11-20 12:00 in Seoul: the first bookable day under the default policy is 2026-11-23. */
 export const TEST_NOW = Date.parse('2026-11-20T03:00:00Z');
@@ -64,6 +65,7 @@ export async function startTestApp(
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    guardServer(s);
   });
   const { port } = server.address() as AddressInfo;
   return {

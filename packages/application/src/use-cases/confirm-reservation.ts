@@ -1,5 +1,6 @@
 import {
   type Actor,
+  assertAdmin,
   type BookingPolicy,
   CapacityExceededError,
   CapacityLedger,
@@ -49,7 +50,9 @@ export class ConfirmReservation {
   }
 
   /** @throws NotFoundError | ForbiddenError | InvalidStateError | CapacityExceededError (left pending) */
-  execute(command: ConfirmReservationCommand): Promise<Reservation> {
+  async execute(command: ConfirmReservationCommand): Promise<Reservation> {
+    // Before any lookup: a user learns nothing about which ids exist.
+    assertAdmin(command.actor, 'confirm reservations');
     return this.batch ? this.batch.submit(command) : this.confirmOne(command);
   }
 

@@ -19,7 +19,7 @@ function setUp() {
 }
 
 describe('RegisterUser', () => {
-  it('creates a user account with a normalized e-mail and a hashed password', async () => {
+  it('creates a user account with a normalized e-mail, the name as sent and a hashed password', async () => {
     const { uow, passwordHasher, register } = setUp();
     const user = await register.execute({
       email: ' Bob@Example.COM',
@@ -29,7 +29,7 @@ describe('RegisterUser', () => {
     expect(user).toEqual({
       id: expect.any(Number),
       email: 'bob@example.com',
-      userName: 'Bob',
+      userName: ' Bob ',
       role: 'user',
       createdAt: NOW,
     });

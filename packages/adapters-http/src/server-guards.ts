@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** Node's HTTP parser errors that mean "these headers are too large". */
+const TOO_LARGE = new Set(['HPE_HEADER_OVERFLOW']);
+
+function problemResponse(status: 400 | 431, detail: string): string {
+  const body = JSON.stringify({
+    type: 'urn:exam-reservation:problem:validation_error',
+    title: status === 431 ? 'Request header fields too large' : 'Invalid request',
+    status,
+    detail,
+    code: 'validation_error',
+  });
+  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  return (
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
+/**
+ * What the HTTP server does with requests Express never sees: a request Node
+ * cannot parse (a malformed request line, headers over Node's size limit)
+ * gets a problem+json answer, as every other refusal does, instead of a bare
+ * status line; and slow clients cannot hold a connection open indefinitely
+ * (headers within 20 s, the whole request within 60 s).
+ */
+export function guardServer(server: Server): void {
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 60_000;
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const status = error.code !== undefined && TOO_LARGE.has(error.code) ? 431 : 400;
+    socket.end(
+      problemResponse(
+        status,
+        status === 431 ? 'the request headers are larger than allowed' : 'the request is not valid HTTP/1.1',
+      ),
+    );
+  });
+}
