@@ -13,7 +13,6 @@ import {
   type Clock,
   createUseCases,
   EnsureAdmin,
-  InMemoryLoginAttempts,
   type LoginAttempts,
   type PasswordHasher,
   SystemClock,
@@ -99,8 +98,8 @@ export function createContainer(config: Config, logger: Logger): Container {
       }),
     [TYPES.Config, TYPES.Clock],
   );
-  // Per process: several API processes each count failures on their own.
-  c.bind(TYPES.LoginAttempts).toConstantValue(new InMemoryLoginAttempts());
+  // In the database: the limits hold across every API process that shares it.
+  c.bind(TYPES.LoginAttempts).toResolvedValue((store: PostgresStore) => store.loginAttempts, [TYPES.Store]);
   c.bind(TYPES.EnsureAdmin).toResolvedValue(
     (uow: PostgresStore, clock: Clock, passwordHasher: PasswordHasher) =>
       new EnsureAdmin({ uow, clock, passwordHasher }),

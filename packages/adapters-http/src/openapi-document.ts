@@ -28,7 +28,7 @@ const PROBLEM_TEXT: Record<Status, string> = {
   404: '`not_found`: no such reservation, or it is not yours (ids of others are not revealed).',
   409: 'A conflict with the current state.',
   413: '`payload_too_large`: the body is over the size limit (16 KiB by default).',
-  429: '`rate_limited`: too many failed log-ins for this account or address; see `Retry-After` (seconds).',
+  429: '`rate_limited`: too many failed log-ins (see POST /users/login); `Retry-After` gives the seconds to wait.',
   500: '`internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id).',
   503: '`unavailable`: the database does not answer.',
 };
@@ -89,8 +89,13 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     tags: ['users'],
     summary: 'Log in',
     description:
-      'A wrong e-mail and a wrong password get the same 401. After 5 failures within 15 minutes for one ' +
-      'account or one client address, log-ins from it are refused with 429 until the window passes.',
+      'A wrong e-mail and a wrong password get the same 401. Failed log-ins are counted in the database ' +
+      '(the limits hold across every API process, and for requests sent in parallel: each attempt is counted ' +
+      'before its password is checked, and taken back when it was right): at most 5 failures per account ' +
+      'and client address and 50 per client address in 15 minutes, and 100 per account from all addresses ' +
+      'in an hour. Past a limit, 429 with `Retry-After`. A stranger’s failures do not lock the owner out ' +
+      'from the owner’s own address. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY ' +
+      'so that the client’s address is seen.',
     request: { body: body(LoginBody) },
     responses: {
       200: json('An access token.', TokenSchema),

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeStoreContracts } from '@exam-reservation/application/testing';
+import { describeLoginAttemptsContract, describeStoreContracts } from '@exam-reservation/application/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KyselyStore, openEmbeddedStore } from './index.js';
 import { resetSchema } from './testing/index.js';
@@ -19,6 +19,7 @@ afterAll(async () => {
 });
 
 describeStoreContracts('PGlite (embedded)', () => resetSchema(store));
+describeLoginAttemptsContract('PGlite (embedded)', async () => (await resetSchema(store)).loginAttempts);
 
 describe('openEmbeddedStore', () => {
   it('keeps data on disk across a close and a reopen', async () => {

@@ -1,13 +1,16 @@
-import type { UnitOfWork } from '@exam-reservation/application';
+import type { LoginAttempts, UnitOfWork } from '@exam-reservation/application';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database.js';
 import { migrateToLatest } from './migrations.js';
+import { PostgresLoginAttempts } from './postgres-login-attempts.js';
 import { PostgresUnitOfWork } from './postgres-unit-of-work.js';
 
 /** A unit of work on PostgreSQL (a server, or embedded PGlite) that owns its connections. */
 export interface PostgresStore extends UnitOfWork {
   readonly kind: 'postgres' | 'embedded';
+  /** Failed log-ins, counted in this database so that every process sharing it sees them. */
+  readonly loginAttempts: LoginAttempts;
   /** Runs pending migrations. */
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
@@ -21,12 +24,15 @@ export interface PostgresStore extends UnitOfWork {
  * destroys the instance and the pool.
  */
 export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
+  readonly loginAttempts: LoginAttempts;
+
   constructor(
     readonly kind: 'postgres' | 'embedded',
     db: Kysely<Database>,
     pool?: pg.Pool,
   ) {
     super(db, pool);
+    this.loginAttempts = new PostgresLoginAttempts(db);
   }
 
   /** Brings the schema up to date, or closes the store again if that fails. */

@@ -1,4 +1,4 @@
-import { describeStoreContracts } from '@exam-reservation/application/testing';
+import { describeLoginAttemptsContract, describeStoreContracts } from '@exam-reservation/application/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { KyselyStore, openPostgresStore } from './index.js';
 import { createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
@@ -19,6 +19,7 @@ afterAll(async () => {
 });
 
 describeStoreContracts('PostgreSQL', () => resetSchema(store));
+describeLoginAttemptsContract('PostgreSQL', async () => (await resetSchema(store)).loginAttempts);
 
 describe('openPostgresStore', () => {
   it('is a migrated postgres store that answers ping', async () => {

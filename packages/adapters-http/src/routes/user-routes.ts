@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
+import { throttlingAddress } from '../client-address.js';
 import type { HttpDeps } from '../http-deps.js';
 import { bodyOf, parseInput } from '../parse.js';
 import { present } from '../presenters.js';
@@ -27,7 +28,7 @@ export function userRoutes(deps: HttpDeps): Router {
     const token = await logIn.execute({
       email: body.email,
       password: body.password,
-      address: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+      address: throttlingAddress(req.ip ?? req.socket.remoteAddress),
     });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ access_token: token.accessToken, token_type: 'bearer', expires_in: token.expiresIn });

@@ -6,6 +6,7 @@ import {
   FakePasswordHasher,
   FixedClock,
   InMemoryLoginAttempts,
+  type LoginAttempts,
   type UnitOfWork,
 } from '@exam-reservation/application';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
@@ -37,7 +38,14 @@ export interface TestApp {
  */
 export async function startTestApp(
   uow: UnitOfWork,
-  options: { ready?: () => Promise<void>; http?: HttpOptions; now?: number; logger?: Logger } = {},
+  options: {
+    ready?: () => Promise<void>;
+    http?: HttpOptions;
+    now?: number;
+    logger?: Logger;
+    /** Where failed log-ins are counted; in this process by default. */
+    loginAttempts?: LoginAttempts;
+  } = {},
 ): Promise<TestApp> {
   const clock = new FixedClock(options.now ?? TEST_NOW);
   const policy = bookingPolicy();
@@ -56,7 +64,7 @@ export async function startTestApp(
       policy,
       passwordHasher,
       tokenIssuer: tokens,
-      loginAttempts: new InMemoryLoginAttempts({ maxFailures: 5, windowMs: 15 * 60_000 }),
+      loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
     }),
     policy,
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

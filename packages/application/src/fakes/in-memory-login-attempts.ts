@@ -1,54 +1,53 @@
 import { RateLimitedError } from '@exam-reservation/domain';
-import type { LoginAttempts } from '../ports/index.js';
-
-export interface LoginAttemptsOptions {
-  /** Failures allowed per key within the window. */
-  readonly maxFailures: number;
-  readonly windowMs: number;
-}
+import type { CountedAttempt, LoginAttempts, LoginLimit } from '../ports/index.js';
+import { attemptStamps } from '../support/attempt-stamps.js';
 
 /**
- * Sliding-window failure counts held in this process. Enough for one API
- * process; several processes each keep their own counts, so the limit a
- * guesser meets is per process.
+ * Failed log-ins counted in this process: for tests, simulations and a
+ * single process. Its steps run synchronously, so check and count are atomic
+ * here too; several processes would each keep counts of their own.
  */
 export class InMemoryLoginAttempts implements LoginAttempts {
+  /** key → failure stamps (epoch µs), oldest first. */
   private readonly failures = new Map<string, number[]>();
+  private readonly nextStamp = attemptStamps();
 
-  constructor(private readonly options: LoginAttemptsOptions = { maxFailures: 5, windowMs: 15 * 60_000 }) {}
-
-  async assertAllowed(keys: readonly string[], now: number): Promise<void> {
-    let retryAt = 0;
-    for (const key of keys) {
-      const recent = this.recent(key, now);
-      if (recent.length >= this.options.maxFailures) {
-        retryAt = Math.max(
-          retryAt,
-          recent[recent.length - this.options.maxFailures]! + this.options.windowMs,
-        );
+  async begin(limits: readonly LoginLimit[], now: number): Promise<CountedAttempt> {
+    const stamp = this.nextStamp(now);
+    let waitUs = 0;
+    for (const { key, maxFailures, windowMs } of limits) {
+      const recent = this.recent(key, stamp, windowMs);
+      if (recent.length >= maxFailures) {
+        waitUs = Math.max(waitUs, recent[recent.length - maxFailures]! + windowMs * 1000 - stamp);
       }
     }
-    if (retryAt > 0) throw new RateLimitedError(Math.max(1, Math.ceil((retryAt - now) / 1000)));
+    if (waitUs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitUs / 1_000_000)));
+    for (const { key, windowMs } of limits)
+      this.failures.set(key, [...this.recent(key, stamp, windowMs), stamp]);
+    if (this.failures.size > 100_000) this.prune(stamp);
+    return { keys: limits.map((l) => l.key), stamp };
   }
 
-  async recordFailure(keys: readonly string[], now: number): Promise<void> {
-    for (const key of keys) this.failures.set(key, [...this.recent(key, now), now]);
-    if (this.failures.size > 100_000) this.prune(now);
+  async succeeded(attempt: CountedAttempt, forget: readonly string[]): Promise<void> {
+    for (const key of attempt.keys) {
+      const stamps = this.failures.get(key);
+      if (stamps)
+        this.failures.set(
+          key,
+          stamps.filter((s) => s !== attempt.stamp),
+        );
+    }
+    for (const key of forget) this.failures.delete(key);
   }
 
-  async reset(keys: readonly string[]): Promise<void> {
-    for (const key of keys) this.failures.delete(key);
+  private recent(key: string, stamp: number, windowMs: number): number[] {
+    return (this.failures.get(key) ?? []).filter((s) => s > stamp - windowMs * 1000);
   }
 
-  private recent(key: string, now: number): number[] {
-    return (this.failures.get(key) ?? []).filter((t) => t > now - this.options.windowMs);
-  }
-
-  private prune(now: number): void {
-    for (const key of [...this.failures.keys()]) {
-      const recent = this.recent(key, now);
-      if (recent.length === 0) this.failures.delete(key);
-      else this.failures.set(key, recent);
+  /** Forgets keys with no failure in the last day. */
+  private prune(stamp: number): void {
+    for (const [key, stamps] of this.failures) {
+      if ((stamps[stamps.length - 1] ?? 0) < stamp - 86_400_000_000) this.failures.delete(key);
     }
   }
 }

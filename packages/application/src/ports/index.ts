@@ -1,5 +1,5 @@
 export type { Clock } from './clock.js';
-export type { LoginAttempts } from './login-attempts.js';
+export type { CountedAttempt, LoginAttempts, LoginLimit } from './login-attempts.js';
 export type { PasswordHasher } from './password-hasher.js';
 export type {
   RecordedReservationEvent,

@@ -7,7 +7,7 @@ import { CreateReservation } from './create-reservation.js';
 import { GetReservation } from './get-reservation.js';
 import { GetSchedules } from './get-schedules.js';
 import { ListReservations } from './list-reservations.js';
-import { LogIn } from './log-in.js';
+import { LogIn, type LogInThrottle } from './log-in.js';
 import { RegisterUser } from './register-user.js';
 import { UpdateReservation } from './update-reservation.js';
 
@@ -19,6 +19,8 @@ export interface UseCaseDeps {
   readonly passwordHasher: PasswordHasher;
   readonly tokenIssuer: TokenIssuer;
   readonly loginAttempts: LoginAttempts;
+  /** Log-in limits; the HTTP contract's by default. */
+  readonly logInThrottle?: LogInThrottle;
 }
 
 /** Every use case a client of the service calls, wired to one set of ports. */
@@ -27,7 +29,14 @@ export function createUseCases(deps: UseCaseDeps) {
   const shared = { uow, clock, policy };
   return {
     registerUser: new RegisterUser({ uow, clock, passwordHasher }),
-    logIn: new LogIn({ uow, clock, passwordHasher, tokenIssuer, loginAttempts }),
+    logIn: new LogIn({
+      uow,
+      clock,
+      passwordHasher,
+      tokenIssuer,
+      loginAttempts,
+      throttle: deps.logInThrottle,
+    }),
     authenticate: new Authenticate({ uow, tokenIssuer }),
     getSchedules: new GetSchedules(shared),
     listReservations: new ListReservations({ uow, policy }),

@@ -13,13 +13,19 @@ async function setUp() {
   const clock = new FixedClock(Date.parse('2026-12-01T00:00:00Z'));
   const passwordHasher = new FakePasswordHasher();
   const tokenIssuer = new FakeTokenIssuer();
-  const loginAttempts = new InMemoryLoginAttempts({ maxFailures: 3, windowMs: 60_000 });
+  const loginAttempts = new InMemoryLoginAttempts();
+  const limit = { maxFailures: 3, windowMs: 60_000 };
+  const throttle = {
+    perAccountAndAddress: limit,
+    perAddress: { maxFailures: 10, windowMs: 60_000 },
+    perAccount: { maxFailures: 6, windowMs: 60_000 },
+  };
   const user = await new RegisterUser({ uow, clock, passwordHasher }).execute({
     email: 'Alice@Example.com',
     password: 'correct horse',
     userName: 'Alice',
   });
-  const logIn = new LogIn({ uow, clock, passwordHasher, tokenIssuer, loginAttempts });
+  const logIn = new LogIn({ uow, clock, passwordHasher, tokenIssuer, loginAttempts, throttle });
   return { clock, tokenIssuer, user, logIn };
 }
 
@@ -49,7 +55,7 @@ describe('LogIn', () => {
 
   it('rate-limits an account after repeated failures, even with the right password, until the window passes', async () => {
     const { logIn, clock } = await setUp();
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 6; i++) {
       await rejectionOf(logIn.execute({ email: 'alice@example.com', password: 'wrong', address: `ip-${i}` }));
     }
     const limited = await rejectionOf(
@@ -63,9 +69,52 @@ describe('LogIn', () => {
     ).resolves.toMatchObject({ expiresIn: expect.any(Number) });
   });
 
-  it('rate-limits an address guessing across accounts', async () => {
+  it('limits an account from one address first, leaving the owner its own address', async () => {
     const { logIn } = await setUp();
     for (let i = 0; i < 3; i++) {
+      await rejectionOf(
+        logIn.execute({ email: 'alice@example.com', password: 'wrong', address: 'stranger' }),
+      );
+    }
+    const fromStranger = await rejectionOf(
+      logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'stranger' }),
+    );
+    expect(fromStranger).toBeInstanceOf(RateLimitedError);
+    await expect(
+      logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'home' }),
+    ).resolves.toMatchObject({ expiresIn: expect.any(Number) });
+  });
+
+  it('checks at most the limit of parallel wrong passwords; the rest are refused unchecked', async () => {
+    const { logIn } = await setUp();
+    const outcomes = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        rejectionOf(logIn.execute({ email: 'alice@example.com', password: 'wrong', address: 'burst' })),
+      ),
+    );
+    expect(outcomes.filter((e) => e instanceof UnauthorizedError)).toHaveLength(3);
+    expect(outcomes.filter((e) => e instanceof RateLimitedError)).toHaveLength(17);
+  });
+
+  it('a successful log-in is not counted as a failure, and forgets the failures from its address', async () => {
+    const { logIn } = await setUp();
+    const wrong = () =>
+      rejectionOf(logIn.execute({ email: 'alice@example.com', password: 'wrong', address: 'home' }));
+    for (let round = 0; round < 2; round++) {
+      // Two failures from one address, then the right password: without forgetting, the
+      // second round would reach the per-address-and-account limit of 3.
+      for (let i = 0; i < 2; i++) expect(await wrong()).toBeInstanceOf(UnauthorizedError);
+      await logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'home' });
+    }
+    // 4 failures so far on the account (limit 6): the two successes were not counted.
+    expect(await wrong()).toBeInstanceOf(UnauthorizedError);
+    expect(await wrong()).toBeInstanceOf(UnauthorizedError);
+    expect(await wrong()).toBeInstanceOf(RateLimitedError);
+  });
+
+  it('rate-limits an address guessing across accounts', async () => {
+    const { logIn } = await setUp();
+    for (let i = 0; i < 10; i++) {
       await rejectionOf(
         logIn.execute({ email: `guess-${i}@example.com`, password: 'x', address: 'attacker' }),
       );

@@ -3,6 +3,7 @@ import type {
   Clock,
   IssuedToken,
   LoginAttempts,
+  LoginLimit,
   PasswordHasher,
   TokenIssuer,
   UnitOfWork,
@@ -11,16 +12,41 @@ import type {
 export interface LogInCommand {
   readonly email: string;
   readonly password: string;
-  /** Where the request came from, for rate limiting. */
+  /** Where the request came from, for throttling (an IPv6 client by its /64). */
   readonly address: string;
 }
+
+/** How many failed log-ins are let through, per key, before 429. */
+export interface LogInThrottle {
+  /** Per account from one address (default 5 in 15 minutes). */
+  readonly perAccountAndAddress: { readonly maxFailures: number; readonly windowMs: number };
+  /** Per address, across accounts (default 50 in 15 minutes). */
+  readonly perAddress: { readonly maxFailures: number; readonly windowMs: number };
+  /** Per account, from all addresses (default 100 in an hour). */
+  readonly perAccount: { readonly maxFailures: number; readonly windowMs: number };
+}
+
+/** The limits of the HTTP contract. */
+export const DEFAULT_LOG_IN_THROTTLE: LogInThrottle = {
+  perAccountAndAddress: { maxFailures: 5, windowMs: 15 * 60_000 },
+  perAddress: { maxFailures: 50, windowMs: 15 * 60_000 },
+  perAccount: { maxFailures: 100, windowMs: 60 * 60_000 },
+};
 
 /**
  * Exchanges e-mail and password for an access token. A wrong e-mail and a
  * wrong password get the same answer, after the same amount of hashing work.
+ *
+ * Every attempt is counted as a failure before its password is checked, and
+ * the count is taken back when it was right: parallel guesses cannot all
+ * pass the limit before the first of them is counted. The tightest limit is
+ * per account and address, so a stranger guessing from elsewhere does not
+ * lock the owner out of the owner's own address; the per-address and
+ * per-account limits stop guessing across accounts and from many addresses.
  */
 export class LogIn {
   private dummyHash: Promise<string> | undefined;
+  private readonly throttle: LogInThrottle;
 
   constructor(
     private readonly deps: {
@@ -29,25 +55,32 @@ export class LogIn {
       passwordHasher: PasswordHasher;
       tokenIssuer: TokenIssuer;
       loginAttempts: LoginAttempts;
+      throttle?: LogInThrottle;
     },
-  ) {}
+  ) {
+    this.throttle = deps.throttle ?? DEFAULT_LOG_IN_THROTTLE;
+  }
 
   /** @throws RateLimitedError | UnauthorizedError */
   async execute(command: LogInCommand): Promise<IssuedToken> {
     const { uow, clock, passwordHasher, tokenIssuer, loginAttempts } = this.deps;
     const email = normalizeEmail(command.email);
-    const keys = [`account:${email}`, `address:${command.address}`];
-    await loginAttempts.assertAllowed(keys, clock.now());
+    const { perAccountAndAddress, perAddress, perAccount } = this.throttle;
+    const accountFromAddress = `account+address:${email} ${command.address}`;
+    const limits: LoginLimit[] = [
+      { key: accountFromAddress, ...perAccountAndAddress },
+      { key: `address:${command.address}`, ...perAddress },
+      { key: `account:${email}`, ...perAccount },
+    ];
+    const attempt = await loginAttempts.begin(limits, clock.now());
     const user = await uow.read((stores) => stores.users.findByEmail(email));
     // Verify against a throwaway hash when the account does not exist, so the
     // response time does not tell which e-mails are registered.
     this.dummyHash ??= passwordHasher.hash('not-a-real-password-for-timing');
     const ok = await passwordHasher.verify(user?.passwordHash ?? (await this.dummyHash), command.password);
-    if (!user || !ok) {
-      await loginAttempts.recordFailure(keys, clock.now());
-      throw new UnauthorizedError('wrong e-mail or password');
-    }
-    await loginAttempts.reset([`account:${email}`]);
+    if (!user || !ok) throw new UnauthorizedError('wrong e-mail or password');
+    // The owner proved the password from this address: its failures there are forgotten.
+    await loginAttempts.succeeded(attempt, [accountFromAddress]);
     return tokenIssuer.issue({ userId: user.id, role: user.role });
   }
 }

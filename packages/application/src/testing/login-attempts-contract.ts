@@ -1,0 +1,102 @@
+import { RateLimitedError } from '@exam-reservation/domain';
+import { describe, expect, it } from 'vitest';
+import type { LoginAttempts, LoginLimit } from '../ports/index.js';
+import { rejectionOf, T0 } from './fixtures.js';
+
+/** Returns a fresh, empty `LoginAttempts` for one test. */
+export type MakeLoginAttempts = () => Promise<LoginAttempts>;
+
+const MINUTE = 60_000;
+
+/**
+ * The behaviour every `LoginAttempts` must share: an attempt is let through
+ * and counted on every key at once, or refused (with the wait) and counted
+ * nowhere; windows slide; a success takes its count back; and check and count
+ * are one step even for many attempts at once.
+ */
+export function describeLoginAttemptsContract(name: string, make: MakeLoginAttempts): void {
+  describe(`${name}: LoginAttempts contract`, () => {
+    const limit = (key: string, maxFailures = 3, windowMs = 10 * MINUTE): LoginLimit => ({
+      key,
+      maxFailures,
+      windowMs,
+    });
+
+    it('lets maxFailures attempts through, then refuses with the seconds until the oldest leaves the window', async () => {
+      const attempts = await make();
+      const limits = [limit('account:a', 3, 10 * MINUTE)];
+      await attempts.begin(limits, T0);
+      await attempts.begin(limits, T0 + MINUTE);
+      await attempts.begin(limits, T0 + 2 * MINUTE);
+      const refused = await rejectionOf(attempts.begin(limits, T0 + 3 * MINUTE));
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      // The first failure (T0) leaves the window at T0 + 10 min: 7 minutes from now.
+      expect((refused as RateLimitedError).retryAfterSeconds).toBe(7 * 60);
+      // Refusals are not counted: once the first failure leaves the window, one more goes through.
+      await attempts.begin(limits, T0 + 10 * MINUTE + 1);
+      expect(await rejectionOf(attempts.begin(limits, T0 + 10 * MINUTE + 2))).toBeInstanceOf(
+        RateLimitedError,
+      );
+    });
+
+    it('refuses when any key is at its limit, and then counts on none of them', async () => {
+      const attempts = await make();
+      for (let i = 0; i < 2; i++) await attempts.begin([limit('address:x', 2)], T0 + i);
+      const refused = await rejectionOf(
+        attempts.begin([limit('account:b', 2), limit('address:x', 2)], T0 + 10),
+      );
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      // account:b was not counted by the refused attempt: it still has room for 2.
+      await attempts.begin([limit('account:b', 2)], T0 + 11);
+      await attempts.begin([limit('account:b', 2)], T0 + 12);
+      expect(await rejectionOf(attempts.begin([limit('account:b', 2)], T0 + 13))).toBeInstanceOf(
+        RateLimitedError,
+      );
+    });
+
+    it('takes back the count of an attempt that succeeded, and forgets the keys it is told to', async () => {
+      const attempts = await make();
+      const limits = [limit('account+address:c 1.2.3.4', 2), limit('account:c', 3)];
+      await attempts.begin(limits, T0);
+      const good = await attempts.begin(limits, T0 + 1);
+      await attempts.succeeded(good, []);
+      // One failure left on each key: one more attempt fits under 2.
+      const again = await attempts.begin(limits, T0 + 2);
+      expect(await rejectionOf(attempts.begin(limits, T0 + 3))).toBeInstanceOf(RateLimitedError);
+      await attempts.succeeded(again, ['account+address:c 1.2.3.4']);
+      // The per-address key is clear; the account key still holds the first failure.
+      await attempts.begin(limits, T0 + 4);
+      expect(await rejectionOf(attempts.begin([limit('account:c', 2)], T0 + 5))).toBeInstanceOf(
+        RateLimitedError,
+      );
+    });
+
+    it('counts each of 40 attempts made at once exactly once: at most maxFailures get through', async () => {
+      const attempts = await make();
+      const limits = [limit('account:burst', 5), limit('address:burst', 50)];
+      const outcomes = await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          attempts.begin(limits, T0 + i).then(
+            () => 'through',
+            (error: unknown) => (error instanceof RateLimitedError ? 'refused' : error),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'through')).toHaveLength(5);
+      expect(outcomes.filter((o) => o === 'refused')).toHaveLength(35);
+    });
+
+    it('keeps keys apart, however they are spelled', async () => {
+      const attempts = await make();
+      for (const key of [
+        "account:o'brien@example.com",
+        'account:O’Brien',
+        'address:::1',
+        'address:10.0.0.1',
+      ]) {
+        await attempts.begin([limit(key, 1)], T0);
+        expect(await rejectionOf(attempts.begin([limit(key, 1)], T0 + 1))).toBeInstanceOf(RateLimitedError);
+      }
+    });
+  });
+}
