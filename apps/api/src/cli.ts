@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 import { createContainer, TYPES } from './container.js';
+import { describeStartupError } from './startup-error.js';
 
 const USAGE = `usage:
   exam-reservation migrate
@@ -62,11 +63,7 @@ async function run(argv: string[]): Promise<void> {
 try {
   await run(process.argv.slice(2));
 } catch (error) {
-  // Domain refusals (a bad e-mail, a short password) are the operator's to fix: say what they were.
-  const code = (error as { code?: unknown }).code;
-  fail(
-    typeof code === 'string' && error instanceof Error
-      ? `${code}: ${error.message}`
-      : `failed: ${String(error)}`,
-  );
+  // Refusals (a bad e-mail, a short password, a folder the server holds) are the operator's to
+  // fix: say what they were, in one line.
+  fail(`failed: ${describeStartupError(error)}`);
 }

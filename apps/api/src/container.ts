@@ -81,7 +81,11 @@ export function createContainer(config: Config, logger: Logger): Container {
     .toResolvedValue(
       (cfg: Config) =>
         cfg.databaseUrl !== undefined
-          ? openPostgresStore({ url: cfg.databaseUrl, poolSize: cfg.databasePoolSize })
+          ? openPostgresStore({
+              url: cfg.databaseUrl,
+              poolSize: cfg.databasePoolSize,
+              statementTimeoutMs: cfg.databaseStatementTimeoutMs,
+            })
           : openEmbeddedStore({ dataDir: cfg.dataDir }),
       [TYPES.Config],
     )

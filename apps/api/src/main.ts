@@ -3,9 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { guardServer } from '@exam-reservation/adapters-http';
 import { ConflictError } from '@exam-reservation/domain';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
 import { createContainer, TYPES } from './container.js';
+import { describeStartupError } from './startup-error.js';
 
 /** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
 const DRAIN_MS = 10_000;
@@ -20,6 +21,19 @@ function readConfig(): Config {
   }
 }
 
+/**
+ * An operator's mistake at start (a database that does not answer, a folder
+ * another process holds, a port in use, a bad admin password) ends the
+ * process with one line on stderr that says what failed, and the same as
+ * one JSON log line; no stack trace.
+ */
+function failStart(logger: Logger, what: string, error: unknown): never {
+  const reason = describeStartupError(error);
+  logger.fatal({ reason }, `start-up failed: ${what}`);
+  process.stderr.write(`start-up failed: ${what}: ${reason}\n`);
+  process.exit(1);
+}
+
 async function main(): Promise<void> {
   const config = readConfig();
   // Synchronous writes: pino's default (asynchronous) stdout stream lost the
@@ -29,6 +43,11 @@ async function main(): Promise<void> {
     logger.warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
   }
   const container = createContainer(config, logger);
+  const where =
+    config.databaseUrl !== undefined
+      ? `PostgreSQL at ${redactUrl(config.databaseUrl)}`
+      : `the embedded store in ${config.dataDir}`;
+  let step = `cannot open ${where}`;
   try {
     const opened = await container.getAsync(TYPES.Store);
     logger.info(
@@ -40,6 +59,7 @@ async function main(): Promise<void> {
         : `store: embedded PostgreSQL (PGlite) in ${config.dataDir}, migrations applied`,
     );
     if (config.admin) {
+      step = 'cannot create the admin account of ADMIN_EMAIL and ADMIN_PASSWORD';
       const ensureAdmin = await container.getAsync(TYPES.EnsureAdmin);
       // Two processes starting together may both miss the account and both insert it; the loser's
       // second try finds it and promotes it instead.
@@ -51,9 +71,8 @@ async function main(): Promise<void> {
       logger.info({ userId: user.id }, created ? 'admin account created' : 'admin account ensured');
     }
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
     await container.unbindAllAsync().catch(() => undefined);
-    process.exit(1);
+    failStart(logger, step, error);
   }
 
   const app = await container.getAsync(TYPES.HttpApp);
@@ -63,9 +82,8 @@ async function main(): Promise<void> {
     server.once('listening', resolve);
     server.once('error', reject);
   }).catch(async (error: unknown) => {
-    logger.fatal({ err: error }, `cannot listen on port ${config.port}`);
     await container.unbindAllAsync().catch(() => undefined);
-    process.exit(1);
+    failStart(logger, `cannot listen on port ${config.port}`, error);
   });
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, `listening on http://localhost:${port}`);

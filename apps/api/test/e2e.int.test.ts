@@ -136,6 +136,8 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
 
   it.each([
     ['APP_TIMEZONE', { APP_TIMEZONE: 'Mars/Olympus_Mons' }],
+    ['APP_TIMEZONE', { APP_TIMEZONE: 'Asia/Kathmandu' }],
+    ['MAX_RESERVATION_HOURS', { MAX_RESERVATION_HOURS: '0' }],
     ['JWT_SECRET', { NODE_ENV: 'production' }],
     ['PORT', { PORT: 'eighty' }],
     ['SLOT_CAPACITY', { SLOT_CAPACITY: '0' }],
@@ -149,6 +151,43 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
     const lines = stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`^config error: ${variable}: `));
+  });
+
+  it.each([
+    [
+      'an unreachable database',
+      { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      /^start-up failed: cannot open PostgreSQL at postgres:\/\/nobody@127\.0\.0\.1:1\/none: .*(refused|ECONNREFUSED)/,
+    ],
+    [
+      'an admin password the rules refuse',
+      { ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'short' },
+      /^start-up failed: cannot create the admin account .*: password: /,
+    ],
+  ])('refuses to start on %s with one line on stderr and exit code 1', async (_label, env, line) => {
+    const database = await freshDatabase();
+    const { code, stderr } = await runApiToExit({ DATABASE_URL: database.url, ...env });
+    expect(code).toBe(1);
+    const lines = stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(line);
+  });
+
+  it('refuses to start on a port in use with one line and exit code 1', async () => {
+    const database = await freshDatabase();
+    const first = await startApi({ DATABASE_URL: database.url, JWT_SECRET });
+    try {
+      const port = new URL(first.url).port;
+      const { code, stderr } = await runApiToExit({ DATABASE_URL: database.url, JWT_SECRET, PORT: port });
+      expect(code).toBe(1);
+      const lines = stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(
+        new RegExp(`^start-up failed: cannot listen on port ${port}: .*(in use|EADDRINUSE)`),
+      );
+    } finally {
+      await first.stop();
+    }
   });
 
   it('migrates and creates an admin with the CLI', async () => {
@@ -171,7 +210,8 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
     expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/^promoted admin/) });
     const short = await runCli(['create-admin', '--email', 'x@example.com', '--password', 'short'], env);
     expect(short.code).toBe(1);
-    expect(short.stderr).toMatch(/^validation_error: password/);
+    expect(short.stderr).toMatch(/^failed: password: /);
+    expect(short.stderr.trim().split('\n')).toHaveLength(1);
     const usage = await runCli(['create-admin', '--email', 'x@example.com'], env);
     expect(usage.code).toBe(1);
     expect(usage.stderr).toContain('usage:');

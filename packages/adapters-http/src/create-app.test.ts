@@ -1,6 +1,11 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import { InMemoryStore, type ReadStores, type UnitOfWork } from '@exam-reservation/application';
+import {
+  InMemoryStore,
+  type ReadStores,
+  StoreUnavailableError,
+  type UnitOfWork,
+} from '@exam-reservation/application';
 import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +18,18 @@ class BrokenReads implements UnitOfWork {
   read<T>(_work: (stores: ReadStores) => Promise<T>): Promise<T> {
     const error = new Error('relation "users" does not exist: SELECT password_hash FROM users WHERE id = $1');
     return Promise.reject(error);
+  }
+}
+
+/** A store whose database is down: every unit of work and read fails as unavailable. */
+class Unavailable implements UnitOfWork {
+  run<T>(): Promise<T> {
+    return Promise.reject(
+      new StoreUnavailableError({ cause: new Error('connect ECONNREFUSED 10.1.2.3:5432') }),
+    );
+  }
+  read<T>(): Promise<T> {
+    return this.run();
   }
 }
 
@@ -121,6 +138,23 @@ describe('createApp transport behaviour', () => {
       expect(gone[0]).not.toHaveProperty('status');
     } finally {
       await slow.close();
+    }
+  });
+
+  it('answers 503 unavailable with Retry-After, and no internals, while the database is down', async () => {
+    const down = await startTestApp(new Unavailable());
+    try {
+      const res = await request(down.url)
+        .post('/users/register')
+        .send({ email: 'down@example.com', password: 'password-1', user_name: 'D' });
+      expect(res.status).toBe(503);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body.code).toBe('unavailable');
+      expect(res.text).not.toContain('ECONNREFUSED');
+      expect(res.text).not.toContain('10.1.2.3');
+    } finally {
+      await down.close();
     }
   });
 

@@ -30,7 +30,7 @@ const PROBLEM_TEXT: Record<Status, string> = {
   413: '`payload_too_large`: the body is over the size limit (16 KiB by default).',
   429: '`rate_limited`: too many failed log-ins (see POST /users/login); `Retry-After` gives the seconds to wait.',
   500: '`internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id).',
-  503: '`unavailable`: the database does not answer.',
+  503: '`unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again.',
 };
 
 const problem = (status: Status, description = PROBLEM_TEXT[status]): ResponseConfig => ({
@@ -65,7 +65,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     description: 'The `access_token` from `POST /users/login`.',
   });
   const secured = [{ [bearer.name]: [] }];
-  const common = { 413: problem(413), 500: problem(500) };
+  const common = { 413: problem(413), 500: problem(500), 503: problem(503) };
   const authed = { ...common, 401: problem(401) };
 
   registry.registerPath({

@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@exam-reservation/application';
 import { DomainError, type ErrorCode, RateLimitedError, ValidationError } from '@exam-reservation/domain';
 import type { ErrorRequestHandler, Response } from 'express';
 
@@ -76,6 +77,9 @@ const BODY_PROBLEM: Record<string, string> = {
 };
 
 function toProblem(error: unknown): Problem | null {
+  if (error instanceof StoreUnavailableError) {
+    return { status: 503, code: 'unavailable', detail: 'the database is unavailable; try again shortly' };
+  }
   if (error instanceof DomainError) {
     return {
       status: STATUS[error.code],
@@ -121,6 +125,10 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
     return;
   }
   if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  if (problem.status === 503) {
+    req.log.warn({ err: error }, 'the database is unavailable');
+    res.setHeader('Retry-After', '1');
+  }
   if (problem.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer');
   sendProblem(res, problem);
 };

@@ -214,7 +214,7 @@ async function roundTrips(url: string, admin: Actor, userId: number): Promise<st
   const store = new KyselyStore(
     'postgres',
     new KyselyClass<Database>({ dialect: new PostgresDialect({ pool }) }),
-    pool,
+    { pool },
   );
   const [id] = await insertPending(
     store.kysely,

@@ -1,9 +1,11 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describeLoginAttemptsContract, describeStoreContracts } from '@exam-reservation/application/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { KyselyStore, openEmbeddedStore } from './index.js';
+import { DataDirInUseError, KyselyStore, openEmbeddedStore } from './index.js';
 import { resetSchema } from './testing/index.js';
 
 let store: KyselyStore;
@@ -47,4 +49,64 @@ describe('openEmbeddedStore', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   });
+});
+
+describe('one process per embedded data folder', () => {
+  it('refuses a second opening of a folder while it is open, and allows it once closed', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'exam-embedded-lock-'));
+    try {
+      const first = await openEmbeddedStore({ dataDir });
+      const refusal = await openEmbeddedStore({ dataDir: `${dataDir}/./` }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(DataDirInUseError);
+      expect((refusal as Error).message).toMatch(/another process .* has the embedded store in .* open/);
+      expect((refusal as Error).message).toMatch(/DATABASE_URL/);
+      expect((refusal as Error).message).not.toContain('\n');
+      // The refused attempt changed nothing: the first store still works.
+      await first.ping();
+      await first.close();
+      const again = await openEmbeddedStore({ dataDir });
+      await again.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('is free again as soon as its holder is killed with SIGKILL (the operating system releases it)', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'exam-embedded-kill-'));
+    const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+    const holder = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { lockDataDir } = await import(${JSON.stringify(join(dirname(fileURLToPath(import.meta.url)), 'data-dir-lock.ts'))});
+         await lockDataDir(${JSON.stringify(dataDir)});
+         process.stdout.write('locked\\n');
+         setInterval(() => {}, 1000);`,
+      ],
+      { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout?.on('data', (chunk) => {
+          if (String(chunk).includes('locked')) resolve();
+        });
+        holder.once('exit', (code) => reject(new Error(`the lock holder exited with ${code}`)));
+      });
+      await expect(openEmbeddedStore({ dataDir })).rejects.toBeInstanceOf(DataDirInUseError);
+      const exited = new Promise((resolve) => holder.once('exit', resolve));
+      holder.kill('SIGKILL');
+      await exited;
+      const store = await openEmbeddedStore({ dataDir });
+      await store.ping();
+      await store.close();
+    } finally {
+      holder.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,6 +4,8 @@
  * the slot ledger that enforces the capacity invariant.
  * @packageDocumentation
  */
+
+export { DataDirInUseError } from './data-dir-lock.js';
 export type {
   Database,
   ReservationEventsTable,

@@ -26,13 +26,17 @@ export interface PostgresStore extends UnitOfWork {
 export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
   readonly loginAttempts: LoginAttempts;
 
+  private readonly onClose: (() => Promise<void>) | undefined;
+
+  /** @param options.onClose runs once the instance is destroyed (the embedded store releases its folder) */
   constructor(
     readonly kind: 'postgres' | 'embedded',
     db: Kysely<Database>,
-    pool?: pg.Pool,
+    options: { pool?: pg.Pool; settings?: string; onClose?: () => Promise<void> } = {},
   ) {
-    super(db, pool);
+    super(db, options.pool, options.settings);
     this.loginAttempts = new PostgresLoginAttempts(db);
+    this.onClose = options.onClose;
   }
 
   /** Brings the schema up to date, or closes the store again if that fails. */
@@ -60,6 +64,10 @@ export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    try {
+      await this.db.destroy();
+    } finally {
+      await this.onClose?.();
+    }
   }
 }

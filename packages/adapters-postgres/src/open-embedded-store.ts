@@ -1,4 +1,5 @@
 import { Kysely } from 'kysely';
+import { lockDataDir } from './data-dir-lock.js';
 import type { Database } from './database.js';
 import { KyselyStore, type PostgresStore } from './kysely-store.js';
 
@@ -14,16 +15,28 @@ export interface EmbeddedStoreOptions {
  * Opens PGlite (PostgreSQL compiled to WebAssembly, in this process) on disk
  * and brings the schema up to date. Same schema and queries as
  * `openPostgresStore`; one connection, so transactions run one at a
- * time, and only this process may open the directory.
+ * time. Only one process may open a directory: PGlite has no way to share
+ * one, and two processes writing it would silently lose each other's
+ * writes, so the directory is locked while the store is open.
+ * @throws DataDirInUseError when another process has the directory open
  */
 export async function openEmbeddedStore(options: EmbeddedStoreOptions): Promise<PostgresStore> {
+  const inMemory = options.dataDir.startsWith('memory://');
+  const lock = inMemory ? undefined : await lockDataDir(options.dataDir);
   // Loaded only when used: a server deployment never pays for the engine's
   // modules in memory.
   const [{ PGlite }, { PGliteDialect }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('kysely-pglite-dialect'),
   ]);
-  const pglite = await PGlite.create(options.dataDir);
-  const store = new KyselyStore('embedded', new Kysely<Database>({ dialect: new PGliteDialect(pglite) }));
-  return store.migratedOrClosed();
+  try {
+    const pglite = await PGlite.create(options.dataDir);
+    const store = new KyselyStore('embedded', new Kysely<Database>({ dialect: new PGliteDialect(pglite) }), {
+      onClose: async () => lock?.release(),
+    });
+    return await store.migratedOrClosed();
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
 }

@@ -5,7 +5,7 @@ import { inlineParameters } from './inline-parameters.js';
 import type { Session } from './kysely-session.js';
 import { PendingLedgerChange } from './pending-ledger-change.js';
 
-function lastResult<R>(result: pg.QueryResult | pg.QueryResult[]): R[] {
+export function lastResult<R>(result: pg.QueryResult | pg.QueryResult[]): R[] {
   const last = Array.isArray(result) ? result[result.length - 1] : result;
   return (last?.rows ?? []) as R[];
 }
@@ -28,14 +28,22 @@ export class PgSession implements Session {
   private begun = false;
   private held: { table: TableName; sql: string }[] = [];
 
-  constructor(private readonly client: pg.PoolClient) {}
+  /**
+   * @param settings `set local …` statements sent with BEGIN (the unit's
+   *   time limits): they end with the transaction, so nothing of them is left
+   *   on the connection for the next user of a pooled server connection.
+   */
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly settings = '',
+  ) {}
 
   async rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]> {
     const compiled = query.compile();
     if (this.held.some((w) => reads.includes(w.table))) await this.send([]);
     if (!this.begun) {
       this.begun = true;
-      return lastResult<R>(await this.client.query(`begin;\n${inlineParameters(compiled)}`));
+      return lastResult<R>(await this.client.query(`begin;\n${this.settings}${inlineParameters(compiled)}`));
     }
     return (await this.client.query(compiled.sql, [...compiled.parameters])).rows as R[];
   }
@@ -58,7 +66,11 @@ export class PgSession implements Session {
   private async send(after: readonly string[]): Promise<void> {
     // Simple protocol (no parameters): one message, several statements; the
     // first error skips the rest, so a failed write never reaches COMMIT.
-    const statements = [...(this.begun ? [] : ['begin']), ...this.held.map((w) => w.sql), ...after];
+    const statements = [
+      ...(this.begun ? [] : [`begin;\n${this.settings}`.replace(/;\s*$/, '')]),
+      ...this.held.map((w) => w.sql),
+      ...after,
+    ];
     this.begun = true;
     this.held = [];
     await this.client.query(statements.join(';\n'));

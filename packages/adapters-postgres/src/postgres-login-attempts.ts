@@ -7,6 +7,7 @@ import {
 import { RateLimitedError } from '@exam-reservation/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
+import { unavailableAsSuch } from './postgres-unit-of-work.js';
 
 /**
  * Failed log-ins in the `login_failures` table, shared by every API process.
@@ -23,20 +24,24 @@ export class PostgresLoginAttempts implements LoginAttempts {
   async begin(limits: readonly LoginLimit[], now: number): Promise<CountedAttempt> {
     const stamp = this.nextStamp(now);
     const keys = limits.map((l) => l.key);
-    const result = await sql<{ wait_us: number }>`select login_attempt_begin(
+    const result = await unavailableAsSuch(
+      sql<{ wait_us: number }>`select login_attempt_begin(
         ${keys}::text[],
         ${limits.map((l) => l.maxFailures)}::int[],
         ${limits.map((l) => String(l.windowMs * 1000))}::bigint[],
         ${String(stamp)}::bigint
-      )::float8 as wait_us`.execute(this.db);
+      )::float8 as wait_us`.execute(this.db),
+    );
     const waitUs = Number(result.rows[0]?.wait_us ?? 0);
     if (waitUs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitUs / 1_000_000)));
     return { keys, stamp };
   }
 
   async succeeded(attempt: CountedAttempt, forget: readonly string[]): Promise<void> {
-    await sql`select login_attempt_succeeded(
+    await unavailableAsSuch(
+      sql`select login_attempt_succeeded(
         ${[...attempt.keys]}::text[], ${String(attempt.stamp)}::bigint, ${[...forget]}::text[]
-      )`.execute(this.db);
+      )`.execute(this.db),
+    );
   }
 }

@@ -1,4 +1,9 @@
-import type { ReadStores, TransactionStores, UnitOfWork } from '@exam-reservation/application';
+import {
+  type ReadStores,
+  StoreUnavailableError,
+  type TransactionStores,
+  type UnitOfWork,
+} from '@exam-reservation/application';
 import { CapacityExceededError, firstOverflow } from '@exam-reservation/domain';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
@@ -6,7 +11,8 @@ import type { Database } from './database.js';
 import { type Executor, KyselyExecutor } from './executor.js';
 import { KyselySession, type Session } from './kysely-session.js';
 import type { PendingLedgerChange } from './pending-ledger-change.js';
-import { isPgError, SqlState } from './pg-error.js';
+import { isPgError, isUnavailable, SqlState } from './pg-error.js';
+import { PgReadExecutor } from './pg-read-executor.js';
 import { PgSession } from './pg-session.js';
 import { PostgresReservationEvents } from './postgres-reservation-events.js';
 import { PostgresReservations } from './postgres-reservations.js';
@@ -22,6 +28,18 @@ function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedge
   };
 }
 
+/** A failure because the database is unavailable, told apart from the others as StoreUnavailableError. */
+export async function unavailableAsSuch<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError) && isUnavailable(error)) {
+      throw new StoreUnavailableError({ cause: error });
+    }
+    throw error;
+  }
+}
+
 /**
  * Units of work on PostgreSQL. `run` is one READ COMMITTED transaction on one
  * connection; the row locks the stores take serialize conflicting changes,
@@ -34,29 +52,42 @@ function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedge
  * connection, one statement at a time.
  */
 export class PostgresUnitOfWork implements UnitOfWork {
+  private readonly reads: Executor;
+
+  /**
+   * @param settings `set local` statements for every transaction and read on
+   *   the pool (time limits); see {@link sessionLimits}
+   */
   constructor(
     protected readonly db: Kysely<Database>,
     private readonly pool?: pg.Pool,
-  ) {}
+    private readonly settings = '',
+  ) {
+    this.reads = pool && settings !== '' ? new PgReadExecutor(pool, settings) : new KyselyExecutor(db);
+  }
 
-  async run<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T> {
+  run<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T> {
+    return unavailableAsSuch(this.runOnce(work));
+  }
+
+  read<T>(work: (stores: ReadStores) => Promise<T>): Promise<T> {
+    return unavailableAsSuch(work(storesOver(this.db, this.reads)));
+  }
+
+  private async runOnce<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T> {
     const pool = this.pool;
     if (!pool)
       return this.db.connection().execute((connection) => this.within(new KyselySession(connection), work));
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      return await this.within(new PgSession(client), work, (error) => {
+      return await this.within(new PgSession(client, this.settings), work, (error) => {
         broken = error;
       });
     } finally {
       // A connection that could not even roll back is not put back in the pool.
       client.release(broken);
     }
-  }
-
-  read<T>(work: (stores: ReadStores) => Promise<T>): Promise<T> {
-    return work(storesOver(this.db, new KyselyExecutor(this.db)));
   }
 
   private async within<T>(

@@ -15,6 +15,7 @@ export type {
   Reservations,
 } from './reservations.js';
 export type { SlotLedger, SlotLoadReader } from './slot-ledger.js';
+export { StoreUnavailableError } from './store-unavailable.js';
 export type { IssuedToken, TokenIssuer } from './token-issuer.js';
 export type { ReadStores, TransactionStores, UnitOfWork } from './unit-of-work.js';
 export type { NewUser, Users, UserWithPassword } from './users.js';

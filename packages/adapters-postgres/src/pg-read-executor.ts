@@ -1,0 +1,40 @@
+import type { Compilable } from 'kysely';
+import type pg from 'pg';
+import type { Executor } from './executor.js';
+import { inlineParameters } from './inline-parameters.js';
+import { lastResult } from './pg-session.js';
+
+/**
+ * Reads outside a unit of work, each as one simple-protocol message:
+ * `set local …` (the time limits) and the statement. The server runs a
+ * message of several statements as one implicit transaction, so the limits
+ * hold for that statement and end with it: nothing is left on the pooled
+ * connection, which also keeps this right behind PgBouncer in transaction
+ * pooling mode.
+ */
+export class PgReadExecutor implements Executor {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly settings: string,
+  ) {}
+
+  async rows<R>(query: Compilable<R>): Promise<R[]> {
+    return lastResult<R>(await this.pool.query(`${this.settings}${inlineParameters(query.compile())}`));
+  }
+
+  async write(): Promise<void> {
+    throw new Error('reads cannot write: use a unit of work');
+  }
+}
+
+/** Time limits of one unit of work or read, as `set local` statements. */
+export function sessionLimits(limits: { statementTimeoutMs: number; idleInTransactionMs: number }): string {
+  const ms = (n: number): number => {
+    if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`not a whole number of milliseconds: ${n}`);
+    return n;
+  };
+  return (
+    `set local statement_timeout = ${ms(limits.statementTimeoutMs)};\n` +
+    `set local idle_in_transaction_session_timeout = ${ms(limits.idleInTransactionMs)};\n`
+  );
+}
