@@ -31,6 +31,8 @@ export interface Config {
   readonly slotCapacity: number;
   readonly leadTimeDays: number;
   readonly maxReservationHours: number;
+  /** How old a schedule answer may be; 0 reads live every time. */
+  readonly scheduleMaxStalenessMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
@@ -68,6 +70,7 @@ const Env = z.object({
   SLOT_CAPACITY: optional(int(1, 1_000_000_000)),
   LEAD_TIME_DAYS: optional(int(0, 3650)),
   MAX_RESERVATION_HOURS: optional(int(1, 24 * 366)),
+  SCHEDULE_MAX_STALENESS_MS: optional(int(0, 3_600_000)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   CORS_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
@@ -128,6 +131,7 @@ export function loadConfig(
     slotCapacity: e.SLOT_CAPACITY ?? 50_000,
     leadTimeDays: e.LEAD_TIME_DAYS ?? 3,
     maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
+    scheduleMaxStalenessMs: e.SCHEDULE_MAX_STALENESS_MS ?? 1000,
     logLevel: e.LOG_LEVEL ?? 'info',
     corsOrigins: (e.CORS_ORIGINS ?? '')
       .split(',')

@@ -54,6 +54,8 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
       ADMIN_EMAIL: 'Admin@Example.com',
       ADMIN_PASSWORD: 'admin-password',
       NODE_ENV: 'production',
+      // The story checks every change at once; the staleness bound has a test of its own.
+      SCHEDULE_MAX_STALENESS_MS: '0',
     });
     try {
       const call = client(api);
@@ -265,6 +267,63 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
       expect(schedule.body.map((s: { start: string }) => s.start)).not.toContain(`${day}T09:00:00+09:00`);
       expect(schedule.body[0]).toMatchObject({ end: `${day}T09:00:00+09:00`, available_capacity: 50_000 });
       expect(schedule.body[1]).toMatchObject({ start: `${day}T09:30:00+09:00`, available_capacity: 50_000 });
+    } finally {
+      expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
+    }
+  });
+
+  it('never serves a schedule older than SCHEDULE_MAX_STALENESS_MS, whatever another process changed', async () => {
+    const database = await freshDatabase();
+    const env = { DATABASE_URL: database.url, JWT_SECRET, SCHEDULE_MAX_STALENESS_MS: '400' };
+    expect(
+      (await runCli(['create-admin', '--email', 'boss@example.com', '--password', 'boss-password'], env))
+        .code,
+    ).toBe(0);
+    const [a, b] = await Promise.all([startApi(env), startApi(env)]);
+    try {
+      const callA = client(a);
+      const callB = client(b);
+      await callA('POST', '/users/register', {
+        body: { email: 'fresh@example.com', password: 'password-1', user_name: 'F' },
+      });
+      const user = (
+        await callA('POST', '/users/login', { body: { email: 'fresh@example.com', password: 'password-1' } })
+      ).body.access_token as string;
+      const admin = (
+        await callA('POST', '/users/login', {
+          body: { email: 'boss@example.com', password: 'boss-password' },
+        })
+      ).body.access_token as string;
+      const day = seoulDate(12);
+      const scheduleOnB = () =>
+        callB('GET', `/reservations/schedules?start=${day}&end=${day}`, { token: user });
+      const before = await scheduleOnB();
+      expect(before.headers.get('cache-control')).toBe('private, max-age=0');
+      expect(before.body).toHaveLength(1);
+      for (let round = 0; round < 3; round++) {
+        const booked = await callA('POST', '/reservations', {
+          token: user,
+          body: {
+            reservation_name: `R${round}`,
+            start: `${day} 1${round}:00`,
+            end: `${day} 1${round}:30`,
+            number_of_people: 100,
+          },
+        });
+        expect(booked.status).toBe(201);
+        // B reads (and may cache) just before the change is made on A.
+        await scheduleOnB();
+        expect(
+          (await callA('POST', `/reservations/${booked.body.id}/confirm`, { token: admin })).status,
+        ).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 450));
+        const after = await scheduleOnB();
+        expect(after.body).toContainEqual({
+          start: `${day}T1${round}:00:00+09:00`,
+          end: `${day}T1${round}:30:00+09:00`,
+          available_capacity: 49_900,
+        });
+      }
     } finally {
       expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
     }

@@ -1,4 +1,4 @@
-import type { UseCases } from '@exam-reservation/application';
+import type { Clock, UseCases } from '@exam-reservation/application';
 import type { BookingPolicy } from '@exam-reservation/domain';
 import type { Logger } from 'pino';
 
@@ -10,12 +10,19 @@ export interface HttpOptions {
   readonly bodyLimit?: string;
   /** Express `trust proxy` setting: which hops may set X-Forwarded-For (matters for login rate limits). */
   readonly trustProxy?: boolean | number | string;
+  /**
+   * How old a schedule answer may be (default 0: always read live). Within
+   * it, identical requests share one computation and its JSON.
+   */
+  readonly scheduleMaxStalenessMs?: number;
 }
 
 /** Everything {@link createApp} needs: the use cases, the policy, a logger and a readiness probe. */
 export interface HttpDeps {
   readonly useCases: UseCases;
   readonly policy: BookingPolicy;
+  /** The clock the use cases read, for how old a cached answer is. */
+  readonly clock: Clock;
   readonly logger: Logger;
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */
   readonly ready: () => Promise<void>;

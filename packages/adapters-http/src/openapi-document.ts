@@ -51,6 +51,14 @@ const body = (schema: z.ZodType) => ({
 /** An action's optional body: none, or `{}`. */
 const noFields = { required: false, content: { 'application/json': { schema: EmptyBody } } };
 
+const scheduleHeaders = {
+  ETag: { description: 'Names this answer, for If-None-Match.', schema: { type: 'string' as const } },
+  'Cache-Control': {
+    description: '`private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`.',
+    schema: { type: 'string' as const },
+  },
+};
+
 /**
  * The OpenAPI 3.1 document of the API, generated from the zod schemas that
  * parse the requests. Choices API.md leaves open are written into the
@@ -126,11 +134,23 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       `The range cut into ${policy.grid.slotMinutes}-minute slots, in time order; slots before the lead-time ` +
       'boundary and full slots are dropped; adjacent slots with the same room are merged, across midnight ' +
       `too. \`available_capacity\` is ${policy.capacity} minus the confirmed load. A range over ` +
-      `${policy.maxRangeDays} days is a 400.`,
+      `${policy.maxRangeDays} days is a 400. An answer may be up to SCHEDULE_MAX_STALENESS_MS old ` +
+      '(1 s by default; booking and confirming always check the live load), and carries an ETag.',
     security: secured,
-    request: { query: ScheduleQuery },
+    request: {
+      query: ScheduleQuery,
+      headers: z.object({
+        'if-none-match': z.string().optional().openapi({
+          description: 'An ETag of an earlier answer: 304 with no body while it is still the answer.',
+        }),
+      }),
+    },
     responses: {
-      200: json('The bookable stretches.', z.array(ScheduleSchema)),
+      200: {
+        ...json('The bookable stretches.', z.array(ScheduleSchema)),
+        headers: scheduleHeaders,
+      },
+      304: { description: 'The answer is still the one the If-None-Match names.', headers: scheduleHeaders },
       400: problem(400),
       ...authed,
     },

@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import type { Reservation } from '@exam-reservation/domain';
 import { type Response, Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
+import { FreshCache } from '../fresh-cache.js';
 import type { HttpDeps } from '../http-deps.js';
 import { bodyOf, parseInput, parseTimes } from '../parse.js';
 import { present } from '../presenters.js';
@@ -25,10 +27,31 @@ export function reservationRoutes(deps: HttpDeps): Router {
 
   router.use(requireAuth(uc.authenticate));
 
+  // At the minute registration opens, thousands of candidates ask for the same few ranges: each
+  // range is read and written as JSON once per SCHEDULE_MAX_STALENESS_MS and shared, and a client
+  // that has the current answer gets 304. Creating and confirming never read this: they check the
+  // live ledger.
+  const staleness = deps.options?.scheduleMaxStalenessMs ?? 0;
+  const schedules = new FreshCache<{ body: string; etag: string }>(
+    { maxAgeMs: staleness, now: () => deps.clock.now() },
+    (answer) => answer.body.length,
+  );
+  const cacheControl = `private, max-age=${Math.floor(staleness / 1000)}`;
   router.get('/schedules', async (req, res) => {
     const query = parseInput(ScheduleQuery, req.query);
-    const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
-    res.type('application/json').send(present.scheduleJson(items, zone));
+    const { body, etag } = await schedules.get(`${query.start}/${query.end}`, async () => {
+      const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
+      const json = present.scheduleJson(items, zone);
+      return { body: json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` };
+    });
+    res.setHeader('Cache-Control', cacheControl);
+    res.setHeader('ETag', etag);
+    // Express's freshness check: If-None-Match against the ETag just set (weak comparison, `*`).
+    if (req.fresh) {
+      res.status(304).end();
+      return;
+    }
+    res.type('application/json').send(body);
   });
 
   router.get('/', async (req, res) => {

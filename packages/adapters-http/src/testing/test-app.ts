@@ -67,6 +67,7 @@ export async function startTestApp(
       loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
     }),
     policy,
+    clock,
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ready: options.ready ?? (async () => undefined),
     options: options.http ?? {},

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { FreshCache } from './fresh-cache.js';
+
+function setUp(maxAgeMs: number, limits: { maxEntries?: number; maxSize?: number } = {}) {
+  let now = 1_000;
+  let computed = 0;
+  const cache = new FreshCache<string>({ maxAgeMs, now: () => now, ...limits }, (v) => v.length);
+  const compute = (value: string) => async () => {
+    computed++;
+    return `${value}#${computed}`;
+  };
+  return {
+    cache,
+    compute,
+    computed: () => computed,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
+}
+
+describe('FreshCache', () => {
+  it('reuses a value while its computation began less than maxAgeMs ago, then computes afresh', async () => {
+    const { cache, compute, computed, advance } = setUp(1_000);
+    expect(await cache.get('k', compute('a'))).toBe('a#1');
+    advance(999);
+    expect(await cache.get('k', compute('a'))).toBe('a#1');
+    advance(1);
+    expect(await cache.get('k', compute('a'))).toBe('a#2');
+    expect(computed()).toBe(2);
+  });
+
+  it('counts age from the start of the computation, not its end', async () => {
+    const { cache, advance } = setUp(1_000);
+    let release: (v: string) => void = () => undefined;
+    const slow = cache.get('k', () => new Promise<string>((r) => (release = r)));
+    advance(800);
+    release('slow');
+    expect(await slow).toBe('slow');
+    advance(200);
+    expect(await cache.get('k', async () => 'fresh')).toBe('fresh');
+  });
+
+  it('lets identical concurrent callers share one computation', async () => {
+    const { cache, compute, computed } = setUp(1_000);
+    const all = await Promise.all(Array.from({ length: 10 }, () => cache.get('k', compute('a'))));
+    expect(new Set(all)).toEqual(new Set(['a#1']));
+    expect(computed()).toBe(1);
+  });
+
+  it('keeps no failure', async () => {
+    const { cache } = setUp(1_000);
+    await expect(cache.get('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');
+    expect(await cache.get('k', async () => 'up')).toBe('up');
+  });
+
+  it('with maxAgeMs 0 always computes', async () => {
+    const { cache, compute, computed } = setUp(0);
+    await cache.get('k', compute('a'));
+    await cache.get('k', compute('a'));
+    expect(computed()).toBe(2);
+    expect(cache.size).toBe(0);
+  });
+
+  it('stays within its entry and size budgets, oldest out first', async () => {
+    const { cache, compute } = setUp(60_000, { maxEntries: 3, maxSize: 1_000 });
+    for (const key of ['a', 'b', 'c', 'd']) await cache.get(key, compute(key));
+    expect(cache.size).toBe(3);
+    const big = setUp(60_000, { maxSize: 10 });
+    await big.cache.get('x', async () => '123456');
+    await big.cache.get('y', async () => '123456');
+    expect(big.cache.size).toBe(1);
+    expect(await big.cache.get('y', async () => 'other')).toBe('123456');
+  });
+});
