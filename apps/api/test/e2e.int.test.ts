@@ -4,32 +4,11 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@exam-reservation/adapters-postgres/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiProcess, buildOnce, runApiToExit, runCli, startApi } from './api-process.js';
+import { type Call, confirmRace, jsonClient, seoulDate, userStory } from './stories.js';
 
 const JWT_SECRET = 'e2e-secret-e2e-secret-e2e-secret-e2e';
 
-/** A date `days` from now in Seoul, as YYYY-MM-DD. */
-function seoulDate(days: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Seoul' }).format(
-    new Date(Date.now() + days * 86_400_000),
-  );
-}
-
-/** A tiny JSON client for one API process. */
-function client(api: ApiProcess) {
-  return async (method: string, path: string, options: { token?: string; body?: unknown } = {}) => {
-    const res = await fetch(`${api.url}${path}`, {
-      method,
-      headers: {
-        'content-type': 'application/json',
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await res.text();
-    // biome-ignore lint/suspicious/noExplicitAny: test responses are checked field by field
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as any };
-  };
-}
+const client = (api: ApiProcess): Call => jsonClient(api.url);
 
 describe('the API as a process (node apps/api/dist/main.js)', () => {
   const databases: TestDatabase[] = [];
@@ -58,61 +37,12 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
       SCHEDULE_MAX_STALENESS_MS: '0',
     });
     try {
-      const call = client(api);
       expect(api.logs.some((l) => l.store === 'postgres' && !String(l.url).includes('password'))).toBe(true);
-      const day = seoulDate(10);
-      const nextDay = seoulDate(11);
-      const wholeDay = [
-        { start: `${day}T00:00:00+09:00`, end: `${nextDay}T00:00:00+09:00`, available_capacity: 50_000 },
-      ];
-
-      const registered = await call('POST', '/users/register', {
-        body: { email: 'kim@example.com', password: 'password-1', user_name: 'Kim' },
+      await userStory(client(api), {
+        email: 'kim@example.com',
+        admin: { email: 'admin@example.com', password: 'admin-password' },
+        daysAhead: 10,
       });
-      expect(registered.status).toBe(201);
-      const login = await call('POST', '/users/login', {
-        body: { email: 'kim@example.com', password: 'password-1' },
-      });
-      expect(login.status).toBe(200);
-      const user = login.body.access_token as string;
-
-      const schedules = () => call('GET', `/reservations/schedules?start=${day}&end=${day}`, { token: user });
-      expect((await schedules()).body).toEqual(wholeDay);
-
-      const booked = await call('POST', '/reservations', {
-        token: user,
-        body: {
-          reservation_name: 'TOEIC',
-          start: `${day} 10:00`,
-          end: `${day} 11:00`,
-          number_of_people: 10_000,
-        },
-      });
-      expect(booked.status).toBe(201);
-      expect(booked.body.status).toBe('pending');
-      expect((await schedules()).body).toEqual(wholeDay);
-
-      const adminLogin = await call('POST', '/users/login', {
-        body: { email: 'admin@example.com', password: 'admin-password' },
-      });
-      expect(adminLogin.status).toBe(200);
-      const admin = adminLogin.body.access_token as string;
-      const confirmed = await call('POST', `/reservations/${booked.body.id}/confirm`, { token: admin });
-      expect(confirmed.status).toBe(200);
-      expect(confirmed.body.status).toBe('confirmed');
-      expect((await schedules()).body).toEqual([
-        { start: `${day}T00:00:00+09:00`, end: `${day}T10:00:00+09:00`, available_capacity: 50_000 },
-        { start: `${day}T10:00:00+09:00`, end: `${day}T11:00:00+09:00`, available_capacity: 40_000 },
-        { start: `${day}T11:00:00+09:00`, end: `${nextDay}T00:00:00+09:00`, available_capacity: 50_000 },
-      ]);
-
-      const refused = await call('POST', `/reservations/${booked.body.id}/cancel`, { token: user });
-      expect(refused.status).toBe(409);
-      expect(refused.body.code).toBe('invalid_state');
-      const cancelled = await call('POST', `/reservations/${booked.body.id}/cancel`, { token: admin });
-      expect(cancelled.status).toBe(200);
-      expect(cancelled.body.status).toBe('cancelled');
-      expect((await schedules()).body).toEqual(wholeDay);
     } finally {
       expect(await api.stop()).toBe(0);
     }
@@ -228,45 +158,11 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
     ).toBe(0);
     const [a, b] = await Promise.all([startApi(env), startApi(env)]);
     try {
-      const callA = client(a);
-      const callB = client(b);
-      await callA('POST', '/users/register', {
-        body: { email: 'many@example.com', password: 'password-1', user_name: 'Many' },
+      await confirmRace([client(a), client(b)], {
+        email: 'many@example.com',
+        admin: { email: 'boss@example.com', password: 'boss-password' },
+        daysAhead: 20,
       });
-      const user = (
-        await callB('POST', '/users/login', { body: { email: 'many@example.com', password: 'password-1' } })
-      ).body.access_token as string;
-      const admin = (
-        await callA('POST', '/users/login', {
-          body: { email: 'boss@example.com', password: 'boss-password' },
-        })
-      ).body.access_token as string;
-      const day = seoulDate(20);
-      const ids: number[] = [];
-      for (let i = 0; i < 100; i++) {
-        const res = await (i % 2 ? callA : callB)('POST', '/reservations', {
-          token: user,
-          body: {
-            reservation_name: `exam ${i}`,
-            start: `${day} 09:00`,
-            end: `${day} 09:30`,
-            number_of_people: 5_000,
-          },
-        });
-        expect(res.status).toBe(201);
-        ids.push(res.body.id);
-      }
-      const answers = await Promise.all(
-        ids.map((id, i) => (i % 2 ? callA : callB)('POST', `/reservations/${id}/confirm`, { token: admin })),
-      );
-      expect(answers.filter((r) => r.status === 200)).toHaveLength(10);
-      const refused = answers.filter((r) => r.status !== 200);
-      expect(refused).toHaveLength(90);
-      for (const r of refused) expect([r.status, r.body.code]).toEqual([409, 'capacity_exceeded']);
-      const schedule = await callB('GET', `/reservations/schedules?start=${day}&end=${day}`, { token: user });
-      expect(schedule.body.map((s: { start: string }) => s.start)).not.toContain(`${day}T09:00:00+09:00`);
-      expect(schedule.body[0]).toMatchObject({ end: `${day}T09:00:00+09:00`, available_capacity: 50_000 });
-      expect(schedule.body[1]).toMatchObject({ start: `${day}T09:30:00+09:00`, available_capacity: 50_000 });
     } finally {
       expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
     }

@@ -1,0 +1,90 @@
+import { request } from 'node:http';
+import { createTestDatabase, type TestDatabase } from '@exam-reservation/adapters-postgres/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type ApiProcess, buildOnce, runCli, startApi } from './api-process.js';
+import { type Started, startHaproxy, startPgBouncer } from './proxies.js';
+import { confirmRace, jsonClient, userStory } from './stories.js';
+
+/*
+ * The way to grow past one process, as it is deployed: N stateless API
+ * processes behind a load balancer (HAProxy), reaching PostgreSQL through
+ * PgBouncer in transaction pooling mode — no session state may survive a
+ * transaction there (no named prepared statements, no session advisory
+ * locks, no SET, no LISTEN). Real servers from Debian's packages
+ * (`pnpm test` installs them when missing).
+ */
+describe('two API processes behind HAProxy, through PgBouncer in transaction pooling mode', () => {
+  const admin = { email: 'boss@example.com', password: 'boss-password' };
+  let database: TestDatabase;
+  let bouncer: Awaited<ReturnType<typeof startPgBouncer>>;
+  let apis: ApiProcess[] = [];
+  let balancer: Started;
+
+  beforeAll(async () => {
+    await buildOnce();
+    database = await createTestDatabase(inject('testDatabaseAdminUrl'));
+    bouncer = await startPgBouncer(database.url);
+    const env = {
+      DATABASE_URL: bouncer.url,
+      JWT_SECRET: 'scale-out-secret-scale-out-secret-!!',
+      SCHEDULE_MAX_STALENESS_MS: '0',
+      TRUST_PROXY: 'loopback',
+    };
+    // Both processes migrate the fresh database at once, through the pooler.
+    apis = await Promise.all([startApi(env), startApi(env)]);
+    expect(
+      (await runCli(['create-admin', '--email', admin.email, '--password', admin.password], env)).code,
+    ).toBe(0);
+    balancer = await startHaproxy(apis.map((a) => a.url));
+  }, 180_000);
+
+  afterAll(async () => {
+    await balancer?.stop();
+    await Promise.all(apis.map((a) => a.stop()));
+    await bouncer?.stop();
+    await database?.drop();
+  });
+
+  it('serves the whole user story through the load balancer', async () => {
+    await userStory(jsonClient(balancer.url), { email: 'kim@example.com', admin, daysAhead: 10 });
+  });
+
+  it('lets exactly 10 of 100 × 5,000 people into one window when 100 confirmations race through it', async () => {
+    await confirmRace([jsonClient(balancer.url)], { email: 'many@example.com', admin, daysAhead: 20 });
+  });
+
+  it('spread the requests over both processes, and every database call went through PgBouncer in transaction mode', async () => {
+    const served = apis.map(
+      (a) => a.logs.filter((l) => l.msg === 'request completed' && l.url !== '/readyz').length,
+    );
+    for (const count of served) expect(count).toBeGreaterThan(50);
+    expect(await bouncer.pools()).toEqual(['transaction']);
+    const stats = await bouncer.stats();
+    expect(stats.transactions).toBeGreaterThan(200);
+  });
+
+  it("sees the client's own address behind the balancer (X-Forwarded-For with TRUST_PROXY), as log-in throttling needs", async () => {
+    const { hostname, port } = new URL(balancer.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: hostname,
+          port,
+          path: '/healthz',
+          localAddress: '127.0.0.5',
+          headers: { 'x-request-id': 'from-five' },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const line = apis.flatMap((a) => a.logs).find((l) => l.reqId === 'from-five');
+    expect(line?.remoteAddress).toBe('127.0.0.5');
+  });
+});
