@@ -13,6 +13,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_state: 409,
   conflict: 409,
   rate_limited: 429,
+  idempotency_in_progress: 409,
+  idempotency_key_reused: 422,
 };
 
 const TITLE: Record<HttpErrorCode, string> = {
@@ -24,6 +26,8 @@ const TITLE: Record<HttpErrorCode, string> = {
   invalid_state: 'Invalid state',
   conflict: 'Conflict',
   rate_limited: 'Too many requests',
+  idempotency_in_progress: 'Request in progress',
+  idempotency_key_reused: 'Idempotency key reused',
   payload_too_large: 'Payload too large',
   unavailable: 'Service unavailable',
   internal_error: 'Internal server error',

@@ -6,6 +6,7 @@
  */
 export type {
   Database,
+  IdempotencyKeysTable,
   ReservationEventsTable,
   ReservationSnapshot,
   ReservationsTable,
@@ -16,6 +17,7 @@ export { KyselyStore, type PostgresStore } from './kysely-store.js';
 export { migrateToLatest, migrations } from './migrations.js';
 export { type EmbeddedStoreOptions, openEmbeddedStore } from './open-embedded-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './open-postgres-store.js';
+export { PostgresIdempotencyKeys } from './postgres-idempotency-keys.js';
 export { PostgresReservationEvents } from './postgres-reservation-events.js';
 export { PostgresReservations } from './postgres-reservations.js';
 export { PostgresSlotLedger } from './postgres-slot-ledger.js';

@@ -8,6 +8,7 @@ import { KyselySession, type Session } from './kysely-session.js';
 import type { PendingLedgerChange } from './pending-ledger-change.js';
 import { isPgError, SqlState } from './pg-error.js';
 import { PgSession } from './pg-session.js';
+import { PostgresIdempotencyKeys } from './postgres-idempotency-keys.js';
 import { PostgresReservationEvents } from './postgres-reservation-events.js';
 import { PostgresReservations } from './postgres-reservations.js';
 import { PostgresSlotLedger } from './postgres-slot-ledger.js';
@@ -19,6 +20,7 @@ function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedge
     ledger: new PostgresSlotLedger(db, exec, pending),
     events: new PostgresReservationEvents(db, exec),
     users: new PostgresUsers(db, exec),
+    idempotencyKeys: new PostgresIdempotencyKeys(db, exec),
   };
 }
 
