@@ -28,6 +28,8 @@ export interface Config {
   readonly timeZone: string;
   readonly slotCapacity: number;
   readonly leadTimeDays: number;
+  /** How long answers to requests with an Idempotency-Key are kept. */
+  readonly idempotencyKeyTtlHours: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
@@ -63,6 +65,7 @@ const Env = z.object({
   ),
   SLOT_CAPACITY: optional(int(1, 1_000_000_000)),
   LEAD_TIME_DAYS: optional(int(0, 3650)),
+  IDEMPOTENCY_KEY_TTL_HOURS: optional(int(1, 24 * 366)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   CORS_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
@@ -114,6 +117,7 @@ export function loadConfig(
     timeZone: e.APP_TIMEZONE ?? 'Asia/Seoul',
     slotCapacity: e.SLOT_CAPACITY ?? 50_000,
     leadTimeDays: e.LEAD_TIME_DAYS ?? 3,
+    idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS ?? 24,
     logLevel: e.LOG_LEVEL ?? 'info',
     corsOrigins: (e.CORS_ORIGINS ?? '')
       .split(',')

@@ -10,6 +10,7 @@ import { rejectionOf } from '../testing/fixtures.js';
 import { bookingDraft, useCaseKit } from '../testing/use-case-kit.js';
 import type { AdmissionResult } from './admit-reservations.js';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, type Decided, type Once } from './idempotency.js';
+import { PurgeIdempotencyKeys } from './purge-idempotency-keys.js';
 
 /** What a transport would store: 200/201 with the value, or the refusal's code. */
 function once<T>(key: string, fingerprint = `fp-${key}`, status = 200): Once<T> {
@@ -260,5 +261,37 @@ describe('idempotent admission (a run over several units of work)', () => {
     const retried = await kit.admit.executeOnce(command, once<AdmissionResult>('mid'));
     expect(retried.replayed).toBe(false);
     expect(bodyOf(retried.response)).toEqual({ confirmed: 3, rejected: 0, leftPending: 2 });
+  });
+});
+
+describe('PurgeIdempotencyKeys', () => {
+  it('deletes the expired keys in batches, and no live one', async () => {
+    const store = new FlakyStore();
+    const kit = await useCaseKit(store);
+    const scope = (n: number) => ({ userId: kit.alice.userId, key: `k${n}` });
+    const now = kit.clock.now();
+    await kit.uow.run(async (s) => {
+      for (let n = 0; n < 12; n++) {
+        await s.idempotencyKeys.complete(
+          scope(n),
+          {
+            state: 'done',
+            fingerprint: 'fp',
+            response: { status: 200, headers: {}, body: '{}' },
+            expiresAt: now + (n < 10 ? 0 : 1),
+          },
+          now,
+        );
+      }
+    });
+    const runs = store.runs;
+    const purge = new PurgeIdempotencyKeys({ uow: store, clock: kit.clock, batchSize: 3 });
+    expect(await purge.execute()).toBe(10);
+    expect(store.runs - runs).toBe(4);
+    const claims = await kit.uow.run((s) => s.idempotencyKeys.claim([scope(9), scope(10), scope(11)], now));
+    expect(claims.map((c) => c.record?.state ?? null)).toEqual([null, 'done', 'done']);
+    expect(
+      await new PurgeIdempotencyKeys({ uow: store, clock: kit.clock, batchSize: 3, maxBatches: 1 }).execute(),
+    ).toBe(0);
   });
 });
