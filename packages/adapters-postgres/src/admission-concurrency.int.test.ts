@@ -165,9 +165,7 @@ describe('Idempotency-Key races on PostgreSQL', () => {
     const kit = await useCaseKit(store, { capacity: CAPACITY });
     const command = { actor: kit.alice, draft: bookingDraft(0, 2, 10) };
     // Open the pool's connections first, so the 20 start together rather than one per new connection.
-    await Promise.all(
-      Array.from({ length: 20 }, () => store.run((s) => s.users.findById(kit.alice.userId))),
-    );
+    await Promise.all(Array.from({ length: 20 }, () => store.run((s) => s.users.findById(kit.alice.userId))));
     const settled = await Promise.allSettled(
       Array.from({ length: 20 }, () => kit.create.executeOnce(command, once('one'))),
     );
