@@ -1,5 +1,6 @@
 import {
   bookingPolicy,
+  CapacityExceededError,
   ForbiddenError,
   type Reservation,
   type SimulationEvent,
@@ -9,6 +10,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
+import type { UnitOfWork } from '../ports/index.js';
 import { at, rejectionOf } from '../testing/fixtures.js';
 import { NOW, useCaseKit } from '../testing/use-case-kit.js';
 
@@ -97,6 +99,51 @@ describe('AdmitReservations', () => {
     expect(await rejectionOf(admit('2026-01-01', '2027-01-02'))).toBeInstanceOf(ValidationError);
     expect(await admit('2026-01-01', '2027-01-01')).toEqual({ confirmed: 1, rejected: 0, leftPending: 0 });
     expect((await kit.uow.read((s) => s.reservations.get(r.id)))?.status).toBe('confirmed');
+  });
+
+  it('a chunk that lost a race for room is decided again with its slots locked, and nothing of it is kept', async () => {
+    const inner = new InMemoryStore();
+    let lockLoadsCalls = 0;
+    let raced = false;
+    // A store whose first admission chunk meets a confirmation that took the room at commit.
+    const store: UnitOfWork = {
+      read: (work) => inner.read(work),
+      run: (work) =>
+        inner.run((stores) =>
+          work({
+            ...stores,
+            ledger: {
+              ...stores.ledger,
+              loadsIn: (from, to) => stores.ledger.loadsIn(from, to),
+              lockLoads: (slots, capacity) => {
+                lockLoadsCalls++;
+                return stores.ledger.lockLoads(slots, capacity);
+              },
+              apply: async (deltas, capacity) => {
+                if (!raced && deltas.length > 1) {
+                  raced = true;
+                  throw new CapacityExceededError(deltas[0]!.slotStart, 0, deltas[0]!.delta);
+                }
+                return stores.ledger.apply(deltas, capacity);
+              },
+            },
+          }),
+        ),
+    };
+    const kit = await useCaseKit(store, { capacity: 100, admissionChunk: 3 });
+    for (let i = 0; i < 5; i++) await kit.book(kit.alice, 0, 1, 30);
+    const result = await kit.admit.execute({
+      actor: kit.admin,
+      startDate: DAY,
+      endDate: DAY,
+      rejectRest: true,
+    });
+    expect(raced).toBe(true);
+    expect(lockLoadsCalls).toBe(1);
+    expect(result).toEqual({ confirmed: 3, rejected: 2, leftPending: 0 });
+    expect(await kit.loads(0, 1)).toEqual([90]);
+    const events = await inner.read((s) => s.events.listFor(1));
+    expect(events.map((e) => e.type)).toEqual(['created', 'confirmed']);
   });
 
   it('chunked runs decide exactly as simulate() does in one pass', async () => {

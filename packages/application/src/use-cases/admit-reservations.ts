@@ -3,12 +3,14 @@ import {
   admitFirstComeFirstServed,
   assertAdmin,
   type BookingPolicy,
+  CapacityExceededError,
   confirmedLoadDelta,
   dateRangeToInterval,
   daysInDateRange,
   NO_CAPACITY_LEFT,
   type Reservation,
   rangeOf,
+  type SlotLoads,
   type TimeRange,
   ValidationError,
 } from '@exam-reservation/domain';
@@ -56,14 +58,22 @@ interface KeyedRun {
  * It runs in chunks, each its own unit of work, in creation order: a page
  * of pending reservations after the previous one (keyset on createdAt and
  * id, so each page costs its own size), whose reservations are locked in
- * ascending id order and then their slots in ascending order, the global
- * lock order of every confirmation, and decided by the domain's
- * {@link admitFirstComeFirstServed} against the locked loads. So the hot
- * slot rows are held for one chunk at a time, never for the whole run, and
- * single confirmations, bulk actions and other admissions, in this process
- * or another, interleave between chunks and can never deadlock with it.
- * Chunked decisions are the same as one pass over everything (a property of
- * `admit`); memory is one chunk, however many are pending.
+ * ascending id order, and decided by the domain's
+ * {@link admitFirstComeFirstServed}. Chunked decisions are the same as one
+ * pass over everything (a property of `admit`); memory is one chunk, however
+ * many are pending.
+ *
+ * A chunk decides first against the slot loads as they are, without locking
+ * them, and writes its confirmations with the slot-ledger change last, as a
+ * single confirmation does: the hot slot rows are then held only while the
+ * ledger write and the commit run, not while hundreds of reservations and
+ * audit events are written, so single confirmations hardly wait for an
+ * admission. The ledger's check at commit is the authority: if a concurrent
+ * confirmation took the room meanwhile, nothing of the chunk is kept and it
+ * is decided again with its slots locked first (ascending, after its
+ * reservations: the global lock order of every confirmation). Either way no
+ * slot is ever over capacity and nothing can deadlock with it, in this
+ * process or another.
  *
  * A reservation that became non-pending (or moved out of the range) between
  * the page read and its lock is skipped. One created while the run goes is
@@ -168,44 +178,58 @@ export class AdmitReservations {
   ): Promise<AdmissionResult> {
     let totals: AdmissionResult = { confirmed: 0, rejected: 0, leftPending: 0 };
     let after: { createdAt: number; id: number } | undefined;
+    let lockSlots = false;
     for (;;) {
-      const chunk = await this.deps.uow.run(async (stores) => {
-        const page = await stores.reservations.listPending({
-          overlapping: range,
-          after,
-          limit: this.chunkSize,
-        });
-        const counts = await this.admitChunk(stores, actor, range, rejectRest, page);
-        const sum = add(totals, counts);
-        const last = page.length < this.chunkSize;
-        if (keyed) {
-          const now = this.deps.clock.now();
-          if (last) {
-            await stores.idempotencyKeys.finish(keyed.scope, keyed.token, {
-              state: 'done',
-              fingerprint: keyed.once.fingerprint,
-              response: keyed.once.render({ ok: sum }),
-              expiresAt: this.expiry(keyed.createdAt),
-            });
-          } else {
-            await stores.idempotencyKeys.renew(keyed.scope, keyed.token, now + this.leaseMs);
+      const locked = lockSlots;
+      const chunk = await this.deps.uow
+        .run(async (stores) => {
+          const page = await stores.reservations.listPending({
+            overlapping: range,
+            after,
+            limit: this.chunkSize,
+          });
+          const counts = await this.admitChunk(stores, actor, range, rejectRest, page, locked);
+          const sum = add(totals, counts);
+          const last = page.length < this.chunkSize;
+          if (keyed) {
+            const now = this.deps.clock.now();
+            if (last) {
+              await stores.idempotencyKeys.finish(keyed.scope, keyed.token, {
+                state: 'done',
+                fingerprint: keyed.once.fingerprint,
+                response: keyed.once.render({ ok: sum }),
+                expiresAt: this.expiry(keyed.createdAt),
+              });
+            } else {
+              await stores.idempotencyKeys.renew(keyed.scope, keyed.token, now + this.leaseMs);
+            }
           }
-        }
-        return { sum, last, end: page[page.length - 1] };
-      });
+          return { sum, last, end: page[page.length - 1] };
+        })
+        .catch((error: unknown) => {
+          // Lost a race for room since the loads were read: decide this chunk again, slots locked.
+          if (locked || !(error instanceof CapacityExceededError)) throw error;
+          return null;
+        });
+      lockSlots = chunk === null;
+      if (!chunk) continue;
       totals = chunk.sum;
       if (chunk.last || !chunk.end) return totals;
       after = { createdAt: chunk.end.createdAt, id: chunk.end.id };
     }
   }
 
-  /** One chunk: lock, decide in creation order, write. */
+  /**
+   * One chunk: lock its reservations, decide in creation order against the
+   * slot loads (read, or locked when `lockSlots`), write.
+   */
   private async admitChunk(
     stores: TransactionStores,
     actor: Actor,
     range: TimeRange,
     rejectRest: boolean,
     page: readonly Reservation[],
+    lockSlots: boolean,
   ): Promise<AdmissionResult> {
     if (page.length === 0) return { confirmed: 0, rejected: 0, leftPending: 0 };
     const { policy, clock } = this.deps;
@@ -222,7 +246,13 @@ export class AdmitReservations {
       for (const d of confirmedLoadDelta(null, { ...r, status: 'confirmed' }, policy.grid))
         slots.add(d.slotStart);
     }
-    const loads = await stores.ledger.lockLoads([...slots], policy.capacity);
+    const sorted = [...slots].sort((a, b) => a - b);
+    let loads: SlotLoads = new Map();
+    if (sorted.length > 0) {
+      loads = lockSlots
+        ? await stores.ledger.lockLoads(sorted, policy.capacity)
+        : await stores.ledger.loadsIn(sorted[0]!, sorted[sorted.length - 1]! + 1);
+    }
     const now = clock.now();
     const admission = admitFirstComeFirstServed(actor, loads, candidates, policy, now, { rejectRest });
     const changed = [...admission.confirmed, ...admission.rejected];
