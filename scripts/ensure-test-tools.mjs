@@ -7,9 +7,24 @@ import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 const tools = [
-  { what: 'Chromium', path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', pkg: 'chromium', env: 'CHROMIUM_PATH' },
-  { what: 'HAProxy', path: process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy', pkg: 'haproxy', env: 'HAPROXY_PATH' },
-  { what: 'PgBouncer', path: process.env.PGBOUNCER_PATH ?? '/usr/sbin/pgbouncer', pkg: 'pgbouncer', env: 'PGBOUNCER_PATH' },
+  {
+    what: 'Chromium',
+    path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    pkg: 'chromium',
+    env: 'CHROMIUM_PATH',
+  },
+  {
+    what: 'HAProxy',
+    path: process.env.HAPROXY_PATH ?? '/usr/sbin/haproxy',
+    pkg: 'haproxy',
+    env: 'HAPROXY_PATH',
+  },
+  {
+    what: 'PgBouncer',
+    path: process.env.PGBOUNCER_PATH ?? '/usr/sbin/pgbouncer',
+    pkg: 'pgbouncer',
+    env: 'PGBOUNCER_PATH',
+  },
 ];
 
 const missing = tools.filter((t) => !existsSync(t.path));

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--runs N]`: the end-to-end benchmark.
+ * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission]`: the end-to-end benchmark.
  *
  * Each run starts the API as the README does (built, `node apps/api/dist/main.js`)
  * on a fresh PostgreSQL database and drives it over HTTP from a separate
@@ -30,6 +30,8 @@ const runsArg = args.indexOf('--runs');
 const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
 /** `--only-confirm`: stop each run after scenario (1), for profiling and quick checks of it. */
 const onlyConfirm = args.includes('--only-confirm');
+/** `--only-admission`: run scenario (5) alone, for profiling and quick checks of it. */
+const onlyAdmission = args.includes('--only-admission');
 
 const CAPACITY = 50_000;
 const HOT_RESERVATIONS = quick ? 500 : 2_000;
@@ -37,11 +39,39 @@ const HOT_PEOPLE = CAPACITY / HOT_RESERVATIONS; // exactly fills the window
 const SPREAD_RESERVATIONS = quick ? 600 : 3_000;
 const SCHEDULE_REQUESTS = quick ? 100 : 500;
 const GET_REQUESTS = quick ? 2_000 : 10_000;
+const ADMISSION_PENDING = quick ? 10_000 : 100_000;
+/** Single confirmations kept in flight beside the admission. */
+const ADMISSION_SINGLES_IN_FLIGHT = 4;
 const ZONE = 'Asia/Seoul';
 const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
 
+/** Latency of the single confirmations sent beside (or before) the admission. */
+interface SinglesReport {
+  n: number;
+  statuses: Record<string, number>;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+interface AdmissionReport {
+  pending: number;
+  seconds: number;
+  /** Reservations decided (confirmed, rejected or left pending) per second. */
+  decidedPerSecond: number;
+  confirmed: number;
+  leftPending: number;
+  /** Single confirmations alone, just before the admission. */
+  alone: SinglesReport;
+  /** Single confirmations answered while the admission ran. */
+  during: SinglesReport;
+  peakRssMb: number;
+  invariantHeld: boolean;
+}
+
 interface RunReport {
   scenarios: Record<string, JobResult>;
+  admission?: AdmissionReport;
   pgbench: { tps: number; latencyMs: number; transactions: number; failed: number };
   bare: JobResult;
   peakRssMb: number;
@@ -246,6 +276,20 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     });
 
     endPhase('start and 33 logins');
+    if (onlyAdmission) {
+      clearInterval(sampler);
+      const admission = await admissionScenario(origin, db, admin.access_token, api.pid!);
+      return {
+        scenarios: {},
+        admission,
+        pgbench: { tps: Number.NaN, latencyMs: Number.NaN, transactions: 0, failed: 0 },
+        bare: undefined as unknown as JobResult,
+        peakRssMb: await peakRssMb(api.pid!),
+        invariantHeld: admission.invariantHeld,
+        overfullSlots: admission.invariantHeld ? 0 : -1,
+        confirmedInHotWindow: 0,
+      };
+    }
     // (2) creation, 32 in flight: the hot window's pending reservations.
     const hotDay = seoulDate(10);
     const create = await driver.run(
@@ -405,6 +449,8 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
 
     endPhase('(4) get one');
     clearInterval(sampler);
+    // (5) admission, last: it confirms a whole day, which no scenario above should see.
+    const admission = await admissionScenario(origin, db, admin.access_token, api.pid!);
     const peakRss = await peakRssMb(api.pid!);
     process.stdout.write(
       `API RSS, highest sample per phase (MB): ${rss.map(([k, v]) => `${k}: ${v.toFixed(0)}`).join(', ')}; VmHWM ${peakRss.toFixed(0)}\n`,
@@ -433,10 +479,11 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
 
     return {
       scenarios: { confirm, create, schedules, schedulesAlone, getOne },
+      admission,
       pgbench,
       bare,
       peakRssMb: peakRss,
-      invariantHeld: Number(overfull.rows[0]?.slots ?? 1) === 0,
+      invariantHeld: Number(overfull.rows[0]?.slots ?? 1) === 0 && admission.invariantHeld,
       overfullSlots: Number(overfull.rows[0]?.slots ?? -1),
       confirmedInHotWindow: Number(hotConfirmed.rows[0]?.n ?? 0),
     };
@@ -452,6 +499,146 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     await new Promise((r) => api.once('exit', r));
     await database.drop();
   }
+}
+
+/**
+ * Single confirmations, `inFlight` at a time, from this process (otherwise
+ * idle: it only awaits the admission's one answer), until `until` settles,
+ * or `count` of them when given.
+ */
+async function singles(
+  origin: string,
+  token: string,
+  ids: readonly number[],
+  options: { until?: Promise<unknown>; count?: number; seed: number },
+): Promise<SinglesReport> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let done = false;
+  void options.until?.finally(() => {
+    done = true;
+  });
+  let state = options.seed;
+  const nextId = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return ids[state % ids.length]!;
+  };
+  let sent = 0;
+  const worker = async (): Promise<void> => {
+    while (!done && (options.count === undefined || sent < options.count)) {
+      sent++;
+      const t0 = performance.now();
+      const response = await fetch(`${origin}/reservations/${nextId()}/confirm`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': '0',
+        },
+      });
+      await response.arrayBuffer();
+      // Only answers that arrived while the admission ran count as "during" it.
+      if (options.until && done) break;
+      latencies.push(performance.now() - t0);
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+    }
+  };
+  await Promise.all(Array.from({ length: ADMISSION_SINGLES_IN_FLIGHT }, worker));
+  latencies.sort((a, b) => a - b);
+  return {
+    n: latencies.length,
+    statuses,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? Number.NaN,
+  };
+}
+
+/**
+ * (5) First-come-first-served admission: `ADMISSION_PENDING` pending
+ * reservations spread over one day (inserted with SQL: 1–6 slots, 1–60
+ * people, so about a third do not fit), one POST /reservations/admit for the
+ * day, and meanwhile single confirmations of random ones of them, 4 in
+ * flight: their latency while the admission holds one chunk's slots at a time.
+ */
+async function admissionScenario(
+  origin: string,
+  db: pg.Pool,
+  adminToken: string,
+  apiPid: number,
+): Promise<AdmissionReport> {
+  const day = seoulDate(6);
+  const dayStart = `${day}T00:00:00+09:00`;
+  const client = await db.connect();
+  let ids: number[];
+  try {
+    await client.query('select setseed(0.42)');
+    await client.query(
+      `insert into reservations (user_id, reservation_name, start_time, end_time, number_of_people, status, created_at, updated_at)
+       select u.id, 'admission ' || g,
+              $1::timestamptz + s * interval '10 minutes', $1::timestamptz + (s + len) * interval '10 minutes',
+              people, 'pending', created, created
+       from (select g, floor(random() * 138)::int as s, 1 + floor(random() * 6)::int as len,
+                    1 + floor(random() * 60)::int as people,
+                    now() - interval '1 hour' + g * interval '1 millisecond' as created
+             from generate_series(1, $2::int) g) t
+       cross join (select min(id) as id from users where email like 'bench-%') u`,
+      [dayStart, ADMISSION_PENDING],
+    );
+    await client.query('analyze reservations');
+    ids = (
+      await client.query<{ id: number }>(
+        `select id from reservations where reservation_name like 'admission %'`,
+      )
+    ).rows.map((r) => r.id);
+  } finally {
+    client.release();
+  }
+  // Warm the route, then the same single confirmations alone, for comparison.
+  await singles(origin, adminToken, ids, { count: 200, seed: 1 });
+  const alone = await singles(origin, adminToken, ids, { count: 1_000, seed: 2 });
+  let peak = 0;
+  const sampler = setInterval(() => {
+    void rssMb(apiPid).then(
+      (mb) => {
+        peak = Math.max(peak, mb);
+      },
+      () => undefined,
+    );
+  }, 50);
+  const t0 = performance.now();
+  const admission = json<{ confirmed: number; rejected: number; left_pending: number }>(
+    origin,
+    'POST',
+    '/reservations/admit',
+    { start: day, end: day },
+    adminToken,
+  );
+  const [result, during] = await Promise.all([
+    admission,
+    singles(origin, adminToken, ids, { until: admission, seed: 3 }),
+  ]);
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const overfull = await db.query<{ slots: string }>(
+    `select count(*) as slots from (
+       select s.slot from reservations r
+       cross join lateral generate_series(r.start_time, r.end_time - interval '10 minutes', interval '10 minutes') as s(slot)
+       where r.status = 'confirmed' group by s.slot having sum(r.number_of_people) > $1) t`,
+    [CAPACITY],
+  );
+  const decided = result.confirmed + result.rejected + result.left_pending;
+  return {
+    pending: ADMISSION_PENDING,
+    seconds,
+    decidedPerSecond: decided / seconds,
+    confirmed: result.confirmed,
+    leftPending: result.left_pending,
+    alone,
+    during,
+    peakRssMb: peak,
+    invariantHeld: Number(overfull.rows[0]?.slots ?? 1) === 0,
+  };
 }
 
 async function bareServer(driver: Driver, total: number): Promise<JobResult> {
@@ -497,6 +684,25 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+  }
+
+  if (onlyAdmission) {
+    const summary = [
+      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL: ${server.source}`,
+      `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-admission.`,
+      '',
+      ...admissionLines(reports),
+    ].join('\n');
+    process.stdout.write(`\n${summary}\n`);
+    const out = join(root, 'bench/results');
+    await mkdir(out, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await writeFile(
+      join(out, `http-admission-${stamp}.json`),
+      JSON.stringify({ quick, runs, admission: reports.map((r) => r.admission) }, null, 2),
+    );
+    process.stdout.write(`\nresults: bench/results/http-admission-${stamp}.json\n`);
+    return;
   }
 
   const names: [string, string][] = [
@@ -558,6 +764,7 @@ async function main(): Promise<void> {
       );
     });
   }
+  if (!onlyConfirm) lines.push('', ...admissionLines(reports));
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);
 
@@ -584,6 +791,26 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nresults: bench/results/http-${stamp}.json, plot: bench/results/http-latency${quick ? '-quick' : ''}.svg\n`,
   );
+}
+
+/** The admission scenario's table: one row per run (the figures depend on the machine's speed that minute). */
+function admissionLines(reports: readonly RunReport[]): string[] {
+  const rows = reports.flatMap((r, i) => (r.admission ? [[i + 1, r.admission] as const] : []));
+  if (rows.length === 0) return [];
+  const pending = rows[0]![1].pending;
+  return [
+    `(5) Admission: ${pending.toLocaleString('en')} pending reservations over one day, one POST /reservations/admit, ` +
+      `while single confirmations of random ones of them keep coming, ${ADMISSION_SINGLES_IN_FLIGHT} in flight.`,
+    '',
+    '| run | seconds | decided/s | confirmed | left pending | singles alone p50 / p99 ms | singles during admission: n, p50 / p99 / max ms | API peak RSS during MB | invariant |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows.map(
+      ([run, a]) =>
+        `| ${run} | ${a.seconds.toFixed(1)} | ${a.decidedPerSecond.toFixed(0)} | ${a.confirmed} | ${a.leftPending} | ` +
+        `${a.alone.p50.toFixed(1)} / ${a.alone.p99.toFixed(1)} | ${a.during.n}, ${a.during.p50.toFixed(1)} / ` +
+        `${a.during.p99.toFixed(1)} / ${a.during.max.toFixed(1)} | ${a.peakRssMb.toFixed(0)} | ${a.invariantHeld ? 'held' : 'BROKEN'} |`,
+    ),
+  ];
 }
 
 function stripTimeline(report: RunReport): unknown {

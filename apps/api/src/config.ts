@@ -33,6 +33,8 @@ export interface Config {
   readonly maxReservationHours: number;
   /** How old a schedule answer may be; 0 reads live every time. */
   readonly scheduleMaxStalenessMs: number;
+  /** How long answers to requests with an Idempotency-Key are kept. */
+  readonly idempotencyKeyTtlHours: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
@@ -71,6 +73,7 @@ const Env = z.object({
   LEAD_TIME_DAYS: optional(int(0, 3650)),
   MAX_RESERVATION_HOURS: optional(int(1, 24 * 366)),
   SCHEDULE_MAX_STALENESS_MS: optional(int(0, 3_600_000)),
+  IDEMPOTENCY_KEY_TTL_HOURS: optional(int(1, 24 * 366)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   CORS_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
@@ -132,6 +135,7 @@ export function loadConfig(
     leadTimeDays: e.LEAD_TIME_DAYS ?? 3,
     maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
     scheduleMaxStalenessMs: e.SCHEDULE_MAX_STALENESS_MS ?? 1000,
+    idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS ?? 24,
     logLevel: e.LOG_LEVEL ?? 'info',
     corsOrigins: (e.CORS_ORIGINS ?? '')
       .split(',')

@@ -117,8 +117,26 @@ export function createContainer(config: Config, logger: Logger): Container {
       passwordHasher: PasswordHasher,
       tokenIssuer: TokenIssuer,
       loginAttempts: LoginAttempts,
-    ): UseCases => createUseCases({ uow, clock, policy, passwordHasher, tokenIssuer, loginAttempts }),
-    [TYPES.Store, TYPES.Clock, TYPES.Policy, TYPES.PasswordHasher, TYPES.TokenIssuer, TYPES.LoginAttempts],
+      cfg: Config,
+    ): UseCases =>
+      createUseCases({
+        uow,
+        clock,
+        policy,
+        passwordHasher,
+        tokenIssuer,
+        loginAttempts,
+        idempotencyTtlMs: cfg.idempotencyKeyTtlHours * 3_600_000,
+      }),
+    [
+      TYPES.Store,
+      TYPES.Clock,
+      TYPES.Policy,
+      TYPES.PasswordHasher,
+      TYPES.TokenIssuer,
+      TYPES.LoginAttempts,
+      TYPES.Config,
+    ],
   );
   c.bind(TYPES.HttpApp).toResolvedValue(
     (

@@ -11,6 +11,9 @@ import { describeStartupError } from './startup-error.js';
 /** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
 const DRAIN_MS = 10_000;
 
+/** How often expired Idempotency-Key answers are deleted (in small batches, in the background). */
+const PURGE_EVERY_MS = 10 * 60_000;
+
 function readConfig(): Config {
   try {
     return loadConfig(process.env);
@@ -88,10 +91,33 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   logger.info({ port }, `listening on http://localhost:${port}`);
 
+  // Expired keys already count as unused; this only reclaims their rows. One
+  // round at a time, never holding up a request (each batch is its own small
+  // transaction that skips rows in use).
+  const { purgeIdempotencyKeys } = await container.getAsync(TYPES.UseCases);
+  let purging = false;
+  const purge = setInterval(() => {
+    if (purging) return;
+    purging = true;
+    purgeIdempotencyKeys
+      .execute()
+      .then(
+        (deleted) => {
+          if (deleted > 0) logger.info({ deleted }, 'expired idempotency keys deleted');
+        },
+        (error: unknown) => logger.warn({ err: error }, 'deleting expired idempotency keys failed'),
+      )
+      .finally(() => {
+        purging = false;
+      });
+  }, PURGE_EVERY_MS);
+  purge.unref();
+
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
+    clearInterval(purge);
     logger.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
     const force = setTimeout(() => server.closeAllConnections(), DRAIN_MS);
     force.unref();

@@ -67,7 +67,7 @@ export function createApp(deps: HttpDeps): HttpApp {
     app.use(
       cors({
         origin: origins.includes('*') ? '*' : [...origins],
-        exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After', 'Location'],
+        exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After', 'Location', 'Idempotent-Replayed'],
         maxAge: 600,
       }),
     );

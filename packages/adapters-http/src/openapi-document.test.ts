@@ -14,7 +14,12 @@ const CONTRACT: Record<string, string[]> = {
   '/reservations': ['get', 'post'],
   '/reservations/{id}': ['get', 'patch', 'delete'],
   '/reservations/{id}/confirm': ['post'],
+  '/reservations/{id}/reject': ['post'],
   '/reservations/{id}/cancel': ['post'],
+  '/reservations/{id}/history': ['get'],
+  '/reservations/bulk/confirm': ['post'],
+  '/reservations/bulk/reject': ['post'],
+  '/reservations/admit': ['post'],
   '/openapi.json': ['get'],
   '/healthz': ['get'],
   '/readyz': ['get'],
@@ -22,9 +27,21 @@ const CONTRACT: Record<string, string[]> = {
 
 type Operation = {
   security?: unknown[];
-  responses: Record<string, { content?: Record<string, unknown> }>;
-  requestBody?: unknown;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
+  requestBody?: { required?: boolean };
 };
+
+/** The routes that take an Idempotency-Key (API.md), with their success status. */
+const KEYED: [string, string][] = [
+  ['/reservations', '201'],
+  ['/reservations/{id}/confirm', '200'],
+  ['/reservations/{id}/reject', '200'],
+  ['/reservations/{id}/cancel', '200'],
+  ['/reservations/bulk/confirm', '200'],
+  ['/reservations/bulk/reject', '200'],
+  ['/reservations/admit', '200'],
+];
 
 function operations(): [string, string, Operation][] {
   const paths = document.paths ?? {};
@@ -99,5 +116,66 @@ describe('the OpenAPI document', () => {
     expect(
       (schemas.CreateReservationRequest as { additionalProperties?: unknown }).additionalProperties,
     ).toBe(false);
+  });
+
+  it('documents Idempotency-Key on exactly the keyed routes, with the replay header, 409 and 422', () => {
+    const keyed = new Set(KEYED.map(([path]) => path));
+    for (const [path, method, op] of operations()) {
+      const header = op.parameters?.find((p) => p.in === 'header' && p.name === 'Idempotency-Key');
+      const isKeyed = method === 'post' && keyed.has(path);
+      expect(Boolean(header), `${method} ${path}`).toBe(isKeyed);
+      if (!isKeyed) continue;
+      expect(header?.required ?? false).toBe(false);
+      const success = KEYED.find(([p]) => p === path)![1];
+      expect(Object.keys(op.responses[success]?.headers ?? {}), path).toContain('Idempotent-Replayed');
+      expect(op.responses['409'], path).toBeDefined();
+      expect(op.responses['422'], path).toBeDefined();
+    }
+  });
+
+  it('admin routes answer 403, and every new route its contract statuses', () => {
+    const op = (path: string, method: string) =>
+      operations().find(([p, m]) => p === path && m === method)![2];
+    const statuses = (path: string, method: string) => Object.keys(op(path, method).responses).sort();
+    for (const path of ['/reservations/bulk/confirm', '/reservations/bulk/reject', '/reservations/admit']) {
+      expect(statuses(path, 'post')).toEqual(['200', '400', '401', '403', '409', '413', '422', '500', '503']);
+    }
+    expect(statuses('/reservations/{id}/reject', 'post')).toEqual(
+      ['200', '400', '401', '403', '404', '409', '413', '422', '500', '503'].sort(),
+    );
+    expect(statuses('/reservations/{id}/history', 'get')).toEqual([
+      '200',
+      '400',
+      '401',
+      '404',
+      '413',
+      '500',
+      '503',
+    ]);
+    expect(op('/reservations/{id}/reject', 'post').requestBody?.required).toBe(false);
+  });
+
+  it('knows the status rejected, the new problem codes, and the shapes of Event, BulkResult and Admission', () => {
+    const schemas = document.components?.schemas ?? {};
+    const props = (name: string) =>
+      (schemas[name] as { properties: Record<string, { enum?: string[] }> }).properties;
+    expect(props('Reservation').status?.enum).toEqual(['pending', 'confirmed', 'cancelled', 'rejected']);
+    expect(props('Problem').code?.enum).toEqual(
+      expect.arrayContaining(['idempotency_in_progress', 'idempotency_key_reused']),
+    );
+    expect(Object.keys(props('Event'))).toEqual([
+      'type',
+      'at',
+      'actor_id',
+      'actor_role',
+      'reason',
+      'before',
+      'after',
+    ]);
+    expect(Object.keys(props('Admission'))).toEqual(['confirmed', 'rejected', 'left_pending']);
+    expect(Object.keys(props('BulkResult'))).toEqual(['results']);
+    for (const name of ['RejectRequest', 'BulkConfirmRequest', 'BulkRejectRequest', 'AdmitRequest']) {
+      expect((schemas[name] as { additionalProperties?: unknown }).additionalProperties, name).toBe(false);
+    }
   });
 });

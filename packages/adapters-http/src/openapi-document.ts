@@ -3,13 +3,21 @@ import type { BookingPolicy } from '@exam-reservation/domain';
 import type { oas31 } from 'openapi3-ts';
 import { z } from 'zod';
 import {
+  AdmissionSchema,
+  AdmitBody,
+  BulkConfirmBody,
+  BulkRejectBody,
+  BulkResultSchema,
   CreateReservationBody,
   EmptyBody,
+  EventSchema,
+  IdempotencyKeyHeader,
   IdParams,
   ListQuery,
   LoginBody,
   ProblemSchema,
   RegisterBody,
+  RejectBody,
   ReservationSchema,
   ScheduleQuery,
   ScheduleSchema,
@@ -19,7 +27,7 @@ import {
   UserSchema,
 } from './schemas.js';
 
-type Status = 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503;
+type Status = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
 const PROBLEM_TEXT: Record<Status, string> = {
   400: '`validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields.',
@@ -28,6 +36,7 @@ const PROBLEM_TEXT: Record<Status, string> = {
   404: '`not_found`: no such reservation, or it is not yours (ids of others are not revealed).',
   409: 'A conflict with the current state.',
   413: '`payload_too_large`: the body is over the size limit (16 KiB by default).',
+  422: '`idempotency_key_reused`: this Idempotency-Key was already used by you with another request (method, path or body).',
   429: '`rate_limited`: too many failed log-ins (see POST /users/login); `Retry-After` gives the seconds to wait.',
   500: '`internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id).',
   503: '`unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again.',
@@ -43,8 +52,8 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
   content: { 'application/json': { schema } },
 });
 
-const body = (schema: z.ZodType) => ({
-  required: true,
+const body = (schema: z.ZodType, required = true) => ({
+  required,
   content: { 'application/json': { schema } },
 });
 
@@ -58,6 +67,25 @@ const scheduleHeaders = {
     schema: { type: 'string' as const },
   },
 };
+
+const REPLAYED: oas31.HeadersObject = {
+  'Idempotent-Replayed': {
+    description:
+      '`true` when this is the stored answer to an earlier request with the same Idempotency-Key ' +
+      '(on any stored status, 2xx or 4xx).',
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+const IN_PROGRESS =
+  '`idempotency_in_progress`: a request with the same Idempotency-Key is still being processed; retry later.';
+
+/** The answers every route that takes an Idempotency-Key adds, and the header on its success. */
+const keyed = (success: ResponseConfig, conflicts: string, headers: oas31.HeadersObject = {}) => ({
+  success: { ...success, headers: { ...headers, ...REPLAYED } } as ResponseConfig,
+  409: problem(409, `${conflicts} Or ${IN_PROGRESS}`),
+  422: problem(422),
+});
 
 /**
  * The OpenAPI 3.1 document of the API, generated from the zod schemas that
@@ -186,13 +214,15 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       `${policy.timeZone}. Pending reservations hold no places; the request is refused with 409 only when ` +
       'the confirmed load already leaves no room for it. `Location` names the new reservation.',
     security: secured,
-    request: { body: body(CreateReservationBody) },
-    responses: {
-      201: json('The new reservation, `status: "pending"`.', ReservationSchema),
-      400: problem(400),
-      409: problem(409, '`capacity_exceeded`: some slot has no room for this many people.'),
-      ...authed,
-    },
+    request: { body: body(CreateReservationBody), headers: IdempotencyKeyHeader },
+    responses: (() => {
+      const k = keyed(
+        json('The new reservation, `status: "pending"`.', ReservationSchema),
+        '`capacity_exceeded`: some slot has no room for this many people.',
+        { Location: { description: 'The new reservation.', schema: { type: 'string' } } },
+      );
+      return { 201: k.success, 400: problem(400), 409: k[409], 422: k[422], ...authed };
+    })(),
   });
 
   const byId = { params: IdParams };
@@ -217,7 +247,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     tags: ['reservations'],
     summary: 'Change a reservation',
     description:
-      'The owner while pending; an admin at any status but cancelled. An empty body is a 400. For a ' +
+      'The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a ' +
       'confirmed reservation its own old load is not counted against its new one.',
     security: secured,
     request: { ...byId, body: body(UpdateReservationBody) },
@@ -238,25 +268,83 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       'Pending → confirmed; confirming a confirmed one is a no-op. A refusal for capacity leaves it pending. ' +
       'A user gets 403 whether or not the id exists.',
     security: secured,
-    request: { ...byId, body: noFields },
+    request: { ...byId, body: noFields, headers: IdempotencyKeyHeader },
+    responses: (() => {
+      const k = keyed(
+        json('The reservation, `status: "confirmed"`.', ReservationSchema),
+        '`capacity_exceeded` (left pending), or `invalid_state` for a cancelled or rejected one.',
+      );
+      return {
+        200: k.success,
+        400: problem(400),
+        403: problem(403, '`forbidden`: only admins confirm.'),
+        ...notFound,
+        409: k[409],
+        422: k[422],
+        ...authed,
+      };
+    })(),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/reservations/{id}/reject',
+    tags: ['admission'],
+    summary: 'Reject (admin)',
+    description:
+      'Pending → rejected, with an optional reason kept in the history. Rejected is final: rejecting a ' +
+      'rejected one is a no-op. A confirmed one is a 409 (cancel it instead), as is a cancelled one. A user ' +
+      'gets 403 whether or not the id exists. The body may be absent or `{}`.',
+    security: secured,
+    request: { ...byId, body: body(RejectBody, false), headers: IdempotencyKeyHeader },
+    responses: (() => {
+      const k = keyed(
+        json('The reservation, `status: "rejected"`.', ReservationSchema),
+        '`invalid_state`: it is confirmed or cancelled.',
+      );
+      return {
+        200: k.success,
+        400: problem(400),
+        403: problem(403, '`forbidden`: only admins reject.'),
+        ...notFound,
+        409: k[409],
+        422: k[422],
+        ...authed,
+      };
+    })(),
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/reservations/{id}/history',
+    tags: ['reservations'],
+    summary: 'History of a reservation',
+    description:
+      'Every change, oldest first, from the audit trail written in the same transaction as the change: who ' +
+      '(and in which role), when, why (a rejection’s reason), and the reservation before and after. A no-op ' +
+      'records nothing. For the owner and admins.',
+    security: secured,
+    request: byId,
     responses: {
-      200: json('The reservation, `status: "confirmed"`.', ReservationSchema),
+      200: json('The events, oldest first.', z.array(EventSchema)),
       400: problem(400),
-      403: problem(403, '`forbidden`: only admins confirm.'),
       ...notFound,
-      409: problem(409, '`capacity_exceeded` (left pending), or `invalid_state` for a cancelled one.'),
       ...authed,
     },
   });
   const cancelText =
-    'The owner while pending; an admin at any status. Cancelling a confirmed reservation frees its ' +
-    'places; cancelling a cancelled one is a no-op. The row is kept with `status: "cancelled"`.';
+    'The owner while pending; an admin while pending or confirmed. Cancelling a confirmed reservation frees ' +
+    'its places; cancelling a cancelled one is a no-op; a rejected one cannot be cancelled. The row is kept ' +
+    'with `status: "cancelled"`.';
+  const cancelConflict = '`invalid_state`: a user cancelling a confirmed reservation, or a rejected one.';
   const cancelRefused = {
     400: problem(400),
     ...notFound,
-    409: problem(409, '`invalid_state`: a user cannot cancel a confirmed reservation.'),
+    409: problem(409, cancelConflict),
     ...authed,
   };
+  const keyedCancel = keyed(
+    json('The reservation, `status: "cancelled"`.', ReservationSchema),
+    cancelConflict,
+  );
   registry.registerPath({
     method: 'post',
     path: '/reservations/{id}/cancel',
@@ -264,8 +352,8 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     summary: 'Cancel',
     description: cancelText,
     security: secured,
-    request: { ...byId, body: noFields },
-    responses: { 200: json('The reservation, `status: "cancelled"`.', ReservationSchema), ...cancelRefused },
+    request: { ...byId, body: noFields, headers: IdempotencyKeyHeader },
+    responses: { ...cancelRefused, 200: keyedCancel.success, 409: keyedCancel[409], 422: keyedCancel[422] },
   });
   registry.registerPath({
     method: 'delete',
@@ -276,6 +364,70 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     security: secured,
     request: { ...byId, body: noFields },
     responses: { 204: { description: 'Cancelled.' }, ...cancelRefused },
+  });
+
+  const bulkText =
+    'Each id is decided as if the single action had been called for it, one after another in the order ' +
+    'given, in one transaction; the answer lists every id in that order with the status and body the single ' +
+    'action would have answered (200 with the reservation, or 404/409 with a problem). Ids are 1–1,000 ' +
+    'distinct integers. A user gets 403 whatever the body.';
+  const bulkResponses = () => {
+    const k = keyed(json('One result per id, in the order given.', BulkResultSchema), '');
+    return {
+      200: k.success,
+      400: problem(400),
+      403: problem(403, '`forbidden`: admins only.'),
+      409: problem(409, IN_PROGRESS),
+      422: k[422],
+      ...authed,
+    };
+  };
+  registry.registerPath({
+    method: 'post',
+    path: '/reservations/bulk/confirm',
+    tags: ['admission'],
+    summary: 'Confirm many (admin)',
+    description: `${bulkText} Confirmations go through the same batched, lock-ordered path as single ones.`,
+    security: secured,
+    request: { body: body(BulkConfirmBody), headers: IdempotencyKeyHeader },
+    responses: bulkResponses(),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/reservations/bulk/reject',
+    tags: ['admission'],
+    summary: 'Reject many (admin)',
+    description: `${bulkText} The reason, if given, is recorded with every rejection.`,
+    security: secured,
+    request: { body: body(BulkRejectBody), headers: IdempotencyKeyHeader },
+    responses: bulkResponses(),
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/reservations/admit',
+    tags: ['admission'],
+    summary: 'Admit first come, first served (admin)',
+    description:
+      'Takes the pending reservations that overlap the date range (read as for schedules, at most ' +
+      `${policy.maxRangeDays} days) in creation order (\`created_at\`, then \`id\`) and confirms each one that ` +
+      'still fits; one that does not fit stays pending, or is rejected with reason "no capacity left" when ' +
+      '`reject_rest` is true. Runs in chunks of a few hundred, each its own transaction in creation order, so ' +
+      'single confirmations are never held up for long; it is safe beside other confirmations and admissions ' +
+      'from any process. With an Idempotency-Key the key is held for the whole run; a retry after a crash ' +
+      'runs admission again, which only confirms what still fits.',
+    security: secured,
+    request: { body: body(AdmitBody), headers: IdempotencyKeyHeader },
+    responses: (() => {
+      const k = keyed(json('What the admission did.', AdmissionSchema), '');
+      return {
+        200: k.success,
+        400: problem(400),
+        403: problem(403, '`forbidden`: admins only.'),
+        409: problem(409, IN_PROGRESS),
+        422: k[422],
+        ...authed,
+      };
+    })(),
   });
 
   registry.registerPath({
@@ -314,8 +466,21 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
         '`application/problem+json` (RFC 9457) with a stable `code`. Unknown fields in a body and unknown ' +
         'query parameters are refused with 400, as is a body that is not JSON (`Content-Type: application/json`). ' +
         'Every response carries `X-Request-Id` ' +
-        '(the one sent, when it is 1–128 characters of `[A-Za-z0-9._-]`, else a new UUID).',
+        '(the one sent, when it is 1–128 characters of `[A-Za-z0-9._-]`, else a new UUID). ' +
+        'Creating, confirming, rejecting and cancelling, bulk actions and admission take an optional ' +
+        '`Idempotency-Key` header: the first answer (2xx or 4xx; 5xx is not stored) is stored with its effect, ' +
+        'in one transaction, and given again to a repeat with the same key, method, path and body, marked ' +
+        '`Idempotent-Replayed: true`. Answers decided before the service looks at the request (a malformed ' +
+        'body or key, no token, a user on an admin-only route) are not stored.',
     },
-    tags: [{ name: 'users' }, { name: 'reservations' }, { name: 'meta' }],
+    tags: [
+      { name: 'users' },
+      { name: 'reservations' },
+      {
+        name: 'admission',
+        description: 'Admin tools: reject, bulk actions, first-come-first-served admission.',
+      },
+      { name: 'meta' },
+    ],
   });
 }

@@ -1,5 +1,7 @@
+import type { AdmissionResult, BulkOutcome, RecordedReservationEvent } from '@exam-reservation/application';
 import type { Reservation, ScheduleItem, User } from '@exam-reservation/domain';
 import { formatInstant } from '@exam-reservation/domain';
+import { problemOf } from './problem.js';
 
 /** The JSON field names of the reference API, times in the zone of the deployment. */
 export const present = {
@@ -25,6 +27,33 @@ export const present = {
       created_at: formatInstant(r.createdAt, zone),
       updated_at: formatInstant(r.updatedAt, zone),
     };
+  },
+
+  event(e: RecordedReservationEvent, zone: string) {
+    return {
+      type: e.type,
+      at: formatInstant(e.at, zone),
+      actor_id: e.actorId,
+      actor_role: e.actorRole,
+      reason: e.reason,
+      before: e.before ? present.reservation(e.before, zone) : null,
+      after: present.reservation(e.after, zone),
+    };
+  },
+
+  /** Each id's answer: the reservation, or the problem the single action would have answered with. */
+  bulk(outcomes: readonly BulkOutcome<Reservation>[], zone: string) {
+    return {
+      results: outcomes.map((o) => {
+        if ('ok' in o) return { id: o.id, status: 200, reservation: present.reservation(o.ok, zone) };
+        const { status, body } = problemOf(o.error);
+        return { id: o.id, status, problem: body };
+      }),
+    };
+  },
+
+  admission(result: AdmissionResult) {
+    return { confirmed: result.confirmed, rejected: result.rejected, left_pending: result.leftPending };
   },
 
   schedule(item: ScheduleItem, zone: string) {

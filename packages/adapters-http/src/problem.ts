@@ -14,6 +14,8 @@ const STATUS: Record<ErrorCode, number> = {
   invalid_state: 409,
   conflict: 409,
   rate_limited: 429,
+  idempotency_in_progress: 409,
+  idempotency_key_reused: 422,
 };
 
 const TITLE: Record<HttpErrorCode, string> = {
@@ -25,6 +27,8 @@ const TITLE: Record<HttpErrorCode, string> = {
   invalid_state: 'Invalid state',
   conflict: 'Conflict',
   rate_limited: 'Too many requests',
+  idempotency_in_progress: 'Request in progress',
+  idempotency_key_reused: 'Idempotency key reused',
   payload_too_large: 'Payload too large',
   unavailable: 'Service unavailable',
   internal_error: 'Internal server error',
@@ -37,8 +41,11 @@ interface Problem {
   errors?: readonly { path: string; message: string }[] | undefined;
 }
 
-/** Writes an RFC 9457 problem document. */
-export function sendProblem(res: Response, problem: Problem): void {
+/** The content type of every problem document, as Express sends it. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** The RFC 9457 document of a problem. */
+function problemBody(problem: Problem): Record<string, unknown> {
   const body: Record<string, unknown> = {
     type: `urn:exam-reservation:problem:${problem.code}`,
     title: TITLE[problem.code],
@@ -47,7 +54,25 @@ export function sendProblem(res: Response, problem: Problem): void {
     code: problem.code,
   };
   if (problem.errors) body.errors = problem.errors;
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(body));
+  return body;
+}
+
+/** Writes an RFC 9457 problem document. */
+export function sendProblem(res: Response, problem: Problem): void {
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problemBody(problem)));
+}
+
+/**
+ * The problem document of a domain refusal, through the same table as every
+ * error answer: for answers that are stored (Idempotency-Key) or nested (one
+ * per id of a bulk action) rather than sent by the error middleware.
+ */
+export function problemOf(error: DomainError): { status: number; body: Record<string, unknown> } {
+  const problem = toProblem(error)!;
+  return { status: problem.status, body: problemBody(problem) };
 }
 
 /**

@@ -48,6 +48,8 @@ export function requestLog(app: ExpressApp, logger: Logger): RequestHandler {
     req.id = id;
     res.setHeader('X-Request-Id', id);
     const start = performance.now();
+    // Read now: once the client has closed the connection, the socket no longer knows its address.
+    const remoteAddress = req.ip;
     // 'close' follows 'finish' on a completed response, and comes alone when the client left first.
     res.once('close', () => {
       const finished = res.writableFinished;
@@ -58,7 +60,7 @@ export function requestLog(app: ExpressApp, logger: Logger): RequestHandler {
         url: req.originalUrl,
         status: finished ? status : undefined,
         responseTime: Math.round((performance.now() - start) * 10) / 10,
-        remoteAddress: req.ip,
+        remoteAddress,
       };
       if (!finished) logger.warn(line, 'request aborted');
       else if (status >= 500) logger.error(line, 'request completed');

@@ -1,4 +1,5 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { MAX_BULK_IDS } from '@exam-reservation/application';
 import { z } from 'zod';
 
 // Adds `.openapi()` to zod schemas; must run before any schema below is built.
@@ -121,6 +122,49 @@ export const IdParams = z.strictObject({
     }),
 });
 
+const reason = z.string().max(2000).openapi({
+  description: '1–500 characters; kept in the history. No NUL, no unpaired surrogates.',
+  example: 'the room is full',
+});
+
+/** `POST /reservations/{id}/reject` body: optional, as is its one field. */
+export const RejectBody = z
+  .strictObject({ reason: reason.optional() })
+  .openapi('RejectRequest', { description: 'May be absent or `{}`. Unknown fields are a 400.' });
+
+const reservationIds = z
+  .array(z.number().int().min(1).max(MAX_ID))
+  .min(1)
+  .max(MAX_BULK_IDS)
+  .refine((ids) => new Set(ids).size === ids.length, 'must not repeat an id')
+  .openapi({
+    description: `1 to ${MAX_BULK_IDS} distinct reservation ids, decided in this order.`,
+    uniqueItems: true,
+    example: [7, 8, 9],
+  });
+
+/** `POST /reservations/bulk/confirm` body. */
+export const BulkConfirmBody = z.strictObject({ ids: reservationIds }).openapi('BulkConfirmRequest');
+
+/** `POST /reservations/bulk/reject` body. */
+export const BulkRejectBody = z
+  .strictObject({ ids: reservationIds, reason: reason.optional() })
+  .openapi('BulkRejectRequest');
+
+/** `POST /reservations/admit` body. */
+export const AdmitBody = z
+  .strictObject({
+    start: requestDate,
+    end: requestDate.openapi({
+      description: 'Inclusive last date; not before `start`; at most 366 days on.',
+    }),
+    reject_rest: z.boolean().optional().openapi({
+      description: 'Reject what does not fit (reason "no capacity left") instead of leaving it pending.',
+      default: false,
+    }),
+  })
+  .openapi('AdmitRequest');
+
 /** A user account as the API shows it. */
 export const UserSchema = z
   .object({
@@ -150,7 +194,7 @@ export const ReservationSchema = z
     start_time: responseTime,
     end_time: responseTime,
     number_of_people: z.number().int(),
-    status: z.enum(['pending', 'confirmed', 'cancelled']),
+    status: z.enum(['pending', 'confirmed', 'cancelled', 'rejected']),
     created_at: responseTime,
     updated_at: responseTime,
   })
@@ -184,6 +228,8 @@ export const ProblemSchema = z
         'invalid_state',
         'conflict',
         'rate_limited',
+        'idempotency_in_progress',
+        'idempotency_key_reused',
         'payload_too_large',
         'unavailable',
         'internal_error',
@@ -201,6 +247,70 @@ export const ProblemSchema = z
       }),
   })
   .openapi('Problem');
+
+/** A problem nested in a bulk answer: the document a single action would have answered with. */
+const NestedProblemSchema = ProblemSchema.omit({ errors: true });
+
+/** What a bulk action did for each id, in the order given. */
+export const BulkResultSchema = z
+  .object({
+    results: z.array(
+      z.union([
+        z.object({
+          id: z.number().int(),
+          status: z.literal(200),
+          reservation: ReservationSchema,
+        }),
+        z.object({
+          id: z.number().int(),
+          status: z
+            .number()
+            .int()
+            .openapi({ description: 'What the single action would have answered: 404, 409…' }),
+          problem: NestedProblemSchema,
+        }),
+      ]),
+    ),
+  })
+  .openapi('BulkResult');
+
+/** The counts of one admission. */
+export const AdmissionSchema = z
+  .object({
+    confirmed: z.number().int(),
+    rejected: z.number().int(),
+    left_pending: z.number().int(),
+  })
+  .openapi('Admission');
+
+/** One change of a reservation, from its audit trail. */
+export const EventSchema = z
+  .object({
+    type: z.enum(['created', 'updated', 'confirmed', 'rejected', 'cancelled']),
+    at: responseTime,
+    actor_id: z.number().int(),
+    actor_role: z.enum(['user', 'admin']).openapi({ description: 'The role the actor had when acting.' }),
+    reason: z.string().nullable().openapi({ description: 'A rejection’s reason; otherwise null.' }),
+    before: ReservationSchema.nullable().openapi({ description: 'Null for `created`.' }),
+    after: ReservationSchema,
+  })
+  .openapi('Event');
+
+/** The `Idempotency-Key` request header. */
+export const IdempotencyKeyHeader = z.object({
+  'Idempotency-Key': z
+    .string()
+    .optional()
+    .openapi({
+      param: { name: 'Idempotency-Key', in: 'header' },
+      description:
+        '1–255 visible ASCII characters, bare or as a quoted structured-field string (`"…"`, the same key). ' +
+        'Per user; kept IDEMPOTENCY_KEY_TTL_HOURS (24 by default). A repeat with the same method, path and body ' +
+        'gets the stored answer again (with `Idempotent-Replayed: true`) and changes nothing; with another ' +
+        'request it is a 422; while the first is still being processed, a 409.',
+      example: '6f1c2a9e-1d2b-4c1a-9a55-3b8e1d0f7c21',
+    }),
+});
 
 /** The body of /healthz and /readyz. */
 export const StatusSchema = z.object({ status: z.literal('ok') }).openapi('Status');

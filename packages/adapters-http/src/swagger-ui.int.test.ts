@@ -48,10 +48,28 @@ describe('Swagger UI at /api-docs in a real browser', () => {
     });
     await page.goto(`${app.url}/api-docs/`);
     await page.locator('.opblock').first().waitFor();
-    expect(await page.locator('.opblock').count()).toBe(14);
+    expect(await page.locator('.opblock').count()).toBe(19);
+    for (const [method, path] of [
+      ['post', '/reservations/{id}/reject'],
+      ['get', '/reservations/{id}/history'],
+      ['post', '/reservations/bulk/confirm'],
+      ['post', '/reservations/bulk/reject'],
+      ['post', '/reservations/admit'],
+    ] as const) {
+      expect(await operation(method, path).count(), `${method} ${path}`).toBe(1);
+    }
     await expect(page.title()).resolves.toBe('Exam reservation API');
     expect(await execute('get', '/healthz')).toBe('200');
     expect(errors).toEqual([]);
+  });
+
+  it('shows the Idempotency-Key header of POST /reservations/admit in Try it out', async () => {
+    const block = operation('post', '/reservations/admit');
+    await block.locator('.opblock-summary').click();
+    await expect
+      .poll(async () => (await block.locator('.parameters').textContent()) ?? '')
+      .toContain('Idempotency-Key');
+    await block.locator('.opblock-summary').click();
   });
 
   it('sends the token given to Authorize: GET /users/me goes from 401 to 200', async () => {

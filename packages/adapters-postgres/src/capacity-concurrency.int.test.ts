@@ -209,6 +209,8 @@ describe('the authoritative capacity check at commit', () => {
         reservationId: slow.id,
         type: 'confirmed',
         actorId: kit.admin.userId,
+        actorRole: 'admin',
+        reason: null,
         at: 0,
         before,
         after,

@@ -11,7 +11,7 @@ export interface ReservationSnapshot {
   readonly start: number;
   readonly end: number;
   readonly numberOfPeople: number;
-  readonly status: 'pending' | 'confirmed' | 'cancelled';
+  readonly status: 'pending' | 'confirmed' | 'cancelled' | 'rejected';
   readonly createdAt: number;
   readonly updatedAt: number;
 }
@@ -34,7 +34,7 @@ export interface ReservationsTable {
   start_time: Timestamp;
   end_time: Timestamp;
   number_of_people: number;
-  status: 'pending' | 'confirmed' | 'cancelled';
+  status: 'pending' | 'confirmed' | 'cancelled' | 'rejected';
   created_at: Timestamp;
   updated_at: Timestamp;
 }
@@ -50,11 +50,28 @@ export interface SlotLoadsTable {
 export interface ReservationEventsTable {
   id: Generated<number>;
   reservation_id: number;
-  type: 'created' | 'updated' | 'confirmed' | 'cancelled';
+  type: 'created' | 'updated' | 'confirmed' | 'cancelled' | 'rejected';
   actor_id: number;
+  actor_role: 'user' | 'admin';
+  reason: string | null;
   at: Timestamp;
   before: ColumnType<ReservationSnapshot | null, string | null, never>;
   after: ColumnType<ReservationSnapshot, string, never>;
+}
+
+/** Stored answers of requests sent with an Idempotency-Key, per user. */
+export interface IdempotencyKeysTable {
+  user_id: number;
+  key: string;
+  fingerprint: string;
+  state: 'running' | 'done';
+  token: string | null;
+  lease_until: Timestamp | null;
+  status: number | null;
+  headers: ColumnType<Record<string, string> | null, string | null, string | null>;
+  body: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
 }
 
 /** The Kysely schema of the store. */
@@ -63,4 +80,5 @@ export interface Database {
   reservations: ReservationsTable;
   slot_loads: SlotLoadsTable;
   reservation_events: ReservationEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
 }

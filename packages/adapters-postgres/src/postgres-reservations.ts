@@ -1,5 +1,6 @@
 import type {
   NewReservation,
+  PendingQuery,
   ReservationListQuery,
   ReservationPage,
   Reservations,
@@ -87,6 +88,28 @@ export class PostgresReservations implements Reservations {
       total = counted?.n ?? 0;
     }
     return { items: rows.map(toReservation), total };
+  }
+
+  async listPending(query: PendingQuery): Promise<Reservation[]> {
+    const { overlapping, after } = query;
+    const from = new Date(overlapping.start).toISOString();
+    const to = new Date(overlapping.end).toISOString();
+    let pending = this.db
+      .selectFrom('reservations')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where(
+        sql<boolean>`tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`,
+      );
+    if (after) {
+      // A row comparison, so the partial index on (created_at, id) of pending
+      // rows is walked from where the previous page stopped.
+      pending = pending.where(
+        sql<boolean>`(created_at, id) > (${new Date(after.createdAt)}::timestamptz, ${after.id}::int)`,
+      );
+    }
+    const rows = await this.exec.rows(pending.orderBy('created_at').orderBy('id').limit(query.limit), READS);
+    return rows.map(toReservation);
   }
 
   async insert(reservation: NewReservation): Promise<Reservation> {

@@ -14,6 +14,7 @@ import type { PendingLedgerChange } from './pending-ledger-change.js';
 import { isPgError, isUnavailable, SqlState } from './pg-error.js';
 import { PgReadExecutor } from './pg-read-executor.js';
 import { PgSession } from './pg-session.js';
+import { PostgresIdempotencyKeys } from './postgres-idempotency-keys.js';
 import { PostgresReservationEvents } from './postgres-reservation-events.js';
 import { PostgresReservations } from './postgres-reservations.js';
 import { PostgresSlotLedger } from './postgres-slot-ledger.js';
@@ -25,6 +26,7 @@ function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedge
     ledger: new PostgresSlotLedger(db, exec, pending),
     events: new PostgresReservationEvents(db, exec),
     users: new PostgresUsers(db, exec),
+    idempotencyKeys: new PostgresIdempotencyKeys(db, exec),
   };
 }
 

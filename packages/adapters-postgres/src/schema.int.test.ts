@@ -1,6 +1,7 @@
-import { sql } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
+import { KyselyStore, migrations, openPostgresStore } from './index.js';
 import { createTestDatabase, type TestDatabase } from './testing/index.js';
 
 let database: TestDatabase;
@@ -95,6 +96,8 @@ describe('the schema defends its own invariants', () => {
         reservationId: reservation.id,
         type: 'created',
         actorId: user.id,
+        actorRole: 'user',
+        reason: null,
         at: 0,
         before: null,
         after: reservation,
@@ -105,5 +108,90 @@ describe('the schema defends its own invariants', () => {
     expect(await sqlStateOf(sql`delete from reservation_events`.execute(db))).toBe('42501');
     expect(await sqlStateOf(sql`truncate reservation_events cascade`.execute(db))).toBe('42501');
     expect(await store.run((s) => s.events.listFor(reservation.id))).toHaveLength(1);
+  });
+
+  it('reservations and events take the status rejected; events keep a role and a reason', async () => {
+    const db = store.kysely;
+    const user = await store.run((s) =>
+      s.users.insert({
+        email: 'rej@example.com',
+        userName: 'R',
+        passwordHash: 'h',
+        role: 'user',
+        createdAt: 0,
+      }),
+    );
+    const insert = (status: string) =>
+      sql`insert into reservations (user_id, reservation_name, start_time, end_time, number_of_people, status, created_at, updated_at)
+          values (${user.id}, 'x', '2026-12-10T01:00:00Z', '2026-12-10T02:00:00Z', 1, ${status}, now(), now())`.execute(
+        db,
+      );
+    await expect(insert('rejected')).resolves.toBeDefined();
+    expect(await sqlStateOf(insert('refused'))).toBe('23514');
+    const event = (type: string, role: string) =>
+      sql`insert into reservation_events (reservation_id, type, actor_id, actor_role, at, after)
+          select id, ${type}, 1, ${role}, now(), '{}'::jsonb from reservations limit 1`.execute(db);
+    await expect(event('rejected', 'admin')).resolves.toBeDefined();
+    expect(await sqlStateOf(event('deleted', 'admin'))).toBe('23514');
+    expect(await sqlStateOf(event('rejected', 'root'))).toBe('23514');
+    expect(
+      await sqlStateOf(
+        sql`insert into reservation_events (reservation_id, type, actor_id, at, after)
+            select id, 'created', 1, now(), '{}'::jsonb from reservations limit 1`.execute(db),
+      ),
+    ).toBe('23502');
+  });
+});
+
+describe('migration 0003 on a database with history', () => {
+  it('backfills the role of past actors and leaves the audit trail append-only', async () => {
+    const fresh = await createTestDatabase(inject('testDatabaseAdminUrl'));
+    const pool = new pg.Pool({ connectionString: fresh.url, max: 2 });
+    const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+    try {
+      const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+      const first = await migrator.migrateTo('0001-initial-schema');
+      expect(first.error).toBeUndefined();
+      await sql`insert into users (email, user_name, password_hash, role, created_at) values
+        ('owner@example.com', 'O', 'h', 'user', now()),
+        ('admin@example.com', 'A', 'h', 'admin', now()),
+        ('promoted@example.com', 'P', 'h', 'admin', now())`.execute(db);
+      const ids = (
+        await sql<{ id: number; email: string }>`select id, email from users order by id`.execute(db)
+      ).rows.map((r) => r.id);
+      const [owner, admin, promoted] = ids as [number, number, number];
+      await sql`insert into reservations (user_id, reservation_name, start_time, end_time, number_of_people, status, created_at, updated_at)
+        values (${owner}, 'a', '2026-12-10T01:00:00Z', '2026-12-10T02:00:00Z', 1, 'cancelled', now(), now()),
+               (${promoted}, 'b', '2026-12-10T01:00:00Z', '2026-12-10T02:00:00Z', 1, 'pending', now(), now())`.execute(
+        db,
+      );
+      const [a, b] = (
+        await sql<{ id: number }>`select id from reservations order by id`.execute(db)
+      ).rows.map((r) => r.id) as [number, number];
+      const snapshot = (userId: number) => JSON.stringify({ userId });
+      await sql`insert into reservation_events (reservation_id, type, actor_id, at, before, after) values
+        (${a}, 'created', ${owner}, now(), null, ${snapshot(owner)}::jsonb),
+        (${a}, 'confirmed', ${admin}, now(), null, ${snapshot(owner)}::jsonb),
+        (${a}, 'cancelled', ${admin}, now(), null, ${snapshot(owner)}::jsonb),
+        (${b}, 'created', ${promoted}, now(), null, ${snapshot(promoted)}::jsonb),
+        (${b}, 'updated', 999, now(), null, ${snapshot(promoted)}::jsonb)`.execute(db);
+      const latest = await migrator.migrateToLatest();
+      expect(latest.error).toBeUndefined();
+      const roles = await sql<{ type: string; actor_role: string; reason: string | null }>`
+        select type, actor_role, reason from reservation_events order by id`.execute(db);
+      expect(roles.rows.map((r) => [r.type, r.actor_role, r.reason])).toEqual([
+        ['created', 'user', null],
+        ['confirmed', 'admin', null],
+        ['cancelled', 'admin', null],
+        // An admin now, acting on their own reservation: the account's role is the best evidence left.
+        ['created', 'admin', null],
+        // Someone else's reservation: only an admin could have.
+        ['updated', 'admin', null],
+      ]);
+      expect(await sqlStateOf(sql`update reservation_events set reason = 'x'`.execute(db))).toBe('42501');
+    } finally {
+      await db.destroy();
+      await fresh.drop();
+    }
   });
 });

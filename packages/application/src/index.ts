@@ -8,6 +8,7 @@ export { FixedClock, SystemClock } from './fakes/clocks.js';
 export { FakePasswordHasher, FakeTokenIssuer } from './fakes/fake-auth.js';
 export { InMemoryLoginAttempts } from './fakes/in-memory-login-attempts.js';
 export {
+  InMemoryIdempotencyKeys,
   InMemoryReservationEvents,
   InMemoryReservations,
   InMemorySlotLedger,
@@ -16,16 +17,33 @@ export {
 } from './fakes/in-memory-store.js';
 export * from './ports/index.js';
 export { attemptStamps } from './support/attempt-stamps.js';
+export {
+  type AdmissionResult,
+  type AdmitCommand,
+  AdmitReservations,
+} from './use-cases/admit-reservations.js';
 export { Authenticate } from './use-cases/authenticate.js';
-export { CancelReservation } from './use-cases/cancel-reservation.js';
-export { ConfirmReservation } from './use-cases/confirm-reservation.js';
-export { CreateReservation } from './use-cases/create-reservation.js';
+export { type BulkOutcome, MAX_BULK_IDS } from './use-cases/bulk.js';
+export { type BulkCommand, BulkConfirmReservations } from './use-cases/bulk-confirm-reservations.js';
+export { type BulkRejectCommand, BulkRejectReservations } from './use-cases/bulk-reject-reservations.js';
+export { CancelReservation, type CancelReservationCommand } from './use-cases/cancel-reservation.js';
+export { ConfirmReservation, type ConfirmReservationCommand } from './use-cases/confirm-reservation.js';
+export { CreateReservation, type CreateReservationCommand } from './use-cases/create-reservation.js';
 export { createUseCases, type UseCaseDeps, type UseCases } from './use-cases/create-use-cases.js';
 export { EnsureAdmin, type EnsureAdminCommand } from './use-cases/ensure-admin.js';
 export { GetReservation } from './use-cases/get-reservation.js';
+export { GetReservationHistory } from './use-cases/get-reservation-history.js';
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';
+export {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  type Decided,
+  type Once,
+  type OnceAnswer,
+} from './use-cases/idempotency.js';
 export { ListReservations, type ListReservationsQuery } from './use-cases/list-reservations.js';
 export { DEFAULT_LOG_IN_THROTTLE, LogIn, type LogInCommand, type LogInThrottle } from './use-cases/log-in.js';
+export { PurgeIdempotencyKeys } from './use-cases/purge-idempotency-keys.js';
 export { RegisterUser, type RegisterUserCommand } from './use-cases/register-user.js';
+export { RejectReservation, type RejectReservationCommand } from './use-cases/reject-reservation.js';
 export { UpdateReservation } from './use-cases/update-reservation.js';
 export { WorkLimit } from './use-cases/work-limit.js';

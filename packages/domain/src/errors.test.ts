@@ -5,6 +5,8 @@ import {
   DomainError,
   type ErrorCode,
   ForbiddenError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
   InvalidStateError,
   NotFoundError,
   RateLimitedError,
@@ -22,6 +24,8 @@ describe('domain errors', () => {
     [new InvalidStateError('cancelled', 'confirm'), 'invalid_state', 'InvalidStateError'],
     [new ConflictError(), 'conflict', 'ConflictError'],
     [new RateLimitedError(30), 'rate_limited', 'RateLimitedError'],
+    [new IdempotencyInProgressError(), 'idempotency_in_progress', 'IdempotencyInProgressError'],
+    [new IdempotencyKeyReusedError(), 'idempotency_key_reused', 'IdempotencyKeyReusedError'],
   ];
 
   it.each(cases)('%s has a stable code and name', (error, code, name) => {
@@ -38,6 +42,8 @@ describe('domain errors', () => {
         'capacity_exceeded',
         'conflict',
         'forbidden',
+        'idempotency_in_progress',
+        'idempotency_key_reused',
         'invalid_state',
         'not_found',
         'rate_limited',

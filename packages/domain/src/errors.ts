@@ -7,7 +7,9 @@ export type ErrorCode =
   | 'capacity_exceeded'
   | 'invalid_state'
   | 'conflict'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'idempotency_in_progress'
+  | 'idempotency_key_reused';
 
 /** One problem with one input field; `path` uses the API's field names. */
 export interface FieldError {
@@ -102,5 +104,23 @@ export class RateLimitedError extends DomainError {
   constructor(readonly retryAfterSeconds: number) {
     super('too many failed attempts, try again later');
     this.name = 'RateLimitedError';
+  }
+}
+
+/** A request with the same idempotency key is still being processed; try again later. */
+export class IdempotencyInProgressError extends DomainError {
+  readonly code = 'idempotency_in_progress' as const;
+  constructor(message = 'a request with this Idempotency-Key is still being processed') {
+    super(message);
+    this.name = 'IdempotencyInProgressError';
+  }
+}
+
+/** An idempotency key already used by this user for a different request (method, path or body). */
+export class IdempotencyKeyReusedError extends DomainError {
+  readonly code = 'idempotency_key_reused' as const;
+  constructor(message = 'this Idempotency-Key was already used for a different request') {
+    super(message);
+    this.name = 'IdempotencyKeyReusedError';
   }
 }

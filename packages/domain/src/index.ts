@@ -5,6 +5,13 @@
  * @packageDocumentation
  */
 export {
+  type Admission,
+  type AdmissionDecision,
+  admit,
+  admitFirstComeFirstServed,
+  NO_CAPACITY_LEFT,
+} from './admission.js';
+export {
   type BookingDraft,
   type BookingPolicy,
   type BookingPolicyOptions,
@@ -31,6 +38,8 @@ export {
   type ErrorCode,
   type FieldError,
   ForbiddenError,
+  IdempotencyInProgressError,
+  IdempotencyKeyReusedError,
   InvalidStateError,
   NotFoundError,
   RateLimitedError,
@@ -44,14 +53,17 @@ export {
   cancel,
   confirm,
   confirmedLoadDelta,
+  MAX_REASON_LENGTH,
   newReservation,
   type Reservation,
   type ReservationPatch,
   type ReservationStatus,
   type Role,
   rangeOf,
+  reject,
   type Transition,
   update,
+  validateReason,
 } from './reservation.js';
 export { type Refusal, type SimulationEvent, type SimulationResult, simulate } from './simulate.js';
 export { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';

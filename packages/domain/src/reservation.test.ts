@@ -12,7 +12,9 @@ import {
   type Reservation,
   type ReservationStatus,
   rangeOf,
+  reject,
   update,
+  validateReason,
 } from './reservation.js';
 import { SlotGrid } from './slot-grid.js';
 import { parseRequestTime } from './time-zone.js';
@@ -116,6 +118,38 @@ describe('confirm', () => {
       'cancelled',
       'confirm',
     );
+  });
+});
+
+describe('reject', () => {
+  it('moves pending to rejected and stamps updatedAt; the reason is optional', () => {
+    const before = reservation();
+    for (const reason of [undefined, 'the room is full']) {
+      const t = reject(admin, before, LATER, reason);
+      expect(t.changed).toBe(true);
+      expect(t.after).toEqual({ ...before, status: 'rejected', updatedAt: LATER });
+    }
+    expect(before.status).toBe('pending');
+  });
+
+  it('is for admins only, checked before the reason and the status', () => {
+    for (const actor of [owner, stranger]) {
+      const error = errorOf(() => reject(actor, reservation({ status: 'confirmed' }), LATER, ''));
+      expect(error).toBeInstanceOf(ForbiddenError);
+    }
+  });
+
+  it('refuses a reason that is empty, over 500 characters, or holds a NUL or an unpaired surrogate', () => {
+    for (const reason of ['', 'x'.repeat(501), 'a\0b', 'broken \uD800 pair', '\uDC00 reversed \uD800']) {
+      expect(validationPaths(() => reject(admin, reservation(), LATER, reason))).toEqual(['reason']);
+    }
+  });
+
+  it('counts the reason in characters: 500 emoji (1,000 UTF-16 units) are allowed', () => {
+    expect(() => validateReason('😀'.repeat(500))).not.toThrow();
+    expect(() => validateReason('x'.repeat(500))).not.toThrow();
+    expect(() => validateReason('line one\nline two\t✓')).not.toThrow();
+    expect(validationPaths(() => validateReason('😀'.repeat(501)))).toEqual(['reason']);
   });
 });
 
@@ -412,7 +446,7 @@ describe('confirmedLoadDelta', () => {
     const base = slot('09:00');
     const reservations = fc
       .record({
-        status: fc.constantFrom<ReservationStatus>('pending', 'confirmed', 'cancelled'),
+        status: fc.constantFrom<ReservationStatus>('pending', 'confirmed', 'cancelled', 'rejected'),
         from: fc.integer({ min: 0, max: 20 }),
         length: fc.integer({ min: 1, max: 10 }),
         people: fc.integer({ min: 1, max: 5 }),

@@ -4,7 +4,7 @@ import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } fro
 import type { SlotGrid } from './slot-grid.js';
 import { TimeRange } from './time-range.js';
 
-export type ReservationStatus = 'pending' | 'confirmed' | 'cancelled';
+export type ReservationStatus = 'pending' | 'confirmed' | 'cancelled' | 'rejected';
 export type Role = 'user' | 'admin';
 
 /** Who is asking. */
@@ -46,8 +46,9 @@ export function assertCanRead(actor: Actor, reservation: Reservation): void {
 }
 
 /**
- * Admin-only actions refuse anyone else before the reservation is even
- * looked up, so the answer never tells whether an id exists.
+ * Admin-only actions (confirming, rejecting, bulk actions, admission) check
+ * this before anything is read, so a user learns nothing about which ids
+ * exist.
  * @throws ForbiddenError
  */
 export function assertAdmin(actor: Actor, action: string): void {
@@ -56,7 +57,7 @@ export function assertAdmin(actor: Actor, action: string): void {
 
 /**
  * Confirming: admins only; pending → confirmed, confirmed is a no-op,
- * cancelled is refused.
+ * cancelled and rejected are refused.
  * @throws ForbiddenError | InvalidStateError
  */
 export function confirm(actor: Actor, reservation: Reservation, now: number): Transition {
@@ -65,28 +66,71 @@ export function confirm(actor: Actor, reservation: Reservation, now: number): Tr
     case 'confirmed':
       return { before: reservation, after: reservation, changed: false };
     case 'cancelled':
+    case 'rejected':
       throw new InvalidStateError(reservation.status, 'confirm');
     case 'pending':
       return change(reservation, { status: 'confirmed' }, now);
   }
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Longest reason a rejection may give, in characters (code points). */
+export const MAX_REASON_LENGTH = 500;
+
 /**
- * Cancelling: the owner while pending, an admin at any status; cancelling a
- * cancelled reservation is a no-op.
+ * Checks a rejection reason: 1–500 characters, no NUL and no unpaired
+ * surrogate (neither can be stored as text faithfully). Line breaks and
+ * other characters are the admin's to choose.
+ * @throws ValidationError on path `reason`
+ */
+export function validateReason(reason: string): void {
+  const length = [...reason].length;
+  if (length < 1 || length > MAX_REASON_LENGTH) {
+    throw ValidationError.of('reason', `must be 1–${MAX_REASON_LENGTH} characters`);
+  }
+  if (reason.includes('\0') || LONE_SURROGATE.test(reason)) {
+    throw ValidationError.of('reason', 'must not contain NUL or unpaired surrogates');
+  }
+}
+
+/**
+ * Rejecting: admins only; pending → rejected, with an optional reason for
+ * the audit trail. Rejected is final: rejecting it again is a no-op. A
+ * confirmed reservation is refused (cancel it instead), as is a cancelled one.
+ * @throws ForbiddenError | ValidationError | InvalidStateError
+ */
+export function reject(actor: Actor, reservation: Reservation, now: number, reason?: string): Transition {
+  assertAdmin(actor, 'reject reservations');
+  if (reason !== undefined) validateReason(reason);
+  switch (reservation.status) {
+    case 'rejected':
+      return { before: reservation, after: reservation, changed: false };
+    case 'confirmed':
+    case 'cancelled':
+      throw new InvalidStateError(reservation.status, 'reject');
+    case 'pending':
+      return change(reservation, { status: 'rejected' }, now);
+  }
+}
+
+/**
+ * Cancelling: the owner while pending, an admin while pending or confirmed;
+ * cancelling a cancelled reservation is a no-op; a rejected one is refused
+ * (it holds nothing and is final).
  * @throws NotFoundError | InvalidStateError
  */
 export function cancel(actor: Actor, reservation: Reservation, now: number): Transition {
   assertCanRead(actor, reservation);
   if (reservation.status === 'cancelled') return { before: reservation, after: reservation, changed: false };
-  if (!isAdmin(actor) && reservation.status !== 'pending') {
+  if (reservation.status === 'rejected' || (!isAdmin(actor) && reservation.status !== 'pending')) {
     throw new InvalidStateError(reservation.status, 'cancel');
   }
   return change(reservation, { status: 'cancelled' }, now);
 }
 
 /**
- * Updating: the owner while pending, an admin at any status but cancelled.
+ * Updating: the owner while pending, an admin at any status but cancelled or rejected.
  * The result must satisfy every booking rule. Capacity is the caller's to
  * check, with {@link confirmedLoadDelta} (a reservation's own old load is not
  * counted against its new one).
@@ -104,7 +148,11 @@ export function update(
     (k) => patch[k] !== undefined,
   );
   if (keys.length === 0) throw ValidationError.of('', 'an update must change at least one field');
-  if (reservation.status === 'cancelled' || (!isAdmin(actor) && reservation.status !== 'pending')) {
+  if (
+    reservation.status === 'cancelled' ||
+    reservation.status === 'rejected' ||
+    (!isAdmin(actor) && reservation.status !== 'pending')
+  ) {
     throw new InvalidStateError(reservation.status, 'update');
   }
   const draft: BookingDraft = {

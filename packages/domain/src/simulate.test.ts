@@ -157,6 +157,102 @@ describe('simulate', () => {
   });
 });
 
+describe('simulate: reject and admit', () => {
+  const day = (hm: string) => local(`2026-12-10 ${hm}`);
+
+  it('an admin rejects a pending reservation; it is final, and only admins may', () => {
+    const result = simulate(
+      [
+        /* 0 */ {
+          type: 'create',
+          actor: alice,
+          draft: draft('2026-12-10 09:00', '2026-12-10 09:30', 4),
+          at: NOW,
+        },
+        /* 1 */ { type: 'reject', actor: alice, id: 1, at: NOW },
+        /* 2 */ { type: 'reject', actor: admin, id: 1, reason: '', at: NOW },
+        /* 3 */ { type: 'reject', actor: admin, id: 1, reason: 'duplicate booking', at: NOW + 1 },
+        /* 4 */ { type: 'reject', actor: admin, id: 1, at: NOW + 2 },
+        /* 5 */ { type: 'confirm', actor: admin, id: 1, at: NOW },
+        /* 6 */ { type: 'cancel', actor: alice, id: 1, at: NOW },
+        /* 7 */ { type: 'update', actor: admin, id: 1, patch: { numberOfPeople: 2 }, at: NOW },
+      ],
+      policy,
+    );
+    expect(result.refusals.map((r) => [r.index, r.error.code])).toEqual([
+      [1, 'forbidden'],
+      [2, 'validation_error'],
+      [5, 'invalid_state'],
+      [6, 'invalid_state'],
+      [7, 'invalid_state'],
+    ]);
+    expect(result.reservations.get(1)).toMatchObject({ status: 'rejected', updatedAt: NOW + 1 });
+    expect(result.loads.size).toBe(0);
+  });
+
+  it('admit confirms the pending ones of the range in creation order while they fit', () => {
+    const result = simulate(
+      [
+        { type: 'create', actor: alice, draft: draft('2026-12-10 09:00', '2026-12-10 10:00', 6), at: NOW },
+        { type: 'create', actor: bob, draft: draft('2026-12-10 09:30', '2026-12-10 10:30', 6), at: NOW + 1 },
+        {
+          type: 'create',
+          actor: carol,
+          draft: draft('2026-12-10 09:50', '2026-12-10 10:10', 4),
+          at: NOW + 2,
+        },
+        {
+          type: 'create',
+          actor: carol,
+          draft: draft('2026-12-11 09:00', '2026-12-11 10:00', 9),
+          at: NOW + 3,
+        },
+        { type: 'create', actor: bob, draft: draft('2026-12-10 10:00', '2026-12-10 10:10', 3), at: NOW + 4 },
+        { type: 'cancel', actor: bob, id: 5, at: NOW + 5 },
+        { type: 'admit', actor: alice, start: day('00:00'), end: local('2026-12-11 00:00'), at: NOW + 6 },
+        { type: 'admit', actor: admin, start: day('00:00'), end: local('2026-12-11 00:00'), at: NOW + 7 },
+      ],
+      policy,
+    );
+    expect(result.refusals.map((r) => [r.index, r.error.code])).toEqual([[6, 'forbidden']]);
+    const status = (id: number) => result.reservations.get(id)?.status;
+    // 1 fits; 2 overlaps 1 at 09:30–10:00 (12 > 10); 3 fits beside 1 (10 at 09:50); 4 is on another day.
+    expect([1, 2, 3, 4, 5].map(status)).toEqual([
+      'confirmed',
+      'pending',
+      'confirmed',
+      'pending',
+      'cancelled',
+    ]);
+    expect(result.reservations.get(1)?.updatedAt).toBe(NOW + 7);
+    expect(result.loads.get(day('09:50'))).toBe(10);
+    expect(result.loads.get(day('10:00'))).toBe(4);
+  });
+
+  it('admit with rejectRest rejects what does not fit; a second run finds nothing left', () => {
+    const events: SimulationEvent[] = [
+      { type: 'create', actor: alice, draft: draft('2026-12-10 09:00', '2026-12-10 10:00', 6), at: NOW },
+      { type: 'create', actor: bob, draft: draft('2026-12-10 09:30', '2026-12-10 10:30', 6), at: NOW + 1 },
+      { type: 'admit', actor: admin, start: day('09:00'), end: day('09:10'), rejectRest: true, at: NOW + 2 },
+      {
+        type: 'admit',
+        actor: admin,
+        start: day('00:00'),
+        end: local('2026-12-11 00:00'),
+        rejectRest: true,
+        at: NOW + 3,
+      },
+    ];
+    const result = simulate(events, policy);
+    expect(result.refusals).toEqual([]);
+    // The first admission's range touches only the first reservation.
+    expect(result.reservations.get(1)).toMatchObject({ status: 'confirmed', updatedAt: NOW + 2 });
+    expect(result.reservations.get(2)).toMatchObject({ status: 'rejected', updatedAt: NOW + 3 });
+    const again = simulate([...events, { ...events[3]!, at: NOW + 4 }] as SimulationEvent[], policy);
+    expect(again.reservations).toEqual(result.reservations);
+  });
+});
+
 describe('simulate laws', () => {
   const actors: fc.Arbitrary<Actor> = fc.oneof(
     { arbitrary: fc.constantFrom(alice, bob, carol), weight: 1 },
@@ -204,6 +300,33 @@ describe('simulate laws', () => {
     {
       arbitrary: fc.record({ type: fc.constant('update' as const), actor: actors, id, patch: patches, at }),
       weight: 2,
+    },
+    {
+      arbitrary: fc.record({
+        type: fc.constant('reject' as const),
+        actor: actors,
+        id,
+        reason: fc.option(fc.constantFrom('full', ''), { nil: undefined }),
+        at,
+      }),
+      weight: 1,
+    },
+    {
+      arbitrary: fc
+        .record({
+          actor: actors,
+          from: fc.integer({ min: 0, max: 12 }),
+          length: fc.integer({ min: 1, max: 12 }),
+          rejectRest: fc.boolean(),
+          at,
+        })
+        .map(({ from, length, ...rest }) => ({
+          type: 'admit' as const,
+          start: local('2026-12-10 09:00') + from * slot,
+          end: local('2026-12-10 09:00') + (from + length) * slot,
+          ...rest,
+        })),
+      weight: 1,
     },
   );
   const scripts = fc.array(event, { minLength: 5, maxLength: 40, size: 'max' });

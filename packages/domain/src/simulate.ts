@@ -1,3 +1,4 @@
+import { admitFirstComeFirstServed } from './admission.js';
 import type { BookingDraft, BookingPolicy } from './booking-policy.js';
 import { findOverflow, type SlotLoads } from './capacity.js';
 import { CapacityLedger } from './capacity-ledger.js';
@@ -11,11 +12,23 @@ import {
   type Reservation,
   type ReservationPatch,
   rangeOf,
+  reject,
   type Transition,
   update,
 } from './reservation.js';
+import { TimeRange } from './time-range.js';
 
-/** One thing that happens to the ledger. Reservation ids are given out from 1 in creation order. */
+/**
+ * One thing that happens to the ledger, at `at` (epoch ms), done by `actor`.
+ * Reservation ids are given out from 1 in creation order.
+ *
+ * - `create`: a user books `draft` (pending); refused when the confirmed load leaves no room.
+ * - `confirm`, `cancel`, `update`: the single actions of the API on reservation `id`.
+ * - `reject`: an admin rejects pending reservation `id`, with an optional `reason` (1–500 characters).
+ * - `admit`: an admin admits, first come first served, the pending reservations that overlap
+ *   `[start, end)` (epoch ms), in creation order: each one that still fits is confirmed; the
+ *   rest stay pending, or are rejected ("no capacity left") when `rejectRest` is true.
+ */
 export type SimulationEvent =
   | { readonly type: 'create'; readonly actor: Actor; readonly draft: BookingDraft; readonly at: number }
   | { readonly type: 'confirm'; readonly actor: Actor; readonly id: number; readonly at: number }
@@ -25,6 +38,21 @@ export type SimulationEvent =
       readonly actor: Actor;
       readonly id: number;
       readonly patch: ReservationPatch;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'reject';
+      readonly actor: Actor;
+      readonly id: number;
+      readonly reason?: string | undefined;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'admit';
+      readonly actor: Actor;
+      readonly start: number;
+      readonly end: number;
+      readonly rejectRest?: boolean | undefined;
       readonly at: number;
     };
 
@@ -88,6 +116,25 @@ export function simulate(events: Iterable<SimulationEvent>, policy: BookingPolic
         case 'update':
           commit(update(event.actor, find(event.id), event.patch, policy, event.at));
           break;
+        case 'reject':
+          commit(reject(event.actor, find(event.id), event.at, event.reason));
+          break;
+        case 'admit': {
+          const range = TimeRange.of(event.start, event.end);
+          const candidates = [...reservations.values()]
+            .filter((r) => r.status === 'pending' && rangeOf(r).overlaps(range))
+            .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
+          const admission = admitFirstComeFirstServed(
+            event.actor,
+            ledger.snapshot(),
+            candidates,
+            policy,
+            event.at,
+            { rejectRest: event.rejectRest ?? false },
+          );
+          for (const t of [...admission.confirmed, ...admission.rejected]) commit(t);
+          break;
+        }
       }
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;

@@ -1,29 +1,77 @@
 import { createHash } from 'node:crypto';
-import type { Reservation } from '@exam-reservation/domain';
-import { type Response, Router } from 'express';
+import type { Decided, Once, OnceAnswer, StoredResponse } from '@exam-reservation/application';
+import { assertAdmin, type DomainError, type Reservation } from '@exam-reservation/domain';
+import { type Request, type Response, Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import { FreshCache } from '../fresh-cache.js';
 import type { HttpDeps } from '../http-deps.js';
+import { onceOf, sendAnswer } from '../idempotency.js';
 import { bodyOf, parseInput, parseTimes } from '../parse.js';
 import { present } from '../presenters.js';
+import { PROBLEM_CONTENT_TYPE, problemOf } from '../problem.js';
 import {
+  AdmitBody,
+  BulkConfirmBody,
+  BulkRejectBody,
   CreateReservationBody,
   EmptyBody,
   IdParams,
   ListQuery,
+  RejectBody,
   ScheduleQuery,
   UpdateReservationBody,
 } from '../schemas.js';
 
-/** `/reservations`: schedules, listing, booking and the status changes; all need a bearer token. */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** A JSON answer as it is sent, and stored when the request carries an Idempotency-Key. */
+function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): StoredResponse {
+  return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };
+}
+
+/** A refusal as it is sent by the error middleware, for answers that are stored. */
+function refusal(error: DomainError): StoredResponse {
+  const { status, body } = problemOf(error);
+  return { status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(body) };
+}
+
+/**
+ * Answers a request with `render(value)`. With an `Idempotency-Key`, the use
+ * case's keyed path runs instead and its stored (or replayed) answer is
+ * sent; without one, refusals are thrown to the error middleware as usual.
+ * @param path the route's canonical path, part of the request's fingerprint
+ */
+async function answer<T>(
+  req: Request,
+  res: Response,
+  path: string,
+  render: (value: T) => StoredResponse,
+  run: { plain: () => Promise<T>; keyed: (once: Once<T>) => Promise<OnceAnswer> },
+): Promise<void> {
+  const once = onceOf<T>(req, path, (decided: Decided<T>) =>
+    'ok' in decided ? render(decided.ok) : refusal(decided.error),
+  );
+  if (once) {
+    sendAnswer(res, await run.keyed(once));
+    return;
+  }
+  sendAnswer(res, { response: render(await run.plain()), replayed: false });
+}
+
+/** `/reservations`: schedules, listing, booking, the status changes, bulk actions and admission; all need a bearer token. */
 export function reservationRoutes(deps: HttpDeps): Router {
   const uc = deps.useCases;
   const zone = deps.policy.timeZone;
   const router = Router();
-  const show = (res: Response, reservation: Reservation, status = 200): void => {
-    res.status(status).json(present.reservation(reservation, zone));
-  };
+  const show = (reservation: Reservation, status = 200, headers: Record<string, string> = {}) =>
+    jsonResponse(status, present.reservation(reservation, zone), headers);
   const idOf = (params: unknown): number => Number(parseInput(IdParams, params).id);
+  /** Admin-only actions refuse a user before looking at the request or anything stored. */
+  const admin = (res: Response, action: string) => {
+    const { actor } = signedIn(res);
+    assertAdmin(actor, action);
+    return actor;
+  };
 
   router.use(requireAuth(uc.authenticate));
 
@@ -70,7 +118,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
   router.post('/', async (req, res) => {
     const body = parseInput(CreateReservationBody, bodyOf(req));
     const times = parseTimes({ start: body.start, end: body.end }, zone);
-    const created = await uc.createReservation.execute({
+    const command = {
       actor: signedIn(res).actor,
       draft: {
         reservationName: body.reservation_name,
@@ -78,13 +126,76 @@ export function reservationRoutes(deps: HttpDeps): Router {
         end: times.end!,
         numberOfPeople: body.number_of_people,
       },
+    };
+    await answer(
+      req,
+      res,
+      req.baseUrl,
+      (created: Reservation) => show(created, 201, { Location: `${req.baseUrl}/${created.id}` }),
+      {
+        plain: () => uc.createReservation.execute(command),
+        keyed: (once) => uc.createReservation.executeOnce(command, once),
+      },
+    );
+  });
+
+  // Before the /:id routes, which would take `bulk` and `admit` for ids.
+  router.post('/bulk/confirm', async (req, res) => {
+    const actor = admin(res, 'confirm reservations');
+    const { ids } = parseInput(BulkConfirmBody, bodyOf(req));
+    await answer(
+      req,
+      res,
+      `${req.baseUrl}/bulk/confirm`,
+      (outcomes) => jsonResponse(200, present.bulk(outcomes, zone)),
+      {
+        plain: () => uc.bulkConfirmReservations.execute({ actor, ids }),
+        keyed: (once) => uc.bulkConfirmReservations.executeOnce({ actor, ids }, once),
+      },
+    );
+  });
+
+  router.post('/bulk/reject', async (req, res) => {
+    const actor = admin(res, 'reject reservations');
+    const { ids, reason } = parseInput(BulkRejectBody, bodyOf(req));
+    await answer(
+      req,
+      res,
+      `${req.baseUrl}/bulk/reject`,
+      (outcomes) => jsonResponse(200, present.bulk(outcomes, zone)),
+      {
+        plain: () => uc.bulkRejectReservations.execute({ actor, ids, reason }),
+        keyed: (once) => uc.bulkRejectReservations.executeOnce({ actor, ids, reason }, once),
+      },
+    );
+  });
+
+  router.post('/admit', async (req, res) => {
+    const actor = admin(res, 'admit reservations');
+    const body = parseInput(AdmitBody, bodyOf(req));
+    const command = {
+      actor,
+      startDate: body.start,
+      endDate: body.end,
+      rejectRest: body.reject_rest ?? false,
+    };
+    await answer(req, res, `${req.baseUrl}/admit`, (result) => jsonResponse(200, present.admission(result)), {
+      plain: () => uc.admitReservations.execute(command),
+      keyed: (once) => uc.admitReservations.executeOnce(command, once),
     });
-    res.setHeader('Location', `${req.baseUrl}/${created.id}`);
-    show(res, created, 201);
   });
 
   router.get('/:id', async (req, res) => {
-    show(res, await uc.getReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) }));
+    const reservation = await uc.getReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) });
+    res.json(present.reservation(reservation, zone));
+  });
+
+  router.get('/:id/history', async (req, res) => {
+    const events = await uc.getReservationHistory.execute({
+      actor: signedIn(res).actor,
+      id: idOf(req.params),
+    });
+    res.json(events.map((e) => present.event(e, zone)));
   });
 
   router.patch('/:id', async (req, res) => {
@@ -101,21 +212,39 @@ export function reservationRoutes(deps: HttpDeps): Router {
         numberOfPeople: body.number_of_people,
       },
     });
-    show(res, updated);
+    res.json(present.reservation(updated, zone));
   });
 
   // Actions take no fields: a body, if any, must be an empty JSON object, so a
   // client that believes it is sending an option (`{"force": true}`) learns it is not.
   router.post('/:id/confirm', async (req, res) => {
-    const id = idOf(req.params);
+    const actor = admin(res, 'confirm reservations');
+    const command = { actor, id: idOf(req.params) };
     parseInput(EmptyBody, bodyOf(req));
-    show(res, await uc.confirmReservation.execute({ actor: signedIn(res).actor, id }));
+    await answer(req, res, `${req.baseUrl}/${command.id}/confirm`, (r: Reservation) => show(r), {
+      plain: () => uc.confirmReservation.execute(command),
+      keyed: (once) => uc.confirmReservation.executeOnce(command, once),
+    });
+  });
+
+  router.post('/:id/reject', async (req, res) => {
+    const actor = admin(res, 'reject reservations');
+    const id = idOf(req.params);
+    const { reason } = parseInput(RejectBody, bodyOf(req));
+    const command = { actor, id, reason };
+    await answer(req, res, `${req.baseUrl}/${id}/reject`, (r: Reservation) => show(r), {
+      plain: () => uc.rejectReservation.execute(command),
+      keyed: (once) => uc.rejectReservation.executeOnce(command, once),
+    });
   });
 
   router.post('/:id/cancel', async (req, res) => {
-    const id = idOf(req.params);
+    const command = { actor: signedIn(res).actor, id: idOf(req.params) };
     parseInput(EmptyBody, bodyOf(req));
-    show(res, await uc.cancelReservation.execute({ actor: signedIn(res).actor, id }));
+    await answer(req, res, `${req.baseUrl}/${command.id}/cancel`, (r: Reservation) => show(r), {
+      plain: () => uc.cancelReservation.execute(command),
+      keyed: (once) => uc.cancelReservation.executeOnce(command, once),
+    });
   });
 
   router.delete('/:id', async (req, res) => {

@@ -1022,6 +1022,695 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
       });
     });
 
+    describe('POST /reservations/{id}/reject', () => {
+      it('rejects a pending reservation with a reason; repeating is a 200 no-op', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, bookableDay(50));
+        const res = await http()
+          .post(`/reservations/${id}/reject`)
+          .auth(admin.token, { type: 'bearer' })
+          .send({ reason: 'the room is full' });
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject({ id, status: 'rejected', user_id: user.id });
+        const again = await http().post(`/reservations/${id}/reject`).auth(admin.token, { type: 'bearer' });
+        expect(again.status).toBe(200);
+        expect(again.body).toEqual(res.body);
+        const history = await http().get(`/reservations/${id}/history`).auth(user.token, { type: 'bearer' });
+        expect(history.body.map((e: { type: string; reason: string | null }) => [e.type, e.reason])).toEqual([
+          ['created', null],
+          ['rejected', 'the room is full'],
+        ]);
+      });
+
+      it('is admin-only: 403 for the owner and for others, whether or not the id exists', async () => {
+        const user = await signUp();
+        const stranger = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(50));
+        for (const token of [user.token, stranger.token]) {
+          for (const target of [id, 2_147_483_647]) {
+            expectProblem(
+              await http().post(`/reservations/${target}/reject`).auth(token, { type: 'bearer' }).send({}),
+              403,
+              'forbidden',
+            );
+          }
+          // 403 comes before the body is looked at.
+          expectProblem(
+            await http().post(`/reservations/${id}/reject`).auth(token, { type: 'bearer' }).send({ x: 1 }),
+            403,
+            'forbidden',
+          );
+        }
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+
+      it('answers 409 invalid_state for a confirmed or cancelled reservation, 404 for an unknown id', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(51);
+        const confirmed = await bookOk(user.token, D);
+        await http()
+          .post(`/reservations/${confirmed.id}/confirm`)
+          .auth(admin.token, { type: 'bearer' })
+          .expect(200);
+        const cancelled = await bookOk(user.token, D);
+        await http().delete(`/reservations/${cancelled.id}`).auth(user.token, { type: 'bearer' }).expect(204);
+        for (const { id } of [confirmed, cancelled]) {
+          expectProblem(
+            await http().post(`/reservations/${id}/reject`).auth(admin.token, { type: 'bearer' }),
+            409,
+            'invalid_state',
+          );
+        }
+        expectProblem(
+          await http().post('/reservations/2147483647/reject').auth(admin.token, { type: 'bearer' }),
+          404,
+          'not_found',
+        );
+      });
+
+      it.each([
+        ['reason', { reason: '' }],
+        ['reason', { reason: 'x'.repeat(501) }],
+        ['reason', { reason: 42 }],
+        ['reason', { reason: 'nul \u0000 inside' }],
+        ['note', { note: 'unknown field' }],
+      ])('refuses a bad body (%s) with 400 and changes nothing', async (path, body) => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, bookableDay(52));
+        expectFieldError(
+          await http().post(`/reservations/${id}/reject`).auth(admin.token, { type: 'bearer' }).send(body),
+          path,
+        );
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+
+      it('takes an absent body, {} and a reason of 500 characters', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(52);
+        for (const body of [undefined, {}, { reason: '시'.repeat(500) }]) {
+          const { id } = await bookOk(user.token, D);
+          const req = http().post(`/reservations/${id}/reject`).auth(admin.token, { type: 'bearer' });
+          const res = body === undefined ? await req : await req.send(body);
+          expect(res.status).toBe(200);
+          expect(res.body.status).toBe('rejected');
+        }
+      });
+
+      it('a rejected reservation cannot be confirmed, cancelled or changed: 409 (404 for strangers)', async () => {
+        const user = await signUp();
+        const stranger = await signUp();
+        const admin = await signUpAdmin();
+        const { id } = await bookOk(user.token, bookableDay(53));
+        await http().post(`/reservations/${id}/reject`).auth(admin.token, { type: 'bearer' }).expect(200);
+        const attempts = [
+          [
+            'confirm by admin',
+            http().post(`/reservations/${id}/confirm`).auth(admin.token, { type: 'bearer' }),
+          ],
+          ['cancel by owner', http().post(`/reservations/${id}/cancel`).auth(user.token, { type: 'bearer' })],
+          [
+            'cancel by admin',
+            http().post(`/reservations/${id}/cancel`).auth(admin.token, { type: 'bearer' }),
+          ],
+          ['delete by owner', http().delete(`/reservations/${id}`).auth(user.token, { type: 'bearer' })],
+          [
+            'patch by owner',
+            http()
+              .patch(`/reservations/${id}`)
+              .auth(user.token, { type: 'bearer' })
+              .send({ reservation_name: 'X' }),
+          ],
+          [
+            'patch by admin',
+            http()
+              .patch(`/reservations/${id}`)
+              .auth(admin.token, { type: 'bearer' })
+              .send({ reservation_name: 'X' }),
+          ],
+        ] as const;
+        for (const [label, attempt] of attempts) {
+          const res = await attempt;
+          expect(res.status, label).toBe(409);
+          expect(res.body.code, label).toBe('invalid_state');
+        }
+        expectProblem(
+          await http().post(`/reservations/${id}/cancel`).auth(stranger.token, { type: 'bearer' }),
+          404,
+          'not_found',
+        );
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body).toMatchObject({ status: 'rejected', reservation_name: 'TOEIC' });
+      });
+    });
+
+    describe('GET /reservations/{id}/history', () => {
+      it('lists every change oldest first, with actor, role, reason, before and after; no-ops record nothing', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(54);
+        const created = await bookOk(user.token, D);
+        app.clock.advance(60_000);
+        try {
+          const updated = await http()
+            .patch(`/reservations/${created.id}`)
+            .auth(user.token, { type: 'bearer' })
+            .send({ number_of_people: 120 });
+          app.clock.advance(60_000);
+          const confirmed = await http()
+            .post(`/reservations/${created.id}/confirm`)
+            .auth(admin.token, { type: 'bearer' });
+          await http()
+            .post(`/reservations/${created.id}/confirm`)
+            .auth(admin.token, { type: 'bearer' })
+            .expect(200);
+          const cancelled = await http()
+            .post(`/reservations/${created.id}/cancel`)
+            .auth(admin.token, { type: 'bearer' });
+          await http()
+            .post(`/reservations/${created.id}/cancel`)
+            .auth(user.token, { type: 'bearer' })
+            .expect(200);
+          for (const token of [user.token, admin.token]) {
+            const res = await http()
+              .get(`/reservations/${created.id}/history`)
+              .auth(token, { type: 'bearer' });
+            expect(res.status).toBe(200);
+            expect(res.body).toEqual([
+              {
+                type: 'created',
+                at: '2026-11-20T12:00:00+09:00',
+                actor_id: user.id,
+                actor_role: 'user',
+                reason: null,
+                before: null,
+                after: created,
+              },
+              {
+                type: 'updated',
+                at: '2026-11-20T12:01:00+09:00',
+                actor_id: user.id,
+                actor_role: 'user',
+                reason: null,
+                before: created,
+                after: updated.body,
+              },
+              {
+                type: 'confirmed',
+                at: '2026-11-20T12:02:00+09:00',
+                actor_id: admin.id,
+                actor_role: 'admin',
+                reason: null,
+                before: updated.body,
+                after: confirmed.body,
+              },
+              {
+                type: 'cancelled',
+                at: '2026-11-20T12:02:00+09:00',
+                actor_id: admin.id,
+                actor_role: 'admin',
+                reason: null,
+                before: confirmed.body,
+                after: cancelled.body,
+              },
+            ]);
+          }
+        } finally {
+          app.clock.advance(-120_000);
+        }
+      });
+
+      it('answers 404 to anyone but the owner and admins, and for an unknown id; 400 for a bad id', async () => {
+        const user = await signUp();
+        const stranger = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(54));
+        const theirs = await http()
+          .get(`/reservations/${id}/history`)
+          .auth(stranger.token, { type: 'bearer' });
+        expectProblem(theirs, 404, 'not_found');
+        const missing = await http()
+          .get('/reservations/2147483647/history')
+          .auth(user.token, { type: 'bearer' });
+        expect(missing.body).toEqual(theirs.body);
+        expectFieldError(
+          await http().get('/reservations/0/history').auth(user.token, { type: 'bearer' }),
+          'id',
+        );
+        expectProblem(await http().get(`/reservations/${id}/history`), 401, 'unauthorized');
+      });
+    });
+
+    describe('POST /reservations/bulk/confirm and /bulk/reject', () => {
+      it('confirms each id in the given order, with the answer the single action would give', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(55);
+        const a = await bookOk(user.token, D, '10:00', '11:00', 30_000);
+        const b = await bookOk(user.token, D, '10:30', '11:30', 30_000);
+        const c = await bookOk(user.token, D, '12:00', '13:00', 20_000);
+        const cancelled = await bookOk(user.token, D);
+        await http().delete(`/reservations/${cancelled.id}`).auth(user.token, { type: 'bearer' }).expect(204);
+        const res = await http()
+          .post('/reservations/bulk/confirm')
+          .auth(admin.token, { type: 'bearer' })
+          .send({
+            ids: [c.id, 2_147_483_647, a.id, b.id, cancelled.id],
+          });
+        expect(res.status).toBe(200);
+        expect(res.body.results.map((r: { id: number; status: number }) => [r.id, r.status])).toEqual([
+          [c.id, 200],
+          [2_147_483_647, 404],
+          [a.id, 200],
+          [b.id, 409],
+          [cancelled.id, 409],
+        ]);
+        const [first, missing, , refused, invalid] = res.body.results;
+        expect(first.reservation).toMatchObject({ id: c.id, status: 'confirmed' });
+        const single = await http().get(`/reservations/${c.id}`).auth(user.token, { type: 'bearer' });
+        expect(first.reservation).toEqual(single.body);
+        expect(missing.problem).toEqual({
+          type: 'urn:exam-reservation:problem:not_found',
+          title: 'Not found',
+          status: 404,
+          detail: expect.any(String),
+          code: 'not_found',
+        });
+        expect(refused.problem).toMatchObject({ status: 409, code: 'capacity_exceeded' });
+        expect(invalid.problem).toMatchObject({ status: 409, code: 'invalid_state' });
+        const after = await http().get(`/reservations/${b.id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+
+      it('rejects each id with the reason; a confirmed one gets 409, an unknown one 404', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(56);
+        const a = await bookOk(user.token, D);
+        const confirmed = await bookOk(user.token, D);
+        await http()
+          .post(`/reservations/${confirmed.id}/confirm`)
+          .auth(admin.token, { type: 'bearer' })
+          .expect(200);
+        const res = await http()
+          .post('/reservations/bulk/reject')
+          .auth(admin.token, { type: 'bearer' })
+          .send({ ids: [confirmed.id, a.id, 2_147_483_647], reason: 'exam moved' });
+        expect(res.status).toBe(200);
+        expect(
+          res.body.results.map((r: { id: number; status: number; problem?: { code: string } }) => [
+            r.id,
+            r.status,
+            r.problem?.code ?? null,
+          ]),
+        ).toEqual([
+          [confirmed.id, 409, 'invalid_state'],
+          [a.id, 200, null],
+          [2_147_483_647, 404, 'not_found'],
+        ]);
+        expect(res.body.results[1].reservation).toMatchObject({ id: a.id, status: 'rejected' });
+        const history = await http()
+          .get(`/reservations/${a.id}/history`)
+          .auth(admin.token, { type: 'bearer' });
+        expect(history.body[1]).toMatchObject({
+          type: 'rejected',
+          reason: 'exam moved',
+          actor_role: 'admin',
+        });
+      });
+
+      it('is admin-only: 403 for users whatever the ids or the body, and nothing changes', async () => {
+        const user = await signUp();
+        const { id } = await bookOk(user.token, bookableDay(57));
+        for (const path of ['/reservations/bulk/confirm', '/reservations/bulk/reject']) {
+          for (const body of [{ ids: [id] }, { ids: [2_147_483_647] }, { nonsense: true }]) {
+            expectProblem(
+              await http().post(path).auth(user.token, { type: 'bearer' }).send(body),
+              403,
+              'forbidden',
+            );
+          }
+        }
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+
+      it.each([
+        ['ids', {}],
+        ['ids', { ids: [] }],
+        ['ids', { ids: [1, 2, 1] }],
+        ['ids', { ids: Array.from({ length: 1001 }, (_, i) => i + 1) }],
+        ['ids.0', { ids: [0] }],
+        ['ids.0', { ids: ['1'] }],
+        ['ids.1', { ids: [1, 2.5] }],
+        ['ids.0', { ids: [2_147_483_648] }],
+        ['extra', { ids: [1], extra: 1 }],
+        ['reason', { ids: [1], reason: '' }],
+      ])('refuses a bad body (%s) with 400', async (path, body) => {
+        const admin = await signUpAdmin();
+        const target = path === 'reason' ? '/reservations/bulk/reject' : '/reservations/bulk/confirm';
+        expectFieldError(await http().post(target).auth(admin.token, { type: 'bearer' }).send(body), path);
+      });
+
+      it('takes 1,000 distinct ids', async () => {
+        const admin = await signUpAdmin();
+        const ids = Array.from({ length: 1000 }, (_, i) => 2_000_000_000 + i);
+        const res = await http()
+          .post('/reservations/bulk/reject')
+          .auth(admin.token, { type: 'bearer' })
+          .send({ ids });
+        expect(res.status).toBe(200);
+        expect(res.body.results).toHaveLength(1000);
+        expect(res.body.results.every((r: { status: number }) => r.status === 404)).toBe(true);
+      });
+    });
+
+    describe('POST /reservations/admit', () => {
+      it('confirms the pending ones of the range in creation order while they fit; the rest stay pending', async () => {
+        const alice = await signUp();
+        const bob = await signUp();
+        const admin = await signUpAdmin();
+        const D = bookableDay(58);
+        const a = await bookOk(alice.token, D, '10:00', '11:00', 30_000);
+        const b = await bookOk(bob.token, D, '10:30', '11:30', 30_000);
+        const c = await bookOk(bob.token, D, '10:00', '10:30', 20_000);
+        const nextDay = await bookOk(alice.token, bookableDay(59), '10:00', '11:00', 30_000);
+        const res = await http()
+          .post('/reservations/admit')
+          .auth(admin.token, { type: 'bearer' })
+          .send({ start: D, end: D });
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ confirmed: 2, rejected: 0, left_pending: 1 });
+        const status = async (id: number) =>
+          (await http().get(`/reservations/${id}`).auth(admin.token, { type: 'bearer' })).body.status;
+        expect([
+          await status(a.id),
+          await status(b.id),
+          await status(c.id),
+          await status(nextDay.id),
+        ]).toEqual(['confirmed', 'pending', 'confirmed', 'pending']);
+        const rejectRest = await http()
+          .post('/reservations/admit')
+          .auth(admin.token, { type: 'bearer' })
+          .send({ start: D, end: D, reject_rest: true });
+        expect(rejectRest.body).toEqual({ confirmed: 0, rejected: 1, left_pending: 0 });
+        const history = await http().get(`/reservations/${b.id}/history`).auth(bob.token, { type: 'bearer' });
+        expect(history.body.at(-1)).toMatchObject({
+          type: 'rejected',
+          reason: 'no capacity left',
+          actor_id: admin.id,
+          actor_role: 'admin',
+        });
+      });
+
+      it('is admin-only: 403 for users, whatever the body', async () => {
+        const user = await signUp();
+        const D = bookableDay(60);
+        const { id } = await bookOk(user.token, D);
+        for (const body of [{ start: D, end: D }, { bogus: 1 }]) {
+          expectProblem(
+            await http().post('/reservations/admit').auth(user.token, { type: 'bearer' }).send(body),
+            403,
+            'forbidden',
+          );
+        }
+        const after = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+
+      it.each([
+        ['end', { start: '2026-12-01' }],
+        ['end', { start: '2026-12-02', end: '2026-12-01' }],
+        ['start', { start: '2026-02-30', end: '2026-03-01' }],
+        ['end', { start: '2026-01-01', end: '2027-01-02' }],
+        ['reject_rest', { start: '2026-12-01', end: '2026-12-01', reject_rest: 'yes' }],
+        ['order', { start: '2026-12-01', end: '2026-12-01', order: 'desc' }],
+      ])('refuses a bad body (%s) with 400', async (path, body) => {
+        const admin = await signUpAdmin();
+        expectFieldError(
+          await http().post('/reservations/admit').auth(admin.token, { type: 'bearer' }).send(body),
+          path,
+        );
+      });
+    });
+
+    describe('Idempotency-Key', () => {
+      let keys = 0;
+      const newKey = () => `key-${Date.now()}-${++keys}`;
+      const D = bookableDay(61);
+      const draft = (people = 100) => ({
+        reservation_name: 'TOEIC',
+        start: `${D} 10:00`,
+        end: `${D} 11:00`,
+        number_of_people: people,
+      });
+      const countOn = async (token: string) =>
+        Number(
+          (await http().get('/reservations').query({ start: D, end: D }).auth(token, { type: 'bearer' }))
+            .headers['x-total-count'],
+        );
+
+      it('a repeated create gets the stored answer, marked Idempotent-Replayed, and creates nothing', async () => {
+        const user = await signUp();
+        const key = newKey();
+        const first = await http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send(draft());
+        expect(first.status).toBe(201);
+        expect(first.headers['idempotent-replayed']).toBeUndefined();
+        expect(first.headers.location).toBe(`/reservations/${first.body.id}`);
+        for (const spelling of [key, `"${key}"`]) {
+          const again = await http()
+            .post('/reservations')
+            .auth(user.token, { type: 'bearer' })
+            .set('Idempotency-Key', spelling)
+            .send({
+              number_of_people: 100,
+              end: `${D} 11:00`,
+              start: `${D} 10:00`,
+              reservation_name: 'TOEIC',
+            });
+          expect(again.status).toBe(201);
+          expect(again.headers['idempotent-replayed']).toBe('true');
+          expect(again.headers.location).toBe(first.headers.location);
+          expect(again.headers['content-type']).toBe(first.headers['content-type']);
+          expect(again.text).toBe(first.text);
+        }
+        expect(await countOn(user.token)).toBe(1);
+      });
+
+      it('the same key with another body or path is 422 idempotency_key_reused; keys are per user', async () => {
+        const user = await signUp();
+        const other = await signUp();
+        const admin = await signUpAdmin();
+        const key = newKey();
+        const created = await http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send(draft());
+        expect(created.status).toBe(201);
+        expectProblem(
+          await http()
+            .post('/reservations')
+            .auth(user.token, { type: 'bearer' })
+            .set('Idempotency-Key', key)
+            .send(draft(101)),
+          422,
+          'idempotency_key_reused',
+        );
+        expectProblem(
+          await http()
+            .post(`/reservations/${created.body.id}/cancel`)
+            .auth(user.token, { type: 'bearer' })
+            .set('Idempotency-Key', key),
+          422,
+          'idempotency_key_reused',
+        );
+        const theirs = await http()
+          .post('/reservations')
+          .auth(other.token, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send(draft(101));
+        expect(theirs.status).toBe(201);
+        expect(theirs.headers['idempotent-replayed']).toBeUndefined();
+        const admins = await http()
+          .post(`/reservations/${created.body.id}/confirm`)
+          .auth(admin.token, { type: 'bearer' })
+          .set('Idempotency-Key', key);
+        expect(admins.status).toBe(200);
+      });
+
+      it.each([
+        ['empty', ''],
+        ['too long', 'k'.repeat(256)],
+        ['a space', 'two words'],
+        ['non-ASCII', 'caf\u00e9'],
+        ['an empty quoted string', '""'],
+        ['an unterminated quoted string', '"abc'],
+        ['a bad escape', '"a\\b"'],
+        ['a list', 'a, b'],
+      ])('refuses a key that is %s with 400 and creates nothing', async (_label, key) => {
+        const user = await signUp();
+        const res = await http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send(draft());
+        expectFieldError(res, 'Idempotency-Key');
+        expect(await countOn(user.token)).toBe(0);
+      });
+
+      it('takes 255 visible ASCII characters, and a quoted key with escapes', async () => {
+        const user = await signUp();
+        const long = '!'.repeat(200) + 'A~z"\\'.repeat(11);
+        expect(long).toHaveLength(255);
+        const first = await http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .set('Idempotency-Key', long)
+          .send(draft());
+        expect(first.status).toBe(201);
+        const quoted = `"${long.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+        const again = await http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .set('Idempotency-Key', quoted)
+          .send(draft());
+        expect(again.headers['idempotent-replayed']).toBe('true');
+        expect(again.body).toEqual(first.body);
+      });
+
+      it('stores a refusal: the repeat gets the same 409, even once it would succeed', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const E = bookableDay(62);
+        const blocker = await bookOk(user.token, E, '10:00', '11:00', 40_000);
+        const waiting = await bookOk(user.token, E, '10:00', '11:00', 20_000);
+        await http()
+          .post(`/reservations/${blocker.id}/confirm`)
+          .auth(admin.token, { type: 'bearer' })
+          .expect(200);
+        const key = newKey();
+        const confirm = () =>
+          http()
+            .post(`/reservations/${waiting.id}/confirm`)
+            .auth(admin.token, { type: 'bearer' })
+            .set('Idempotency-Key', key);
+        const first = await confirm();
+        expectProblem(first, 409, 'capacity_exceeded');
+        await http()
+          .post(`/reservations/${blocker.id}/cancel`)
+          .auth(admin.token, { type: 'bearer' })
+          .expect(200);
+        const again = await confirm();
+        expectProblem(again, 409, 'capacity_exceeded');
+        expect(again.headers['idempotent-replayed']).toBe('true');
+        expect(again.body).toEqual(first.body);
+        const after = await http().get(`/reservations/${waiting.id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+      });
+
+      it('keyed reject, cancel, bulk and admit replay their answers and change nothing more', async () => {
+        const user = await signUp();
+        const admin = await signUpAdmin();
+        const E = bookableDay(63);
+        const a = await bookOk(user.token, E, '10:00', '11:00', 30_000);
+        const b = await bookOk(user.token, E, '10:00', '11:00', 30_000);
+        const c = await bookOk(user.token, E, '12:00', '13:00', 10);
+        const send = (path: string, token: string, key: string, body?: object) => {
+          const req = http().post(path).auth(token, { type: 'bearer' }).set('Idempotency-Key', key);
+          return body ? req.send(body) : req;
+        };
+        const calls: [string, string, object | undefined][] = [
+          [`/reservations/${c.id}/cancel`, user.token, undefined],
+          ['/reservations/admit', admin.token, { start: E, end: E }],
+          [`/reservations/${b.id}/reject`, admin.token, { reason: 'sorry' }],
+          ['/reservations/bulk/confirm', admin.token, { ids: [a.id, b.id] }],
+          ['/reservations/bulk/reject', admin.token, { ids: [b.id, c.id] }],
+        ];
+        const firsts = [];
+        for (const [path, token, body] of calls)
+          firsts.push(await send(path, token, `${path}-${keys}`, body));
+        expect(firsts.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+        expect(firsts[1]!.body).toEqual({ confirmed: 1, rejected: 0, left_pending: 1 });
+        expect(firsts[3]!.body.results.map((r: { status: number }) => r.status)).toEqual([200, 409]);
+        const late = await bookOk(user.token, E, '14:00', '15:00', 10);
+        for (const [i, [path, token, body]] of calls.entries()) {
+          const again = await send(path, token, `${path}-${keys}`, body);
+          expect(again.status, path).toBe(firsts[i]!.status);
+          expect(again.headers['idempotent-replayed'], path).toBe('true');
+          expect(again.text, path).toBe(firsts[i]!.text);
+        }
+        const after = await http().get(`/reservations/${late.id}`).auth(user.token, { type: 'bearer' });
+        expect(after.body.status).toBe('pending');
+        const history = await http()
+          .get(`/reservations/${b.id}/history`)
+          .auth(admin.token, { type: 'bearer' });
+        expect(history.body.map((e: { type: string }) => e.type)).toEqual(['created', 'rejected']);
+      });
+
+      it('a key is forgotten after IDEMPOTENCY_KEY_TTL_HOURS (24 by default)', async () => {
+        const user = await signUp();
+        const key = newKey();
+        let token = user.token;
+        const post = () =>
+          http()
+            .post('/reservations')
+            .auth(token, { type: 'bearer' })
+            .set('Idempotency-Key', key)
+            .send(draft());
+        expect((await post()).status).toBe(201);
+        const start = app.clock.now();
+        try {
+          app.clock.advance(24 * 3_600_000 - 1);
+          // Access tokens live an hour: sign in again at the new time.
+          const login = await http().post('/users/login').send({ email: user.email, password: 'password-1' });
+          token = login.body.access_token;
+          const replay = await post();
+          expect(replay.status).toBe(201);
+          expect(replay.headers['idempotent-replayed']).toBe('true');
+          app.clock.advance(1);
+          const fresh = await post();
+          expect(fresh.status).toBe(201);
+          expect(fresh.headers['idempotent-replayed']).toBeUndefined();
+          expect(fresh.body.id).not.toBe(replay.body.id);
+        } finally {
+          app.clock.set(start);
+        }
+        expect(await countOn(user.token)).toBe(2);
+      });
+
+      it('concurrent creates with one key make one reservation; the others replay it or are told it is in progress', async () => {
+        const user = await signUp();
+        const key = newKey();
+        const answers = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            http()
+              .post('/reservations')
+              .auth(user.token, { type: 'bearer' })
+              .set('Idempotency-Key', key)
+              .send(draft()),
+          ),
+        );
+        const fresh = answers.filter(
+          (r) => r.status === 201 && r.headers['idempotent-replayed'] === undefined,
+        );
+        expect(fresh).toHaveLength(1);
+        for (const r of answers) {
+          if (r.status === 201) expect(r.body).toEqual(fresh[0]!.body);
+          else expectProblem(r, 409, 'idempotency_in_progress');
+        }
+        expect(await countOn(user.token)).toBe(1);
+      });
+    });
+
     describe('service routes', () => {
       it('GET /healthz and /readyz answer 200', async () => {
         expect((await http().get('/healthz')).body).toEqual({ status: 'ok' });

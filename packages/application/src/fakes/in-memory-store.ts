@@ -8,8 +8,13 @@ import {
   type User,
 } from '@exam-reservation/domain';
 import type {
+  IdempotencyClaim,
+  IdempotencyKeys,
+  IdempotencyRecord,
+  IdempotencyScope,
   NewReservation,
   NewUser,
+  PendingQuery,
   ReadStores,
   RecordedReservationEvent,
   ReservationEvent,
@@ -29,8 +34,10 @@ interface State {
   users: Map<number, UserWithPassword>;
   events: RecordedReservationEvent[];
   ledger: Map<number, number>;
+  idempotency: Map<string, IdempotencyRecord>;
   nextReservationId: number;
   nextUserId: number;
+  nextToken: number;
 }
 
 const clone = (state: State): State => ({
@@ -38,8 +45,10 @@ const clone = (state: State): State => ({
   users: new Map(state.users),
   events: [...state.events],
   ledger: new Map(state.ledger),
+  idempotency: new Map(state.idempotency),
   nextReservationId: state.nextReservationId,
   nextUserId: state.nextUserId,
+  nextToken: state.nextToken,
 });
 
 /**
@@ -53,8 +62,10 @@ export class InMemoryStore implements UnitOfWork {
     users: new Map(),
     events: [],
     ledger: new Map(),
+    idempotency: new Map(),
     nextReservationId: 1,
     nextUserId: 1,
+    nextToken: 1,
   };
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -89,6 +100,7 @@ function storesOver(state: State): TransactionStores {
     ledger: new InMemorySlotLedger(state),
     events: new InMemoryReservationEvents(state),
     users: new InMemoryUsers(state),
+    idempotencyKeys: new InMemoryIdempotencyKeys(state),
   };
 }
 
@@ -114,6 +126,18 @@ export class InMemoryReservations implements Reservations {
       .filter((r) => !overlapping || (r.start < overlapping.end && overlapping.start < r.end))
       .sort((a, b) => a.start - b.start || a.id - b.id);
     return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
+  }
+
+  async listPending(query: PendingQuery): Promise<Reservation[]> {
+    const { overlapping, after } = query;
+    return [...this.state.reservations.values()]
+      .filter((r) => r.status === 'pending' && r.start < overlapping.end && overlapping.start < r.end)
+      .filter(
+        (r) =>
+          !after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.id > after.id),
+      )
+      .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
+      .slice(0, query.limit);
   }
 
   async insert(reservation: NewReservation): Promise<Reservation> {
@@ -213,5 +237,68 @@ export class InMemoryUsers implements Users {
   async setPasswordHash(id: number, passwordHash: string): Promise<void> {
     const user = this.state.users.get(id);
     if (user) this.state.users.set(id, { ...user, passwordHash });
+  }
+}
+
+const scopeKey = (scope: IdempotencyScope): string => `${scope.userId}\u0000${scope.key}`;
+
+/** Units of work run one at a time here, so every claim is held. */
+export class InMemoryIdempotencyKeys implements IdempotencyKeys {
+  constructor(private readonly state: State) {}
+
+  async claim(scopes: readonly IdempotencyScope[], now: number): Promise<IdempotencyClaim[]> {
+    return scopes.map((scope) => {
+      const record = this.state.idempotency.get(scopeKey(scope));
+      return { held: true, record: record && record.expiresAt > now ? record : null };
+    });
+  }
+
+  async complete(
+    scope: IdempotencyScope,
+    record: Extract<IdempotencyRecord, { state: 'done' }>,
+  ): Promise<void> {
+    this.state.idempotency.set(scopeKey(scope), record);
+  }
+
+  async start(
+    scope: IdempotencyScope,
+    run: { fingerprint: string; leaseUntil: number; expiresAt: number },
+  ): Promise<string> {
+    const token = `run-${this.state.nextToken++}`;
+    this.state.idempotency.set(scopeKey(scope), { state: 'running', token, ...run });
+    return token;
+  }
+
+  async finish(
+    scope: IdempotencyScope,
+    token: string,
+    record: Extract<IdempotencyRecord, { state: 'done' }>,
+  ): Promise<void> {
+    const current = this.state.idempotency.get(scopeKey(scope));
+    if (current?.state === 'running' && current.token === token)
+      this.state.idempotency.set(scopeKey(scope), record);
+  }
+
+  async renew(scope: IdempotencyScope, token: string, leaseUntil: number): Promise<void> {
+    const record = this.state.idempotency.get(scopeKey(scope));
+    if (record?.state === 'running' && record.token === token) {
+      this.state.idempotency.set(scopeKey(scope), { ...record, leaseUntil });
+    }
+  }
+
+  async release(scope: IdempotencyScope, token: string): Promise<void> {
+    const record = this.state.idempotency.get(scopeKey(scope));
+    if (record?.state === 'running' && record.token === token) this.state.idempotency.delete(scopeKey(scope));
+  }
+
+  async deleteExpired(now: number, limit: number): Promise<number> {
+    let deleted = 0;
+    for (const [key, record] of this.state.idempotency) {
+      if (deleted >= limit) break;
+      if (record.expiresAt > now) continue;
+      this.state.idempotency.delete(key);
+      deleted++;
+    }
+    return deleted;
   }
 }

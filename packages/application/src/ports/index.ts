@@ -1,4 +1,11 @@
 export type { Clock } from './clock.js';
+export type {
+  IdempotencyClaim,
+  IdempotencyKeys,
+  IdempotencyRecord,
+  IdempotencyScope,
+  StoredResponse,
+} from './idempotency-keys.js';
 export type { CountedAttempt, LoginAttempts, LoginLimit } from './login-attempts.js';
 export type { PasswordHasher } from './password-hasher.js';
 export type {
@@ -9,6 +16,7 @@ export type {
 } from './reservation-events.js';
 export type {
   NewReservation,
+  PendingQuery,
   ReservationListQuery,
   ReservationPage,
   ReservationReader,

@@ -1,6 +1,6 @@
-import type { Reservation } from '@exam-reservation/domain';
+import type { Reservation, Role } from '@exam-reservation/domain';
 
-export type ReservationEventType = 'created' | 'updated' | 'confirmed' | 'cancelled';
+export type ReservationEventType = 'created' | 'updated' | 'confirmed' | 'cancelled' | 'rejected';
 
 /** One entry of the append-only audit trail of reservations. */
 export interface ReservationEvent {
@@ -8,6 +8,10 @@ export interface ReservationEvent {
   readonly type: ReservationEventType;
   /** The user who made the change. */
   readonly actorId: number;
+  /** Their role when they made it. */
+  readonly actorRole: Role;
+  /** Why, when the actor gave a reason (a rejection); else null. */
+  readonly reason: string | null;
   /** epoch ms */
   readonly at: number;
   /** The reservation before the change; null for `created`. */

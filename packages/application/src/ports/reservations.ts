@@ -18,10 +18,25 @@ export interface ReservationPage {
   readonly total: number;
 }
 
+/** A page of pending reservations in creation order (keyset pagination). */
+export interface PendingQuery {
+  /** Only reservations overlapping this range. */
+  readonly overlapping: TimeRange;
+  /** Only reservations after this one in creation order; from the first when absent. */
+  readonly after?: { readonly createdAt: number; readonly id: number } | undefined;
+  readonly limit: number;
+}
+
 /** Reading reservations; no locks taken. */
 export interface ReservationReader {
   get(id: number): Promise<Reservation | null>;
   list(query: ReservationListQuery): Promise<ReservationPage>;
+  /**
+   * Pending reservations overlapping a range, in creation order (`createdAt`,
+   * then id), at most `limit` of them: one page of an admission. Each page
+   * costs about its own size, however many pages came before.
+   */
+  listPending(query: PendingQuery): Promise<Reservation[]>;
 }
 
 /** Reservations inside a unit of work. */

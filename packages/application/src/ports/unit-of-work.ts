@@ -1,3 +1,4 @@
+import type { IdempotencyKeys } from './idempotency-keys.js';
 import type { ReservationEvents } from './reservation-events.js';
 import type { ReservationReader, Reservations } from './reservations.js';
 import type { SlotLedger, SlotLoadReader } from './slot-ledger.js';
@@ -9,12 +10,14 @@ export interface TransactionStores {
   readonly ledger: SlotLedger;
   readonly events: ReservationEvents;
   readonly users: Users;
+  readonly idempotencyKeys: IdempotencyKeys;
 }
 
 /** Stores for plain reads outside any transaction: nothing here can lock. */
 export interface ReadStores {
   readonly reservations: ReservationReader;
   readonly ledger: SlotLoadReader;
+  readonly events: Pick<ReservationEvents, 'listFor'>;
   readonly users: Pick<Users, 'findById' | 'findManyById' | 'findByEmail'>;
 }
 

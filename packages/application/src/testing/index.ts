@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export { at, type MakeStore, rejectionOf, SLOT, T0 } from './fixtures.js';
+export { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
 export { describeLoginAttemptsContract, type MakeLoginAttempts } from './login-attempts-contract.js';
 export { describeReservationEventsContract } from './reservation-events-contract.js';
 export { describeReservationsContract } from './reservations-contract.js';

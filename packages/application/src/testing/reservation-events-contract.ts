@@ -14,6 +14,8 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
           reservationId: r!.id,
           type: 'created',
           actorId: user.id,
+          actorRole: 'user',
+          reason: null,
           at: T0,
           before: null,
           after: r!,
@@ -22,6 +24,8 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
           reservationId: other!.id,
           type: 'created',
           actorId: user.id,
+          actorRole: 'user',
+          reason: null,
           at: T0,
           before: null,
           after: other!,
@@ -32,6 +36,8 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
           reservationId: r!.id,
           type: 'confirmed',
           actorId: 999,
+          actorRole: 'admin',
+          reason: null,
           at: T0 + 1,
           before: r!,
           after: confirmed,
@@ -44,6 +50,8 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
           reservationId: r!.id,
           type: 'created',
           actorId: user.id,
+          actorRole: 'user',
+          reason: null,
           at: T0,
           before: null,
           after: r,
@@ -53,6 +61,8 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
           reservationId: r!.id,
           type: 'confirmed',
           actorId: 999,
+          actorRole: 'admin',
+          reason: null,
           at: T0 + 1,
           before: r,
           after: confirmed,
@@ -68,11 +78,22 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
       const confirmed = { ...r!, status: 'confirmed' as const, updatedAt: T0 + 1 };
       await uow.run((s) =>
         s.events.appendAll([
-          { reservationId: r!.id, type: 'created', actorId: user.id, at: T0, before: null, after: r! },
+          {
+            reservationId: r!.id,
+            type: 'created',
+            actorId: user.id,
+            actorRole: 'user',
+            reason: null,
+            at: T0,
+            before: null,
+            after: r!,
+          },
           {
             reservationId: r!.id,
             type: 'confirmed',
             actorId: user.id,
+            actorRole: 'user',
+            reason: null,
             at: T0 + 1,
             before: r!,
             after: confirmed,
@@ -86,6 +107,40 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
       ]);
       await uow.run((s) => s.events.appendAll([]));
       expect(await uow.run((s) => s.events.listFor(r!.id))).toHaveLength(2);
+    });
+
+    it('keeps the role of the actor and the reason of a rejection, quotes and all', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [r] = await seedReservations(uow, [draft(user.id, 0, 2)]);
+      const rejected = { ...r!, status: 'rejected' as const, updatedAt: T0 + 5 };
+      const reason = "no room left — it's \\ full; 시험 ✓\nsee you next time";
+      await uow.run((s) =>
+        s.events.appendAll([
+          {
+            reservationId: r!.id,
+            type: 'rejected',
+            actorId: 4242,
+            actorRole: 'admin',
+            reason,
+            at: T0 + 5,
+            before: r!,
+            after: rejected,
+          },
+        ]),
+      );
+      const [event] = await uow.read((s) => s.events.listFor(r!.id));
+      expect(event).toEqual({
+        id: expect.any(Number),
+        reservationId: r!.id,
+        type: 'rejected',
+        actorId: 4242,
+        actorRole: 'admin',
+        reason,
+        at: T0 + 5,
+        before: r,
+        after: rejected,
+      });
     });
 
     it('a reservation without events has an empty trail', async () => {

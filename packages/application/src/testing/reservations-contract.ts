@@ -1,6 +1,7 @@
 import { TimeRange } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
-import { at, draft, type MakeStore, seedReservations, seedUser } from './fixtures.js';
+import type { PendingQuery } from '../ports/index.js';
+import { at, draft, type MakeStore, seedReservations, seedUser, T0 } from './fixtures.js';
 
 /**
  * The behaviour every `Reservations` store must share: round trips, the list
@@ -163,6 +164,53 @@ export function describeReservationsContract(name: string, makeStore: MakeStore)
       expect(last.items.map((r) => r.id)).toEqual(ordered.slice(4));
       const past = await uow.read((s) => s.reservations.list({ offset: 10, limit: 2 }));
       expect(past).toEqual({ items: [], total: 5 });
+    });
+
+    it('save and get keep every status, rejected included', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const rows = await seedReservations(uow, [draft(user.id, 0, 1), draft(user.id, 0, 1)]);
+      for (const [i, status] of (['confirmed', 'cancelled', 'rejected', 'pending'] as const).entries()) {
+        const r = rows[i % 2]!;
+        await uow.run((s) => s.reservations.save({ ...r, status, updatedAt: r.updatedAt + i + 1 }));
+        expect(await uow.read((s) => s.reservations.get(r.id))).toMatchObject({ status });
+      }
+    });
+
+    it('listPending: pending ones overlapping the range, in creation order (createdAt, then id)', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const created = (minutes: number) => T0 - 86_400_000 + minutes * 60_000;
+      const rows = await seedReservations(uow, [
+        draft(user.id, 0, 2, { createdAt: created(5), reservationName: 'a' }),
+        draft(user.id, 1, 3, { createdAt: created(1), reservationName: 'b' }),
+        draft(user.id, 2, 4, { createdAt: created(5), reservationName: 'c' }),
+        draft(user.id, 4, 6, { createdAt: created(0), reservationName: 'touches the end: out' }),
+        draft(user.id, -2, 0, { createdAt: created(0), reservationName: 'touches the start: out' }),
+        draft(user.id, 0, 1, {
+          createdAt: created(2),
+          reservationName: 'confirmed: out',
+          status: 'confirmed',
+        }),
+        draft(user.id, 0, 1, { createdAt: created(3), reservationName: 'rejected: out', status: 'rejected' }),
+        draft(user.id, -5, 50, { createdAt: created(9), reservationName: 'covers all' }),
+      ]);
+      const range = TimeRange.of(at(0), at(4));
+      const names = async (query: Omit<PendingQuery, 'overlapping'>) =>
+        (await uow.read((s) => s.reservations.listPending({ overlapping: range, ...query }))).map(
+          (r) => r.reservationName,
+        );
+      expect(await names({ limit: 10 })).toEqual(['b', 'a', 'c', 'covers all']);
+      expect(await names({ limit: 2 })).toEqual(['b', 'a']);
+      // Keyset: strictly after (createdAt, id); equal createdAt falls back to the id.
+      const a = rows[0]!;
+      expect(await names({ after: { createdAt: a.createdAt, id: a.id }, limit: 10 })).toEqual([
+        'c',
+        'covers all',
+      ]);
+      expect(await names({ after: { createdAt: created(9), id: rows[7]!.id }, limit: 10 })).toEqual([]);
+      const page = await uow.run((s) => s.reservations.listPending({ overlapping: range, limit: 1 }));
+      expect(page).toEqual([rows[1]]);
     });
 
     it('an empty store lists nothing with a total of 0', async () => {

@@ -1,4 +1,5 @@
 import type { MakeStore } from './fixtures.js';
+import { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
 import { describeReservationEventsContract } from './reservation-events-contract.js';
 import { describeReservationsContract } from './reservations-contract.js';
 import { describeSlotLedgerContract } from './slot-ledger-contract.js';
@@ -12,4 +13,5 @@ export function describeStoreContracts(name: string, makeStore: MakeStore): void
   describeSlotLedgerContract(name, makeStore);
   describeReservationEventsContract(name, makeStore);
   describeUsersContract(name, makeStore);
+  describeIdempotencyKeysContract(name, makeStore);
 }

@@ -1,10 +1,15 @@
 import { type Actor, type BookingDraft, bookingPolicy, type User } from '@exam-reservation/domain';
 import { FixedClock } from '../fakes/clocks.js';
 import type { UnitOfWork } from '../ports/index.js';
+import { AdmitReservations } from '../use-cases/admit-reservations.js';
+import { BulkConfirmReservations } from '../use-cases/bulk-confirm-reservations.js';
+import { BulkRejectReservations } from '../use-cases/bulk-reject-reservations.js';
 import { CancelReservation } from '../use-cases/cancel-reservation.js';
 import { ConfirmReservation } from '../use-cases/confirm-reservation.js';
 import { CreateReservation } from '../use-cases/create-reservation.js';
+import { GetReservationHistory } from '../use-cases/get-reservation-history.js';
 import { GetSchedules } from '../use-cases/get-schedules.js';
+import { RejectReservation } from '../use-cases/reject-reservation.js';
 import { UpdateReservation } from '../use-cases/update-reservation.js';
 import { at, T0 } from './fixtures.js';
 
@@ -18,7 +23,7 @@ export const NOW = T0 - 9 * 86_400_000;
  */
 export async function useCaseKit(
   uow: UnitOfWork,
-  options: { capacity?: number; confirmBatch?: number } = {},
+  options: { capacity?: number; confirmBatch?: number; admissionChunk?: number } = {},
 ) {
   const clock = new FixedClock(NOW);
   const policy = bookingPolicy({ capacity: options.capacity ?? 100 });
@@ -44,7 +49,14 @@ export async function useCaseKit(
     /** Another confirmer over the same store, batching on its own, as a second API process would. */
     newConfirmer: () => new ConfirmReservation({ ...deps, maxBatch: options.confirmBatch }),
     cancel: new CancelReservation(deps),
+    reject: new RejectReservation(deps),
     update: new UpdateReservation(deps),
+    bulkConfirm: new BulkConfirmReservations(deps),
+    bulkReject: new BulkRejectReservations(deps),
+    admit: new AdmitReservations({ ...deps, chunkSize: options.admissionChunk }),
+    /** Another admitter over the same store, as a second API process would run one. */
+    newAdmitter: (chunkSize = options.admissionChunk) => new AdmitReservations({ ...deps, chunkSize }),
+    history: new GetReservationHistory(deps),
     schedules: new GetSchedules(deps),
     /** A pending booking by `actor` over slots `[from, to)` after {@link T0}. */
     book: (actor: Actor, from: number, to: number, people: number, name = `R ${from}-${to}`) =>

@@ -1,4 +1,5 @@
 import {
+  type Actor,
   type BookingPolicy,
   confirmedLoadDelta,
   findOverflow,
@@ -7,44 +8,66 @@ import {
   rangeOf,
   type Transition,
 } from '@exam-reservation/domain';
-import type { Clock, ReservationEventType, UnitOfWork } from '../ports/index.js';
+import type { Clock, ReservationEventType, TransactionStores, UnitOfWork } from '../ports/index.js';
+
+/** What a change of one reservation needs. */
+export interface ChangeDeps {
+  readonly uow: UnitOfWork;
+  readonly clock: Clock;
+  readonly policy: BookingPolicy;
+}
+
+/** One change of one reservation, as the domain decides it. */
+export interface ChangeRequest {
+  readonly id: number;
+  readonly actor: Actor;
+  readonly type: ReservationEventType;
+  readonly decide: (reservation: Reservation, now: number) => Transition;
+  /** Recorded with the audit event (a rejection's reason). */
+  readonly reason?: string | null | undefined;
+}
 
 /**
- * The shape every state change shares: lock the reservation, let the domain
- * decide, then write the reservation, its audit event and the slot-ledger
- * delta in one transaction. The ledger goes last so that slot rows are held
- * for as short a time as possible.
+ * The shape every state change shares, inside a unit of work: lock the
+ * reservation, let the domain decide, then write the reservation, its audit
+ * event and the slot-ledger delta. The ledger goes last so that slot rows
+ * are held for as short a time as possible. A no-op writes nothing.
  */
-export async function changeReservation(
-  deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy },
-  id: number,
-  actorId: number,
-  type: ReservationEventType,
-  decide: (reservation: Reservation, now: number) => Transition,
+export async function changeWithin(
+  stores: TransactionStores,
+  deps: Omit<ChangeDeps, 'uow'>,
+  request: ChangeRequest,
 ): Promise<Reservation> {
-  return deps.uow.run(async (stores) => {
-    const current = await stores.reservations.getForUpdate(id);
-    if (!current) throw new NotFoundError();
-    const now = deps.clock.now();
-    const { before, after, changed } = decide(current, now);
-    if (!changed) return after;
-    if (after.status === 'pending' && type === 'updated') {
-      // Like a new booking, a changed pending one must fit the confirmed load as it stands.
-      const range = rangeOf(after);
-      const loads = await stores.ledger.loadsIn(range.start, range.end);
-      const overflow = findOverflow(
-        loads,
-        range,
-        after.numberOfPeople,
-        deps.policy.capacity,
-        deps.policy.grid,
-      );
-      if (overflow) throw overflow;
-    }
-    await stores.reservations.save(after);
-    await stores.events.append({ reservationId: id, type, actorId, at: now, before, after });
-    const deltas = confirmedLoadDelta(before, after, deps.policy.grid);
-    if (deltas.length > 0) await stores.ledger.apply(deltas, deps.policy.capacity);
-    return after;
+  const { id, actor, type } = request;
+  const current = await stores.reservations.getForUpdate(id);
+  if (!current) throw new NotFoundError();
+  const now = deps.clock.now();
+  const { before, after, changed } = request.decide(current, now);
+  if (!changed) return after;
+  if (after.status === 'pending' && type === 'updated') {
+    // Like a new booking, a changed pending one must fit the confirmed load as it stands.
+    const range = rangeOf(after);
+    const loads = await stores.ledger.loadsIn(range.start, range.end);
+    const overflow = findOverflow(loads, range, after.numberOfPeople, deps.policy.capacity, deps.policy.grid);
+    if (overflow) throw overflow;
+  }
+  await stores.reservations.save(after);
+  await stores.events.append({
+    reservationId: id,
+    type,
+    actorId: actor.userId,
+    actorRole: actor.role,
+    reason: request.reason ?? null,
+    at: now,
+    before,
+    after,
   });
+  const deltas = confirmedLoadDelta(before, after, deps.policy.grid);
+  if (deltas.length > 0) await stores.ledger.apply(deltas, deps.policy.capacity);
+  return after;
+}
+
+/** {@link changeWithin} in a unit of work of its own. */
+export function changeReservation(deps: ChangeDeps, request: ChangeRequest): Promise<Reservation> {
+  return deps.uow.run((stores) => changeWithin(stores, deps, request));
 }

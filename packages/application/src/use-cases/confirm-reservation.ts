@@ -2,21 +2,35 @@ import {
   type Actor,
   assertAdmin,
   type BookingPolicy,
-  CapacityExceededError,
-  CapacityLedger,
   confirm,
-  confirmedLoadDelta,
-  NotFoundError,
+  IdempotencyInProgressError,
   type Reservation,
-  type Transition,
 } from '@exam-reservation/domain';
-import type { Clock, TransactionStores, UnitOfWork } from '../ports/index.js';
-import { changeReservation } from './change-reservation.js';
+import type { Clock, IdempotencyScope, TransactionStores, UnitOfWork } from '../ports/index.js';
+import { changeWithin } from './change-reservation.js';
+import { confirmTogether } from './confirm-together.js';
+import {
+  completeOnce,
+  type IdempotencyDeps,
+  isIdempotencyRefusal,
+  type Once,
+  type OnceAnswer,
+  runOnce,
+  scopeId,
+  scopeOf,
+  verdict,
+} from './idempotency.js';
 import { NaturalBatch, type Outcome } from './natural-batch.js';
 
 export interface ConfirmReservationCommand {
   readonly actor: Actor;
   readonly id: number;
+}
+
+/** One confirmation waiting for a batch, with its key when it has one. */
+interface Job {
+  readonly command: ConfirmReservationCommand;
+  readonly once?: Once<Reservation> | undefined;
 }
 
 /**
@@ -26,15 +40,16 @@ export interface ConfirmReservationCommand {
  * When registration opens, thousands of confirmations hit the same slots,
  * and each transaction that changes them holds their rows through its WAL
  * flush. So confirmations that arrive while one is in progress are confirmed
- * together in one transaction: the reservations and their slots are locked
- * (ascending ids, then ascending slots), the domain decides each one in
- * arrival order against the locked loads (the domain's CapacityLedger), and all accepted ones are written
+ * together in one transaction ({@link confirmTogether}: reservations locked
+ * in ascending id order, then their slots, the domain deciding each in
+ * arrival order against the locked loads), and all accepted ones are written
  * and committed at once. Each caller still gets its own answer, exactly as
- * if it had run alone. Should the batch fail as a whole, nothing of it was
- * kept and each confirmation is retried on its own.
+ * if it had run alone; a confirmation sent with an idempotency key has its
+ * answer stored in the batch's transaction. Should the batch fail as a
+ * whole, nothing of it was kept and each confirmation is retried on its own.
  */
 export class ConfirmReservation {
-  private readonly batch: NaturalBatch<ConfirmReservationCommand, Reservation> | null;
+  private readonly batch: NaturalBatch<Job, Reservation | OnceAnswer> | null;
 
   /**
    * @param deps.maxBatch most confirmations per transaction (default 64); 1
@@ -42,109 +57,131 @@ export class ConfirmReservation {
    *   concurrently with the others.
    */
   constructor(
-    private readonly deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy; maxBatch?: number },
+    private readonly deps: IdempotencyDeps & {
+      uow: UnitOfWork;
+      clock: Clock;
+      policy: BookingPolicy;
+      maxBatch?: number | undefined;
+    },
   ) {
     const maxBatch = deps.maxBatch ?? 64;
-    this.batch =
-      maxBatch > 1 ? new NaturalBatch((commands) => this.confirmAll(commands), { maxBatch }) : null;
+    this.batch = maxBatch > 1 ? new NaturalBatch((jobs) => this.confirmAll(jobs), { maxBatch }) : null;
   }
 
   /** @throws NotFoundError | ForbiddenError | InvalidStateError | CapacityExceededError (left pending) */
-  async execute(command: ConfirmReservationCommand): Promise<Reservation> {
-    // Before any lookup: a user learns nothing about which ids exist.
-    assertAdmin(command.actor, 'confirm reservations');
-    return this.batch ? this.batch.submit(command) : this.confirmOne(command);
+  execute(command: ConfirmReservationCommand): Promise<Reservation> {
+    return this.submit({ command }) as Promise<Reservation>;
   }
 
-  private confirmOne(command: ConfirmReservationCommand): Promise<Reservation> {
-    return changeReservation(this.deps, command.id, command.actor.userId, 'confirmed', (r, now) =>
-      confirm(command.actor, r, now),
-    );
+  /**
+   * {@link execute} at most once per key; refusals are answered (and stored),
+   * not thrown.
+   * @throws IdempotencyInProgressError | IdempotencyKeyReusedError
+   */
+  executeOnce(command: ConfirmReservationCommand, once: Once<Reservation>): Promise<OnceAnswer> {
+    return this.submit({ command, once }) as Promise<OnceAnswer>;
   }
 
-  private async confirmAll(commands: readonly ConfirmReservationCommand[]): Promise<Outcome<Reservation>[]> {
-    const settle = (work: Promise<Reservation>): Promise<Outcome<Reservation>> =>
+  private async submit(job: Job): Promise<Reservation | OnceAnswer> {
+    // Before any lookup (and before any key is claimed): a user learns nothing about which ids exist.
+    assertAdmin(job.command.actor, 'confirm reservations');
+    return this.batch ? this.batch.submit(job) : this.confirmOne(job);
+  }
+
+  private confirmOne({ command, once }: Job): Promise<Reservation | OnceAnswer> {
+    const within = (stores: TransactionStores) =>
+      changeWithin(stores, this.deps, {
+        id: command.id,
+        actor: command.actor,
+        type: 'confirmed',
+        decide: (r, now) => confirm(command.actor, r, now),
+      });
+    if (once) return runOnce(this.deps, command.actor.userId, once, within);
+    return this.deps.uow.run(within);
+  }
+
+  private async confirmAll(jobs: readonly Job[]): Promise<Outcome<Reservation | OnceAnswer>[]> {
+    const settle = (work: Promise<Reservation | OnceAnswer>): Promise<Outcome<Reservation | OnceAnswer>> =>
       work.then(
         (ok) => ({ ok }),
         (error: unknown) => ({ error }),
       );
-    if (commands.length === 1) return [await settle(this.confirmOne(commands[0]!))];
+    if (jobs.length === 1) return [await settle(this.confirmOne(jobs[0]!))];
     try {
-      return await this.deps.uow.run((stores) => this.decideTogether(stores, commands));
+      return await this.deps.uow.run((stores) => this.decideBatch(stores, jobs));
     } catch {
       // Nothing of the batch was kept (e.g. it lost a race with another
       // process at commit): give every confirmation its own transaction.
-      const outcomes: Outcome<Reservation>[] = [];
-      for (const command of commands) outcomes.push(await settle(this.confirmOne(command)));
+      const outcomes: Outcome<Reservation | OnceAnswer>[] = [];
+      for (const job of jobs) outcomes.push(await settle(this.confirmOne(job)));
       return outcomes;
     }
   }
 
-  private async decideTogether(
+  /**
+   * One batch: keyed jobs first claim their keys (a stored answer is
+   * replayed, a key held elsewhere or twice in this batch is in progress),
+   * the rest are decided together, and each keyed one's answer is stored.
+   */
+  private async decideBatch(
     stores: TransactionStores,
-    commands: readonly ConfirmReservationCommand[],
-  ): Promise<Outcome<Reservation>[]> {
-    const { clock, policy } = this.deps;
-    const now = clock.now();
-    const current = new Map(
-      (await stores.reservations.getManyForUpdate(commands.map((c) => c.id))).map((r) => [r.id, r]),
+    jobs: readonly Job[],
+  ): Promise<Outcome<Reservation | OnceAnswer>[]> {
+    const now = this.deps.clock.now();
+    const keyed = jobs.flatMap((job, index) =>
+      job.once ? [{ index, scope: scopeOf(job.command.actor.userId, job.once) }] : [],
     );
-    // Lock every slot a pending one of them could take, before deciding.
-    const slots = new Set<number>();
-    for (const r of current.values()) {
-      if (r.status !== 'pending') continue;
-      for (const d of confirmedLoadDelta(null, { ...r, status: 'confirmed' }, policy.grid))
-        slots.add(d.slotStart);
-    }
-    const ledger = new CapacityLedger(
-      policy.capacity,
-      await stores.ledger.lockLoads([...slots], policy.capacity),
-    );
-
-    const outcomes: Outcome<Reservation>[] = [];
-    const accepted: { transition: Transition; actorId: number }[] = [];
-    for (const command of commands) {
-      const reservation = current.get(command.id);
-      if (!reservation) {
-        outcomes.push({ error: new NotFoundError() });
-        continue;
+    const claims =
+      keyed.length > 0
+        ? await stores.idempotencyKeys.claim(
+            keyed.map((k) => k.scope),
+            now,
+          )
+        : [];
+    const outcomes: Outcome<Reservation | OnceAnswer>[] = new Array(jobs.length);
+    const scopes = new Map<number, IdempotencyScope>();
+    const seen = new Set<string>();
+    keyed.forEach(({ index, scope }, i) => {
+      const id = scopeId(scope);
+      if (seen.has(id)) {
+        outcomes[index] = { error: new IdempotencyInProgressError() };
+        return;
       }
-      let transition: Transition;
+      seen.add(id);
       try {
-        transition = confirm(command.actor, reservation, now);
+        const stored = verdict(claims[i]!, jobs[index]!.once!.fingerprint, now);
+        if (stored) outcomes[index] = { ok: stored };
+        else scopes.set(index, scope);
       } catch (error) {
-        outcomes.push({ error });
+        if (!isIdempotencyRefusal(error)) throw error;
+        outcomes[index] = { error };
+      }
+    });
+    const toDecide = jobs.flatMap((job, index) => (!job.once || scopes.has(index) ? [index] : []));
+    const decided = await confirmTogether(
+      stores,
+      this.deps.policy,
+      toDecide.map((index) => jobs[index]!.command),
+      now,
+    );
+    for (const [i, index] of toDecide.entries()) {
+      const outcome = decided[i]!;
+      const once = jobs[index]!.once;
+      if (!once) {
+        outcomes[index] = outcome;
         continue;
       }
-      if (transition.changed) {
-        try {
-          ledger.apply(confirmedLoadDelta(transition.before, transition.after, policy.grid));
-        } catch (error) {
-          if (!(error instanceof CapacityExceededError)) throw error;
-          outcomes.push({ error });
-          continue;
-        }
-        current.set(command.id, transition.after);
-        accepted.push({ transition, actorId: command.actor.userId });
-      }
-      outcomes.push({ ok: transition.after });
+      outcomes[index] = {
+        ok: await completeOnce(
+          stores,
+          scopes.get(index)!,
+          once,
+          once.render(outcome),
+          now,
+          this.deps.idempotencyTtlMs,
+        ),
+      };
     }
-
-    await stores.reservations.saveAll(accepted.map(({ transition }) => transition.after));
-    await stores.events.appendAll(
-      accepted.map(({ transition: { before, after }, actorId }) => ({
-        reservationId: after.id,
-        type: 'confirmed' as const,
-        actorId,
-        at: now,
-        before,
-        after,
-      })),
-    );
-    const deltas = accepted.flatMap(({ transition }) =>
-      confirmedLoadDelta(transition.before, transition.after, policy.grid),
-    );
-    if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity);
     return outcomes;
   }
 }

@@ -7,7 +7,13 @@ import {
   type Reservation,
   rangeOf,
 } from '@exam-reservation/domain';
-import type { Clock, UnitOfWork } from '../ports/index.js';
+import type { TransactionStores } from '../ports/index.js';
+import { type IdempotencyDeps, type Once, type OnceAnswer, runOnce } from './idempotency.js';
+
+export interface CreateReservationCommand {
+  readonly actor: Actor;
+  readonly draft: BookingDraft;
+}
 
 /**
  * Books a pending reservation. It is refused at once when the confirmed load
@@ -15,28 +21,49 @@ import type { Clock, UnitOfWork } from '../ports/index.js';
  * binding check is at confirmation.
  */
 export class CreateReservation {
-  constructor(private readonly deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy }) {}
+  constructor(private readonly deps: IdempotencyDeps & { policy: BookingPolicy }) {}
 
   /** @throws ValidationError | CapacityExceededError */
-  async execute(command: { actor: Actor; draft: BookingDraft }): Promise<Reservation> {
-    const { uow, clock, policy } = this.deps;
-    const now = clock.now();
-    const fresh = newReservation(command.actor, command.draft, policy, now);
+  async execute(command: CreateReservationCommand): Promise<Reservation> {
+    const fresh = newReservation(command.actor, command.draft, this.deps.policy, this.deps.clock.now());
+    return this.deps.uow.run((stores) => this.insert(stores, command.actor, fresh));
+  }
+
+  /**
+   * {@link execute} at most once per key: concurrent requests with one key
+   * create one reservation. Refusals are answered (and stored), not thrown.
+   */
+  executeOnce(command: CreateReservationCommand, once: Once<Reservation>): Promise<OnceAnswer> {
+    return runOnce(this.deps, command.actor.userId, once, (stores) =>
+      this.insert(
+        stores,
+        command.actor,
+        newReservation(command.actor, command.draft, this.deps.policy, this.deps.clock.now()),
+      ),
+    );
+  }
+
+  private async insert(
+    stores: TransactionStores,
+    actor: Actor,
+    fresh: Omit<Reservation, 'id'>,
+  ): Promise<Reservation> {
+    const { policy } = this.deps;
     const range = rangeOf(fresh);
-    return uow.run(async (stores) => {
-      const loads = await stores.ledger.loadsIn(range.start, range.end);
-      const overflow = findOverflow(loads, range, fresh.numberOfPeople, policy.capacity, policy.grid);
-      if (overflow) throw overflow;
-      const created = await stores.reservations.insert(fresh);
-      await stores.events.append({
-        reservationId: created.id,
-        type: 'created',
-        actorId: command.actor.userId,
-        at: now,
-        before: null,
-        after: created,
-      });
-      return created;
+    const loads = await stores.ledger.loadsIn(range.start, range.end);
+    const overflow = findOverflow(loads, range, fresh.numberOfPeople, policy.capacity, policy.grid);
+    if (overflow) throw overflow;
+    const created = await stores.reservations.insert(fresh);
+    await stores.events.append({
+      reservationId: created.id,
+      type: 'created',
+      actorId: actor.userId,
+      actorRole: actor.role,
+      reason: null,
+      at: fresh.createdAt,
+      before: null,
+      after: created,
     });
+    return created;
   }
 }

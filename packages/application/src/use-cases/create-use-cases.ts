@@ -1,17 +1,23 @@
 import type { BookingPolicy } from '@exam-reservation/domain';
 import type { Clock, LoginAttempts, PasswordHasher, TokenIssuer, UnitOfWork } from '../ports/index.js';
+import { AdmitReservations } from './admit-reservations.js';
 import { Authenticate } from './authenticate.js';
+import { BulkConfirmReservations } from './bulk-confirm-reservations.js';
+import { BulkRejectReservations } from './bulk-reject-reservations.js';
 import { CancelReservation } from './cancel-reservation.js';
 import { ConfirmReservation } from './confirm-reservation.js';
 import { CreateReservation } from './create-reservation.js';
 import { GetReservation } from './get-reservation.js';
+import { GetReservationHistory } from './get-reservation-history.js';
 import { GetSchedules } from './get-schedules.js';
 import { ListReservations } from './list-reservations.js';
 import { LogIn, type LogInThrottle } from './log-in.js';
+import { PurgeIdempotencyKeys } from './purge-idempotency-keys.js';
 import { RegisterUser } from './register-user.js';
+import { RejectReservation } from './reject-reservation.js';
 import { UpdateReservation } from './update-reservation.js';
 
-/** The ports every use case of the service needs between them. */
+/** The ports every use case of the service needs between them, and the settings some take. */
 export interface UseCaseDeps {
   readonly uow: UnitOfWork;
   readonly clock: Clock;
@@ -21,12 +27,16 @@ export interface UseCaseDeps {
   readonly loginAttempts: LoginAttempts;
   /** Log-in limits; the HTTP contract's by default. */
   readonly logInThrottle?: LogInThrottle;
+  /** How long answers to requests with an Idempotency-Key are kept (default 24 hours). */
+  readonly idempotencyTtlMs?: number | undefined;
+  /** Reservations per unit of work of an admission (default 500). */
+  readonly admissionChunkSize?: number | undefined;
 }
 
 /** Every use case a client of the service calls, wired to one set of ports. */
 export function createUseCases(deps: UseCaseDeps) {
-  const { uow, clock, policy, passwordHasher, tokenIssuer, loginAttempts } = deps;
-  const shared = { uow, clock, policy };
+  const { uow, clock, policy, passwordHasher, tokenIssuer, loginAttempts, idempotencyTtlMs } = deps;
+  const shared = { uow, clock, policy, idempotencyTtlMs };
   return {
     registerUser: new RegisterUser({ uow, clock, passwordHasher }),
     logIn: new LogIn({
@@ -41,10 +51,16 @@ export function createUseCases(deps: UseCaseDeps) {
     getSchedules: new GetSchedules(shared),
     listReservations: new ListReservations({ uow, policy }),
     getReservation: new GetReservation({ uow }),
+    getReservationHistory: new GetReservationHistory({ uow }),
     createReservation: new CreateReservation(shared),
     updateReservation: new UpdateReservation(shared),
     confirmReservation: new ConfirmReservation(shared),
+    rejectReservation: new RejectReservation(shared),
     cancelReservation: new CancelReservation(shared),
+    bulkConfirmReservations: new BulkConfirmReservations(shared),
+    bulkRejectReservations: new BulkRejectReservations(shared),
+    admitReservations: new AdmitReservations({ ...shared, chunkSize: deps.admissionChunkSize }),
+    purgeIdempotencyKeys: new PurgeIdempotencyKeys({ uow, clock }),
   } as const;
 }
 

@@ -18,8 +18,11 @@ export class UpdateReservation {
 
   /** @throws NotFoundError | InvalidStateError | ValidationError | CapacityExceededError */
   execute(command: { actor: Actor; id: number; patch: ReservationPatch }): Promise<Reservation> {
-    return changeReservation(this.deps, command.id, command.actor.userId, 'updated', (r, now) =>
-      update(command.actor, r, command.patch, this.deps.policy, now),
-    );
+    return changeReservation(this.deps, {
+      id: command.id,
+      actor: command.actor,
+      type: 'updated',
+      decide: (r, now) => update(command.actor, r, command.patch, this.deps.policy, now),
+    });
   }
 }
