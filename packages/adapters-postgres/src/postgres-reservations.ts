@@ -113,24 +113,45 @@ export class PostgresReservations implements Reservations {
   }
 
   async insert(reservation: NewReservation): Promise<Reservation> {
-    const [row] = await this.exec.rows(
+    const [inserted] = await this.insertAll([reservation]);
+    if (!inserted) throw new Error('insert returned no row');
+    return inserted;
+  }
+
+  async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {
+    if (reservations.length === 0) return [];
+    const rows = await this.exec.rows(
       this.db
         .insertInto('reservations')
-        .values({
-          user_id: reservation.userId,
-          reservation_name: reservation.reservationName,
-          start_time: new Date(reservation.start),
-          end_time: new Date(reservation.end),
-          number_of_people: reservation.numberOfPeople,
-          status: reservation.status,
-          created_at: new Date(reservation.createdAt),
-          updated_at: new Date(reservation.updatedAt),
-        })
+        .values(
+          reservations.map((reservation) => ({
+            user_id: reservation.userId,
+            reservation_name: reservation.reservationName,
+            start_time: new Date(reservation.start),
+            end_time: new Date(reservation.end),
+            number_of_people: reservation.numberOfPeople,
+            status: reservation.status,
+            created_at: new Date(reservation.createdAt),
+            updated_at: new Date(reservation.updatedAt),
+          })),
+        )
         .returningAll(),
       READS,
     );
-    if (!row) throw new Error('insert returned no row');
-    return toReservation(row);
+    // The identity is drawn row by row in VALUES order, so ascending ids are
+    // the input's order (RETURNING itself promises no order).
+    const inserted = rows.map(toReservation).sort((a, b) => a.id - b.id);
+    inserted.forEach((r, i) => {
+      const wanted = reservations[i]!;
+      if (
+        r.userId !== wanted.userId ||
+        r.start !== wanted.start ||
+        r.reservationName !== wanted.reservationName
+      ) {
+        throw new Error('inserted rows do not match their input in id order');
+      }
+    });
+    return inserted;
   }
 
   async saveAll(reservations: readonly Reservation[]): Promise<void> {

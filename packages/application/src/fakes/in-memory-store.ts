@@ -140,6 +140,12 @@ export class InMemoryReservations implements Reservations {
       .slice(0, query.limit);
   }
 
+  async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {
+    const inserted: Reservation[] = [];
+    for (const r of reservations) inserted.push(await this.insert(r));
+    return inserted;
+  }
+
   async insert(reservation: NewReservation): Promise<Reservation> {
     const created = { ...reservation, id: this.state.nextReservationId++ };
     this.state.reservations.set(created.id, created);

@@ -53,6 +53,12 @@ export interface Reservations extends ReservationReader {
    */
   getManyForUpdate(ids: readonly number[]): Promise<Reservation[]>;
   insert(reservation: NewReservation): Promise<Reservation>;
+  /**
+   * {@link insert} for several reservations, as one write where the store
+   * can; ids are given out in the order of `reservations`.
+   * @returns the inserted reservations, in the order given
+   */
+  insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]>;
   /** Writes every field of an existing reservation. */
   save(reservation: Reservation): Promise<void>;
   /** {@link save} for several reservations, as one write where the store can. */

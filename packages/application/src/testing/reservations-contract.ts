@@ -38,6 +38,23 @@ export function describeReservationsContract(name: string, makeStore: MakeStore)
       expect([...ids].sort((a, b) => a - b)).toEqual(ids);
     });
 
+    it('insertAll inserts several at once, ids in the order given, each as insert would', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const other = await seedUser(uow, { email: 'other@example.com' });
+      const drafts = [
+        draft(user.id, 5, 6, { reservationName: 'first', numberOfPeople: 3 }),
+        draft(other.id, 0, 2, { reservationName: "it's second \\ $1" }),
+        draft(user.id, 1, 9, { reservationName: '셋째 📝' }),
+      ];
+      const inserted = await uow.run((s) => s.reservations.insertAll(drafts));
+      expect(inserted).toEqual(drafts.map((d) => ({ ...d, id: expect.any(Number) })));
+      const ids = inserted.map((r) => r.id);
+      expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+      for (const r of inserted) expect(await uow.read((s) => s.reservations.get(r.id))).toEqual(r);
+      expect(await uow.run((s) => s.reservations.insertAll([]))).toEqual([]);
+    });
+
     it('save writes every changeable field', async () => {
       const uow = await makeStore();
       const user = await seedUser(uow);
