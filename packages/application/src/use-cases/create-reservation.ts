@@ -204,7 +204,7 @@ export class CreateReservation {
         };
       }),
     );
-    accepted.forEach(({ index }, i) => decided.set(index, { ok: created[i]! }));
+    for (const [i, { index }] of accepted.entries()) decided.set(index, { ok: created[i]! });
 
     for (const index of toDecide) {
       const outcome = decided.get(index)!;
