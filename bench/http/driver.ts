@@ -29,6 +29,12 @@ export interface Job {
   readonly requests: readonly BenchRequest[];
   /** Repeat the request list until this many have been sent (default: its length). */
   readonly total?: number;
+  /**
+   * Requests per flow (default 1): a worker takes the next `group` requests
+   * of the list and sends them one after another, as one client's visit
+   * (look at the schedule, book, see one's own list). `total` counts requests.
+   */
+  readonly group?: number;
   /** Statuses that count as success. */
   readonly expect: readonly number[];
 }
@@ -69,28 +75,35 @@ async function run(job: Job, kept?: Map<string, Pool>): Promise<JobResult> {
   let next = 0;
   let ok = 0;
   const start = performance.now();
+  const group = job.group ?? 1;
+  const send = async (request: BenchRequest): Promise<void> => {
+    const t0 = performance.now();
+    let status = 'error';
+    try {
+      const response = await pool.request({
+        method: request.method,
+        path: request.path,
+        headers: request.headers,
+        body: request.body,
+      });
+      await response.body.dump();
+      status = String(response.statusCode);
+      if (job.expect.includes(response.statusCode)) ok++;
+    } catch {
+      status = 'error';
+    }
+    const t1 = performance.now();
+    statuses[status] = (statuses[status] ?? 0) + 1;
+    latencies.push(t1 - t0);
+    timeline.push([Math.round(t1 - start), Math.round((t1 - t0) * 100) / 100]);
+  };
   const worker = async (): Promise<void> => {
     while (next < total) {
-      const request = job.requests[next++ % job.requests.length]!;
-      const t0 = performance.now();
-      let status = 'error';
-      try {
-        const response = await pool.request({
-          method: request.method,
-          path: request.path,
-          headers: request.headers,
-          body: request.body,
-        });
-        await response.body.dump();
-        status = String(response.statusCode);
-        if (job.expect.includes(response.statusCode)) ok++;
-      } catch {
-        status = 'error';
+      const first = next;
+      next += group;
+      for (let i = first; i < Math.min(first + group, total); i++) {
+        await send(job.requests[i % job.requests.length]!);
       }
-      const t1 = performance.now();
-      statuses[status] = (statuses[status] ?? 0) + 1;
-      latencies.push(t1 - t0);
-      timeline.push([Math.round(t1 - start), Math.round((t1 - t0) * 100) / 100]);
     }
   };
   await Promise.all(Array.from({ length: job.concurrency }, worker));

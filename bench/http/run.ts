@@ -11,19 +11,28 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { createTestDatabase, startTestServer } from '@exam-reservation/adapters-postgres/testing';
 import pg from 'pg';
 import type { BenchRequest, JobResult } from './driver.js';
 import { writePgbenchConfirm } from './pgbench-confirm.js';
 import { latencySvg } from './plot.js';
+import { type RushReport, rushLines, rushRun } from './rush.js';
 import { percentile } from './stats.js';
+import {
+  bareServer,
+  json,
+  peakRssMb,
+  root,
+  rssMb,
+  seoulDate,
+  startCommand,
+  startDriver,
+  waitFor,
+} from './support.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const runsArg = args.indexOf('--runs');
@@ -32,6 +41,8 @@ const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
 const onlyConfirm = args.includes('--only-confirm');
 /** `--only-admission`: run scenario (5) alone, for profiling and quick checks of it. */
 const onlyAdmission = args.includes('--only-admission');
+/** `--only-rush`: run the registration rush (6) alone, with its ceilings. */
+const onlyRush = args.includes('--only-rush');
 
 const CAPACITY = 50_000;
 const HOT_RESERVATIONS = quick ? 500 : 2_000;
@@ -78,128 +89,6 @@ interface RunReport {
   invariantHeld: boolean;
   overfullSlots: number;
   confirmedInHotWindow: number;
-}
-
-/** `YYYY-MM-DD` of today + `days` in Seoul (UTC+9, no DST). */
-function seoulDate(days: number): string {
-  return new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-interface Driver {
-  run(
-    origin: string,
-    concurrency: number,
-    requests: BenchRequest[],
-    expect: number[],
-    total?: number,
-  ): Promise<JobResult>;
-  /** Not measured: opens the driver's 64 connections to `origin` and compiles its own code paths. */
-  warmUp(origin: string): Promise<void>;
-  close(): Promise<void>;
-}
-
-/**
- * One long-lived driver process (bench/http/driver.ts --serve) per run: its
- * kept-alive connections and compiled code carry over from job to job, so a
- * measured job does not include the load generator's own start.
- */
-function startDriver(): Driver {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/driver.ts'), '--serve'], {
-    cwd: root,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const waiting: ((line: string) => void)[] = [];
-  lines.on('line', (line) => waiting.shift()?.(line));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  let failed: Error | undefined;
-  child.once('exit', (code) => {
-    failed = new Error(`the driver exited (${code})`);
-    for (const w of waiting.splice(0)) w('');
-  });
-  let jobs = 0;
-  return {
-    async run(origin, concurrency, requests, expect, total) {
-      if (failed) throw failed;
-      const file = join(tmpdir(), `bench-job-${process.pid}-${jobs++}.json`);
-      await writeFile(file, JSON.stringify({ origin, concurrency, requests, expect, total }));
-      const line = await new Promise<string>((r) => {
-        waiting.push(r);
-        child.stdin!.write(`${file}\n`);
-      });
-      await rm(file, { force: true });
-      if (failed) throw failed;
-      return JSON.parse(line) as JobResult;
-    },
-    async warmUp(origin) {
-      await this.run(origin, 64, [{ method: 'GET', path: '/healthz' }], [200], 2_000);
-    },
-    async close() {
-      child.stdin!.end();
-      await exited;
-    },
-  };
-}
-
-/**
- * The node arguments of the root `start` script (`tsc -b && node … main.js`),
- * so the API runs exactly as the README starts it; node itself is spawned
- * directly so that its own RSS can be read.
- */
-async function startCommand(): Promise<string[]> {
-  const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const run = scripts.start?.split('&&').pop()?.trim().split(/\s+/) ?? [];
-  if (run[0] !== 'node')
-    throw new Error(`cannot read the node command from the start script: ${scripts.start}`);
-  return run.slice(1).map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
-}
-
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const response = await fetch(url);
-      if (response.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
-}
-
-async function json<T>(
-  origin: string,
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<T> {
-  const response = await fetch(`${origin}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
-
-function rssMb(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then(
-    (status) => Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024,
-  );
-}
-
-function peakRssMb(pid: number): Promise<number> {
-  return readFile(`/proc/${pid}/status`, 'utf8').then((status) => {
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) / 1024 : Number.NaN;
-  });
 }
 
 async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
@@ -641,28 +530,6 @@ async function admissionScenario(
   };
 }
 
-async function bareServer(driver: Driver, total: number): Promise<JobResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/bare-server.ts')], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolvePort) => {
-    child.stdout.once('data', (chunk: Buffer) => resolvePort(Number(chunk.toString().trim())));
-  });
-  try {
-    await driver.warmUp(`http://127.0.0.1:${port}`);
-    return await driver.run(
-      `http://127.0.0.1:${port}`,
-      32,
-      [{ method: 'GET', path: '/reservations/1' }],
-      [200],
-      total,
-    );
-  } finally {
-    child.kill('SIGTERM');
-  }
-}
-
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return percentile(sorted, 50);
@@ -677,18 +544,54 @@ async function main(): Promise<void> {
   const server = await startTestServer();
   process.stdout.write(`PostgreSQL: ${server.source}\n`);
   const reports: RunReport[] = [];
+  const rushReports: RushReport[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       process.stdout.write(`run ${i + 1}/${runs}…\n`);
-      reports.push(await oneRun(server.adminUrl, i));
+      if (!onlyRush) reports.push(await oneRun(server.adminUrl, i));
+      if (onlyConfirm || onlyAdmission) continue;
+      process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
+      const driver = startDriver();
+      try {
+        rushReports.push(await rushRun(server.adminUrl, driver, { quick }));
+      } finally {
+        await driver.close();
+      }
     }
   } finally {
     await server.stop();
   }
+  const machine = `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL: ${server.source}`;
+  const rushSection = (): string[] => [
+    `(6) The registration rush: ${quick ? 300 : 2_000} candidate accounts, 64 requests in flight; one API process, ` +
+      'then two behind HAProxy reaching PostgreSQL through PgBouncer (transaction pooling), each on a fresh database; ' +
+      'medians over the runs, ratios to the ceilings measured in the same run.',
+    '',
+    ...rushLines(rushReports, median),
+  ];
+
+  if (onlyRush) {
+    const summary = [
+      machine,
+      `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-rush.`,
+      '',
+      ...rushSection(),
+    ].join('\n');
+    process.stdout.write(`\n${summary}\n`);
+    const out = join(root, 'bench/results');
+    await mkdir(out, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await writeFile(
+      join(out, `http-rush-${stamp}.json`),
+      JSON.stringify({ quick, runs, rush: rushReports.map(stripRushTimelines) }, null, 2),
+    );
+    process.stdout.write(`\nresults: bench/results/http-rush-${stamp}.json\n`);
+    return;
+  }
 
   if (onlyAdmission) {
     const summary = [
-      `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL: ${server.source}`,
+      machine,
       `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-admission.`,
       '',
       ...admissionLines(reports),
@@ -717,7 +620,7 @@ async function main(): Promise<void> {
   const bareTps = m((r) => r.bare.throughput);
   const lines: string[] = [];
   lines.push(
-    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL: ${server.source}`,
+    machine,
   );
   lines.push(`Runs: ${runs}${quick ? ' (--quick)' : ''}; figures are medians over the runs.`);
   lines.push('');
@@ -765,6 +668,7 @@ async function main(): Promise<void> {
     });
   }
   if (!onlyConfirm) lines.push('', ...admissionLines(reports));
+  if (rushReports.length > 0) lines.push('', ...rushSection());
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);
 
@@ -773,7 +677,11 @@ async function main(): Promise<void> {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   await writeFile(
     join(out, `http-${stamp}.json`),
-    JSON.stringify({ quick, runs, reports: reports.map(stripTimeline) }, null, 2),
+    JSON.stringify(
+      { quick, runs, reports: reports.map(stripTimeline), rush: rushReports.map(stripRushTimelines) },
+      null,
+      2,
+    ),
   );
   const last = reports[reports.length - 1]!;
   // Every request's [ms since start, latency ms] of the last run, for a closer look at the tails.
@@ -811,6 +719,23 @@ function admissionLines(reports: readonly RunReport[]): string[] {
         `${a.during.p99.toFixed(1)} / ${a.during.max.toFixed(1)} | ${a.peakRssMb.toFixed(0)} | ${a.invariantHeld ? 'held' : 'BROKEN'} |`,
     ),
   ];
+}
+
+function stripRushTimelines(report: RushReport): unknown {
+  const strip = (r: JobResult) => ({ ...r, timeline: undefined });
+  const scenarios = (s: RushReport['single']) => ({
+    ...s,
+    create: strip(s.create),
+    schedules: strip(s.schedules),
+    mixed: strip(s.mixed),
+  });
+  return {
+    ...report,
+    single: scenarios(report.single),
+    scaled: scenarios(report.scaled),
+    bare: strip(report.bare),
+    bareBalanced: strip(report.bareBalanced),
+  };
 }
 
 function stripTimeline(report: RunReport): unknown {

@@ -19,6 +19,7 @@ export { KyselyStore, type PostgresStore } from './kysely-store.js';
 export { migrateToLatest, migrations } from './migrations.js';
 export { type EmbeddedStoreOptions, openEmbeddedStore } from './open-embedded-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './open-postgres-store.js';
+export { sessionLimits } from './pg-read-executor.js';
 export { PostgresIdempotencyKeys } from './postgres-idempotency-keys.js';
 export { PostgresLoginAttempts } from './postgres-login-attempts.js';
 export { PostgresReservationEvents } from './postgres-reservation-events.js';

@@ -1,0 +1,161 @@
+/**
+ * What the benchmark's parts share: the load driver process, the API's start
+ * command (read from the root `start` script, so the API runs as the README
+ * starts it), small HTTP helpers, RSS readings and the bare HTTP ceiling.
+ */
+import { spawn } from 'node:child_process';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { BenchRequest, JobResult } from './driver.js';
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** `YYYY-MM-DD` of today + `days` in Seoul (UTC+9, no DST). */
+export function seoulDate(days: number): string {
+  return new Date(Date.now() + 9 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+export interface Driver {
+  run(
+    origin: string,
+    concurrency: number,
+    requests: BenchRequest[],
+    expect: number[],
+    total?: number,
+    /** Requests per flow, sent one after another by one client (see driver.ts). */
+    group?: number,
+  ): Promise<JobResult>;
+  /** Not measured: opens the driver's 64 connections to `origin` and compiles its own code paths. */
+  warmUp(origin: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * One long-lived driver process (bench/http/driver.ts --serve) per run: its
+ * kept-alive connections and compiled code carry over from job to job, so a
+ * measured job does not include the load generator's own start.
+ */
+export function startDriver(): Driver {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/driver.ts'), '--serve'], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: ((line: string) => void)[] = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let failed: Error | undefined;
+  child.once('exit', (code) => {
+    failed = new Error(`the driver exited (${code})`);
+    for (const w of waiting.splice(0)) w('');
+  });
+  let jobs = 0;
+  return {
+    async run(origin, concurrency, requests, expect, total, group) {
+      if (failed) throw failed;
+      const file = join(tmpdir(), `bench-job-${process.pid}-${jobs++}.json`);
+      await writeFile(file, JSON.stringify({ origin, concurrency, requests, expect, total, group }));
+      const line = await new Promise<string>((r) => {
+        waiting.push(r);
+        child.stdin!.write(`${file}\n`);
+      });
+      await rm(file, { force: true });
+      if (failed) throw failed;
+      return JSON.parse(line) as JobResult;
+    },
+    async warmUp(origin) {
+      await this.run(origin, 64, [{ method: 'GET', path: '/healthz' }], [200], 2_000);
+    },
+    async close() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
+}
+
+/**
+ * The node arguments of the root `start` script (`tsc -b && node … main.js`),
+ * so the API runs exactly as the README starts it; node itself is spawned
+ * directly so that its own RSS can be read.
+ */
+export async function startCommand(): Promise<string[]> {
+  const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const run = scripts.start?.split('&&').pop()?.trim().split(/\s+/) ?? [];
+  if (run[0] !== 'node')
+    throw new Error(`cannot read the node command from the start script: ${scripts.start}`);
+  return run.slice(1).map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
+}
+
+export async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export async function json<T>(
+  origin: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<T> {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export function rssMb(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then(
+    (status) => Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1]) / 1024,
+  );
+}
+
+export function peakRssMb(pid: number): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then((status) => {
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  });
+}
+
+/** The HTTP ceiling: a bare Node server with a fixed JSON answer, through the same driver. */
+export async function bareServer(driver: Driver, total: number, concurrency = 32): Promise<JobResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/bare-server.ts')], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolvePort) => {
+    child.stdout.once('data', (chunk: Buffer) => resolvePort(Number(chunk.toString().trim())));
+  });
+  try {
+    await driver.warmUp(`http://127.0.0.1:${port}`);
+    return await driver.run(
+      `http://127.0.0.1:${port}`,
+      concurrency,
+      [{ method: 'GET', path: '/reservations/1' }],
+      [200],
+      total,
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
