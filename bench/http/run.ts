@@ -120,7 +120,9 @@ async function startCommand(): Promise<string[]> {
   const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
+  // The last step, without the `exec` that hands the shell's process over to node.
   const run = scripts.start?.split('&&').pop()?.trim().split(/\s+/) ?? [];
+  if (run[0] === 'exec') run.shift();
   if (run[0] !== 'node')
     throw new Error(`cannot read the node command from the start script: ${scripts.start}`);
   return run.slice(1).map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));
