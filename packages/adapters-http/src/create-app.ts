@@ -110,6 +110,6 @@ export function createApp(deps: HttpDeps): HttpApp {
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', detail: `no route for ${req.method} ${req.path}` });
   });
-  app.use(problemHandler);
+  app.use(problemHandler(deps.policy.timeZone));
   return app;
 }

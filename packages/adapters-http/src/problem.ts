@@ -1,5 +1,12 @@
-import { DomainError, type ErrorCode, RateLimitedError, ValidationError } from '@exam-reservation/domain';
-import type { ErrorRequestHandler, Response } from 'express';
+import {
+  CapacityExceededError,
+  DomainError,
+  type ErrorCode,
+  formatInstant,
+  RateLimitedError,
+  ValidationError,
+} from '@exam-reservation/domain';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 
 /** Codes of the HTTP adapter itself, on top of the domain's. */
 export type HttpErrorCode = ErrorCode | 'payload_too_large' | 'unavailable' | 'internal_error';
@@ -29,7 +36,8 @@ const TITLE: Record<HttpErrorCode, string> = {
   internal_error: 'Internal server error',
 };
 
-interface Problem {
+/** An RFC 9457 problem before it is written. */
+export interface Problem {
   status: number;
   code: HttpErrorCode;
   detail: string;
@@ -62,12 +70,30 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   return typeof e.type === 'string' && typeof e.status === 'number' && e.expose === true && e.status < 500;
 }
 
-function toProblem(error: unknown): Problem | null {
+/**
+ * What a domain error tells the client. The domain knows no zone, so an
+ * error that names an instant carries it as a number, and it is written here
+ * in the deployment's zone like every other time in an answer.
+ */
+function detailOf(error: DomainError, zone: string): string {
+  if (error instanceof CapacityExceededError) {
+    const room = Math.max(0, error.available);
+    return `slot starting ${formatInstant(error.slotStart, zone)} has ${room} places left, ${error.requested} requested`;
+  }
+  return error.message;
+}
+
+/**
+ * The problem document of a refusal: a domain error through the status
+ * table, or a body-parser refusal; `null` for anything else (an internal fault).
+ * @param zone the IANA zone times in the detail are written in
+ */
+export function toProblem(error: unknown, zone: string): Problem | null {
   if (error instanceof DomainError) {
     return {
       status: STATUS[error.code],
       code: error.code,
-      detail: error.message,
+      detail: detailOf(error, zone),
       errors: error instanceof ValidationError ? error.errors : undefined,
     };
   }
@@ -85,10 +111,16 @@ function toProblem(error: unknown): Problem | null {
 /**
  * The one place errors become responses: domain codes through a fixed
  * table, body-parser refusals as 400/413, and anything else as a bare 500
- * whose details go to the log only.
+ * whose details go to the log only. Times in details are written in `zone`.
  */
-export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const problem = toProblem(error);
+export function problemHandler(zone: string): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    answer(error, zone, req, res);
+  };
+}
+
+function answer(error: unknown, zone: string, req: Request, res: Response): void {
+  const problem = toProblem(error, zone);
   if (res.headersSent) {
     req.log.error({ err: error }, 'error after the response started');
     res.destroy();
@@ -102,4 +134,4 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
   if (problem.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer');
   sendProblem(res, problem);
-};
+}

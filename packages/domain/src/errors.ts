@@ -59,6 +59,10 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/**
+ * A change would put some slot over capacity. The message names the slot in
+ * UTC; an adapter that answers in a time zone writes {@link slotStart} in it.
+ */
 export class CapacityExceededError extends DomainError {
   readonly code = 'capacity_exceeded' as const;
   /**
