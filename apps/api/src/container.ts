@@ -113,15 +113,23 @@ export function createContainer(config: Config, logger: Logger): Container {
     [TYPES.Store, TYPES.Clock, TYPES.Policy, TYPES.PasswordHasher, TYPES.TokenIssuer, TYPES.LoginAttempts],
   );
   c.bind(TYPES.HttpApp).toResolvedValue(
-    (useCases: UseCases, policy: BookingPolicy, log: Logger, store: PostgresStore, cfg: Config) =>
+    (
+      useCases: UseCases,
+      policy: BookingPolicy,
+      log: Logger,
+      store: PostgresStore,
+      cfg: Config,
+      clock: Clock,
+    ) =>
       createApp({
         useCases,
         policy,
+        clock,
         logger: log,
         ready: () => store.ping(),
         options: { corsOrigins: cfg.corsOrigins, trustProxy: cfg.trustProxy, bodyLimit: '16kb' },
       }),
-    [TYPES.UseCases, TYPES.Policy, TYPES.Logger, TYPES.Store, TYPES.Config],
+    [TYPES.UseCases, TYPES.Policy, TYPES.Logger, TYPES.Store, TYPES.Config, TYPES.Clock],
   );
   return c;
 }

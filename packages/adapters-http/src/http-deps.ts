@@ -1,4 +1,4 @@
-import type { UseCases } from '@exam-reservation/application';
+import type { Clock, UseCases } from '@exam-reservation/application';
 import type { BookingPolicy } from '@exam-reservation/domain';
 import type { Logger } from 'pino';
 
@@ -12,10 +12,12 @@ export interface HttpOptions {
   readonly trustProxy?: boolean | number | string;
 }
 
-/** Everything {@link createApp} needs: the use cases, the policy, a logger and a readiness probe. */
+/** Everything {@link createApp} needs: the use cases, the policy, a clock, a logger and a readiness probe. */
 export interface HttpDeps {
   readonly useCases: UseCases;
   readonly policy: BookingPolicy;
+  /** Dates the examples of the OpenAPI document (from the first bookable day). */
+  readonly clock: Clock;
   readonly logger: Logger;
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */
   readonly ready: () => Promise<void>;

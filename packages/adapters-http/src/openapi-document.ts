@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import type { BookingPolicy } from '@exam-reservation/domain';
+import { type BookingPolicy, bookableFrom, formatInstant, parseRequestTime } from '@exam-reservation/domain';
 import type { oas31 } from 'openapi3-ts';
 import { z } from 'zod';
 import {
@@ -42,17 +42,64 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
   content: { 'application/json': { schema } },
 });
 
-const body = (schema: z.ZodType) => ({
+const body = (schema: z.ZodType, example?: Record<string, unknown>) => ({
   required: true,
-  content: { 'application/json': { schema } },
+  content: { 'application/json': example === undefined ? { schema } : { schema, example } },
 });
 
 /**
- * The OpenAPI 3.1 document of the API, generated from the zod schemas that
- * parse the requests. Choices API.md leaves open are written into the
- * descriptions here.
+ * Request values that are valid when sent as they are: times on the first
+ * bookable day at `now`, so that Swagger UI's "Try it out" succeeds unchanged.
  */
-export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject {
+function requestExamples(policy: BookingPolicy, now: number) {
+  const zone = policy.timeZone;
+  const day = formatInstant(bookableFrom(policy, now), zone).slice(0, 10);
+  const local = (time: string) => `${day} ${time}`;
+  const offset = (time: string) => formatInstant(parseRequestTime(local(time), zone, 'example'), zone);
+  return {
+    day,
+    start: [local('09:00'), offset('09:00')],
+    end: [local('11:00'), offset('11:00')],
+    create: { reservation_name: 'TOEIC', start: local('09:00'), end: local('11:00'), number_of_people: 120 },
+    update: { start: local('10:00'), end: local('12:00') },
+  };
+}
+
+type Examples = ReturnType<typeof requestExamples>;
+
+/**
+ * Dates the examples the zod schemas cannot know (they are built once, and
+ * the first bookable day moves on): date query parameters, and the time
+ * fields of the request bodies.
+ */
+function dateExamples(document: oas31.OpenAPIObject, examples: Examples): oas31.OpenAPIObject {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of [item.get, item.post, item.patch, item.delete]) {
+      for (const parameter of (operation?.parameters ?? []) as oas31.ParameterObject[]) {
+        if (parameter.in !== 'query' || (parameter.name !== 'start' && parameter.name !== 'end')) continue;
+        parameter.example = examples.day;
+        if (parameter.schema && !('$ref' in parameter.schema)) parameter.schema.example = examples.day;
+      }
+    }
+  }
+  for (const name of ['CreateReservationRequest', 'UpdateReservationRequest']) {
+    const schema = document.components?.schemas?.[name] as oas31.SchemaObject | undefined;
+    for (const field of ['start', 'end'] as const) {
+      const property = schema?.properties?.[field] as oas31.SchemaObject | undefined;
+      if (property) property.examples = examples[field];
+    }
+  }
+  return document;
+}
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the zod schemas that
+ * parse the requests. Choices the contract leaves open are written into the
+ * descriptions here. Request examples are dated from the first bookable day
+ * at `now` (epoch ms), so each one succeeds when sent unchanged.
+ */
+export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.OpenAPIObject {
+  const examples = requestExamples(policy, now);
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -157,7 +204,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       `${policy.timeZone}. Pending reservations hold no places; the request is refused with 409 only when ` +
       'the confirmed load already leaves no room for it. `Location` names the new reservation.',
     security: secured,
-    request: { body: body(CreateReservationBody) },
+    request: { body: body(CreateReservationBody, examples.create) },
     responses: {
       201: json('The new reservation, `status: "pending"`.', ReservationSchema),
       400: problem(400),
@@ -191,7 +238,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       'The owner while pending; an admin at any status but cancelled. An empty body is a 400. For a ' +
       'confirmed reservation its own old load is not counted against its new one.',
     security: secured,
-    request: { ...byId, body: body(UpdateReservationBody) },
+    request: { ...byId, body: body(UpdateReservationBody, examples.update) },
     responses: {
       200: json('The reservation after the change.', ReservationSchema),
       400: problem(400),
@@ -272,7 +319,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     responses: { 200: json('Ready.', StatusSchema), 503: problem(503), 500: problem(500) },
   });
 
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Exam reservation API',
@@ -288,4 +335,5 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     },
     tags: [{ name: 'users' }, { name: 'reservations' }, { name: 'meta' }],
   });
+  return dateExamples(document, examples);
 }

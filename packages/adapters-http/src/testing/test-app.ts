@@ -58,6 +58,7 @@ export async function startTestApp(
       loginAttempts: new InMemoryLoginAttempts({ maxFailures: 5, windowMs: 15 * 60_000 }),
     }),
     policy,
+    clock,
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ready: options.ready ?? (async () => undefined),
     options: options.http ?? {},
