@@ -17,6 +17,7 @@ export interface BookingPolicy {
   readonly maxRangeDays: number;
 }
 
+/** What {@link bookingPolicy} may be told; every field is optional and has the API's default. */
 export interface BookingPolicyOptions {
   slotMinutes?: number;
   capacity?: number;

@@ -23,6 +23,7 @@ export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
 }
 
+/** Bad input: every offending field, named by its API name in {@link ValidationError.errors}. */
 export class ValidationError extends DomainError {
   readonly code = 'validation_error' as const;
   constructor(readonly errors: readonly FieldError[]) {
@@ -35,6 +36,7 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** No caller, or not one who proved who they are (a bad token, a wrong password). */
 export class UnauthorizedError extends DomainError {
   readonly code = 'unauthorized' as const;
   constructor(message = 'authentication required') {
@@ -43,6 +45,7 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
+/** A known caller asking for something their role does not allow. */
 export class ForbiddenError extends DomainError {
   readonly code = 'forbidden' as const;
   constructor(message = 'not allowed') {
@@ -51,6 +54,7 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** No such reservation, or one the caller may not see (the two are not told apart). */
 export class NotFoundError extends DomainError {
   readonly code = 'not_found' as const;
   constructor(message = 'reservation not found') {
@@ -82,6 +86,7 @@ export class CapacityExceededError extends DomainError {
   }
 }
 
+/** The reservation's status does not allow the action (`status` and `action` say which). */
 export class InvalidStateError extends DomainError {
   readonly code = 'invalid_state' as const;
   constructor(
@@ -93,6 +98,7 @@ export class InvalidStateError extends DomainError {
   }
 }
 
+/** The thing to create exists already (an e-mail that is registered). */
 export class ConflictError extends DomainError {
   readonly code = 'conflict' as const;
   constructor(message = 'e-mail already registered') {
@@ -101,6 +107,7 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** Too many failed attempts; try again after {@link RateLimitedError.retryAfterSeconds}. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited' as const;
   constructor(readonly retryAfterSeconds: number) {

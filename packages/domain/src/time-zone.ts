@@ -6,7 +6,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})$/;
 const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
-/** @throws RangeError when `zone` is not an IANA time zone this runtime knows */
+/**
+ * Checks that `zone` names a time zone.
+ * @throws RangeError when `zone` is not an IANA time zone this runtime knows
+ */
 export function assertTimeZone(zone: string): void {
   try {
     Temporal.Now.instant().toZonedDateTimeISO(zone);

@@ -1,6 +1,7 @@
 import { type FieldError, ForbiddenError, ValidationError } from './errors.js';
 import type { Role } from './reservation.js';
 
+/** An account as the rules see it (never its password). */
 export interface User {
   readonly id: number;
   readonly email: string;
@@ -10,6 +11,7 @@ export interface User {
   readonly createdAt: number;
 }
 
+/** What someone registering sends: checked by {@link validateRegistration}. */
 export interface Registration {
   readonly email: string;
   readonly password: string;
