@@ -61,7 +61,7 @@ describe('the documentation', () => {
     },
   );
 
-  it('links only to files inside the repository that exist', () => {
+  it('links only to files inside the repository that exist (or to the service on localhost)', () => {
     const broken: string[] = [];
     const files = markdownFiles();
     expect(files).toEqual(
@@ -69,9 +69,15 @@ describe('the documentation', () => {
     );
     for (const file of files) {
       const text = read(file);
-      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        if (/^[a-z]+:/i.test(target!) || target!.startsWith('#')) continue;
-        const path = resolve(ROOT, dirname(file), target!.split('#')[0]!);
+      for (const [, link, url] of text.matchAll(/\]\(([^)\s]+)\)|<(https?:[^>\s]+)>/g)) {
+        const target = link ?? url!;
+        // The running service is the one address outside the repository a reader may follow.
+        if (/^https?:\/\/localhost[:/]/.test(target) || target.startsWith('#')) continue;
+        if (/^[a-z]+:/i.test(target)) {
+          broken.push(`${file}: ${target} leaves the repository`);
+          continue;
+        }
+        const path = resolve(ROOT, dirname(file), target.split('#')[0]!);
         if (relative(ROOT, path).startsWith('..') || !existsSync(path)) broken.push(`${file}: ${target}`);
       }
       if (/\.\.\/shared\//.test(text)) broken.push(`${file}: names ../shared/, which a clone does not have`);
