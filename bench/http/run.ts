@@ -112,7 +112,7 @@ function startDriver(): Driver {
 }
 
 /**
- * The node arguments of the root `start` script (`tsc -b && node … main.js`),
+ * The node arguments of the root `start` script (`node scripts/build.mjs && exec node … main.js`),
  * so the API runs exactly as the README starts it; node itself is spawned
  * directly so that its own RSS can be read.
  */

@@ -74,9 +74,11 @@ async function consumer(root: string, tarball: string, files: Record<string, str
 /** Type-checks the project as a `node16`, a `bundler` and (emitting) a `nodenext` consumer. */
 async function typeCheck(project: string): Promise<void> {
   const tsc = (...args: string[]) => run(process.execPath, [TSC, '-p', project, ...args], { cwd: project });
-  await tsc('--module', 'node16', '--moduleResolution', 'node16', '--noEmit');
-  await tsc('--module', 'esnext', '--moduleResolution', 'bundler', '--noEmit');
-  await tsc();
+  await Promise.all([
+    tsc('--module', 'node16', '--moduleResolution', 'node16', '--noEmit'),
+    tsc('--module', 'esnext', '--moduleResolution', 'bundler', '--noEmit'),
+    tsc(),
+  ]);
 }
 
 async function tarballSize(tarball: string): Promise<number> {
@@ -107,7 +109,8 @@ describe('the packages other services install, packed and installed in a strict 
     await Promise.all(databases.map((d) => d.drop()));
   });
 
-  it('@exam-reservation/domain: the README simulation type-checks and prints what the README says', async () => {
+  // Concurrent: most of each is waiting on npm and tsc in child processes.
+  it.concurrent('@exam-reservation/domain: the README simulation type-checks and prints what the README says', async () => {
     const { tarball, files } = await pack('packages/domain', root);
     expectNoTests(files);
     expect(files).toEqual(
@@ -141,7 +144,7 @@ describe('the packages other services install, packed and installed in a strict 
     expect(stdout).toBe(printed);
   }, 240_000);
 
-  it('@exam-reservation/client: a typed outside program books through a live API', async () => {
+  it.concurrent('@exam-reservation/client: a typed outside program books through a live API', async () => {
     const { tarball, files } = await pack('packages/client', root);
     expectNoTests(files);
     expect(files).toEqual(
