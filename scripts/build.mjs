@@ -10,7 +10,8 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+// The workspace to build: this repository, or the folder given (tests).
+const root = process.argv[2] ?? fileURLToPath(new URL('..', import.meta.url));
 
 /** A source to compile: `src/**\/*.ts` except declarations and tests. */
 const isSource = (name) => name.endsWith('.ts') && !name.endsWith('.d.ts') && !/\.test\.ts$/.test(name);
