@@ -67,6 +67,9 @@ function requestExamples(policy: BookingPolicy, now: number) {
 
 type Examples = ReturnType<typeof requestExamples>;
 
+/** A time as answers write it, `2026-12-01T09:00:00+09:00`. */
+const ANSWER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
+
 /**
  * Dates the examples the zod schemas cannot know (they are built once, and
  * the first bookable day moves on): date query parameters, and the time
@@ -87,6 +90,16 @@ function dateExamples(document: oas31.OpenAPIObject, examples: Examples): oas31.
     for (const field of ['start', 'end'] as const) {
       const property = schema?.properties?.[field] as oas31.SchemaObject | undefined;
       if (property) property.examples = examples[field];
+    }
+  }
+  // Times in answers: the same day, with the zone's own offset.
+  for (const schema of Object.values(document.components?.schemas ?? {}) as oas31.SchemaObject[]) {
+    for (const [field, property] of Object.entries(schema.properties ?? {}) as [
+      string,
+      oas31.SchemaObject,
+    ][]) {
+      if (typeof property.example !== 'string' || !ANSWER_TIME.test(property.example)) continue;
+      property.example = field.startsWith('end') ? examples.end[1] : examples.start[1];
     }
   }
   return document;

@@ -1,6 +1,8 @@
 import { InMemoryStore } from '@exam-reservation/application';
+import { bookingPolicy } from '@exam-reservation/domain';
 import type { oas31 } from 'openapi3-ts';
 import { afterEach, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from './openapi-document.js';
 import { startTestApp, TEST_NOW, type TestApp } from './testing/test-app.js';
 
 type Operation = oas31.OperationObject;
@@ -47,6 +49,7 @@ describe('the examples of the OpenAPI document', () => {
   let app: TestApp | undefined;
   afterEach(async () => {
     await app?.close();
+    app = undefined;
   });
 
   async function documentOf(target: TestApp): Promise<oas31.OpenAPIObject> {
@@ -112,5 +115,21 @@ describe('the examples of the OpenAPI document', () => {
     expect(await days()).toEqual(['2026-11-23', '2026-11-23', '2026-11-23 09:00']);
     app.clock.advance(12 * 3_600_000);
     expect(await days()).toEqual(['2026-11-24', '2026-11-24', '2026-11-24 09:00']);
+  });
+
+  it("follow the deployment's zone: its first bookable day, its offset in the answers' times", () => {
+    // TEST_NOW is 2026-11-19 22:00 in New York: the first bookable day there is 2026-11-22.
+    const document = buildOpenApiDocument(bookingPolicy({ timeZone: 'America/New_York' }), TEST_NOW);
+    const schemas = document.components?.schemas as Record<string, oas31.SchemaObject>;
+    const property = (schema: string, field: string) =>
+      schemas[schema]?.properties?.[field] as oas31.SchemaObject;
+    expect(property('CreateReservationRequest', 'start').examples).toEqual([
+      '2026-11-22 09:00',
+      '2026-11-22T09:00:00-05:00',
+    ]);
+    expect(property('Reservation', 'start_time').example).toBe('2026-11-22T09:00:00-05:00');
+    expect(property('Reservation', 'end_time').example).toBe('2026-11-22T11:00:00-05:00');
+    expect(property('Schedule', 'end').example).toBe('2026-11-22T11:00:00-05:00');
+    expect(property('User', 'created_at').example).toBe('2026-11-22T09:00:00-05:00');
   });
 });

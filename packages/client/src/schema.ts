@@ -1102,7 +1102,7 @@ export interface components {
             role: "user" | "admin";
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-12-01T09:00:00+09:00
+             * @example 2026-01-04T09:00:00+09:00
              */
             created_at: string;
         };
@@ -1162,12 +1162,12 @@ export interface components {
         Schedule: {
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-12-01T09:00:00+09:00
+             * @example 2026-01-04T09:00:00+09:00
              */
             start: string;
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-12-01T09:00:00+09:00
+             * @example 2026-01-04T11:00:00+09:00
              */
             end: string;
             /** @description SLOT_CAPACITY minus the confirmed load. */
@@ -1179,12 +1179,12 @@ export interface components {
             reservation_name: string;
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-12-01T09:00:00+09:00
+             * @example 2026-01-04T09:00:00+09:00
              */
             start_time: string;
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-12-01T09:00:00+09:00
+             * @example 2026-01-04T11:00:00+09:00
              */
             end_time: string;
             number_of_people: number;
@@ -1192,12 +1192,12 @@ export interface components {
             status: "pending" | "confirmed" | "cancelled";
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-12-01T09:00:00+09:00
+             * @example 2026-01-04T09:00:00+09:00
              */
             created_at: string;
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-12-01T09:00:00+09:00
+             * @example 2026-01-04T09:00:00+09:00
              */
             updated_at: string;
         };
