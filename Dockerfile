@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 
-# Build: every workspace package compiled with `tsc -b`.
+# Build: every workspace package type-checked and compiled with `tsc -b`.
 FROM node:22-slim AS build
 WORKDIR /app
 RUN npm i -g pnpm@10.34.9
@@ -10,6 +10,7 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/application/package.json packages/application/
 COPY packages/adapters-postgres/package.json packages/adapters-postgres/
 COPY packages/adapters-http/package.json packages/adapters-http/
+COPY packages/client/package.json packages/client/
 COPY apps/api/package.json apps/api/
 RUN pnpm install --frozen-lockfile
 COPY packages packages
@@ -25,6 +26,7 @@ COPY packages/domain/package.json packages/domain/
 COPY packages/application/package.json packages/application/
 COPY packages/adapters-postgres/package.json packages/adapters-postgres/
 COPY packages/adapters-http/package.json packages/adapters-http/
+COPY packages/client/package.json packages/client/
 COPY apps/api/package.json apps/api/
 RUN pnpm install --frozen-lockfile --prod
 

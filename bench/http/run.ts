@@ -619,9 +619,7 @@ async function main(): Promise<void> {
   const pgbenchTps = m((r) => r.pgbench.tps);
   const bareTps = m((r) => r.bare.throughput);
   const lines: string[] = [];
-  lines.push(
-    machine,
-  );
+  lines.push(machine);
   lines.push(`Runs: ${runs}${quick ? ' (--quick)' : ''}; figures are medians over the runs.`);
   lines.push('');
   lines.push('| scenario | req/s | p50 ms | p99 ms | errors | ratio to ceiling |');

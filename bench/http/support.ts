@@ -77,7 +77,7 @@ export function startDriver(): Driver {
 }
 
 /**
- * The node arguments of the root `start` script (`tsc -b && node … main.js`),
+ * The node arguments of the root `start` script (`node scripts/build.mjs && exec node … main.js`),
  * so the API runs exactly as the README starts it; node itself is spawned
  * directly so that its own RSS can be read.
  */
@@ -85,7 +85,9 @@ export async function startCommand(): Promise<string[]> {
   const { scripts } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
+  // The last step, without the `exec` that hands the shell's process over to node.
   const run = scripts.start?.split('&&').pop()?.trim().split(/\s+/) ?? [];
+  if (run[0] === 'exec') run.shift();
   if (run[0] !== 'node')
     throw new Error(`cannot read the node command from the start script: ${scripts.start}`);
   return run.slice(1).map((arg) => (arg.endsWith('.js') ? join(root, arg) : arg));

@@ -135,8 +135,11 @@ async function main(): Promise<void> {
     // Keep-alive sockets with no request in flight would hold close() open.
     server.closeIdleConnections();
   };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
+  // `on`, not `once`: under `pnpm start` a Ctrl-C arrives twice (from the terminal, and forwarded by
+  // pnpm), and a second signal with no listener left would kill the process mid-drain with that
+  // signal, which pnpm reports as a failed command. Repeats are ignored; the drain is bounded anyway.
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 await main();

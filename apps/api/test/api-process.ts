@@ -9,15 +9,9 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = join(ROOT, 'apps/api/dist/main.js');
 const CLI = join(ROOT, 'apps/api/dist/cli.js');
 
-/** Builds every package the way `pnpm start` does, so the tests run the real dist. */
+/** Builds every package the way `pnpm start` does (scripts/build.mjs), so the tests run the real dist. */
 export async function buildOnce(): Promise<void> {
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', 'apps/api'],
-    {
-      cwd: ROOT,
-    },
-  );
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
 }
 
 /** A port nobody listens on right now. */

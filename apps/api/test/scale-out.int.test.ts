@@ -1,5 +1,10 @@
 import { request } from 'node:http';
-import { createTestDatabase, type TestDatabase } from '@exam-reservation/adapters-postgres/testing';
+import { migrations, openPostgresStore } from '@exam-reservation/adapters-postgres';
+import {
+  createTestDatabase,
+  simpleQuery,
+  type TestDatabase,
+} from '@exam-reservation/adapters-postgres/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiProcess, buildOnce, runCli, startApi } from './api-process.js';
 import { type Started, startHaproxy, startPgBouncer } from './proxies.js';
@@ -95,5 +100,29 @@ describe('two API processes behind HAProxy, through PgBouncer in transaction poo
         timeout: 10_000,
       })
       .toBe('127.0.0.5');
+  });
+
+  it('lets several processes migrate one fresh database at once through PgBouncer, and leaves no lock behind', async () => {
+    const fresh = await createTestDatabase(inject('testDatabaseAdminUrl'));
+    const pooler = await startPgBouncer(fresh.url);
+    try {
+      // Each store migrates as it opens: one applies every migration, the others wait for it and find them done.
+      const stores = await Promise.all(
+        Array.from({ length: 4 }, () => openPostgresStore({ url: pooler.url, poolSize: 2 })),
+      );
+      await Promise.all(stores.map((s) => s.close()));
+      const recorded = await simpleQuery<{ name: string }>(
+        fresh.url,
+        'select name from kysely_migration order by name',
+      );
+      expect(recorded.map((r) => r.name)).toEqual(Object.keys(migrations).sort());
+      // The lock ended with its transaction: another opening takes it at once, through the same pooler.
+      const started = performance.now();
+      await (await openPostgresStore({ url: pooler.url, poolSize: 1 })).close();
+      expect(performance.now() - started).toBeLessThan(10_000);
+    } finally {
+      await pooler.stop();
+      await fresh.drop();
+    }
   });
 });

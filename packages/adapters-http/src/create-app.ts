@@ -1,3 +1,4 @@
+import { bookableFrom } from '@exam-reservation/domain';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
@@ -8,6 +9,24 @@ import { problemHandler, sendProblem } from './problem.js';
 import { requestLog } from './request-log.js';
 import { reservationRoutes } from './routes/reservation-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+
+/**
+ * The OpenAPI document as of now. Its examples are dated from the first
+ * bookable day, so it is built again when that day moves on (once a day).
+ */
+function currentDocument({ policy, clock }: HttpDeps): () => ReturnType<typeof buildOpenApiDocument> {
+  let day = Number.NaN;
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  return () => {
+    const now = clock.now();
+    const first = bookableFrom(policy, now);
+    if (document === undefined || first !== day) {
+      document = buildOpenApiDocument(policy, now);
+      day = first;
+    }
+    return document;
+  };
+}
 
 /** The Express application {@link createApp} builds. */
 export type HttpApp = Express;
@@ -74,9 +93,9 @@ export function createApp(deps: HttpDeps): HttpApp {
   }
   app.use(jsonBody(options.bodyLimit ?? '16kb'));
 
-  const document = buildOpenApiDocument(deps.policy);
+  const document = currentDocument(deps);
   app.get('/openapi.json', (_req, res) => {
-    res.json(document);
+    res.json(document());
   });
   const docsOptions = {
     customSiteTitle: 'Exam reservation API',
@@ -84,10 +103,15 @@ export function createApp(deps: HttpDeps): HttpApp {
   };
   app.use(
     '/api-docs',
+    // swagger-ui-express writes the document it finds on the request into its init script.
+    ((req, _res, next) => {
+      (req as { swaggerDoc?: unknown }).swaggerDoc = document();
+      next();
+    }) satisfies RequestHandler,
     // serveFiles, not serve: the init script it writes carries this app's document and options, so
     // several apps in one process (tests) do not overwrite each other's.
-    swaggerUi.serveFiles(document, docsOptions),
-    swaggerUi.setup(document, docsOptions),
+    swaggerUi.serveFiles(document(), docsOptions),
+    swaggerUi.setup(document(), docsOptions),
   );
 
   app.get('/healthz', (_req, res) => {
@@ -110,6 +134,6 @@ export function createApp(deps: HttpDeps): HttpApp {
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', detail: `no route for ${req.method} ${req.path}` });
   });
-  app.use(problemHandler);
+  app.use(problemHandler(deps.policy.timeZone));
   return app;
 }

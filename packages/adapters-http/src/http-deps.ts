@@ -17,11 +17,14 @@ export interface HttpOptions {
   readonly scheduleMaxStalenessMs?: number;
 }
 
-/** Everything {@link createApp} needs: the use cases, the policy, a logger and a readiness probe. */
+/** Everything {@link createApp} needs: the use cases, the policy, a clock, a logger and a readiness probe. */
 export interface HttpDeps {
   readonly useCases: UseCases;
   readonly policy: BookingPolicy;
-  /** The clock the use cases read, for how old a cached answer is. */
+  /**
+   * The clock the use cases read: for how old a cached answer is, and to date
+   * the examples of the OpenAPI document (from the first bookable day).
+   */
   readonly clock: Clock;
   readonly logger: Logger;
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */

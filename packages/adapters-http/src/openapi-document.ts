@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import type { BookingPolicy } from '@exam-reservation/domain';
+import { type BookingPolicy, bookableFrom, formatInstant, parseRequestTime } from '@exam-reservation/domain';
 import type { oas31 } from 'openapi3-ts';
 import { z } from 'zod';
 import {
@@ -18,6 +18,7 @@ import {
   ProblemSchema,
   RegisterBody,
   RejectBody,
+  RejectIdParams,
   ReservationSchema,
   ScheduleQuery,
   ScheduleSchema,
@@ -52,9 +53,14 @@ const json = (description: string, schema: z.ZodType): ResponseConfig => ({
   content: { 'application/json': { schema } },
 });
 
-const body = (schema: z.ZodType, required = true) => ({
-  required,
-  content: { 'application/json': { schema } },
+const body = (
+  schema: z.ZodType,
+  options: { required?: boolean; example?: Record<string, unknown> } = {},
+) => ({
+  required: options.required ?? true,
+  content: {
+    'application/json': options.example === undefined ? { schema } : { schema, example: options.example },
+  },
 });
 
 /** An action's optional body: none, or `{}`. */
@@ -88,11 +94,76 @@ const keyed = (success: ResponseConfig, conflicts: string, headers: oas31.Header
 });
 
 /**
- * The OpenAPI 3.1 document of the API, generated from the zod schemas that
- * parse the requests. Choices API.md leaves open are written into the
- * descriptions here.
+ * Request values that are valid when sent as they are: times on the first
+ * bookable day at `now`, so that Swagger UI's "Try it out" succeeds unchanged.
  */
-export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject {
+function requestExamples(policy: BookingPolicy, now: number) {
+  const zone = policy.timeZone;
+  const day = formatInstant(bookableFrom(policy, now), zone).slice(0, 10);
+  const local = (time: string) => `${day} ${time}`;
+  const offset = (time: string) => formatInstant(parseRequestTime(local(time), zone, 'example'), zone);
+  return {
+    day,
+    start: [local('09:00'), offset('09:00')],
+    end: [local('11:00'), offset('11:00')],
+    create: { reservation_name: 'TOEIC', start: local('09:00'), end: local('11:00'), number_of_people: 120 },
+    update: { start: local('10:00'), end: local('12:00') },
+    // Ids as a newcomer's first two bookings get them: the first confirmed, the second rejected.
+    reject: { reason: 'the room is full' },
+    bulkConfirm: { ids: [1] },
+    bulkReject: { ids: [2], reason: 'the room is full' },
+    admit: { start: day, end: day, reject_rest: false },
+  };
+}
+
+type Examples = ReturnType<typeof requestExamples>;
+
+/** A time as answers write it, `2026-12-01T09:00:00+09:00`. */
+const ANSWER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
+
+/**
+ * Dates the examples the zod schemas cannot know (they are built once, and
+ * the first bookable day moves on): date query parameters, and the time
+ * fields of the request bodies.
+ */
+function dateExamples(document: oas31.OpenAPIObject, examples: Examples): oas31.OpenAPIObject {
+  for (const item of Object.values(document.paths ?? {})) {
+    for (const operation of [item.get, item.post, item.patch, item.delete]) {
+      for (const parameter of (operation?.parameters ?? []) as oas31.ParameterObject[]) {
+        if (parameter.in !== 'query' || (parameter.name !== 'start' && parameter.name !== 'end')) continue;
+        parameter.example = examples.day;
+        if (parameter.schema && !('$ref' in parameter.schema)) parameter.schema.example = examples.day;
+      }
+    }
+  }
+  for (const name of ['CreateReservationRequest', 'UpdateReservationRequest']) {
+    const schema = document.components?.schemas?.[name] as oas31.SchemaObject | undefined;
+    for (const field of ['start', 'end'] as const) {
+      const property = schema?.properties?.[field] as oas31.SchemaObject | undefined;
+      if (property) property.examples = examples[field];
+    }
+  }
+  // Times in answers: the same day, with the zone's own offset.
+  for (const schema of Object.values(document.components?.schemas ?? {}) as oas31.SchemaObject[]) {
+    for (const [field, property] of Object.entries(schema.properties ?? {}) as [
+      string,
+      oas31.SchemaObject,
+    ][]) {
+      if (typeof property.example !== 'string' || !ANSWER_TIME.test(property.example)) continue;
+      property.example = field.startsWith('end') ? examples.end[1] : examples.start[1];
+    }
+  }
+  return document;
+}
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the zod schemas that
+ * parse the requests. Choices the contract leaves open are written into the
+ * descriptions here. Request examples are dated from the first bookable day
+ * at `now` (epoch ms), so each one succeeds when sent unchanged.
+ */
+export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.OpenAPIObject {
+  const examples = requestExamples(policy, now);
   const registry = new OpenAPIRegistry();
   const bearer = registry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -214,7 +285,10 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       `${policy.timeZone}. Pending reservations hold no places; the request is refused with 409 only when ` +
       'the confirmed load already leaves no room for it. `Location` names the new reservation.',
     security: secured,
-    request: { body: body(CreateReservationBody), headers: IdempotencyKeyHeader },
+    request: {
+      body: body(CreateReservationBody, { example: examples.create }),
+      headers: IdempotencyKeyHeader,
+    },
     responses: (() => {
       const k = keyed(
         json('The new reservation, `status: "pending"`.', ReservationSchema),
@@ -250,7 +324,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       'The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a ' +
       'confirmed reservation its own old load is not counted against its new one.',
     security: secured,
-    request: { ...byId, body: body(UpdateReservationBody) },
+    request: { ...byId, body: body(UpdateReservationBody, { example: examples.update }) },
     responses: {
       200: json('The reservation after the change.', ReservationSchema),
       400: problem(400),
@@ -295,7 +369,11 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       'rejected one is a no-op. A confirmed one is a 409 (cancel it instead), as is a cancelled one. A user ' +
       'gets 403 whether or not the id exists. The body may be absent or `{}`.',
     security: secured,
-    request: { ...byId, body: body(RejectBody, false), headers: IdempotencyKeyHeader },
+    request: {
+      params: RejectIdParams,
+      body: body(RejectBody, { required: false, example: examples.reject }),
+      headers: IdempotencyKeyHeader,
+    },
     responses: (() => {
       const k = keyed(
         json('The reservation, `status: "rejected"`.', ReservationSchema),
@@ -389,7 +467,10 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     summary: 'Confirm many (admin)',
     description: `${bulkText} Confirmations go through the same batched, lock-ordered path as single ones.`,
     security: secured,
-    request: { body: body(BulkConfirmBody), headers: IdempotencyKeyHeader },
+    request: {
+      body: body(BulkConfirmBody, { example: examples.bulkConfirm }),
+      headers: IdempotencyKeyHeader,
+    },
     responses: bulkResponses(),
   });
   registry.registerPath({
@@ -399,7 +480,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     summary: 'Reject many (admin)',
     description: `${bulkText} The reason, if given, is recorded with every rejection.`,
     security: secured,
-    request: { body: body(BulkRejectBody), headers: IdempotencyKeyHeader },
+    request: { body: body(BulkRejectBody, { example: examples.bulkReject }), headers: IdempotencyKeyHeader },
     responses: bulkResponses(),
   });
   registry.registerPath({
@@ -416,7 +497,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       'from any process. With an Idempotency-Key the key is held for the whole run; a retry after a crash ' +
       'runs admission again, which only confirms what still fits.',
     security: secured,
-    request: { body: body(AdmitBody), headers: IdempotencyKeyHeader },
+    request: { body: body(AdmitBody, { example: examples.admit }), headers: IdempotencyKeyHeader },
     responses: (() => {
       const k = keyed(json('What the admission did.', AdmissionSchema), '');
       return {
@@ -454,7 +535,7 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
     responses: { 200: json('Ready.', StatusSchema), 503: problem(503), 500: problem(500) },
   });
 
-  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'Exam reservation API',
@@ -483,4 +564,5 @@ export function buildOpenApiDocument(policy: BookingPolicy): oas31.OpenAPIObject
       { name: 'meta' },
     ],
   });
+  return dateExamples(document, examples);
 }

@@ -46,7 +46,7 @@ export const present = {
     return {
       results: outcomes.map((o) => {
         if ('ok' in o) return { id: o.id, status: 200, reservation: present.reservation(o.ok, zone) };
-        const { status, body } = problemOf(o.error);
+        const { status, body } = problemOf(o.error, zone);
         return { id: o.id, status, problem: body };
       }),
     };

@@ -1,5 +1,12 @@
 import { StoreUnavailableError } from '@exam-reservation/application';
-import { DomainError, type ErrorCode, RateLimitedError, ValidationError } from '@exam-reservation/domain';
+import {
+  CapacityExceededError,
+  DomainError,
+  type ErrorCode,
+  formatInstant,
+  RateLimitedError,
+  ValidationError,
+} from '@exam-reservation/domain';
 import type { ErrorRequestHandler, Response } from 'express';
 
 /** Codes of the HTTP adapter itself, on top of the domain's. */
@@ -34,7 +41,8 @@ const TITLE: Record<HttpErrorCode, string> = {
   internal_error: 'Internal server error',
 };
 
-interface Problem {
+/** An RFC 9457 problem before it is written. */
+export interface Problem {
   status: number;
   code: HttpErrorCode;
   detail: string;
@@ -70,8 +78,11 @@ export function sendProblem(res: Response, problem: Problem): void {
  * error answer: for answers that are stored (Idempotency-Key) or nested (one
  * per id of a bulk action) rather than sent by the error middleware.
  */
-export function problemOf(error: DomainError): { status: number; body: Record<string, unknown> } {
-  const problem = toProblem(error)!;
+export function problemOf(
+  error: DomainError,
+  zone: string,
+): { status: number; body: Record<string, unknown> } {
+  const problem = toProblem(error, zone)!;
   return { status: problem.status, body: problemBody(problem) };
 }
 
@@ -101,7 +112,26 @@ const BODY_PROBLEM: Record<string, string> = {
   'request.aborted': 'the request body ended early',
 };
 
-function toProblem(error: unknown): Problem | null {
+/**
+ * What a domain error tells the client. The domain knows no zone, so an
+ * error that names an instant carries it as a number, and it is written here
+ * in the deployment's zone like every other time in an answer.
+ */
+function detailOf(error: DomainError, zone: string): string {
+  if (error instanceof CapacityExceededError) {
+    const room = Math.max(0, error.available);
+    return `slot starting ${formatInstant(error.slotStart, zone)} has ${room} places left, ${error.requested} requested`;
+  }
+  return error.message;
+}
+
+/**
+ * The problem document of a refusal: the database unavailable (503), a
+ * domain error through the status table, or a refusal of Express's own
+ * machinery; `null` for anything else (an internal fault).
+ * @param zone the IANA zone times in the detail are written in
+ */
+export function toProblem(error: unknown, zone: string): Problem | null {
   if (error instanceof StoreUnavailableError) {
     return { status: 503, code: 'unavailable', detail: 'the database is unavailable; try again shortly' };
   }
@@ -109,7 +139,7 @@ function toProblem(error: unknown): Problem | null {
     return {
       status: STATUS[error.code],
       code: error.code,
-      detail: error.message,
+      detail: detailOf(error, zone),
       errors: error instanceof ValidationError ? error.errors : undefined,
     };
   }
@@ -131,11 +161,16 @@ function toProblem(error: unknown): Problem | null {
 
 /**
  * The one place errors become responses: domain codes through a fixed
- * table, body-parser refusals as 400/413, and anything else as a bare 500
- * whose details go to the log only.
+ * table, body-parser refusals as 400/413, an unavailable database as 503, and
+ * anything else as a bare 500 whose details go to the log only. Times in
+ * details are written in `zone`.
  */
-export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
-  const problem = toProblem(error);
+export function problemHandler(zone: string): ErrorRequestHandler {
+  return (error, req, res, _next) => answer(error, zone, req, res);
+}
+
+function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandler>[1], res: Response): void {
+  const problem = toProblem(error, zone);
   if (res.headersSent) {
     req.log.error({ err: error }, 'error after the response started');
     res.destroy();
@@ -156,4 +191,4 @@ export const problemHandler: ErrorRequestHandler = (error, req, res, _next) => {
   }
   if (problem.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer');
   sendProblem(res, problem);
-};
+}

@@ -122,6 +122,15 @@ export const IdParams = z.strictObject({
     }),
 });
 
+/**
+ * `{id}` of `POST /reservations/{id}/reject`: the same as {@link IdParams},
+ * with the example a newcomer's second booking (the first is the one the other
+ * examples confirm), so that Try it out succeeds unchanged for both.
+ */
+export const RejectIdParams = z.strictObject({
+  id: IdParams.shape.id.openapi({ param: { name: 'id', in: 'path' }, example: '2' }),
+});
+
 const reason = z.string().max(2000).openapi({
   description: '1–500 characters; kept in the history. No NUL, no unpaired surrogates.',
   example: 'the room is full',

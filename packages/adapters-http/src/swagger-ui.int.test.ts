@@ -72,6 +72,54 @@ describe('Swagger UI at /api-docs in a real browser', () => {
     await block.locator('.opblock-summary').click();
   });
 
+  it('walks a newcomer through register, log in, Authorize, a booking and a schedule with the examples unchanged', async () => {
+    const context = await browser.newContext();
+    const fresh = await context.newPage();
+    const errors: string[] = [];
+    fresh.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await fresh.goto(`${app.url}/api-docs/`);
+      const block = (method: string, path: string) =>
+        fresh.locator(`.opblock-${method}:has(.opblock-summary-path[data-path="${path}"])`);
+      /** Try it out → Execute with whatever is pre-filled; the status and the body shown. */
+      const run = async (method: string, path: string): Promise<{ status: string; body: string }> => {
+        const op = block(method, path);
+        await op.locator('.opblock-summary').click();
+        await op.locator('button.try-out__btn').click();
+        await op.locator('button.execute').click();
+        const response = op.locator('.live-responses-table .response').first();
+        await response.waitFor();
+        const status = ((await response.locator('.response-col_status').textContent()) ?? '').trim();
+        const body = (await response.locator('.response-col_description pre').first().textContent()) ?? '';
+        return { status, body };
+      };
+
+      expect((await run('post', '/users/register')).status).toBe('201');
+      const login = await run('post', '/users/login');
+      expect(login.status).toBe('200');
+      const token = (JSON.parse(login.body) as { access_token: string }).access_token;
+      await fresh.locator('.scheme-container button.authorize').click();
+      await fresh.locator('.modal-ux input[type="text"]').fill(token);
+      await fresh.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
+      await fresh.locator('.modal-ux button.btn-done').click();
+
+      const created = await run('post', '/reservations');
+      expect(created.status, created.body).toBe('201');
+      expect(JSON.parse(created.body)).toMatchObject({
+        status: 'pending',
+        start_time: '2026-11-23T09:00:00+09:00',
+      });
+      const schedules = await run('get', '/reservations/schedules');
+      expect(schedules.status, schedules.body).toBe('200');
+      const items = JSON.parse(schedules.body) as { start: string; available_capacity: number }[];
+      expect(items.length).toBeGreaterThan(0);
+      expect(items[0]).toMatchObject({ start: '2026-11-23T00:00:00+09:00', available_capacity: 50_000 });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('sends the token given to Authorize: GET /users/me goes from 401 to 200', async () => {
     await fetch(`${app.url}/users/register`, {
       method: 'POST',

@@ -16,7 +16,7 @@ export type {
   UsersTable,
 } from './database.js';
 export { KyselyStore, type PostgresStore } from './kysely-store.js';
-export { migrateToLatest, migrations } from './migrations.js';
+export { type MigrationRun, migrateToLatest, migrations } from './migrations.js';
 export { type EmbeddedStoreOptions, openEmbeddedStore } from './open-embedded-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './open-postgres-store.js';
 export { sessionLimits } from './pg-read-executor.js';

@@ -20,6 +20,7 @@ export interface BookingPolicy {
   readonly maxReservationHours: number;
 }
 
+/** What {@link bookingPolicy} may be told; every field is optional and has the API's default. */
 export interface BookingPolicyOptions {
   slotMinutes?: number;
   capacity?: number;

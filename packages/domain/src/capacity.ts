@@ -15,6 +15,7 @@ export interface ScheduleItem {
   readonly availableCapacity: number;
 }
 
+/** What {@link computeSchedule} needs: the range asked about, the rules, and the confirmed load. */
 export interface ScheduleQuery {
   readonly grid: SlotGrid;
   /** The range asked about; slots that start in it are considered. */

@@ -25,6 +25,7 @@ export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
 }
 
+/** Bad input: every offending field, named by its API name in {@link ValidationError.errors}. */
 export class ValidationError extends DomainError {
   readonly code = 'validation_error' as const;
   constructor(readonly errors: readonly FieldError[]) {
@@ -37,6 +38,7 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** No caller, or not one who proved who they are (a bad token, a wrong password). */
 export class UnauthorizedError extends DomainError {
   readonly code = 'unauthorized' as const;
   constructor(message = 'authentication required') {
@@ -45,6 +47,7 @@ export class UnauthorizedError extends DomainError {
   }
 }
 
+/** A known caller asking for something their role does not allow. */
 export class ForbiddenError extends DomainError {
   readonly code = 'forbidden' as const;
   constructor(message = 'not allowed') {
@@ -53,6 +56,7 @@ export class ForbiddenError extends DomainError {
   }
 }
 
+/** No such reservation, or one the caller may not see (the two are not told apart). */
 export class NotFoundError extends DomainError {
   readonly code = 'not_found' as const;
   constructor(message = 'reservation not found') {
@@ -61,6 +65,10 @@ export class NotFoundError extends DomainError {
   }
 }
 
+/**
+ * A change would put some slot over capacity. The message names the slot in
+ * UTC; an adapter that answers in a time zone writes {@link slotStart} in it.
+ */
 export class CapacityExceededError extends DomainError {
   readonly code = 'capacity_exceeded' as const;
   /**
@@ -80,6 +88,7 @@ export class CapacityExceededError extends DomainError {
   }
 }
 
+/** The reservation's status does not allow the action (`status` and `action` say which). */
 export class InvalidStateError extends DomainError {
   readonly code = 'invalid_state' as const;
   constructor(
@@ -91,6 +100,7 @@ export class InvalidStateError extends DomainError {
   }
 }
 
+/** The thing to create exists already (an e-mail that is registered). */
 export class ConflictError extends DomainError {
   readonly code = 'conflict' as const;
   constructor(message = 'e-mail already registered') {
@@ -99,6 +109,7 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** Too many failed attempts; try again after {@link RateLimitedError.retryAfterSeconds}. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited' as const;
   constructor(readonly retryAfterSeconds: number) {

@@ -4,7 +4,9 @@ import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } fro
 import type { SlotGrid } from './slot-grid.js';
 import { TimeRange } from './time-range.js';
 
+/** Where a reservation stands; only `confirmed` ones hold places. `rejected` is final, as is `cancelled`. */
 export type ReservationStatus = 'pending' | 'confirmed' | 'cancelled' | 'rejected';
+/** What an account may do: admins confirm, reject and admit, and may change or cancel any reservation. */
 export type Role = 'user' | 'admin';
 
 /** Who is asking. */
@@ -13,6 +15,7 @@ export interface Actor {
   readonly role: Role;
 }
 
+/** A booking as stored: the draft's fields, who made it, its status, and when it was made and last changed. */
 export interface Reservation extends BookingDraft {
   readonly id: number;
   readonly userId: number;

@@ -19,8 +19,9 @@ import {
 import { TimeRange } from './time-range.js';
 
 /**
- * One thing that happens to the ledger, at `at` (epoch ms), done by `actor`.
- * Reservation ids are given out from 1 in creation order.
+ * One thing that happens, in the order given to {@link simulate}. Every event
+ * says who acts (`actor`) and when (`at`, epoch ms); reservation ids are given
+ * out from 1 in the order the `create` events succeed.
  *
  * - `create`: a user books `draft` (pending); refused when the confirmed load leaves no room.
  * - `confirm`, `cancel`, `update`: the single actions of the API on reservation `id`.
@@ -30,43 +31,98 @@ import { TimeRange } from './time-range.js';
  *   rest stay pending, or are rejected ("no capacity left") when `rejectRest` is true.
  */
 export type SimulationEvent =
-  | { readonly type: 'create'; readonly actor: Actor; readonly draft: BookingDraft; readonly at: number }
-  | { readonly type: 'confirm'; readonly actor: Actor; readonly id: number; readonly at: number }
-  | { readonly type: 'cancel'; readonly actor: Actor; readonly id: number; readonly at: number }
   | {
+      /** Book: a new pending reservation, refused if the confirmed load already leaves no room. */
+      readonly type: 'create';
+      /** Who books; the reservation becomes theirs. */
+      readonly actor: Actor;
+      /** What is booked; `start` and `end` are epoch ms on the slot grid. */
+      readonly draft: BookingDraft;
+      /**
+       * The simulated clock when the event happens, epoch ms: the `now` the
+       * lead time is counted from, and the reservation's `createdAt`.
+       */
+      readonly at: number;
+    }
+  | {
+      /** Confirm (admins only): the reservation's people start counting against capacity. */
+      readonly type: 'confirm';
+      /** Who confirms; must have the `admin` role. */
+      readonly actor: Actor;
+      /** The reservation, by the id its `create` event was given. */
+      readonly id: number;
+      /** The simulated clock when the event happens, epoch ms: the reservation's new `updatedAt`. */
+      readonly at: number;
+    }
+  | {
+      /** Cancel: the owner while pending, an admin at any status; frees a confirmed one's places. */
+      readonly type: 'cancel';
+      /** Who cancels. */
+      readonly actor: Actor;
+      /** The reservation, by the id its `create` event was given. */
+      readonly id: number;
+      /** The simulated clock when the event happens, epoch ms: the reservation's new `updatedAt`. */
+      readonly at: number;
+    }
+  | {
+      /** Change some fields; the result must satisfy every booking rule. */
       readonly type: 'update';
+      /** Who changes it: the owner while pending, an admin at any status but cancelled. */
       readonly actor: Actor;
+      /** The reservation, by the id its `create` event was given. */
       readonly id: number;
+      /** The fields to change (at least one); times in epoch ms. */
       readonly patch: ReservationPatch;
+      /**
+       * The simulated clock when the event happens, epoch ms: the `now` the
+       * lead time is counted from, and the reservation's new `updatedAt`.
+       */
       readonly at: number;
     }
   | {
+      /** Reject (admins only): a pending reservation becomes `rejected`, for good. */
       readonly type: 'reject';
+      /** Who rejects; must have the `admin` role. */
       readonly actor: Actor;
+      /** The reservation, by the id its `create` event was given. */
       readonly id: number;
+      /** Why, 1–500 characters; kept with the change. */
       readonly reason?: string | undefined;
+      /** The simulated clock when the event happens, epoch ms: the reservation's new `updatedAt`. */
       readonly at: number;
     }
   | {
+      /** Admit (admins only), first come first served, the pending reservations overlapping `[start, end)`. */
       readonly type: 'admit';
+      /** Who admits; must have the `admin` role. */
       readonly actor: Actor;
+      /** Start of the range, epoch ms. */
       readonly start: number;
+      /** End of the range (exclusive), epoch ms. */
       readonly end: number;
+      /** Reject the ones that do not fit ("no capacity left") instead of leaving them pending. */
       readonly rejectRest?: boolean | undefined;
+      /** The simulated clock when the event happens, epoch ms: the changed reservations' `updatedAt`. */
       readonly at: number;
     };
 
+/** An event the rules refused: it changed nothing. */
 export interface Refusal {
   /** Position of the refused event in the input. */
   readonly index: number;
+  /** The refused event itself. */
   readonly event: SimulationEvent;
+  /** Why: a {@link DomainError} with a stable `code` (`capacity_exceeded`, `validation_error`, …). */
   readonly error: DomainError;
 }
 
+/** What {@link simulate} ends with. */
 export interface SimulationResult {
+  /** Every reservation created, by id, as it stands after the last event. */
   readonly reservations: ReadonlyMap<number, Reservation>;
   /** Confirmed people per slot after the last event. */
   readonly loads: SlotLoads;
+  /** The refused events, in input order. */
   readonly refusals: readonly Refusal[];
 }
 

@@ -6,7 +6,10 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_DATE_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}):(\d{2})$/;
 const OFFSET_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
-/** @throws RangeError when `zone` is not an IANA time zone this runtime knows */
+/**
+ * Checks that `zone` names a time zone.
+ * @throws RangeError when `zone` is not an IANA time zone this runtime knows
+ */
 export function assertTimeZone(zone: string): void {
   try {
     Temporal.Now.instant().toZonedDateTimeISO(zone);
@@ -32,8 +35,9 @@ export function zoneFitsGrid(zone: string, minutes: number, now: number): boolea
   return true;
 }
 
-/** The first and last request dates accepted (`YYYY-MM-DD` compares as text). */
+/** The first request date accepted (`YYYY-MM-DD` compares as text). */
 export const FIRST_DATE = '1970-01-01';
+/** The last request date accepted: one day short of the year 10000, so `end + 1 day` still has four digits. */
 export const LAST_DATE = '9999-12-30';
 
 /** @throws ValidationError when the `YYYY-MM-DD` that `text` starts with lies outside FIRST_DATE..LAST_DATE */

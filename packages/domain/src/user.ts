@@ -2,6 +2,7 @@ import { type FieldError, ForbiddenError, ValidationError } from './errors.js';
 import type { Role } from './reservation.js';
 import { isStorableText, textProblem } from './text.js';
 
+/** An account as the rules see it (never its password). */
 export interface User {
   readonly id: number;
   readonly email: string;
@@ -11,6 +12,7 @@ export interface User {
   readonly createdAt: number;
 }
 
+/** What someone registering sends: checked by {@link validateRegistration}. */
 export interface Registration {
   readonly email: string;
   readonly password: string;

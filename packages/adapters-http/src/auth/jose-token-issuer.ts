@@ -107,7 +107,8 @@ export class JoseTokenIssuer implements TokenIssuer {
         requiredClaims: ['exp', 'sub'],
       });
       const subject = payload.sub;
-      if (subject === undefined || !SUBJECT.test(subject))
+      // A JSON number would pass a regular expression as its text; only a string names a user.
+      if (typeof subject !== 'string' || !SUBJECT.test(subject))
         throw new UnauthorizedError('invalid token subject');
       verified = { userId: Number(subject), exp: payload.exp!, nbf: payload.nbf };
     } catch (error) {

@@ -30,8 +30,8 @@ function jsonResponse(status: number, body: unknown, headers: Record<string, str
 }
 
 /** A refusal as it is sent by the error middleware, for answers that are stored. */
-function refusal(error: DomainError): StoredResponse {
-  const { status, body } = problemOf(error);
+function refusal(error: DomainError, zone: string): StoredResponse {
+  const { status, body } = problemOf(error, zone);
   return { status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(body) };
 }
 
@@ -40,6 +40,7 @@ function refusal(error: DomainError): StoredResponse {
  * case's keyed path runs instead and its stored (or replayed) answer is
  * sent; without one, refusals are thrown to the error middleware as usual.
  * @param path the route's canonical path, part of the request's fingerprint
+ * @param zone the zone times in a stored refusal's detail are written in
  */
 async function answer<T>(
   req: Request,
@@ -47,9 +48,10 @@ async function answer<T>(
   path: string,
   render: (value: T) => StoredResponse,
   run: { plain: () => Promise<T>; keyed: (once: Once<T>) => Promise<OnceAnswer> },
+  zone: string,
 ): Promise<void> {
   const once = onceOf<T>(req, path, (decided: Decided<T>) =>
-    'ok' in decided ? render(decided.ok) : refusal(decided.error),
+    'ok' in decided ? render(decided.ok) : refusal(decided.error, zone),
   );
   if (once) {
     sendAnswer(res, await run.keyed(once));
@@ -136,6 +138,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
         plain: () => uc.createReservation.execute(command),
         keyed: (once) => uc.createReservation.executeOnce(command, once),
       },
+      zone,
     );
   });
 
@@ -152,6 +155,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
         plain: () => uc.bulkConfirmReservations.execute({ actor, ids }),
         keyed: (once) => uc.bulkConfirmReservations.executeOnce({ actor, ids }, once),
       },
+      zone,
     );
   });
 
@@ -167,6 +171,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
         plain: () => uc.bulkRejectReservations.execute({ actor, ids, reason }),
         keyed: (once) => uc.bulkRejectReservations.executeOnce({ actor, ids, reason }, once),
       },
+      zone,
     );
   });
 
@@ -179,10 +184,17 @@ export function reservationRoutes(deps: HttpDeps): Router {
       endDate: body.end,
       rejectRest: body.reject_rest ?? false,
     };
-    await answer(req, res, `${req.baseUrl}/admit`, (result) => jsonResponse(200, present.admission(result)), {
-      plain: () => uc.admitReservations.execute(command),
-      keyed: (once) => uc.admitReservations.executeOnce(command, once),
-    });
+    await answer(
+      req,
+      res,
+      `${req.baseUrl}/admit`,
+      (result) => jsonResponse(200, present.admission(result)),
+      {
+        plain: () => uc.admitReservations.execute(command),
+        keyed: (once) => uc.admitReservations.executeOnce(command, once),
+      },
+      zone,
+    );
   });
 
   router.get('/:id', async (req, res) => {
@@ -221,10 +233,17 @@ export function reservationRoutes(deps: HttpDeps): Router {
     const actor = admin(res, 'confirm reservations');
     const command = { actor, id: idOf(req.params) };
     parseInput(EmptyBody, bodyOf(req));
-    await answer(req, res, `${req.baseUrl}/${command.id}/confirm`, (r: Reservation) => show(r), {
-      plain: () => uc.confirmReservation.execute(command),
-      keyed: (once) => uc.confirmReservation.executeOnce(command, once),
-    });
+    await answer(
+      req,
+      res,
+      `${req.baseUrl}/${command.id}/confirm`,
+      (r: Reservation) => show(r),
+      {
+        plain: () => uc.confirmReservation.execute(command),
+        keyed: (once) => uc.confirmReservation.executeOnce(command, once),
+      },
+      zone,
+    );
   });
 
   router.post('/:id/reject', async (req, res) => {
@@ -232,19 +251,33 @@ export function reservationRoutes(deps: HttpDeps): Router {
     const id = idOf(req.params);
     const { reason } = parseInput(RejectBody, bodyOf(req));
     const command = { actor, id, reason };
-    await answer(req, res, `${req.baseUrl}/${id}/reject`, (r: Reservation) => show(r), {
-      plain: () => uc.rejectReservation.execute(command),
-      keyed: (once) => uc.rejectReservation.executeOnce(command, once),
-    });
+    await answer(
+      req,
+      res,
+      `${req.baseUrl}/${id}/reject`,
+      (r: Reservation) => show(r),
+      {
+        plain: () => uc.rejectReservation.execute(command),
+        keyed: (once) => uc.rejectReservation.executeOnce(command, once),
+      },
+      zone,
+    );
   });
 
   router.post('/:id/cancel', async (req, res) => {
     const command = { actor: signedIn(res).actor, id: idOf(req.params) };
     parseInput(EmptyBody, bodyOf(req));
-    await answer(req, res, `${req.baseUrl}/${command.id}/cancel`, (r: Reservation) => show(r), {
-      plain: () => uc.cancelReservation.execute(command),
-      keyed: (once) => uc.cancelReservation.executeOnce(command, once),
-    });
+    await answer(
+      req,
+      res,
+      `${req.baseUrl}/${command.id}/cancel`,
+      (r: Reservation) => show(r),
+      {
+        plain: () => uc.cancelReservation.execute(command),
+        keyed: (once) => uc.cancelReservation.executeOnce(command, once),
+      },
+      zone,
+    );
   });
 
   router.delete('/:id', async (req, res) => {

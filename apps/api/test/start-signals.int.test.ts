@@ -1,0 +1,99 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createTestDatabase, type TestDatabase } from '@exam-reservation/adapters-postgres/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildOnce, freePort, ROOT } from './api-process.js';
+
+/** The README's start command. */
+const START = 'npx -y pnpm@10.34.9 start';
+
+/** The environment of a child, without what pnpm sets for the scripts it runs. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_|^pnpm_/i.test(key)));
+  return { ...env, ...extra };
+}
+
+interface Started {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+async function waitForHealth(url: string, started: Started): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const ok = await fetch(`${url}/healthz`).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no answer from ${url}/healthz:\n${started.output()}`);
+}
+
+function launch(command: string, args: string[], env: NodeJS.ProcessEnv, detached: boolean): Started {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: 'pipe', detached });
+  let output = '';
+  child.stdout?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  child.stderr?.on('data', (chunk) => {
+    output += String(chunk);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+describe('stopping `pnpm start` (the README command)', () => {
+  let database: TestDatabase;
+
+  beforeAll(async () => {
+    await buildOnce();
+    database = await createTestDatabase(inject('testDatabaseAdminUrl'));
+  }, 180_000);
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  const env = (port: number) =>
+    cleanEnv({
+      PORT: String(port),
+      DATABASE_URL: database.url,
+      JWT_SECRET: 'signal-secret-signal-secret-signal',
+    });
+
+  it('Ctrl-C in a terminal drains and stops the API, with no error line from pnpm', async () => {
+    const port = await freePort();
+    // `script` gives the command a pseudo-terminal; ^C typed into it is SIGINT to the whole
+    // foreground process group (npm, pnpm, node), as at a real terminal.
+    const started = launch('script', ['-qfec', START, '/dev/null'], env(port), false);
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`, started);
+      started.child.stdin?.write('\x03');
+      await started.exited;
+    } finally {
+      started.child.kill('SIGKILL');
+    }
+    const output = started.output();
+    expect(output).toContain('"signal":"SIGINT"');
+    expect(output).toContain('"msg":"stopped"');
+    expect(output).not.toMatch(/ELIFECYCLE|Command failed|ERR_PNPM/);
+    await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+  }, 120_000);
+
+  it('SIGTERM to the process group drains and stops the API; pnpm exits 0 with no error line', async () => {
+    const port = await freePort();
+    const started = launch('sh', ['-c', START], env(port), true);
+    try {
+      await waitForHealth(`http://127.0.0.1:${port}`, started);
+      process.kill(-started.child.pid!, 'SIGTERM');
+      await started.exited;
+    } finally {
+      started.child.kill('SIGKILL');
+    }
+    const output = started.output();
+    expect(output).toContain('"signal":"SIGTERM"');
+    expect(output).toContain('"msg":"stopped"');
+    expect(output).not.toMatch(/ELIFECYCLE|Command failed|ERR_PNPM/);
+  }, 120_000);
+});
