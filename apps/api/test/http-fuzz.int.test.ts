@@ -14,7 +14,6 @@ import { FuzzServerProcess } from './fuzz/fuzz-server-process.js';
 import { type LateContext, localTime } from './fuzz/generators.js';
 import { type Operation, readOperations } from './fuzz/openapi-operations.js';
 import { judge } from './fuzz/oracle.js';
-import { type RawOutcome, sendRaw } from './fuzz/raw-http.js';
 import {
   anyMutation,
   type Credentials,
@@ -24,6 +23,7 @@ import {
   mutationFamilies,
   prepare,
 } from './fuzz/requests.js';
+import { type RawOutcome, sendRaw } from './raw-http.js';
 
 /*
  * The OpenAPI-driven HTTP fuzz suite (issue 9). Every operation of the

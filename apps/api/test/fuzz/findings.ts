@@ -1,4 +1,4 @@
-import type { RawOutcome, RawRequest } from './raw-http.js';
+import type { RawOutcome, RawRequest } from '../raw-http.js';
 
 /** One distinct way the API broke the contract, with the first request that showed it. */
 export interface Finding {

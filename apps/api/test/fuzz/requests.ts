@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
+import type { RawRequest } from '../raw-http.js';
 import {
   bodyValueFamilies,
   bookableDay,
@@ -18,7 +19,6 @@ import {
   UNKNOWN_FIELDS,
 } from './generators.js';
 import type { Field, Operation } from './openapi-operations.js';
-import type { RawRequest } from './raw-http.js';
 
 /** Who sends a request: nobody, a signed-in user, or an admin. */
 export type Identity = 'anon' | 'user' | 'admin';
