@@ -40,6 +40,11 @@ export interface Operation {
   readonly body: readonly Field[] | undefined;
   /** Status codes the document declares. */
   readonly responses: readonly number[];
+  /**
+   * Admins only, as the document says: a declared 403 and a summary that
+   * names admins (`Confirm (admin)`).
+   */
+  readonly adminOnly: boolean;
 }
 
 interface OpenApiDocument {
@@ -59,6 +64,7 @@ interface RawOperation {
   readonly requestBody?: { content?: Record<string, { schema?: Schema }> };
   readonly security?: readonly Record<string, unknown>[];
   readonly responses?: Readonly<Record<string, unknown>>;
+  readonly summary?: string;
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
@@ -130,6 +136,9 @@ export function readOperations(document: unknown): Operation[] {
           )
         : undefined;
       const security = op.security ?? doc.security ?? [];
+      const responses = Object.keys(op.responses ?? {})
+        .map(Number)
+        .filter(Number.isInteger);
       operations.push({
         key: `${method.toUpperCase()} ${path}`,
         method: method.toUpperCase(),
@@ -137,9 +146,8 @@ export function readOperations(document: unknown): Operation[] {
         secured: security.some((s) => Object.keys(s as object).length > 0),
         params,
         body,
-        responses: Object.keys(op.responses ?? {})
-          .map(Number)
-          .filter(Number.isInteger),
+        responses,
+        adminOnly: responses.includes(403) && /\badmins?\b/i.test(op.summary ?? ''),
       });
     }
   }

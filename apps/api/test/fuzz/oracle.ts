@@ -99,24 +99,17 @@ export function judge(draft: Draft, prepared: Prepared, outcome: RawOutcome): st
     }
   }
   const ok = status >= 200 && status < 300;
-  if (ok && prepared.invalid) problems.push(`invalid input accepted (${status})`);
+  if (ok && prepared.invalid) problems.push('invalid input accepted with a 2xx');
   if (
     draft.op.secured &&
-    prepared.unauthenticated &&
+    prepared.identity === 'anon' &&
     !prepared.routeMayDiffer &&
     status < 500 &&
     !TRANSPORT_REFUSALS.has(status)
   ) {
-    problems.push(`${status} without valid credentials (expected 401)`);
+    problems.push('served without valid credentials (expected 401)');
   }
-  const adminOnly = draft.op.responses.includes(403) && draft.op.params.some((p) => p.in === 'path');
-  if (
-    adminOnly &&
-    draft.identity === 'user' &&
-    !prepared.unauthenticated &&
-    !prepared.routeMayDiffer &&
-    status === 404
-  ) {
+  if (draft.op.adminOnly && prepared.identity === 'user' && !prepared.routeMayDiffer && status === 404) {
     problems.push('404 to a user on an admin-only action (existence probe; expected 403)');
   }
   if (ok && /^application\/json\b/.test(type) && text.length > 0) {

@@ -50,7 +50,8 @@ export type Mutation =
       readonly kind: 'auth';
       readonly label: string;
       readonly value: string | undefined;
-      readonly valid: boolean;
+      /** Whose valid credentials the header carries, if any. */
+      readonly as: Identity;
     }
   | {
       readonly kind: 'encoding';
@@ -81,8 +82,8 @@ export interface Prepared {
   readonly label: string;
   /** The contract refuses this request whatever the state: a 2xx answer is a finding. */
   readonly invalid: boolean;
-  /** The request carries no valid credentials (anonymous or a bad Authorization). */
-  readonly unauthenticated: boolean;
+  /** Whose valid credentials the request carries: `anon` for none or bad ones. */
+  readonly identity: Identity;
   /** A path parameter was mangled, so the request may not reach the operation's route. */
   readonly routeMayDiffer: boolean;
   /** The X-Request-Id sent, if any. */
@@ -267,13 +268,13 @@ function authProbes(credentials: Credentials): fc.Arbitrary<Mutation> {
     ['alg none', `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims({ sub: '1' }))}.`],
     ['HS512 header', `Bearer ${signJwt(claims({ sub: '1' }), jwtSecret, { alg: 'HS512', typ: 'JWT' })}`],
   ];
-  const good: [string, string][] = [
-    ['lower-case scheme', `bearer ${tokens.user}`],
-    ['two spaces', `Bearer  ${tokens.admin}`],
+  const good: [string, string, Identity][] = [
+    ['lower-case scheme', `bearer ${tokens.user}`, 'user'],
+    ['two spaces', `Bearer  ${tokens.admin}`, 'admin'],
   ];
   return fc.oneof(
-    fc.constantFrom(...bad).map(([label, value]): Mutation => ({ kind: 'auth', label, value, valid: false })),
-    fc.constantFrom(...good).map(([label, value]): Mutation => ({ kind: 'auth', label, value, valid: true })),
+    fc.constantFrom(...bad).map(([label, value]): Mutation => ({ kind: 'auth', label, value, as: 'anon' })),
+    fc.constantFrom(...good).map(([label, value, as]): Mutation => ({ kind: 'auth', label, value, as })),
   );
 }
 
@@ -286,9 +287,10 @@ function headerText(value: string): string {
     : value;
 }
 
-function relations(op: Operation): [string, fc.Arbitrary<Mutation>][] {
+/** Start and end together: spans too long or backwards, ranges too wide. */
+function relations(op: Operation): [string, Mutation[]][] {
   const fields = [...op.params, ...(op.body ?? [])];
-  const out: [string, fc.Arbitrary<Mutation>][] = [];
+  const out: [string, Mutation[]][] = [];
   const time = pairOf(fields, 'time');
   if (time) {
     const keyS = `${time.start.in}:start`;
@@ -308,7 +310,7 @@ function relations(op: Operation): [string, fc.Arbitrary<Mutation>][] {
     ];
     out.push([
       'time spans',
-      fc.constantFrom(...spans).map(
+      spans.map(
         ([label, invalid, start, end]): Mutation => ({
           kind: 'relation',
           label: `span ${label}`,
@@ -332,7 +334,7 @@ function relations(op: Operation): [string, fc.Arbitrary<Mutation>][] {
     ];
     out.push([
       'date ranges',
-      fc.constantFrom(...ranges).map(
+      ranges.map(
         ([label, invalid, start, end]): Mutation => ({
           kind: 'relation',
           label: `range ${label}`,
@@ -350,6 +352,11 @@ export interface Family {
   readonly name: string;
   readonly weight: number;
   readonly mutation: fc.Arbitrary<Mutation>;
+  /**
+   * What the systematic sweep sends: that many draws, or every one of a
+   * short list worth trying whole.
+   */
+  readonly sweep: number | readonly Mutation[];
 }
 
 /**
@@ -361,9 +368,9 @@ export interface Family {
  */
 export function mutationFamilies(op: Operation, credentials: Credentials): Family[] {
   const families: Family[] = [];
-  const add = (name: string, weight: number, mutation: fc.Arbitrary<Mutation>) =>
-    families.push({ name, weight, mutation });
-  add('valid', 6, fc.constant({ kind: 'valid' }));
+  const add = (name: string, weight: number, mutation: fc.Arbitrary<Mutation>, sweep: Family['sweep'] = 2) =>
+    families.push({ name, weight, mutation, sweep });
+  add('valid', 6, fc.constant({ kind: 'valid' }), 4);
   const fields = [...op.params, ...(op.body ?? [])];
   for (const field of fields) {
     const probeFamilies = field.in === 'body' ? bodyValueFamilies(field) : paramTextFamilies(field);
@@ -393,7 +400,7 @@ export function mutationFamilies(op: Operation, credentials: Credentials): Famil
       );
     }
   }
-  for (const [name, relation] of relations(op)) add(name, 3, relation);
+  for (const [name, all] of relations(op)) add(name, 3, fc.constantFrom(...all), all);
   if (bodyMethods.has(op.method)) {
     add(
       'unknown fields',
@@ -696,10 +703,10 @@ export function prepare(draft: Draft, credentials: Credentials, ctx: LateContext
     if (value !== undefined) headers[p.name.toLowerCase()] = headerText(String(value));
   }
   let authorization = identity === 'anon' ? undefined : `Bearer ${credentials.tokens[identity]}`;
-  let unauthenticated = identity === 'anon';
+  let effective = identity;
   if (mutation.kind === 'auth') {
     authorization = mutation.value;
-    unauthenticated = !mutation.valid;
+    effective = mutation.as;
     label = `Authorization ${mutation.label}`;
   }
   if (authorization !== undefined) headers.authorization = authorization;
@@ -716,7 +723,7 @@ export function prepare(draft: Draft, credentials: Credentials, ctx: LateContext
     }
     if (mutation.kind === 'extra') {
       entries.push(...mutation.entries.map(([k, v]) => [k, v] as [string, unknown]));
-      label = `unknown field ${mutation.entries.map(([k]) => JSON.stringify(k)).join(', ')}`;
+      label = 'unknown fields in the body';
       invalid = true;
     }
     if (op.body !== undefined || entries.length > 0) {
@@ -757,7 +764,7 @@ export function prepare(draft: Draft, credentials: Credentials, ctx: LateContext
     },
     label,
     invalid,
-    unauthenticated,
+    identity: effective,
     routeMayDiffer,
     requestId: headers['x-request-id'],
     sentBody,
