@@ -127,26 +127,36 @@ export interface Ended {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
-  /** It was still running after the time allowed and was killed (SIGKILL). */
+  /** It was still running after the time allowed, or wrote what `killWhen` looks for, and was killed (SIGKILL). */
   readonly timedOut: boolean;
 }
 
-function runToExit(args: string[], env: Record<string, string>, timeoutMs: number): Promise<Ended> {
+/** How long to let a process run that should end by itself. */
+export interface RunOptions {
+  /** Kill it after this long (default 60 s). */
+  readonly timeoutMs?: number;
+  /** Kill it as soon as its stdout matches (a server that should have refused to start says it listens). */
+  readonly killWhen?: RegExp;
+}
+
+function runToExit(args: string[], env: Record<string, string>, options: RunOptions): Promise<Ended> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(env), stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
+    const kill = () => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    };
     child.stdout.on('data', (chunk) => {
       stdout += String(chunk);
+      if (options.killWhen?.test(stdout)) kill();
     });
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
     });
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
+    const timer = setTimeout(kill, options.timeoutMs ?? 60_000);
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, timedOut });
@@ -154,14 +164,18 @@ function runToExit(args: string[], env: Record<string, string>, timeoutMs: numbe
   });
 }
 
-/** Runs the API once and collects how it ends (for start-up failures); killed after `timeoutMs`. */
-export function runApiToExit(env: Record<string, string>, timeoutMs = 60_000): Promise<Ended> {
-  return runToExit([MAIN], env, timeoutMs);
+/** Runs the API once and collects how it ends (for start-up failures). */
+export function runApiToExit(env: Record<string, string>, options: RunOptions = {}): Promise<Ended> {
+  return runToExit([MAIN], env, options);
 }
 
-/** Runs `node apps/api/dist/cli.js …` and collects its output; killed after `timeoutMs`. */
-export function runCli(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<Ended> {
-  return runToExit([CLI, ...args], env, timeoutMs);
+/** Runs `node apps/api/dist/cli.js …` and collects its output. */
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  options: RunOptions = {},
+): Promise<Ended> {
+  return runToExit([CLI, ...args], env, options);
 }
 
 /** Kills the process with SIGKILL (no shutdown of any kind) and waits until it is gone. */

@@ -22,6 +22,8 @@ import {
 const JWT_SECRET = 'lock-secret-lock-secret-lock-secret!';
 /** Long enough for PGlite to open a folder on a busy machine; a refusal should come well before. */
 const REFUSAL_TIMEOUT_MS = 30_000;
+/** A server that says it listens was not refused: stop waiting for it at once. */
+const LISTENING = /listening on/;
 
 async function json(url: string, method: string, body?: unknown): Promise<{ status: number; body: unknown }> {
   const res = await fetch(url, {
@@ -66,7 +68,7 @@ describe('the embedded store is held by one process at a time', () => {
 
     const second = await runApiToExit(
       { DATA_DIR: dataDir, JWT_SECRET, PORT: String(await freePort()) },
-      REFUSAL_TIMEOUT_MS,
+      { timeoutMs: REFUSAL_TIMEOUT_MS, killWhen: LISTENING },
     );
     expect(
       second.timedOut,
@@ -102,7 +104,7 @@ describe('the embedded store is held by one process at a time', () => {
     const dataDir = await folder();
     const server = await start({ DATA_DIR: dataDir, JWT_SECRET });
 
-    const migrate = await runCli(['migrate'], { DATA_DIR: dataDir }, REFUSAL_TIMEOUT_MS);
+    const migrate = await runCli(['migrate'], { DATA_DIR: dataDir }, { timeoutMs: REFUSAL_TIMEOUT_MS });
     expect(migrate.timedOut, 'the CLI was not refused').toBe(false);
     expect(migrate.code).not.toBe(0);
     const refusal = lines(migrate.stderr);
@@ -113,6 +115,8 @@ describe('the embedded store is held by one process at a time', () => {
     expect((await json(`${server.url}/readyz`, 'GET')).status).toBe(200);
     expect(await server.stop()).toBe(0);
     // Once the server is gone, the CLI may use the folder.
-    expect((await runCli(['migrate'], { DATA_DIR: dataDir }, REFUSAL_TIMEOUT_MS)).code).toBe(0);
+    expect((await runCli(['migrate'], { DATA_DIR: dataDir }, { timeoutMs: REFUSAL_TIMEOUT_MS })).code).toBe(
+      0,
+    );
   }, 240_000);
 });
