@@ -6,7 +6,7 @@
 export { auditCapacity, type CapacityAudit, type LedgerMismatch } from './capacity-audit.js';
 export { resetSchema } from './reset-schema.js';
 export { type RestartableServer, startRestartableServer } from './restartable-server.js';
-export { auditStoredText, type StoredTextFinding } from './stored-text-audit.js';
 export { simpleQuery } from './simple-query.js';
+export { auditStoredText, type StoredTextFinding } from './stored-text-audit.js';
 export { createTestDatabase, type TestDatabase } from './test-database.js';
 export { startTestServer, type TestServer } from './test-server.js';
