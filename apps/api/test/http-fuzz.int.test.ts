@@ -31,7 +31,7 @@ import { type RawOutcome, sendRaw } from './raw-http.js';
  * hostile values (fuzz/generators.ts), as a user, an admin and nobody, over
  * a real socket to the real app on a real PostgreSQL; valid requests in the
  * mix give the database state. Seeded and bounded in time:
- *   FUZZ_SEED (default below), FUZZ_RUNS (3000), FUZZ_TIME_MS (30 s),
+ *   FUZZ_SEED (default below), FUZZ_RUNS (5000), FUZZ_TIME_MS (30 s),
  *   FUZZ_REQUEST_TIMEOUT_MS (8 s), FUZZ_REPORT=<file> writes the findings.
  * The same seed replays the same requests in the same order.
  */
@@ -42,7 +42,7 @@ const env = (name: string, fallback: number) => {
   return Number.isFinite(value) ? value : fallback;
 };
 const SEED = env('FUZZ_SEED', DEFAULT_SEED);
-const RUNS = env('FUZZ_RUNS', 3000);
+const RUNS = env('FUZZ_RUNS', 5000);
 const TIME_MS = env('FUZZ_TIME_MS', 30_000);
 const REQUEST_TIMEOUT_MS = env('FUZZ_REQUEST_TIMEOUT_MS', 8000);
 /** Restarts of a crashed or stuck server after which fuzzing stops. */

@@ -53,6 +53,9 @@ export function sendRaw(baseUrl: string, req: RawRequest, timeoutMs: number): Pr
     if (req.body !== undefined && !req.chunked && headers['content-length'] === undefined) {
       headers['content-length'] = String(req.body.length);
     }
+    // node:http chunks on its own only for methods that usually carry a body; said explicitly, it
+    // frames a DELETE's body too instead of sending it unframed.
+    if (req.body !== undefined && req.chunked) headers['transfer-encoding'] = 'chunked';
     let outgoing: ReturnType<typeof request>;
     try {
       outgoing = request({
