@@ -133,7 +133,7 @@ export interface Ended {
 
 /** How long to let a process run that should end by itself. */
 export interface RunOptions {
-  /** Kill it after this long (default 60 s). */
+  /** Kill it after this long (default: wait as long as it takes). */
   readonly timeoutMs?: number;
   /** Kill it as soon as its stdout matches (a server that should have refused to start says it listens). */
   readonly killWhen?: RegExp;
@@ -156,7 +156,7 @@ function runToExit(args: string[], env: Record<string, string>, options: RunOpti
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
     });
-    const timer = setTimeout(kill, options.timeoutMs ?? 60_000);
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(kill, options.timeoutMs);
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr, timedOut });
