@@ -146,7 +146,15 @@ export function maxCodePoints(facts: FieldFacts): number | undefined {
 }
 
 /** Kinds whose values have a fixed format: anything free-form is refused. */
-const FORMATTED: ReadonlySet<FieldKind> = new Set(['time', 'date', 'id', 'integer', 'boolean', 'enum']);
+const FORMATTED: ReadonlySet<FieldKind> = new Set([
+  'time',
+  'date',
+  'id',
+  'integer',
+  'boolean',
+  'enum',
+  'id-list',
+]);
 
 const nonEmptyKinds: ReadonlySet<FieldKind> = new Set([
   'name',
@@ -559,17 +567,17 @@ export function integerTextProbes(facts: FieldFacts): fc.Arbitrary<Probe<string>
 /** JSON values of the wrong type for a field of `facts.kind`. */
 export function wrongTypeProbes(facts: FieldFacts): fc.Arbitrary<Probe<unknown>> {
   const stringy = !['integer', 'boolean', 'id-list'].includes(facts.kind);
-  const values: [string, unknown][] = [
-    ['null', null],
-    ['true', true],
-    ['false', false],
+  const values: [string, unknown][] = [['null', null]];
+  if (facts.kind === 'boolean') values.push(['string "true"', 'true'], ['number 1', 1]);
+  else values.push(['true', true], ['false', false]);
+  values.push(
     ['empty array', []],
     ['array of the usual', ['x']],
     ['empty object', {}],
     ['object', { value: 'x' }],
     ['nested arrays', new RawJson(`${'['.repeat(2000)}${']'.repeat(2000)}`)],
     ['nested objects', new RawJson(`${'{"a":'.repeat(500)}1${'}'.repeat(500)}`)],
-  ];
+  );
   if (stringy) values.push(['number', 42], ['float', 4.2]);
   else values.push(['string', 'x'], ['numeric string', '1']);
   return fc

@@ -286,7 +286,9 @@ function authProbes(credentials: Credentials): fc.Arbitrary<Mutation> {
  * Whether API.md refuses this Idempotency-Key: 1–255 visible ASCII
  * characters, bare or as a quoted structured-field string.
  */
-export function refusedIdempotencyKey(text: string): boolean {
+export function refusedIdempotencyKey(sent: string): boolean {
+  // HTTP drops spaces and tabs around a field value (RFC 9110, 5.5) before the API sees it.
+  const text = sent.replace(/^[ \t]+|[ \t]+$/g, '');
   const bare = text.startsWith('"') && text.endsWith('"') && text.length >= 2 ? text.slice(1, -1) : text;
   return !/^[\x21-\x7e]{1,255}$/.test(bare) || (bare !== text && bare.includes('"'));
 }
@@ -685,9 +687,10 @@ export function prepare(draft: Draft, credentials: Credentials, ctx: LateContext
     for (const name of mutation.names) values[`body:${name}`] = undefined;
     label = `missing ${mutation.names.join(', ')}`;
     const body = op.body ?? [];
+    // An update with nothing to change is refused; a POST whose fields are all optional is not.
     invalid =
       mutation.names.some((n) => body.find((f) => f.name === n)?.required) ||
-      body.every((f) => values[`body:${f.name}`] === undefined);
+      (op.method === 'PATCH' && body.every((f) => values[`body:${f.name}`] === undefined));
   }
   const resolved = (key: string) => resolveLate(values[key], ctx);
 
