@@ -1,5 +1,8 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -9,9 +12,46 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = join(ROOT, 'apps/api/dist/main.js');
 const CLI = join(ROOT, 'apps/api/dist/cli.js');
 
-/** Builds every package the way `pnpm start` does (scripts/build.mjs), so the tests run the real dist. */
+/**
+ * Runs `fn` while holding a lock directory, so that test files running in
+ * parallel workers take turns (a lock left by a killed run is taken over
+ * after a minute of no change).
+ */
+async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      await mkdir(path);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const age = await stat(path).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (age > 60_000) await rm(path, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rm(path, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds every package the way `pnpm start` does (scripts/build.mjs), so the
+ * tests run the real dist; one build at a time, since several test files start
+ * processes.
+ */
 export async function buildOnce(): Promise<void> {
-  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
+  const lock = join(
+    tmpdir(),
+    `exam-reservation-build-${createHash('sha1').update(ROOT).digest('hex').slice(0, 12)}`,
+  );
+  await withLock(lock, () =>
+    promisify(execFile)(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT }),
+  );
 }
 
 /** A port nobody listens on right now. */
@@ -81,33 +121,66 @@ export async function startApi(env: Record<string, string>): Promise<ApiProcess>
   };
 }
 
-/** Runs the API once and collects how it ends (for start-up failures). */
-export function runApiToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+/** How a process that was expected to end did end. */
+export interface Ended {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** It was still running after the time allowed, or wrote what `killWhen` looks for, and was killed (SIGKILL). */
+  readonly timedOut: boolean;
+}
+
+/** How long to let a process run that should end by itself. */
+export interface RunOptions {
+  /** Kill it after this long (default: wait as long as it takes). */
+  readonly timeoutMs?: number;
+  /** Kill it as soon as its stdout matches (a server that should have refused to start says it listens). */
+  readonly killWhen?: RegExp;
+}
+
+function runToExit(args: string[], env: Record<string, string>, options: RunOptions): Promise<Ended> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN], { cwd: ROOT, env: childEnv(env), stdio: 'pipe' });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(env), stdio: 'pipe' });
+    let stdout = '';
     let stderr = '';
+    let timedOut = false;
+    const kill = () => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    };
+    child.stdout.on('data', (chunk) => {
+      stdout += String(chunk);
+      if (options.killWhen?.test(stdout)) kill();
+    });
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
     });
-    child.once('close', (code) => resolve({ code, stderr }));
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(kill, options.timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr, timedOut });
+    });
   });
+}
+
+/** Runs the API once and collects how it ends (for start-up failures). */
+export function runApiToExit(env: Record<string, string>, options: RunOptions = {}): Promise<Ended> {
+  return runToExit([MAIN], env, options);
 }
 
 /** Runs `node apps/api/dist/cli.js …` and collects its output. */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: childEnv(env), stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += String(chunk);
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += String(chunk);
-    });
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  options: RunOptions = {},
+): Promise<Ended> {
+  return runToExit([CLI, ...args], env, options);
+}
+
+/** Kills the process with SIGKILL (no shutdown of any kind) and waits until it is gone. */
+export async function killHard(api: ApiProcess): Promise<void> {
+  if (api.child.exitCode !== null || api.child.signalCode !== null) return;
+  const gone = new Promise<void>((resolve) => api.child.once('exit', () => resolve()));
+  api.child.kill('SIGKILL');
+  await gone;
 }
