@@ -39,9 +39,19 @@ function failStart(logger: Logger, what: string, error: unknown): never {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  // Synchronous writes: pino's default (asynchronous) stdout stream lost the
-  // last lines before process.exit() when the reader of the pipe was slow.
-  const logger = pino({ level: config.logLevel }, pino.destination({ dest: 1, sync: true }));
+  // Asynchronous writes: while one write is in flight the next lines gather
+  // and go out together, instead of one blocking write(2) per request line.
+  // Whatever is still buffered is written synchronously as the process exits
+  // (process.exit, a fatal error, the end of a shutdown), so no last line is lost.
+  const destination = pino.destination({ dest: 1, sync: false });
+  process.on('exit', () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // stdout is gone: nothing left to write to.
+    }
+  });
+  const logger = pino({ level: config.logLevel }, destination);
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
   }

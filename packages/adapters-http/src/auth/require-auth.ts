@@ -9,17 +9,32 @@ interface Signed {
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
+/** The bearer token of the request. @throws UnauthorizedError */
+function bearerOf(header: string | undefined): string {
+  if (header === undefined) throw new UnauthorizedError('missing bearer token');
+  const match = BEARER.exec(header);
+  if (!match) throw new UnauthorizedError('malformed Authorization header; expected "Bearer <token>"');
+  return match[1]!;
+}
+
 /**
  * Requires `Authorization: Bearer <token>` and puts the caller, with the
  * role read from the store just now, on the response for the handlers.
  */
 export function requireAuth(authenticate: Authenticate): RequestHandler {
   return async (req, res, next) => {
-    const header = req.headers.authorization;
-    if (header === undefined) throw new UnauthorizedError('missing bearer token');
-    const match = BEARER.exec(header);
-    if (!match) throw new UnauthorizedError('malformed Authorization header; expected "Bearer <token>"');
-    res.locals.signed = (await authenticate.execute(match[1]!)) satisfies Signed;
+    res.locals.signed = (await authenticate.execute(bearerOf(req.headers.authorization))) satisfies Signed;
+    next();
+  };
+}
+
+/**
+ * Requires a valid bearer token of an existing account, for routes open to
+ * any signed-in caller whatever the role: no role is read.
+ */
+export function requireSignedIn(authenticate: Authenticate): RequestHandler {
+  return async (req, res, next) => {
+    res.locals.signedIn = await authenticate.signedIn(bearerOf(req.headers.authorization));
     next();
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Decided, Once, OnceAnswer, StoredResponse } from '@exam-reservation/application';
 import { assertAdmin, type DomainError, type Reservation } from '@exam-reservation/domain';
 import { type Request, type Response, Router } from 'express';
-import { requireAuth, signedIn } from '../auth/require-auth.js';
+import { requireAuth, requireSignedIn, signedIn } from '../auth/require-auth.js';
 import { FreshCache } from '../fresh-cache.js';
 import type { HttpDeps } from '../http-deps.js';
 import { onceOf, sendAnswer } from '../idempotency.js';
@@ -75,8 +75,6 @@ export function reservationRoutes(deps: HttpDeps): Router {
     return actor;
   };
 
-  router.use(requireAuth(uc.authenticate));
-
   // At the minute registration opens, thousands of candidates ask for the same few ranges: each
   // range is read and written as JSON once per SCHEDULE_MAX_STALENESS_MS and shared, and a client
   // that has the current answer gets 304. Creating and confirming never read this: they check the
@@ -87,7 +85,8 @@ export function reservationRoutes(deps: HttpDeps): Router {
     (answer) => answer.body.length,
   );
   const cacheControl = `private, max-age=${Math.floor(staleness / 1000)}`;
-  router.get('/schedules', async (req, res) => {
+  // Any signed-in caller, whatever the role: the account's role is not read (see Authenticate.signedIn).
+  router.get('/schedules', requireSignedIn(uc.authenticate), async (req, res) => {
     const query = parseInput(ScheduleQuery, req.query);
     const { body, etag } = await schedules.get(`${query.start}/${query.end}`, async () => {
       const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
@@ -103,6 +102,8 @@ export function reservationRoutes(deps: HttpDeps): Router {
     }
     res.type('application/json').send(body);
   });
+  // Every other route reads the caller's role from the store on each request.
+  router.use(requireAuth(uc.authenticate));
 
   router.get('/', async (req, res) => {
     const query = parseInput(ListQuery, req.query);

@@ -34,4 +34,35 @@ describe('Authenticate', () => {
     expect(await rejectionOf(authenticate.execute('forged'))).toBeInstanceOf(UnauthorizedError);
     expect(await rejectionOf(authenticate.execute('token-404'))).toBeInstanceOf(UnauthorizedError);
   });
+
+  it('signedIn checks the token always and the account once: no lookup once it is known to exist', async () => {
+    const inner = new InMemoryStore();
+    let reads = 0;
+    const uow = {
+      run: inner.run.bind(inner),
+      read: <T>(work: Parameters<InMemoryStore['read']>[0]) => {
+        reads++;
+        return inner.read(work) as Promise<T>;
+      },
+    } as InMemoryStore;
+    const tokenIssuer = new FakeTokenIssuer();
+    const user = await inner.run((s) =>
+      s.users.insert({
+        email: 'b@example.com',
+        userName: 'B',
+        passwordHash: 'h',
+        role: 'user',
+        createdAt: 0,
+      }),
+    );
+    const { accessToken } = await tokenIssuer.issue({ userId: user.id, role: 'user' });
+    const authenticate = new Authenticate({ uow, tokenIssuer });
+    expect(await authenticate.signedIn(accessToken)).toBe(user.id);
+    expect(await authenticate.signedIn(accessToken)).toBe(user.id);
+    expect(reads).toBe(1);
+    // The token itself is still checked every time, and an unknown account is still refused.
+    expect(await rejectionOf(authenticate.signedIn('forged'))).toBeInstanceOf(UnauthorizedError);
+    expect(await rejectionOf(authenticate.signedIn('token-404'))).toBeInstanceOf(UnauthorizedError);
+    expect(await rejectionOf(authenticate.signedIn('token-404'))).toBeInstanceOf(UnauthorizedError);
+  });
 });
