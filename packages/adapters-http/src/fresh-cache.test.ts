@@ -48,6 +48,20 @@ describe('FreshCache', () => {
     expect(computed()).toBe(1);
   });
 
+  it('peeks at a computed, fresh value without computing or waiting', async () => {
+    const { cache, compute, advance } = setUp(1_000);
+    expect(cache.peek('k')).toBeUndefined();
+    let release: (v: string) => void = () => undefined;
+    const pending = cache.get('k', () => new Promise<string>((r) => (release = r)));
+    expect(cache.peek('k')).toBeUndefined();
+    release('v');
+    await pending;
+    expect(cache.peek('k')).toBe('v');
+    advance(1_000);
+    expect(cache.peek('k')).toBeUndefined();
+    expect(await cache.get('k', compute('w'))).toBe('w#1');
+  });
+
   it('keeps no failure', async () => {
     const { cache } = setUp(1_000);
     await expect(cache.get('k', async () => Promise.reject(new Error('down')))).rejects.toThrow('down');

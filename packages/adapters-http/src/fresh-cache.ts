@@ -4,6 +4,8 @@ interface Entry<V> {
   readonly value: Promise<V>;
   /** Known once settled: what the entry weighs against the cache's budget. */
   size: number;
+  /** The value, once the computation has succeeded. */
+  settled?: V;
 }
 
 /** Settings of {@link FreshCache}. */
@@ -55,6 +57,7 @@ export class FreshCache<V> {
     value.then(
       (settled) => {
         if (this.entries.get(key) !== entry) return;
+        entry.settled = settled;
         entry.size = this.sizeOf(settled);
         this.totalSize += entry.size;
         this.evict();
@@ -65,6 +68,16 @@ export class FreshCache<V> {
     );
     this.evict();
     return value;
+  }
+
+  /**
+   * The value of `key` if one is computed and still fresh, without waiting
+   * and without starting a computation; undefined otherwise.
+   */
+  peek(key: string): V | undefined {
+    const found = this.entries.get(key);
+    if (found === undefined || found.settled === undefined) return undefined;
+    return this.options.now() - found.startedAt < this.options.maxAgeMs ? found.settled : undefined;
   }
 
   /** How many entries are kept now (for tests). */
