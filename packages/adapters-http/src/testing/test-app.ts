@@ -4,10 +4,12 @@ import {
   createUseCases,
   EnsureAdmin,
   FakePasswordHasher,
+  FakeWebhookTransport,
   FixedClock,
   InMemoryLoginAttempts,
   type LoginAttempts,
   type UnitOfWork,
+  type WebhookTransport,
 } from '@exam-reservation/application';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
@@ -45,6 +47,8 @@ export async function startTestApp(
     logger?: Logger;
     /** Where failed log-ins are counted; in this process by default. */
     loginAttempts?: LoginAttempts;
+    /** How webhook URLs are checked and webhooks sent; a fake that sends nothing by default. */
+    webhookTransport?: WebhookTransport;
   } = {},
 ): Promise<TestApp> {
   const clock = new FixedClock(options.now ?? TEST_NOW);
@@ -65,6 +69,7 @@ export async function startTestApp(
       passwordHasher,
       tokenIssuer: tokens,
       loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
+      webhookTransport: options.webhookTransport ?? new FakeWebhookTransport(),
     }),
     policy,
     clock,

@@ -7,7 +7,7 @@ import {
   type Reservation,
   rangeOf,
 } from '@exam-reservation/domain';
-import type { TransactionStores } from '../ports/index.js';
+import type { Metrics, TransactionStores } from '../ports/index.js';
 import { type IdempotencyDeps, type Once, type OnceAnswer, runOnce } from './idempotency.js';
 
 export interface CreateReservationCommand {
@@ -21,7 +21,9 @@ export interface CreateReservationCommand {
  * binding check is at confirmation.
  */
 export class CreateReservation {
-  constructor(private readonly deps: IdempotencyDeps & { policy: BookingPolicy }) {}
+  constructor(
+    private readonly deps: IdempotencyDeps & { policy: BookingPolicy; metrics?: Metrics | undefined },
+  ) {}
 
   /** @throws ValidationError | CapacityExceededError */
   async execute(command: CreateReservationCommand): Promise<Reservation> {
@@ -52,7 +54,10 @@ export class CreateReservation {
     const range = rangeOf(fresh);
     const loads = await stores.ledger.loadsIn(range.start, range.end);
     const overflow = findOverflow(loads, range, fresh.numberOfPeople, policy.capacity, policy.grid);
-    if (overflow) throw overflow;
+    if (overflow) {
+      this.deps.metrics?.bookingRefusedForCapacity();
+      throw overflow;
+    }
     const created = await stores.reservations.insert(fresh);
     await stores.events.append({
       reservationId: created.id,
