@@ -3,11 +3,13 @@ import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import swaggerUi from 'swagger-ui-express';
 import type { HttpDeps } from './http-deps.js';
+import { bearerMatches } from './metrics/prometheus-metrics.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { problemHandler, sendProblem } from './problem.js';
-import { requestLog } from './request-log.js';
+import { mountedAt, requestLog } from './request-log.js';
 import { reservationRoutes } from './routes/reservation-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
 
 /** The Express application {@link createApp} builds. */
 export type HttpApp = Express;
@@ -51,7 +53,8 @@ export function createApp(deps: HttpDeps): HttpApp {
   app.set('etag', false);
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
-  app.use(requestLog(app, deps.logger));
+  const metrics = deps.metrics;
+  app.use(requestLog(app, deps.logger, metrics ? (...args) => metrics.observeRequest(...args) : undefined));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -84,6 +87,7 @@ export function createApp(deps: HttpDeps): HttpApp {
   };
   app.use(
     '/api-docs',
+    mountedAt('/api-docs'),
     // serveFiles, not serve: the init script it writes carries this app's document and options, so
     // several apps in one process (tests) do not overwrite each other's.
     swaggerUi.serveFiles(document, docsOptions),
@@ -104,8 +108,28 @@ export function createApp(deps: HttpDeps): HttpApp {
     res.json({ status: 'ok' });
   });
 
-  app.use('/users', userRoutes(deps));
-  app.use('/reservations', reservationRoutes(deps));
+  const token = options.metricsToken;
+  if (metrics && token) {
+    // Without METRICS_TOKEN there is no such route: the 404 below.
+    app.get('/metrics', async (req, res) => {
+      if (!bearerMatches(req.headers.authorization, token)) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        sendProblem(res, {
+          status: 401,
+          code: 'unauthorized',
+          detail: 'send Authorization: Bearer <METRICS_TOKEN>',
+        });
+        return;
+      }
+      const { contentType, body } = await metrics.exposition();
+      res.setHeader('Cache-Control', 'no-store');
+      res.type(contentType).send(body);
+    });
+  }
+
+  app.use('/users', mountedAt('/users'), userRoutes(deps));
+  app.use('/reservations', mountedAt('/reservations'), reservationRoutes(deps));
+  app.use('/webhooks', mountedAt('/webhooks'), webhookRoutes(deps));
 
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', detail: `no route for ${req.method} ${req.path}` });

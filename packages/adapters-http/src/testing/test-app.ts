@@ -9,6 +9,7 @@ import {
   InMemoryLoginAttempts,
   type LoginAttempts,
   type UnitOfWork,
+  type UseCases,
   type WebhookTransport,
 } from '@exam-reservation/application';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
@@ -16,6 +17,7 @@ import { type Logger, pino } from 'pino';
 import { JoseTokenIssuer } from '../auth/jose-token-issuer.js';
 import { createApp } from '../create-app.js';
 import type { HttpOptions } from '../http-deps.js';
+import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { guardServer } from '../server-guards.js';
 
 /** 2026-11-20 12:00 in Seoul: the first bookable day under the default policy is 2026-11-23. */
@@ -27,6 +29,7 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret!';
 /** A running test app and the handles tests need to poke it. */
 export interface TestApp {
   readonly url: string;
+  readonly useCases: UseCases;
   readonly clock: FixedClock;
   readonly policy: BookingPolicy;
   readonly tokens: JoseTokenIssuer;
@@ -49,6 +52,8 @@ export async function startTestApp(
     loginAttempts?: LoginAttempts;
     /** How webhook URLs are checked and webhooks sent; a fake that sends nothing by default. */
     webhookTransport?: WebhookTransport;
+    /** What the app and its use cases record, shown at /metrics when `http.metricsToken` is set. */
+    metrics?: PrometheusMetrics;
   } = {},
 ): Promise<TestApp> {
   const clock = new FixedClock(options.now ?? TEST_NOW);
@@ -61,16 +66,19 @@ export async function startTestApp(
     ttlSeconds: 3600,
     clock,
   });
+  const useCases = createUseCases({
+    uow,
+    clock,
+    policy,
+    passwordHasher,
+    tokenIssuer: tokens,
+    loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
+    webhookTransport: options.webhookTransport ?? new FakeWebhookTransport(),
+    metrics: options.metrics,
+  });
   const app = createApp({
-    useCases: createUseCases({
-      uow,
-      clock,
-      policy,
-      passwordHasher,
-      tokenIssuer: tokens,
-      loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
-      webhookTransport: options.webhookTransport ?? new FakeWebhookTransport(),
-    }),
+    useCases,
+    metrics: options.metrics,
     policy,
     clock,
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -84,6 +92,7 @@ export async function startTestApp(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    useCases,
     clock,
     policy,
     tokens,
