@@ -22,6 +22,7 @@ import type { BenchRequest, JobResult } from './driver.js';
 import { writePgbenchConfirm } from './pgbench-confirm.js';
 import { latencySvg } from './plot.js';
 import { percentile } from './stats.js';
+import { type WebhookConfirmReport, webhookConfirmLines, webhookConfirmScenario } from './webhook-confirm.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
@@ -72,6 +73,7 @@ interface AdmissionReport {
 interface RunReport {
   scenarios: Record<string, JobResult>;
   admission?: AdmissionReport;
+  webhookConfirm?: WebhookConfirmReport;
   pgbench: { tps: number; latencyMs: number; transactions: number; failed: number };
   bare: JobResult;
   peakRssMb: number;
@@ -222,6 +224,9 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       LEAD_TIME_DAYS: '3',
       LOG_LEVEL: 'info', // the default: one JSON line per request, as in production
       NODE_ENV: 'production',
+      // Metrics on, as an operated deployment runs; (1w)'s webhook receiver is on loopback.
+      METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     },
     // BENCH_API_STDOUT=<file> keeps the API's output (its request log, or --trace-gc lines).
     stdio: [
@@ -360,9 +365,28 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     );
 
     endPhase('(1) confirm');
+    // (1w) the same with one webhook endpoint subscribed, beside its own control.
+    const webhookConfirm = await webhookConfirmScenario({
+      origin,
+      driver,
+      days: [seoulDate(8), seoulDate(9)],
+      reservations: HOT_RESERVATIONS,
+      people: HOT_PEOPLE,
+      adminToken: admin.access_token,
+      userHeaders: auth,
+      idsNamed: async (prefix) =>
+        (
+          await db.query<{ id: number }>(
+            `select id from reservations where status = 'pending' and reservation_name like $1 order by id`,
+            [`${prefix}%`],
+          )
+        ).rows.map((r) => r.id),
+    });
+    endPhase('(1w) confirm with a webhook');
     if (onlyConfirm) {
       clearInterval(sampler);
       return {
+        webhookConfirm,
         scenarios: { confirm, create },
         pgbench: { tps: Number.NaN, latencyMs: Number.NaN, transactions: 0, failed: 0 },
         bare: confirm,
@@ -480,6 +504,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     return {
       scenarios: { confirm, create, schedules, schedulesAlone, getOne },
       admission,
+      webhookConfirm,
       pgbench,
       bare,
       peakRssMb: peakRss,
@@ -764,6 +789,13 @@ async function main(): Promise<void> {
       );
     });
   }
+  lines.push(
+    ...webhookConfirmLines(
+      reports.map((r) => r.webhookConfirm),
+      pgbenchTps,
+      median,
+    ),
+  );
   if (!onlyConfirm) lines.push('', ...admissionLines(reports));
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);

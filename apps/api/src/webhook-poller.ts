@@ -75,11 +75,10 @@ export class WebhookPoller {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
-      let full = false;
+      let saturated = false;
       this.nudgedBusy = false;
       try {
-        const { claimed, room } = await this.deliver.round();
-        full = claimed === room;
+        ({ saturated } = await this.deliver.round());
         if (failures > 0) this.options.logger.info('webhook deliveries resumed');
         failures = 0;
       } catch (error) {
@@ -89,9 +88,11 @@ export class WebhookPoller {
         }
       }
       if (this.stopped) break;
-      if (full && failures === 0) {
-        // More may be due than there was room for: go on as soon as an attempt ends.
-        await this.deliver.room();
+      if (saturated && failures === 0) {
+        // More may be due than there was room for: go on once attempts end,
+        // gathering a few ends so that one claim takes several messages.
+        await this.deliver.anAttemptEnded();
+        await this.sleep(this.gatherMs / 4);
         continue;
       }
       const wait = failures > 0 ? Math.min(30_000, this.idleMs * 2 ** failures) : this.idleMs;

@@ -31,7 +31,7 @@ export interface NodeWebhookTransportOptions {
   readonly timeoutMs?: number;
   /** How host names are resolved (default the system's; tests give a stub). */
   readonly resolver?: HostResolver;
-  /** Connections kept per host and port (default 8). */
+  /** Connections kept per host and port (default 16, as many as attempts in flight per endpoint). */
   readonly maxSocketsPerHost?: number;
 }
 
@@ -66,7 +66,7 @@ export class NodeWebhookTransport implements WebhookTransport {
   constructor(private readonly options: NodeWebhookTransportOptions) {
     this.resolver = options.resolver ?? systemResolver;
     this.timeoutMs = options.timeoutMs ?? 20_000;
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 8, timeout: 60_000 };
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 16, timeout: 60_000 };
     this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
     this.lookup = (hostname, lookupOptions, callback) => {
       checkedAddresses(hostname, this.resolver, this.options.allowPrivate).then(

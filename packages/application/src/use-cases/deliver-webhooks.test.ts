@@ -131,11 +131,11 @@ describe('DeliverWebhooks', () => {
         ? new Promise<SendResult>((resolve) => held.push(resolve))
         : { kind: 'answered', status: 200, durationMs: 1 };
     for (let i = 0; i < 5; i++) await kit.book(kit.alice, 0, 6, 10);
-    expect(await deliver.round()).toEqual({ claimed: 4, room: 10 });
+    expect(await deliver.round()).toEqual({ claimed: 4, room: 10, saturated: true });
     await new Promise((r) => setTimeout(r, 0));
     // The fast endpoint's two are done; the slow one's two are still in flight.
     expect(deliver.inFlightCount).toBe(2);
-    expect(await deliver.round()).toEqual({ claimed: 2, room: 8 });
+    expect(await deliver.round()).toEqual({ claimed: 2, room: 8, saturated: true });
     await new Promise((r) => setTimeout(r, 0));
     expect(transport.sent.filter((s) => s.target.endpointId === slow.endpoint.id)).toHaveLength(2);
     // Releasing the slow ones lets the rest through, never more than two of them at once.

@@ -25,7 +25,7 @@ export interface DeliverWebhooksDeps {
   readonly retryDelaysMs?: readonly number[] | undefined;
   /** Most attempts in flight in this process (default 64). */
   readonly maxInFlight?: number | undefined;
-  /** Most attempts in flight per endpoint in this process (default 8). */
+  /** Most attempts in flight per endpoint in this process (default 16). */
   readonly perEndpoint?: number | undefined;
   /** [0, 1), for jitter (default Math.random). */
   readonly random?: (() => number) | undefined;
@@ -55,7 +55,7 @@ export class DeliverWebhooks {
 
   constructor(private readonly deps: DeliverWebhooksDeps) {
     this.maxInFlight = deps.maxInFlight ?? 64;
-    this.perEndpoint = deps.perEndpoint ?? 8;
+    this.perEndpoint = deps.perEndpoint ?? 16;
     this.delays = deps.retryDelaysMs ?? STANDARD_RETRY_DELAYS_MS;
     this.random = deps.random ?? Math.random;
     for (const [name, n] of [
@@ -76,29 +76,41 @@ export class DeliverWebhooks {
 
   /**
    * Claims what there is room for and starts sending it.
-   * @returns how many messages it claimed, and how many it had room for
-   *   (fewer claimed than room: nothing else is due now)
+   * @returns how many messages it claimed, how many it had room for, and
+   *   whether it ran out of room (in all, or for an endpoint it claimed
+   *   for): then more may be due than it took, and another round is worth
+   *   making as soon as an attempt ends
    */
-  async round(): Promise<{ claimed: number; room: number }> {
+  async round(): Promise<{ claimed: number; room: number; saturated: boolean }> {
     const room = this.maxInFlight - this.inFlight;
-    if (room <= 0) return { claimed: 0, room: 0 };
+    if (room <= 0) return { claimed: 0, room: 0, saturated: true };
     const now = this.deps.clock.now();
+    // As the claim saw it: attempts may end while it runs.
+    const busy = new Map(this.busy);
     const claimed = await this.deps.uow.run((stores) =>
       stores.outbox.claim({
         now,
         leaseUntil: now + this.deps.leaseMs,
         limit: room,
         perEndpoint: this.perEndpoint,
-        busy: this.busy,
+        busy,
       }),
     );
-    for (const delivery of claimed) this.start(delivery);
-    return { claimed: claimed.length, room };
+    const taken = new Map<number, number>();
+    for (const delivery of claimed) {
+      const endpointId = delivery.target.endpointId;
+      taken.set(endpointId, (taken.get(endpointId) ?? 0) + 1);
+      this.start(delivery);
+    }
+    const saturated =
+      claimed.length === room ||
+      [...taken].some(([endpointId, n]) => n + (busy.get(endpointId) ?? 0) >= this.perEndpoint);
+    return { claimed: claimed.length, room, saturated };
   }
 
-  /** Resolves once there is room for another attempt in this process. */
-  room(): Promise<void> {
-    if (this.inFlight < this.maxInFlight) return Promise.resolve();
+  /** Resolves when the next attempt in flight ends (at once when none is in flight). */
+  anAttemptEnded(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
     return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
