@@ -369,7 +369,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     const webhookConfirm = await webhookConfirmScenario({
       origin,
       driver,
-      days: [seoulDate(8), seoulDate(9)],
+      days: [seoulDate(7), seoulDate(8), seoulDate(9)],
       reservations: HOT_RESERVATIONS,
       people: HOT_PEOPLE,
       adminToken: admin.access_token,

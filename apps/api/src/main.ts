@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { guardServer } from '@exam-reservation/adapters-http';
+import { guardServer, requestCounts } from '@exam-reservation/adapters-http';
 import { ConflictError } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
 import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
@@ -20,6 +20,10 @@ const WEBHOOK_HISTORY_MS = 7 * 86_400_000;
 
 /** How long attempts in flight get to end and be recorded at shutdown (the rest are retried after their lease). */
 const WEBHOOK_DRAIN_MS = 5_000;
+
+/** Requests in flight, or a request rate, from which this process counts as busy and delivers webhooks at a trickle. */
+const BUSY_REQUESTS = 8;
+const BUSY_REQUESTS_PER_SECOND = 200;
 
 function readConfig(): Config {
   try {
@@ -127,7 +131,18 @@ async function main(): Promise<void> {
 
   // Webhook deliveries run in every API process: each polls the outbox, and
   // is nudged right after it commits a change that queued messages.
-  const poller = new WebhookPoller(deliverWebhooks, { logger });
+  // Answers come first: while requests pour in, deliveries go on at a trickle. The rate since the
+  // last look, not only the requests in flight: those drop to nothing for an instant each time a
+  // batch of confirmations is answered, which is when the poller is nudged.
+  const requests = requestCounts(app);
+  let seen = { started: requests.started, at: performance.now() };
+  const busy = (): boolean => {
+    const now = performance.now();
+    const rate = ((requests.started - seen.started) * 1000) / Math.max(1, now - seen.at);
+    seen = { started: requests.started, at: now };
+    return requests.inFlight >= BUSY_REQUESTS || rate >= BUSY_REQUESTS_PER_SECOND;
+  };
+  const poller = new WebhookPoller(deliverWebhooks, { logger, busy });
   const store = await container.getAsync(TYPES.Store);
   store.onWebhooksQueued(() => poller.nudge());
   poller.start();

@@ -11,11 +11,21 @@ export interface WebhookPollerOptions {
    * look serves all of those that came within it.
    */
   readonly gatherMs?: number;
+  /**
+   * True while this process is busy answering requests (a registration
+   * rush): requests come first, so deliveries then go on at a trickle of
+   * `busyLimit` messages every `busyPauseMs`, and catch up once it is over.
+   */
+  readonly busy?: () => boolean;
+  /** Messages per round while busy (default 16). */
+  readonly busyLimit?: number;
+  /** Pause between rounds while busy (default 250 ms). */
+  readonly busyPauseMs?: number;
   readonly logger: Logger;
 }
 
 /**
- * Runs the webhook deliveries of this process: rounds of
+ * Runs the webhook deliveries of this process, after its requests: rounds of
  * {@link DeliverWebhooks.round}, back to back while there is more due than
  * room, else every `idleMs`, or sooner when nudged (this process committed
  * a change that queued messages). Polling only: no LISTEN, nothing kept on a
@@ -30,6 +40,8 @@ export class WebhookPoller {
   private gathering = false;
   /** Nudged while a round ran: what it committed may have come after the round looked. */
   private nudgedBusy = false;
+  /** In a pause for a busy process: nudges do not cut it short. */
+  private pausing = false;
   private readonly idleMs: number;
   private readonly gatherMs: number;
 
@@ -47,6 +59,7 @@ export class WebhookPoller {
 
   /** Something was queued: look soon (within `gatherMs`), not at the next idle poll. */
   nudge(): void {
+    if (this.pausing) return;
     if (!this.wake) {
       this.nudgedBusy = true;
       return;
@@ -77,8 +90,9 @@ export class WebhookPoller {
     while (!this.stopped) {
       let saturated = false;
       this.nudgedBusy = false;
+      const busy = this.options.busy?.() ?? false;
       try {
-        ({ saturated } = await this.deliver.round());
+        ({ saturated } = await this.deliver.round(busy ? (this.options.busyLimit ?? 16) : undefined));
         if (failures > 0) this.options.logger.info('webhook deliveries resumed');
         failures = 0;
       } catch (error) {
@@ -88,6 +102,13 @@ export class WebhookPoller {
         }
       }
       if (this.stopped) break;
+      if (busy && failures === 0) {
+        this.pausing = true;
+        await this.sleep(this.options.busyPauseMs ?? 250).finally(() => {
+          this.pausing = false;
+        });
+        continue;
+      }
       if (saturated && failures === 0) {
         // More may be due than there was room for: go on once attempts end,
         // gathering a few ends so that one claim takes several messages.

@@ -16,6 +16,7 @@ export {
   PrometheusMetrics,
 } from './metrics/prometheus-metrics.js';
 export { buildOpenApiDocument } from './openapi-document.js';
+export { type RequestCounts, requestCounts } from './request-log.js';
 export { guardServer } from './server-guards.js';
 export {
   checkedAddresses,

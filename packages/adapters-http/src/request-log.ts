@@ -66,7 +66,11 @@ export function requestLog(app: ExpressApp, logger: Logger, observe?: RequestObs
       return child;
     },
   });
+  const counts: RequestCounts = { inFlight: 0, started: 0 };
+  app.locals.requests = counts;
   return (req, res, next) => {
+    counts.inFlight++;
+    counts.started++;
     const sent = req.headers['x-request-id'];
     const id = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     req.id = id;
@@ -76,6 +80,7 @@ export function requestLog(app: ExpressApp, logger: Logger, observe?: RequestObs
     const remoteAddress = req.ip;
     // 'close' follows 'finish' on a completed response, and comes alone when the client left first.
     res.once('close', () => {
+      counts.inFlight--;
       const finished = res.writableFinished;
       const status = res.statusCode;
       const line = {
@@ -95,4 +100,17 @@ export function requestLog(app: ExpressApp, logger: Logger, observe?: RequestObs
     });
     next();
   };
+}
+
+/** How many requests an app has taken. */
+export interface RequestCounts {
+  /** Received and not yet finished answering (or seen aborted). */
+  inFlight: number;
+  /** Received since the app started. */
+  started: number;
+}
+
+/** The request counts of an app made by createApp (live: read them when needed). */
+export function requestCounts(app: ExpressApp): Readonly<RequestCounts> {
+  return (app.locals.requests as RequestCounts | undefined) ?? { inFlight: 0, started: 0 };
 }

@@ -75,14 +75,16 @@ export class DeliverWebhooks {
   }
 
   /**
-   * Claims what there is room for and starts sending it.
+   * Claims what there is room for (at most `limit`) and starts sending it.
    * @returns how many messages it claimed, how many it had room for, and
    *   whether it ran out of room (in all, or for an endpoint it claimed
    *   for): then more may be due than it took, and another round is worth
    *   making as soon as an attempt ends
    */
-  async round(): Promise<{ claimed: number; room: number; saturated: boolean }> {
-    const room = this.maxInFlight - this.inFlight;
+  async round(
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<{ claimed: number; room: number; saturated: boolean }> {
+    const room = Math.min(limit, this.maxInFlight - this.inFlight);
     if (room <= 0) return { claimed: 0, room: 0, saturated: true };
     const now = this.deps.clock.now();
     // As the claim saw it: attempts may end while it runs.
