@@ -192,7 +192,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
             select * from unnest(${ids}::int[], ${counts}::int[])
           ),
           picked as (
-            select p.id from webhook_endpoints e
+            select e.id as endpoint_id, p.id from webhook_endpoints e
             left join busy b on b.endpoint_id = e.id
             cross join lateral (
               select d.id, d.next_attempt_at from webhook_deliveries d
@@ -209,7 +209,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
           claimed as (
             update webhook_deliveries d
             set attempts = d.attempts + 1, next_attempt_at = ${new Date(request.leaseUntil)}::timestamptz
-            from picked where d.id = picked.id
+            from picked where d.endpoint_id = picked.endpoint_id and d.id = picked.id
             returning d.id, d.attempts, d.endpoint_id, d.event_id, d.next_attempt_at
           )
           select c.id, c.attempts, e.id as endpoint_id, e.url, e.secret, ev.id as event_id, ev.type, ev.at, ev.after
@@ -237,7 +237,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
     if (settlements.length === 0) return;
     const values = sql.join(
       settlements.map(
-        (s) => sql`(${s.deliveryId}::int8, ${s.attempt}::int, ${s.outcome}::text,
+        (s) => sql`(${s.deliveryId}::int8, ${s.endpointId}::int, ${s.attempt}::int, ${s.outcome}::text,
           ${new Date(s.startedAt)}::timestamptz, ${Math.round(s.durationMs)}::int, ${s.responseStatus}::int,
           ${s.error}::text, ${s.nextAttemptAt === null ? null : new Date(s.nextAttemptAt)}::timestamptz)`,
       ),
@@ -249,7 +249,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
       compiled(
         this.db,
         sql`
-          with s (delivery_id, attempt, outcome, started_at, duration_ms, response_status, error, next_attempt_at) as (
+          with s (delivery_id, endpoint_id, attempt, outcome, started_at, duration_ms, response_status, error, next_attempt_at) as (
             values ${values}
           ),
           moved as (
@@ -259,7 +259,8 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
               finished_at = case when s.outcome = 'retry' then null
                 else s.started_at + s.duration_ms * interval '1 millisecond' end
             from s
-            where d.id = s.delivery_id and d.attempts = s.attempt and d.state = 'pending'
+            where d.endpoint_id = s.endpoint_id and d.id = s.delivery_id and d.attempts = s.attempt
+              and d.state = 'pending'
             returning d.id
           )
           insert into webhook_attempts (delivery_id, attempt, started_at, duration_ms, response_status, error)
@@ -310,7 +311,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
         this.db,
         sql<{ n: number }>`
           with gone as (
-            select d.id from webhook_deliveries d
+            select d.endpoint_id, d.id from webhook_deliveries d
             join webhook_endpoints e on e.id = d.endpoint_id
             where d.state = 'pending' and (e.removed_at is not null or e.disabled_at is not null)
             limit ${limit}::int
@@ -318,7 +319,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
           ),
           done as (
             update webhook_deliveries d set state = 'cancelled', finished_at = ${new Date(now)}::timestamptz
-            from gone where d.id = gone.id returning 1
+            from gone where d.endpoint_id = gone.endpoint_id and d.id = gone.id returning 1
           )
           select count(*)::int as n from done`,
       ),
@@ -329,12 +330,16 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
         this.db,
         sql<{ n: number }>`
           with old as (
-            select id from webhook_deliveries
+            select endpoint_id, id from webhook_deliveries
             where finished_at < ${new Date(finishedBefore)}::timestamptz
             limit ${limit}::int
             for update skip locked
           ),
-          done as (delete from webhook_deliveries d using old where d.id = old.id returning 1)
+          done as (
+            delete from webhook_deliveries d using old
+            where d.endpoint_id = old.endpoint_id and d.id = old.id returning d.id
+          ),
+          attempts as (delete from webhook_attempts a using done where a.delivery_id = done.id)
           select count(*)::int as n from done`,
       ),
       QUEUE,
