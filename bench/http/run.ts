@@ -32,6 +32,7 @@ import {
   startDriver,
   waitFor,
 } from './support.js';
+import { type WebhookConfirmReport, webhookConfirmLines, webhookConfirmScenario } from './webhook-confirm.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -83,6 +84,7 @@ interface AdmissionReport {
 interface RunReport {
   scenarios: Record<string, JobResult>;
   admission?: AdmissionReport;
+  webhookConfirm?: WebhookConfirmReport;
   pgbench: { tps: number; latencyMs: number; transactions: number; failed: number };
   bare: JobResult;
   peakRssMb: number;
@@ -111,6 +113,9 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
       LEAD_TIME_DAYS: '3',
       LOG_LEVEL: 'info', // the default: one JSON line per request, as in production
       NODE_ENV: 'production',
+      // Metrics on, as an operated deployment runs; (1w)'s webhook receiver is on loopback.
+      METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      WEBHOOK_ALLOW_PRIVATE: 'true',
     },
     // BENCH_API_STDOUT=<file> keeps the API's output (its request log, or --trace-gc lines).
     stdio: [
@@ -249,9 +254,28 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     );
 
     endPhase('(1) confirm');
+    // (1w) the same with one webhook endpoint subscribed, beside its own control.
+    const webhookConfirm = await webhookConfirmScenario({
+      origin,
+      driver,
+      days: [seoulDate(7), seoulDate(8), seoulDate(9)],
+      reservations: HOT_RESERVATIONS,
+      people: HOT_PEOPLE,
+      adminToken: admin.access_token,
+      userHeaders: auth,
+      idsNamed: async (prefix) =>
+        (
+          await db.query<{ id: number }>(
+            `select id from reservations where status = 'pending' and reservation_name like $1 order by id`,
+            [`${prefix}%`],
+          )
+        ).rows.map((r) => r.id),
+    });
+    endPhase('(1w) confirm with a webhook');
     if (onlyConfirm) {
       clearInterval(sampler);
       return {
+        webhookConfirm,
         scenarios: { confirm, create },
         pgbench: { tps: Number.NaN, latencyMs: Number.NaN, transactions: 0, failed: 0 },
         bare: confirm,
@@ -369,6 +393,7 @@ async function oneRun(adminUrl: string, index: number): Promise<RunReport> {
     return {
       scenarios: { confirm, create, schedules, schedulesAlone, getOne },
       admission,
+      webhookConfirm,
       pgbench,
       bare,
       peakRssMb: peakRss,
@@ -665,6 +690,13 @@ async function main(): Promise<void> {
       );
     });
   }
+  lines.push(
+    ...webhookConfirmLines(
+      reports.map((r) => r.webhookConfirm),
+      pgbenchTps,
+      median,
+    ),
+  );
   if (!onlyConfirm) lines.push('', ...admissionLines(reports));
   if (rushReports.length > 0) lines.push('', ...rushSection());
   const summary = lines.join('\n');

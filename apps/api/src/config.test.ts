@@ -22,6 +22,10 @@ describe('loadConfig', () => {
       logLevel: 'info',
       corsOrigins: [],
       trustProxy: false,
+      metricsToken: undefined,
+      webhookAllowPrivate: false,
+      webhookTimeoutMs: 20_000,
+      webhookRetryDelaysMs: undefined,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({}).jwtSecret).not.toBe(config.jwtSecret);
@@ -49,6 +53,10 @@ describe('loadConfig', () => {
         LOG_LEVEL: 'debug',
         CORS_ORIGINS: 'https://a.example, https://b.example',
         TRUST_PROXY: '1',
+        METRICS_TOKEN: 'scrape-me-0123456789',
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        WEBHOOK_TIMEOUT_MS: '15000',
+        WEBHOOK_RETRY_DELAYS_MS: '200,1000,60000',
       },
       { cwd: '/' },
     );
@@ -72,6 +80,10 @@ describe('loadConfig', () => {
       logLevel: 'debug',
       corsOrigins: ['https://a.example', 'https://b.example'],
       trustProxy: 1,
+      metricsToken: 'scrape-me-0123456789',
+      webhookAllowPrivate: true,
+      webhookTimeoutMs: 15_000,
+      webhookRetryDelaysMs: [200, 1000, 60_000],
     });
   });
 
@@ -99,6 +111,12 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
     ['NODE_ENV', { NODE_ENV: 'staging' }],
     ['ADMIN_EMAIL', { ADMIN_PASSWORD: 'secret-password' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'short-token' }],
+    ['METRICS_TOKEN', { METRICS_TOKEN: 'has a space in it, long enough' }],
+    ['WEBHOOK_ALLOW_PRIVATE', { WEBHOOK_ALLOW_PRIVATE: 'yes' }],
+    ['WEBHOOK_TIMEOUT_MS', { WEBHOOK_TIMEOUT_MS: '60000' }],
+    ['WEBHOOK_RETRY_DELAYS_MS', { WEBHOOK_RETRY_DELAYS_MS: '5s,5m' }],
+    ['WEBHOOK_RETRY_DELAYS_MS', { WEBHOOK_RETRY_DELAYS_MS: '10' }],
   ])('names %s when it is bad', (variable, env) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));

@@ -38,6 +38,14 @@ export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
+  /** Opens GET /metrics; undefined: no metrics are kept and /metrics is a 404. */
+  readonly metricsToken: string | undefined;
+  /** Webhooks may go to loopback, private and other non-public addresses. */
+  readonly webhookAllowPrivate: boolean;
+  /** How long one webhook attempt may take. */
+  readonly webhookTimeoutMs: number;
+  /** Waits between webhook attempts; undefined: the Standard Webhooks schedule. */
+  readonly webhookRetryDelaysMs: readonly number[] | undefined;
 }
 
 // An empty variable (`FOO=` in a compose file) means "unset".
@@ -77,6 +85,25 @@ const Env = z.object({
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   CORS_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
+  METRICS_TOKEN: optional(
+    z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .max(512)
+      .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters, no spaces'),
+  ),
+  WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['true', 'false'], { message: 'must be true or false' })),
+  WEBHOOK_TIMEOUT_MS: optional(int(1000, 30_000)),
+  WEBHOOK_RETRY_DELAYS_MS: optional(
+    z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+      .transform((text) => text.split(',').map(Number))
+      .refine(
+        (delays) => delays.length <= 20 && delays.every((d) => d >= 100 && d <= 7 * 86_400_000),
+        'must be 1 to 20 waits of 100 ms to 7 days',
+      ),
+  ),
 });
 
 function trustProxy(value: string | undefined): boolean | number | string {
@@ -142,6 +169,10 @@ export function loadConfig(
       .map((origin) => origin.trim())
       .filter(Boolean),
     trustProxy: trustProxy(e.TRUST_PROXY),
+    metricsToken: e.METRICS_TOKEN,
+    webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS ?? 20_000,
+    webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
   };
 }
 

@@ -3,6 +3,8 @@ import {
   createApp,
   type HttpApp,
   JoseTokenIssuer,
+  NodeWebhookTransport,
+  PrometheusMetrics,
 } from '@exam-reservation/adapters-http';
 import {
   openEmbeddedStore,
@@ -18,6 +20,7 @@ import {
   SystemClock,
   type TokenIssuer,
   type UseCases,
+  type WebhookTransport,
 } from '@exam-reservation/application';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { Container, type ServiceIdentifier } from 'inversify';
@@ -39,6 +42,13 @@ export interface ServiceIds {
   readonly EnsureAdmin: ServiceIdentifier<EnsureAdmin>;
   readonly UseCases: ServiceIdentifier<UseCases>;
   readonly HttpApp: ServiceIdentifier<HttpApp>;
+  readonly WebhookTransport: ServiceIdentifier<NodeWebhookTransport>;
+  readonly Metrics: ServiceIdentifier<MetricsHolder>;
+}
+
+/** The metrics of the process: none when METRICS_TOKEN is unset (nothing is recorded then). */
+export interface MetricsHolder {
+  readonly prometheus: PrometheusMetrics | undefined;
 }
 
 /** The keys themselves: one symbol per service. */
@@ -54,6 +64,8 @@ export const TYPES: ServiceIds = {
   EnsureAdmin: id('EnsureAdmin'),
   UseCases: id('UseCases'),
   HttpApp: id('HttpApp'),
+  WebhookTransport: id('WebhookTransport'),
+  Metrics: id('Metrics'),
 };
 
 /**
@@ -109,6 +121,30 @@ export function createContainer(config: Config, logger: Logger): Container {
       new EnsureAdmin({ uow, clock, passwordHasher }),
     [TYPES.Store, TYPES.Clock, TYPES.PasswordHasher],
   );
+  c.bind(TYPES.WebhookTransport)
+    .toResolvedValue(
+      (cfg: Config) =>
+        new NodeWebhookTransport({
+          timeZone: cfg.timeZone,
+          allowPrivate: cfg.webhookAllowPrivate,
+          timeoutMs: cfg.webhookTimeoutMs,
+        }),
+      [TYPES.Config],
+    )
+    .onDeactivation((transport) => transport.close());
+  c.bind(TYPES.Metrics).toResolvedValue(
+    (cfg: Config, store: PostgresStore, clock: Clock): MetricsHolder => ({
+      prometheus:
+        cfg.metricsToken === undefined
+          ? undefined
+          : new PrometheusMetrics({
+              pool: () => store.poolUsage(),
+              outbox: () => store.read((s) => s.outbox.depth(clock.now())),
+              now: () => clock.now(),
+            }),
+    }),
+    [TYPES.Config, TYPES.Store, TYPES.Clock],
+  );
   c.bind(TYPES.UseCases).toResolvedValue(
     (
       uow: PostgresStore,
@@ -118,6 +154,8 @@ export function createContainer(config: Config, logger: Logger): Container {
       tokenIssuer: TokenIssuer,
       loginAttempts: LoginAttempts,
       cfg: Config,
+      webhookTransport: WebhookTransport,
+      metrics: MetricsHolder,
     ): UseCases =>
       createUseCases({
         uow,
@@ -127,6 +165,13 @@ export function createContainer(config: Config, logger: Logger): Container {
         tokenIssuer,
         loginAttempts,
         idempotencyTtlMs: cfg.idempotencyKeyTtlHours * 3_600_000,
+        webhookTransport,
+        metrics: metrics.prometheus,
+        webhookDelivery: {
+          // Longer than an attempt may take, so no other process starts the same one meanwhile.
+          leaseMs: 2 * cfg.webhookTimeoutMs + 5_000,
+          retryDelaysMs: cfg.webhookRetryDelaysMs,
+        },
       }),
     [
       TYPES.Store,
@@ -136,6 +181,8 @@ export function createContainer(config: Config, logger: Logger): Container {
       TYPES.TokenIssuer,
       TYPES.LoginAttempts,
       TYPES.Config,
+      TYPES.WebhookTransport,
+      TYPES.Metrics,
     ],
   );
   c.bind(TYPES.HttpApp).toResolvedValue(
@@ -146,6 +193,7 @@ export function createContainer(config: Config, logger: Logger): Container {
       store: PostgresStore,
       cfg: Config,
       clock: Clock,
+      metrics: MetricsHolder,
     ) =>
       createApp({
         useCases,
@@ -153,14 +201,16 @@ export function createContainer(config: Config, logger: Logger): Container {
         clock,
         logger: log,
         ready: () => store.ping(),
+        metrics: metrics.prometheus,
         options: {
           corsOrigins: cfg.corsOrigins,
           trustProxy: cfg.trustProxy,
           bodyLimit: '16kb',
           scheduleMaxStalenessMs: cfg.scheduleMaxStalenessMs,
+          metricsToken: cfg.metricsToken,
         },
       }),
-    [TYPES.UseCases, TYPES.Policy, TYPES.Logger, TYPES.Store, TYPES.Config, TYPES.Clock],
+    [TYPES.UseCases, TYPES.Policy, TYPES.Logger, TYPES.Store, TYPES.Config, TYPES.Clock, TYPES.Metrics],
   );
   return c;
 }

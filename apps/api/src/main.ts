@@ -1,18 +1,29 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { guardServer } from '@exam-reservation/adapters-http';
+import { guardServer, requestCounts } from '@exam-reservation/adapters-http';
 import { ConflictError } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
 import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
 import { createContainer, TYPES } from './container.js';
 import { describeStartupError } from './startup-error.js';
+import { WebhookPoller } from './webhook-poller.js';
 
 /** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
 const DRAIN_MS = 10_000;
 
-/** How often expired Idempotency-Key answers are deleted (in small batches, in the background). */
+/** How often expired Idempotency-Key answers and old webhook messages are deleted (in small batches, in the background). */
 const PURGE_EVERY_MS = 10 * 60_000;
+
+/** How long finished webhook messages (and their attempts) are kept for GET /webhooks/{id}/deliveries. */
+const WEBHOOK_HISTORY_MS = 7 * 86_400_000;
+
+/** How long attempts in flight get to end and be recorded at shutdown (the rest are retried after their lease). */
+const WEBHOOK_DRAIN_MS = 5_000;
+
+/** Requests in flight, or a request rate, from which this process counts as busy and delivers webhooks at a trickle. */
+const BUSY_REQUESTS = 8;
+const BUSY_REQUESTS_PER_SECOND = 200;
 
 function readConfig(): Config {
   try {
@@ -106,24 +117,47 @@ async function main(): Promise<void> {
   // Expired keys already count as unused; this only reclaims their rows. One
   // round at a time, never holding up a request (each batch is its own small
   // transaction that skips rows in use).
-  const { purgeIdempotencyKeys } = await container.getAsync(TYPES.UseCases);
+  const { purgeIdempotencyKeys, deliverWebhooks } = await container.getAsync(TYPES.UseCases);
   let purging = false;
   const purge = setInterval(() => {
     if (purging) return;
     purging = true;
-    purgeIdempotencyKeys
-      .execute()
-      .then(
+    Promise.all([
+      purgeIdempotencyKeys.execute().then(
         (deleted) => {
           if (deleted > 0) logger.info({ deleted }, 'expired idempotency keys deleted');
         },
         (error: unknown) => logger.warn({ err: error }, 'deleting expired idempotency keys failed'),
-      )
-      .finally(() => {
-        purging = false;
-      });
+      ),
+      deliverWebhooks.tidy(WEBHOOK_HISTORY_MS).then(
+        (tidied) => {
+          if (tidied > 0) logger.info({ tidied }, 'old webhook messages cancelled or deleted');
+        },
+        (error: unknown) => logger.warn({ err: error }, 'tidying webhook messages failed'),
+      ),
+    ]).finally(() => {
+      purging = false;
+    });
   }, PURGE_EVERY_MS);
   purge.unref();
+
+  // Webhook deliveries run in every API process: each polls the outbox, and
+  // is nudged right after it commits a change that queued messages.
+  // Answers come first: while requests pour in, deliveries go on at a trickle. The rate since the
+  // last look, not only the requests in flight: those drop to nothing for an instant each time a
+  // batch of confirmations is answered, which is when the poller is nudged.
+  const requests = requestCounts(app);
+  let seen = { started: requests.started, at: performance.now() };
+  const busy = (): boolean => {
+    const now = performance.now();
+    const rate = ((requests.started - seen.started) * 1000) / Math.max(1, now - seen.at);
+    seen = { started: requests.started, at: now };
+    return requests.inFlight >= BUSY_REQUESTS || rate >= BUSY_REQUESTS_PER_SECOND;
+  };
+  const poller = new WebhookPoller(deliverWebhooks, { logger, busy });
+  const store = await container.getAsync(TYPES.Store);
+  store.onWebhooksQueued(() => poller.nudge());
+  poller.start();
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -135,6 +169,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       try {
+        await poller.stop(WEBHOOK_DRAIN_MS);
         // Closes the store (the pool) through its deactivation hook.
         await container.unbindAllAsync();
         logger.info('stopped');

@@ -1,14 +1,20 @@
+import { createServer, type Server } from 'node:http';
 import { bookableFrom } from '@exam-reservation/domain';
 import cors from 'cors';
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
+import proxyAddr from 'proxy-addr';
 import swaggerUi from 'swagger-ui-express';
+import { FreshCache } from './fresh-cache.js';
 import type { HttpDeps } from './http-deps.js';
+import { bearerMatches } from './metrics/prometheus-metrics.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { problemHandler, sendProblem } from './problem.js';
-import { requestLog } from './request-log.js';
+import { mountedAt, type RequestCounts, requestLines, requestLog } from './request-log.js';
 import { reservationRoutes } from './routes/reservation-routes.js';
 import { userRoutes } from './routes/user-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+import { type ScheduleAnswer, scheduleFastPath } from './schedule-fast-path.js';
 
 /**
  * The OpenAPI document as of now. Its examples are dated from the first
@@ -70,17 +76,24 @@ export function createApp(deps: HttpDeps): HttpApp {
   app.set('etag', false);
   if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy);
 
-  app.use(requestLog(app, deps.logger));
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        // Swagger UI loads its own scripts and styles from this origin and draws icons from data: URIs,
-        // which helmet's defaults allow; only the upgrade directive is dropped, so the docs work over
-        // plain HTTP on a developer's machine (TLS is the reverse proxy's job).
-        directives: { upgradeInsecureRequests: null },
-      },
-    }),
+  const metrics = deps.metrics;
+  const counts: RequestCounts = { inFlight: 0, started: 0 };
+  app.locals.requests = counts;
+  const begin = requestLines(
+    deps.logger,
+    counts,
+    metrics ? (...args) => metrics.observeRequest(...args) : undefined,
   );
+  app.use(requestLog(app, begin, deps.logger));
+  const security = helmet({
+    contentSecurityPolicy: {
+      // Swagger UI loads its own scripts and styles from this origin and draws icons from data: URIs,
+      // which helmet's defaults allow; only the upgrade directive is dropped, so the docs work over
+      // plain HTTP on a developer's machine (TLS is the reverse proxy's job).
+      directives: { upgradeInsecureRequests: null },
+    },
+  });
+  app.use(security);
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
     app.use(
@@ -103,6 +116,7 @@ export function createApp(deps: HttpDeps): HttpApp {
   };
   app.use(
     '/api-docs',
+    mountedAt('/api-docs'),
     // swagger-ui-express writes the document it finds on the request into its init script.
     ((req, _res, next) => {
       (req as { swaggerDoc?: unknown }).swaggerDoc = document();
@@ -128,12 +142,79 @@ export function createApp(deps: HttpDeps): HttpApp {
     res.json({ status: 'ok' });
   });
 
-  app.use('/users', userRoutes(deps));
-  app.use('/reservations', reservationRoutes(deps));
+  const token = options.metricsToken;
+  if (metrics && token) {
+    // Without METRICS_TOKEN there is no such route: the 404 below.
+    app.get('/metrics', async (req, res) => {
+      if (!bearerMatches(req.headers.authorization, token)) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        sendProblem(res, {
+          status: 401,
+          code: 'unauthorized',
+          detail: 'send Authorization: Bearer <METRICS_TOKEN>',
+        });
+        return;
+      }
+      const { contentType, body } = await metrics.exposition();
+      res.setHeader('Cache-Control', 'no-store');
+      res.type(contentType).send(body);
+    });
+  }
+
+  app.use('/users', mountedAt('/users'), userRoutes(deps));
+  // The schedule answers, shared by the route and the fast path that serves them before Express.
+  const staleness = options.scheduleMaxStalenessMs ?? 0;
+  const scheduleAnswers = new FreshCache<ScheduleAnswer>(
+    { maxAgeMs: staleness, now: () => deps.clock.now() },
+    (answer) => answer.body.length,
+  );
+  app.use('/reservations', mountedAt('/reservations'), reservationRoutes(deps, { scheduleAnswers }));
+  app.use('/webhooks', mountedAt('/webhooks'), webhookRoutes(deps));
 
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', detail: `no route for ${req.method} ${req.path}` });
   });
   app.use(problemHandler(deps.policy.timeZone));
+
+  const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  const fastPathServed = { count: 0 };
+  app.locals.fastPathServed = fastPathServed;
+  const fastPath = scheduleFastPath(
+    {
+      authenticate: deps.useCases.authenticate,
+      answers: scheduleAnswers,
+      headers: headersSetBy(security),
+      cacheControl: `private, max-age=${Math.floor(staleness / 1000)}`,
+      begin: (req, res) =>
+        begin(req, res, {
+          url: req.url ?? '',
+          // What Express's req.ip gives, under the same trust proxy setting.
+          remoteAddress: proxyAddr(req, trust),
+          route: () => '/reservations/schedules',
+        }),
+      cors: origins.length > 0,
+      served: () => {
+        fastPathServed.count++;
+      },
+    },
+    app,
+  );
+  // A server made by listen() serves through the fast path; the app itself (as a request
+  // listener, say for supertest) is the plain version, answering everything.
+  Object.defineProperty(app, 'listen', {
+    value: (...args: Parameters<Server['listen']>) => createServer(fastPath).listen(...args),
+  });
   return app;
+}
+
+/** The headers a middleware that only sets headers (helmet) sets, in its order: the same for every answer. */
+function headersSetBy(middleware: RequestHandler): [string, string][] {
+  const headers: [string, string][] = [];
+  const res = {
+    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
+    removeHeader: () => undefined,
+    getHeader: () => undefined,
+  };
+  middleware({ headers: {} } as Request, res as unknown as Response, () => undefined);
+  return headers;
 }

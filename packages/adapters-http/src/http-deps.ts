@@ -1,6 +1,7 @@
 import type { Clock, UseCases } from '@exam-reservation/application';
 import type { BookingPolicy } from '@exam-reservation/domain';
 import type { Logger } from 'pino';
+import type { HttpMetrics } from './metrics/prometheus-metrics.js';
 
 /** Transport settings of the HTTP adapter. */
 export interface HttpOptions {
@@ -15,6 +16,11 @@ export interface HttpOptions {
    * it, identical requests share one computation and its JSON.
    */
   readonly scheduleMaxStalenessMs?: number;
+  /**
+   * Bearer token that opens `GET /metrics` (METRICS_TOKEN); without one the
+   * route does not exist (404).
+   */
+  readonly metricsToken?: string | undefined;
 }
 
 /** Everything {@link createApp} needs: the use cases, the policy, a clock, a logger and a readiness probe. */
@@ -30,4 +36,6 @@ export interface HttpDeps {
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */
   readonly ready: () => Promise<void>;
   readonly options?: HttpOptions;
+  /** Where requests are counted and timed, and what `GET /metrics` shows; nothing is recorded without. */
+  readonly metrics?: HttpMetrics | undefined;
 }

@@ -20,6 +20,10 @@ const CONTRACT: Record<string, string[]> = {
   '/reservations/bulk/confirm': ['post'],
   '/reservations/bulk/reject': ['post'],
   '/reservations/admit': ['post'],
+  '/webhooks': ['get', 'post'],
+  '/webhooks/{id}': ['delete'],
+  '/webhooks/{id}/deliveries': ['get'],
+  '/metrics': ['get'],
   '/openapi.json': ['get'],
   '/healthz': ['get'],
   '/readyz': ['get'],
@@ -68,13 +72,49 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('declares the bearer scheme and requires it on every /reservations and /users/me operation', () => {
+  it('declares the bearer scheme and requires it on every /reservations, /webhooks and /users/me operation', () => {
     expect(document.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [path, method, op] of operations()) {
-      const needsAuth = path.startsWith('/reservations') || path === '/users/me';
-      expect(op.security, `${method} ${path}`).toEqual(needsAuth ? [{ bearer: [] }] : undefined);
-      if (needsAuth) expect(op.responses['401'], `${method} ${path}`).toBeDefined();
+      const needsAuth =
+        path.startsWith('/reservations') || path.startsWith('/webhooks') || path === '/users/me';
+      const expected = needsAuth
+        ? [{ bearer: [] }]
+        : path === '/metrics'
+          ? [{ metricsToken: [] }]
+          : undefined;
+      expect(op.security, `${method} ${path}`).toEqual(expected);
+      if (needsAuth || path === '/metrics') expect(op.responses['401'], `${method} ${path}`).toBeDefined();
     }
+  });
+
+  it('documents webhooks: the routes (the secret only in the 201), every event’s request, and /metrics', () => {
+    const schemas = document.components?.schemas ?? {};
+    const props = (name: string) => Object.keys((schemas[name] as { properties: object }).properties);
+    expect(props('Webhook')).not.toContain('secret');
+    expect(JSON.stringify(schemas.WebhookWithSecret)).toContain('"secret"');
+    const paths = document.paths ?? {};
+    const created = (paths['/webhooks'] as Record<string, Operation>).post!.responses['201']!;
+    expect(JSON.stringify(created.content)).toContain('WebhookWithSecret');
+    for (const [path, method, op] of operations()) {
+      if (path.startsWith('/webhooks')) expect(op.responses['403'], `${method} ${path}`).toBeDefined();
+      if (!(path === '/webhooks' && method === 'post'))
+        expect(JSON.stringify(op.responses), `${method} ${path}`).not.toContain('WebhookWithSecret');
+    }
+    expect(props('WebhookPayload')).toEqual(['type', 'timestamp', 'data']);
+    const webhooks = (document as unknown as { webhooks: Record<string, Record<string, Operation>> })
+      .webhooks;
+    expect(Object.keys(webhooks).sort()).toEqual([
+      'reservation.cancelled',
+      'reservation.confirmed',
+      'reservation.created',
+      'reservation.rejected',
+      'reservation.updated',
+    ]);
+    const headers = webhooks['reservation.confirmed']!.post!.parameters!.map((p) => p.name);
+    expect(headers).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    const metrics = (paths['/metrics'] as Record<string, Operation>).get!;
+    expect(Object.keys(metrics.responses).sort()).toEqual(['200', '401', '404']);
+    expect(metrics.responses['200']!.content).toHaveProperty('text/plain');
   });
 
   it('describes every error response with the problem+json schema', () => {

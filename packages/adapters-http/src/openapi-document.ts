@@ -8,7 +8,10 @@ import {
   BulkConfirmBody,
   BulkRejectBody,
   BulkResultSchema,
+  CreatedWebhookSchema,
   CreateReservationBody,
+  CreateWebhookBody,
+  DeliveriesQuery,
   EmptyBody,
   EventSchema,
   IdempotencyKeyHeader,
@@ -26,6 +29,10 @@ import {
   TokenSchema,
   UpdateReservationBody,
   UserSchema,
+  WebhookDeliverySchema,
+  WebhookIdParams,
+  WebhookPayloadSchema,
+  WebhookSchema,
 } from './schemas.js';
 
 type Status = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
@@ -511,6 +518,160 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
     })(),
   });
 
+  const webhookAdmin = {
+    403: problem(403, '`forbidden`: admins only (refused before anything is looked up).'),
+  };
+  registry.registerPath({
+    method: 'post',
+    path: '/webhooks',
+    tags: ['webhooks'],
+    summary: 'Register a webhook endpoint (admin)',
+    description:
+      'Every change of a reservation of a subscribed type is sent to the URL (see the `webhooks` section for ' +
+      'the request it gets). The answer carries the endpoint’s signing secret, shown this once. At most 100 ' +
+      'endpoints at a time (409 `conflict` beyond).',
+    security: secured,
+    request: {
+      body: body(CreateWebhookBody, {
+        example: {
+          url: 'https://notify.example.com/hooks/exam',
+          events: ['reservation.confirmed', 'reservation.rejected'],
+        },
+      }),
+    },
+    responses: {
+      201: {
+        ...json('The endpoint, with its secret.', CreatedWebhookSchema),
+        headers: { Location: { description: 'The new endpoint.', schema: { type: 'string' } } },
+      },
+      400: problem(
+        400,
+        '`validation_error`: a bad or unknown field, an unknown event type, or a URL that is not http(s), ' +
+          'carries credentials, does not resolve, or resolves to a non-public address.',
+      ),
+      ...webhookAdmin,
+      409: problem(409, '`conflict`: 100 endpoints are registered already.'),
+      ...authed,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/webhooks',
+    tags: ['webhooks'],
+    summary: 'List webhook endpoints (admin)',
+    description: 'Every endpoint not removed, by id, without secrets.',
+    security: secured,
+    responses: {
+      200: json('The endpoints.', z.array(WebhookSchema)),
+      400: problem(400),
+      ...webhookAdmin,
+      ...authed,
+    },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/webhooks/{id}',
+    tags: ['webhooks'],
+    summary: 'Remove a webhook endpoint (admin)',
+    description: 'Nothing more is sent to it (an attempt already under way may still arrive).',
+    security: secured,
+    request: { params: WebhookIdParams, body: noFields },
+    responses: {
+      204: { description: 'Removed.' },
+      400: problem(400),
+      ...webhookAdmin,
+      404: problem(404, '`not_found`: no such endpoint.'),
+      ...authed,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/webhooks/{id}/deliveries',
+    tags: ['webhooks'],
+    summary: 'Recent deliveries of an endpoint (admin)',
+    description:
+      'Its most recent messages, newest first, each with its status, the next attempt while pending, and every ' +
+      'attempt so far (when, how long, the answer’s status or why none came).',
+    security: secured,
+    request: { params: WebhookIdParams, query: DeliveriesQuery },
+    responses: {
+      200: json('The messages.', z.array(WebhookDeliverySchema)),
+      400: problem(400),
+      ...webhookAdmin,
+      404: problem(404, '`not_found`: no such endpoint.'),
+      ...authed,
+    },
+  });
+  const metricsToken = registry.registerComponent('securitySchemes', 'metricsToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'METRICS_TOKEN, as set on the server.',
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    tags: ['meta'],
+    summary: 'Prometheus metrics',
+    description:
+      'The Prometheus text exposition: `exam_http_requests_total` and `exam_http_request_duration_seconds` by ' +
+      'method, route template (never a raw path or an id) and status; `exam_confirmations_total` by outcome; ' +
+      '`exam_capacity_refusals_total` by action; `exam_confirmation_batch_size`; `exam_admission_runs_total`, ' +
+      '`exam_admission_decisions_total`, `exam_admission_duration_seconds`; `exam_webhook_attempts_total` by ' +
+      'outcome, `exam_webhook_attempt_duration_seconds`, `exam_webhook_outbox_pending`, `_due` and ' +
+      '`_oldest_due_seconds`; `exam_db_pool_connections` and `exam_db_pool_waiting_clients`; and node’s ' +
+      'default process metrics. Only with `Authorization: Bearer <METRICS_TOKEN>`; the route does not exist ' +
+      '(404) when METRICS_TOKEN is unset.',
+    security: [{ [metricsToken.name]: [] }],
+    responses: {
+      200: {
+        description: 'Prometheus text format 0.0.4.',
+        content: { 'text/plain': { schema: { type: 'string' } } },
+      },
+      401: problem(401, '`unauthorized`: no token, or not METRICS_TOKEN.'),
+      404: problem(404, '`not_found`: METRICS_TOKEN is not set.'),
+    },
+  });
+
+  const webhookHeaders = z.object({
+    'webhook-id': z.string().openapi({
+      param: { name: 'webhook-id', in: 'header' },
+      description: 'Names the change; the same on every retry (and for every endpoint): deduplicate on it.',
+      example: 'msg_4711',
+    }),
+    'webhook-timestamp': z.string().openapi({
+      param: { name: 'webhook-timestamp', in: 'header' },
+      description: 'When this attempt was sent, in seconds since the epoch.',
+      example: '1795000000',
+    }),
+    'webhook-signature': z.string().openapi({
+      param: { name: 'webhook-signature', in: 'header' },
+      description:
+        '`v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 ' +
+        'after `whsec_` of the endpoint’s secret (Standard Webhooks).',
+    }),
+  });
+  for (const type of ['created', 'updated', 'confirmed', 'rejected', 'cancelled'] as const) {
+    registry.registerWebhook({
+      method: 'post',
+      path: `reservation.${type}`,
+      tags: ['webhooks'],
+      summary: `A reservation was ${type}`,
+      description:
+        'Sent to every active endpoint subscribed to this type, in the Standard Webhooks format, at least once: ' +
+        'the message is put in an outbox in the transaction of the change itself, so a change that is committed ' +
+        'is sent even if the API crashes, and one that is rolled back (a refusal) never is. Only a 2xx answer ' +
+        'counts; anything else (or no answer within 20 s) is retried with jitter after about 5 s, 5 min, 30 min, ' +
+        '2 h, 5 h, 10 h and 10 h (over 24 hours in all); `410 Gone` disables the endpoint. Redirects are not ' +
+        'followed. Messages may arrive out of order and more than once: order by `data.updated_at`, deduplicate ' +
+        'on `webhook-id`.',
+      request: { headers: webhookHeaders, body: body(WebhookPayloadSchema) },
+      responses: {
+        200: { description: 'Any 2xx: delivered.' },
+        410: { description: 'Gone: the endpoint is disabled, nothing more is sent to it.' },
+      },
+    });
+  }
+
   registry.registerPath({
     method: 'get',
     path: '/openapi.json',
@@ -560,6 +721,10 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
       {
         name: 'admission',
         description: 'Admin tools: reject, bulk actions, first-come-first-served admission.',
+      },
+      {
+        name: 'webhooks',
+        description: 'Admin: endpoints that get every change of a reservation, signed (Standard Webhooks).',
       },
       { name: 'meta' },
     ],

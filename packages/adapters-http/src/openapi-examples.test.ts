@@ -2,8 +2,11 @@ import { InMemoryStore } from '@exam-reservation/application';
 import { bookingPolicy } from '@exam-reservation/domain';
 import type { oas31 } from 'openapi3-ts';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { buildOpenApiDocument } from './openapi-document.js';
 import { startTestApp, TEST_NOW, type TestApp } from './testing/test-app.js';
+
+const METRICS_TOKEN = 'examples-metrics-token-0123456789';
 
 type Operation = oas31.OperationObject;
 
@@ -57,7 +60,11 @@ describe('the examples of the OpenAPI document', () => {
   }
 
   it('succeed when sent unchanged, for every operation, in the order a newcomer would try them', async () => {
-    app = await startTestApp(new InMemoryStore());
+    // With metrics on, as an operated deployment runs; the fake webhook transport sends nothing.
+    app = await startTestApp(new InMemoryStore(), {
+      metrics: new PrometheusMetrics(),
+      http: { metricsToken: METRICS_TOKEN },
+    });
     const document = await documentOf(app);
     const calls: string[] = [];
     const send = async (method: string, path: string, token?: string) => {
@@ -109,6 +116,18 @@ describe('the examples of the OpenAPI document', () => {
     expect(await send('post', '/reservations/admit', admin)).toMatchObject({ confirmed: 0 });
     await send('post', '/reservations/{id}/cancel', admin);
     await send('delete', '/reservations/{id}', admin);
+    expect(await send('post', '/webhooks', admin)).toMatchObject({
+      id: 1,
+      secret: expect.stringMatching(/^whsec_/),
+    });
+    await send('get', '/webhooks', admin);
+    await send('get', '/webhooks/{id}/deliveries', admin);
+    await send('delete', '/webhooks/{id}', admin);
+    const metrics = await fetch(`${app.url}/metrics`, {
+      headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+    });
+    expect(metrics.status).toBe(200);
+    calls.push('get /metrics');
     // Every operation of the document was tried above (or below).
     const tried = new Set(calls);
     for (const path of ['/healthz', '/readyz', '/openapi.json']) await send('get', path);

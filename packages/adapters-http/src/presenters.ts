@@ -1,4 +1,10 @@
-import type { AdmissionResult, BulkOutcome, RecordedReservationEvent } from '@exam-reservation/application';
+import type {
+  AdmissionResult,
+  BulkOutcome,
+  RecordedReservationEvent,
+  WebhookDelivery,
+  WebhookEndpoint,
+} from '@exam-reservation/application';
 import type { Reservation, ScheduleItem, User } from '@exam-reservation/domain';
 import { formatInstant } from '@exam-reservation/domain';
 import { problemOf } from './problem.js';
@@ -49,6 +55,36 @@ export const present = {
         const { status, body } = problemOf(o.error, zone);
         return { id: o.id, status, problem: body };
       }),
+    };
+  },
+
+  webhook(endpoint: WebhookEndpoint, zone: string) {
+    return {
+      id: endpoint.id,
+      url: endpoint.url,
+      events: endpoint.events,
+      status: endpoint.disabledAt === null ? ('active' as const) : ('disabled' as const),
+      created_at: formatInstant(endpoint.createdAt, zone),
+      disabled_at: endpoint.disabledAt === null ? null : formatInstant(endpoint.disabledAt, zone),
+      disabled_reason: endpoint.disabledReason,
+    };
+  },
+
+  delivery(d: WebhookDelivery, zone: string) {
+    return {
+      id: d.messageId,
+      event_type: d.type,
+      reservation_id: d.reservationId,
+      status: d.state,
+      created_at: formatInstant(d.createdAt, zone),
+      next_attempt_at: d.nextAttemptAt === null ? null : formatInstant(d.nextAttemptAt, zone),
+      attempts: d.attempts.map((a) => ({
+        attempt: a.attempt,
+        started_at: formatInstant(a.startedAt, zone),
+        duration_ms: a.durationMs,
+        response_status: a.responseStatus,
+        error: a.error,
+      })),
     };
   },
 

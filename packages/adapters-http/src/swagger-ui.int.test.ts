@@ -48,8 +48,12 @@ describe('Swagger UI at /api-docs in a real browser', () => {
     });
     await page.goto(`${app.url}/api-docs/`);
     await page.locator('.opblock').first().waitFor();
-    expect(await page.locator('.opblock').count()).toBe(19);
+    // 24 routes, and the 5 webhook requests of the document's `webhooks` section.
+    expect(await page.locator('.opblock').count()).toBe(29);
     for (const [method, path] of [
+      ['post', '/webhooks'],
+      ['get', '/webhooks/{id}/deliveries'],
+      ['get', '/metrics'],
       ['post', '/reservations/{id}/reject'],
       ['get', '/reservations/{id}/history'],
       ['post', '/reservations/bulk/confirm'],
@@ -99,9 +103,10 @@ describe('Swagger UI at /api-docs in a real browser', () => {
       expect(login.status).toBe('200');
       const token = (JSON.parse(login.body) as { access_token: string }).access_token;
       await fresh.locator('.scheme-container button.authorize').click();
-      await fresh.locator('.modal-ux input[type="text"]').fill(token);
-      await fresh.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
-      await fresh.locator('.modal-ux button.btn-done').click();
+      // The first scheme is the bearer of the log-in (the second, the metrics token).
+      await fresh.locator('.modal-ux input[type="text"]').first().fill(token);
+      await fresh.locator('.modal-ux .auth-btn-wrapper button.authorize').first().click();
+      await fresh.locator('.modal-ux button.btn-done').first().click();
 
       const created = await run('post', '/reservations');
       expect(created.status, created.body).toBe('201');
@@ -135,9 +140,10 @@ describe('Swagger UI at /api-docs in a real browser', () => {
 
     expect(await execute('get', '/users/me')).toBe('401');
     await page.locator('.scheme-container button.authorize').click();
-    await page.locator('.modal-ux input[type="text"]').fill(token);
-    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').click();
-    await page.locator('.modal-ux button.btn-done').click();
+    // The first scheme is the bearer token; the second, METRICS_TOKEN for /metrics.
+    await page.locator('.modal-ux input[type="text"]').first().fill(token);
+    await page.locator('.modal-ux .auth-btn-wrapper button.authorize').first().click();
+    await page.locator('.modal-ux button.btn-done').first().click();
     const block = operation('get', '/users/me');
     await block.locator('button.execute').click();
     const status = block.locator('.live-responses-table .response .response-col_status');

@@ -281,13 +281,18 @@ describe('a confirmation whose backend dies half-way', () => {
   });
 });
 
-/** The pid of the backend waiting for a row lock in an upsert of slot_loads. */
+/**
+ * The pid of the backend waiting for a row lock in its last message (the
+ * held-back writes, the upsert of slot_loads and COMMIT). Only the holder of
+ * the slot row and this confirmation use the database meanwhile, so the one
+ * backend waiting for a lock is it (the message's text is longer than
+ * pg_stat_activity keeps, so the upsert cannot be found in it).
+ */
 async function waitForBlockedLedgerWrite(client: pg.Client): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const { rows } = await client.query<{ pid: number }>(
       `select pid from pg_stat_activity
-       where datname = current_database() and wait_event_type = 'Lock'
-         and query like '%insert into slot_loads%'`,
+       where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`,
     );
     if (rows[0]) return rows[0].pid;
     await new Promise((resolve) => setTimeout(resolve, 25));

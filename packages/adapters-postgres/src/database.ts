@@ -74,6 +74,41 @@ export interface IdempotencyKeysTable {
   expires_at: Timestamp;
 }
 
+/** Webhook endpoints; removed ones are only marked. */
+export interface WebhookEndpointsTable {
+  id: Generated<number>;
+  url: string;
+  events: string[];
+  secret: string;
+  created_at: Timestamp;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  removed_at: Timestamp | null;
+}
+
+/** The outbox: one message per (audit event, endpoint), and where its delivery stands. */
+export interface WebhookDeliveriesTable {
+  /** `bigint`: read as a string. */
+  id: ColumnType<string, never, never>;
+  endpoint_id: number;
+  event_id: number;
+  state: 'pending' | 'delivered' | 'failed' | 'cancelled';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  created_at: Timestamp;
+  finished_at: Timestamp | null;
+}
+
+/** Every attempt of every message. */
+export interface WebhookAttemptsTable {
+  delivery_id: ColumnType<string, number, never>;
+  attempt: number;
+  started_at: Timestamp;
+  duration_ms: number;
+  response_status: number | null;
+  error: string | null;
+}
+
 /** The Kysely schema of the store. */
 export interface Database {
   users: UsersTable;
@@ -81,4 +116,7 @@ export interface Database {
   slot_loads: SlotLoadsTable;
   reservation_events: ReservationEventsTable;
   idempotency_keys: IdempotencyKeysTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

@@ -14,9 +14,17 @@ export type TableName = keyof Database;
 export interface Executor {
   /** Runs a statement that returns rows, after any held-back write to a table in `reads`. */
   rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]>;
-  /** Runs a write whose only possible outcome is success or an error; it may be held back until commit. */
-  write(query: Compilable<unknown>, table: TableName): Promise<void>;
+  /**
+   * Runs a write whose only possible outcome is success or an error; it may
+   * be held back until commit.
+   * @param tables the tables it writes (the last one is the one it counts rows of)
+   */
+  write(query: Compilable<unknown>, tables: TableName | readonly TableName[]): Promise<void>;
 }
+
+/** The tables of a write, as a list. */
+export const tablesOf = (tables: TableName | readonly TableName[]): readonly TableName[] =>
+  typeof tables === 'string' ? [tables] : tables;
 
 /** Sends every statement at once through Kysely (a pool, or one transaction's connection). */
 export class KyselyExecutor implements Executor {

@@ -14,8 +14,11 @@ export type {
   ReservationsTable,
   SlotLoadsTable,
   UsersTable,
+  WebhookAttemptsTable,
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
 } from './database.js';
-export { KyselyStore, type PostgresStore } from './kysely-store.js';
+export { KyselyStore, type PoolUsage, type PostgresStore } from './kysely-store.js';
 export { type MigrationRun, migrateToLatest, migrations } from './migrations.js';
 export { type EmbeddedStoreOptions, openEmbeddedStore } from './open-embedded-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './open-postgres-store.js';
@@ -27,3 +30,4 @@ export { PostgresReservations } from './postgres-reservations.js';
 export { PostgresSlotLedger } from './postgres-slot-ledger.js';
 export { PostgresUnitOfWork } from './postgres-unit-of-work.js';
 export { PostgresUsers } from './postgres-users.js';
+export { PostgresWebhookEndpoints, PostgresWebhookOutbox } from './postgres-webhooks.js';

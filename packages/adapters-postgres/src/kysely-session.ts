@@ -1,11 +1,13 @@
 import { type Compilable, type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
-import type { Executor } from './executor.js';
+import { type Executor, type TableName, tablesOf } from './executor.js';
 import { PendingLedgerChange } from './pending-ledger-change.js';
 
 /** A unit of work's transaction, as the unit of work drives it. */
 export interface Session extends Executor {
   readonly ledger: PendingLedgerChange;
+  /** Webhook messages the unit's writes queued (rows written to `webhook_deliveries`), so far. */
+  readonly outboxRows: number;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
@@ -17,6 +19,7 @@ export interface Session extends Executor {
  */
 export class KyselySession implements Session {
   readonly ledger = new PendingLedgerChange();
+  outboxRows = 0;
   private begun = false;
 
   constructor(private readonly connection: Kysely<Database>) {}
@@ -26,9 +29,11 @@ export class KyselySession implements Session {
     return [...(await this.connection.executeQuery(query.compile())).rows];
   }
 
-  async write(query: Compilable<unknown>): Promise<void> {
+  async write(query: Compilable<unknown>, tables: TableName | readonly TableName[]): Promise<void> {
     await this.begin();
-    await this.connection.executeQuery(query.compile());
+    const result = await this.connection.executeQuery(query.compile());
+    if (tablesOf(tables).at(-1) === 'webhook_deliveries')
+      this.outboxRows += Number(result.numAffectedRows ?? 0);
   }
 
   async commit(): Promise<void> {

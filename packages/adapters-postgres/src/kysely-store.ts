@@ -6,6 +6,18 @@ import { migrateToLatest } from './migrations.js';
 import { PostgresLoginAttempts } from './postgres-login-attempts.js';
 import { PostgresUnitOfWork } from './postgres-unit-of-work.js';
 
+/** Connections of a pool. */
+export interface PoolUsage {
+  /** Open connections. */
+  readonly total: number;
+  /** Open and not in use. */
+  readonly idle: number;
+  /** Callers waiting for a connection. */
+  readonly waiting: number;
+  /** The most the pool opens. */
+  readonly max: number;
+}
+
 /** A unit of work on PostgreSQL (a server, or embedded PGlite) that owns its connections. */
 export interface PostgresStore extends UnitOfWork {
   readonly kind: 'postgres' | 'embedded';
@@ -15,6 +27,10 @@ export interface PostgresStore extends UnitOfWork {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
+  /** Calls `listener` after every commit in this process that queued webhook messages. */
+  onWebhooksQueued(listener: () => void): void;
+  /** The connection pool's use right now; null for the embedded store (one connection, no pool). */
+  poolUsage(): PoolUsage | null;
   close(): Promise<void>;
 }
 
@@ -27,6 +43,7 @@ export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
   readonly loginAttempts: LoginAttempts;
 
   private readonly onClose: (() => Promise<void>) | undefined;
+  private readonly pgPool: pg.Pool | undefined;
 
   /** @param options.onClose runs once the instance is destroyed (the embedded store releases its folder) */
   constructor(
@@ -37,6 +54,18 @@ export class KyselyStore extends PostgresUnitOfWork implements PostgresStore {
     super(db, options.pool, options.settings);
     this.loginAttempts = new PostgresLoginAttempts(db);
     this.onClose = options.onClose;
+    this.pgPool = options.pool;
+  }
+
+  poolUsage(): PoolUsage | null {
+    const pool = this.pgPool;
+    if (!pool) return null;
+    return {
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: pool.options.max ?? 10,
+    };
   }
 
   /** Brings the schema up to date, or closes the store again if that fails. */

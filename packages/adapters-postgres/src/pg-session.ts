@@ -1,6 +1,6 @@
 import type { Compilable } from 'kysely';
 import type pg from 'pg';
-import type { TableName } from './executor.js';
+import { type TableName, tablesOf } from './executor.js';
 import { inlineParameters } from './inline-parameters.js';
 import type { Session } from './kysely-session.js';
 import { PendingLedgerChange } from './pending-ledger-change.js';
@@ -25,8 +25,9 @@ export function lastResult<R>(result: pg.QueryResult | pg.QueryResult[]): R[] {
  */
 export class PgSession implements Session {
   readonly ledger = new PendingLedgerChange();
+  outboxRows = 0;
   private begun = false;
-  private held: { table: TableName; sql: string }[] = [];
+  private held: { tables: readonly TableName[]; sql: string }[] = [];
 
   /**
    * @param settings `set local …` statements sent with BEGIN (the unit's
@@ -40,7 +41,7 @@ export class PgSession implements Session {
 
   async rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]> {
     const compiled = query.compile();
-    if (this.held.some((w) => reads.includes(w.table))) await this.send([]);
+    if (this.held.some((w) => w.tables.some((t) => reads.includes(t)))) await this.send([]);
     if (!this.begun) {
       this.begun = true;
       return lastResult<R>(await this.client.query(`begin;\n${this.settings}${inlineParameters(compiled)}`));
@@ -48,8 +49,8 @@ export class PgSession implements Session {
     return (await this.client.query(compiled.sql, [...compiled.parameters])).rows as R[];
   }
 
-  async write(query: Compilable<unknown>, table: TableName): Promise<void> {
-    this.held.push({ table, sql: inlineParameters(query.compile()) });
+  async write(query: Compilable<unknown>, tables: TableName | readonly TableName[]): Promise<void> {
+    this.held.push({ tables: tablesOf(tables), sql: inlineParameters(query.compile()) });
   }
 
   /** Sends everything held back, the ledger write and COMMIT, in one message. */
@@ -66,13 +67,20 @@ export class PgSession implements Session {
   private async send(after: readonly string[]): Promise<void> {
     // Simple protocol (no parameters): one message, several statements; the
     // first error skips the rest, so a failed write never reaches COMMIT.
+    const held = this.held;
     const statements = [
       ...(this.begun ? [] : [`begin;\n${this.settings}`.replace(/;\s*$/, '')]),
-      ...this.held.map((w) => w.sql),
+      ...held.map((w) => w.sql),
       ...after,
     ];
     this.begun = true;
     this.held = [];
-    await this.client.query(statements.join(';\n'));
+    const result: pg.QueryResult | pg.QueryResult[] = await this.client.query(statements.join(';\n'));
+    // One result per statement; each held write and each of `after` is one statement, at the end.
+    const results = Array.isArray(result) ? result : [result];
+    const first = results.length - after.length - held.length;
+    held.forEach((w, i) => {
+      if (w.tables.at(-1) === 'webhook_deliveries') this.outboxRows += results[first + i]?.rowCount ?? 0;
+    });
   }
 }

@@ -4,7 +4,7 @@ import type {
   ReservationEvents,
 } from '@exam-reservation/application';
 import type { Reservation } from '@exam-reservation/domain';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database, ReservationSnapshot } from './database.js';
 import type { Executor } from './executor.js';
 
@@ -32,10 +32,14 @@ export class PostgresReservationEvents implements ReservationEvents {
 
   async appendAll(events: readonly ReservationEvent[]): Promise<void> {
     if (events.length === 0) return;
-    // One (multi-row) INSERT. It may wait for the commit: the unit of work
-    // holds the reservations the events are about.
-    await this.exec.write(
-      this.db.insertInto('reservation_events').values(
+    // One (multi-row) INSERT, which also fills the webhook outbox: one
+    // message per active endpoint subscribed to the event's type, in the
+    // same statement (so in the same transaction, and with no round trip of
+    // its own). It may wait for the commit: the unit of work holds the
+    // reservations the events are about.
+    const insert = this.db
+      .insertInto('reservation_events')
+      .values(
         events.map((event) => ({
           reservation_id: event.reservationId,
           type: event.type,
@@ -46,9 +50,17 @@ export class PostgresReservationEvents implements ReservationEvents {
           before: event.before ? snapshot(event.before) : null,
           after: snapshot(event.after),
         })),
-      ),
+      )
+      .returning(['id', 'type', 'at']);
+    const statement = sql`with ev as (${insert})
+      insert into webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at)
+      select e.id, ev.id, ev.at, ev.at from ev
+      join webhook_endpoints e on e.disabled_at is null and e.removed_at is null
+        and ('reservation.' || ev.type) = any(e.events)`;
+    await this.exec.write({ compile: () => statement.compile(this.db) }, [
       'reservation_events',
-    );
+      'webhook_deliveries',
+    ]);
   }
 
   append(event: ReservationEvent): Promise<void> {

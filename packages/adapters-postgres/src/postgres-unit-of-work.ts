@@ -19,6 +19,7 @@ import { PostgresReservationEvents } from './postgres-reservation-events.js';
 import { PostgresReservations } from './postgres-reservations.js';
 import { PostgresSlotLedger } from './postgres-slot-ledger.js';
 import { PostgresUsers } from './postgres-users.js';
+import { PostgresWebhookEndpoints, PostgresWebhookOutbox } from './postgres-webhooks.js';
 
 function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedgerChange): TransactionStores {
   return {
@@ -27,6 +28,8 @@ function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedge
     events: new PostgresReservationEvents(db, exec),
     users: new PostgresUsers(db, exec),
     idempotencyKeys: new PostgresIdempotencyKeys(db, exec),
+    webhookEndpoints: new PostgresWebhookEndpoints(db, exec),
+    outbox: new PostgresWebhookOutbox(db, exec),
   };
 }
 
@@ -55,6 +58,7 @@ export async function unavailableAsSuch<T>(work: Promise<T>): Promise<T> {
  */
 export class PostgresUnitOfWork implements UnitOfWork {
   private readonly reads: Executor;
+  private readonly queuedListeners: (() => void)[] = [];
 
   /**
    * @param settings `set local` statements for every transaction and read on
@@ -70,6 +74,14 @@ export class PostgresUnitOfWork implements UnitOfWork {
 
   run<T>(work: (stores: TransactionStores) => Promise<T>): Promise<T> {
     return unavailableAsSuch(this.runOnce(work));
+  }
+
+  /**
+   * Calls `listener` after every commit that queued webhook messages (so a
+   * deliverer in this process may start at once instead of at its next poll).
+   */
+  onWebhooksQueued(listener: () => void): void {
+    this.queuedListeners.push(listener);
   }
 
   read<T>(work: (stores: ReadStores) => Promise<T>): Promise<T> {
@@ -100,6 +112,7 @@ export class PostgresUnitOfWork implements UnitOfWork {
     try {
       const result = await work(storesOver(this.db, session, session.ledger));
       await session.commit();
+      if (session.outboxRows > 0) for (const listener of this.queuedListeners) listener();
       return result;
     } catch (error) {
       // The server has already rolled back if the connection died; a failed

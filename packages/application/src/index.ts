@@ -6,6 +6,7 @@
 
 export { FixedClock, SystemClock } from './fakes/clocks.js';
 export { FakePasswordHasher, FakeTokenIssuer } from './fakes/fake-auth.js';
+export { FakeWebhookTransport } from './fakes/fake-webhook-transport.js';
 export { InMemoryLoginAttempts } from './fakes/in-memory-login-attempts.js';
 export {
   InMemoryIdempotencyKeys,
@@ -14,6 +15,8 @@ export {
   InMemorySlotLedger,
   InMemoryStore,
   InMemoryUsers,
+  InMemoryWebhookEndpoints,
+  InMemoryWebhookOutbox,
 } from './fakes/in-memory-store.js';
 export * from './ports/index.js';
 export { attemptStamps } from './support/attempt-stamps.js';
@@ -30,6 +33,13 @@ export { CancelReservation, type CancelReservationCommand } from './use-cases/ca
 export { ConfirmReservation, type ConfirmReservationCommand } from './use-cases/confirm-reservation.js';
 export { CreateReservation, type CreateReservationCommand } from './use-cases/create-reservation.js';
 export { createUseCases, type UseCaseDeps, type UseCases } from './use-cases/create-use-cases.js';
+export {
+  type CreatedWebhookEndpoint,
+  CreateWebhookEndpoint,
+  type CreateWebhookEndpointCommand,
+  MAX_WEBHOOK_ENDPOINTS,
+} from './use-cases/create-webhook-endpoint.js';
+export { DeliverWebhooks, type DeliverWebhooksDeps } from './use-cases/deliver-webhooks.js';
 export { EnsureAdmin, type EnsureAdminCommand } from './use-cases/ensure-admin.js';
 export { GetReservation } from './use-cases/get-reservation.js';
 export { GetReservationHistory } from './use-cases/get-reservation-history.js';
@@ -41,9 +51,18 @@ export {
   type OnceAnswer,
 } from './use-cases/idempotency.js';
 export { ListReservations, type ListReservationsQuery } from './use-cases/list-reservations.js';
+export { ListWebhookDeliveries } from './use-cases/list-webhook-deliveries.js';
+export { ListWebhookEndpoints } from './use-cases/list-webhook-endpoints.js';
 export { DEFAULT_LOG_IN_THROTTLE, LogIn, type LogInCommand, type LogInThrottle } from './use-cases/log-in.js';
 export { PurgeIdempotencyKeys } from './use-cases/purge-idempotency-keys.js';
 export { RegisterUser, type RegisterUserCommand } from './use-cases/register-user.js';
 export { RejectReservation, type RejectReservationCommand } from './use-cases/reject-reservation.js';
+export { RemoveWebhookEndpoint } from './use-cases/remove-webhook-endpoint.js';
 export { UpdateReservation } from './use-cases/update-reservation.js';
+export {
+  RETRY_JITTER,
+  retryDelay,
+  STANDARD_RETRY_DELAYS_MS,
+  settlementOf,
+} from './use-cases/webhook-retries.js';
 export { WorkLimit } from './use-cases/work-limit.js';

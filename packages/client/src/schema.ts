@@ -1729,6 +1729,470 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhook endpoints (admin)
+         * @description Every endpoint not removed, by id, without secrets.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The endpoints. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Webhook"][];
+                    };
+                };
+                /** @description `validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only (refused before anything is looked up). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Register a webhook endpoint (admin)
+         * @description Every change of a reservation of a subscribed type is sent to the URL (see the `webhooks` section for the request it gets). The answer carries the endpoint’s signing secret, shown this once. At most 100 endpoints at a time (409 `conflict` beyond).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    /** @example {
+                     *       "url": "https://notify.example.com/hooks/exam",
+                     *       "events": [
+                     *         "reservation.confirmed",
+                     *         "reservation.rejected"
+                     *       ]
+                     *     } */
+                    "application/json": components["schemas"]["CreateWebhookRequest"];
+                };
+            };
+            responses: {
+                /** @description The endpoint, with its secret. */
+                201: {
+                    headers: {
+                        /** @description The new endpoint. */
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookWithSecret"];
+                    };
+                };
+                /** @description `validation_error`: a bad or unknown field, an unknown event type, or a URL that is not http(s), carries credentials, does not resolve, or resolves to a non-public address. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only (refused before anything is looked up). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `conflict`: 100 endpoints are registered already. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook endpoint (admin)
+         * @description Nothing more is sent to it (an attempt already under way may still arrive).
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Webhook endpoint id, 1 to 2147483647. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NoFields"];
+                };
+            };
+            responses: {
+                /** @description Removed. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only (refused before anything is looked up). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `not_found`: no such endpoint. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent deliveries of an endpoint (admin)
+         * @description Its most recent messages, newest first, each with its status, the next attempt while pending, and every attempt so far (when, how long, the answer’s status or why none came).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Most messages, newest first. */
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    /** @description Webhook endpoint id, 1 to 2147483647. */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The messages. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookDelivery"][];
+                    };
+                };
+                /** @description `validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only (refused before anything is looked up). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `not_found`: no such endpoint. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The Prometheus text exposition: `exam_http_requests_total` and `exam_http_request_duration_seconds` by method, route template (never a raw path or an id) and status; `exam_confirmations_total` by outcome; `exam_capacity_refusals_total` by action; `exam_confirmation_batch_size`; `exam_admission_runs_total`, `exam_admission_decisions_total`, `exam_admission_duration_seconds`; `exam_webhook_attempts_total` by outcome, `exam_webhook_attempt_duration_seconds`, `exam_webhook_outbox_pending`, `_due` and `_oldest_due_seconds`; `exam_db_pool_connections` and `exam_db_pool_waiting_clients`; and node’s default process metrics. Only with `Authorization: Bearer <METRICS_TOKEN>`; the route does not exist (404) when METRICS_TOKEN is unset.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Prometheus text format 0.0.4. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
+                /** @description `unauthorized`: no token, or not METRICS_TOKEN. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `not_found`: METRICS_TOKEN is not set. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -1871,9 +2335,328 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "reservation.created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reservation was created
+         * @description Sent to every active endpoint subscribed to this type, in the Standard Webhooks format, at least once: the message is put in an outbox in the transaction of the change itself, so a change that is committed is sent even if the API crashes, and one that is rolled back (a refusal) never is. Only a 2xx answer counts; anything else (or no answer within 20 s) is retried with jitter after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (over 24 hours in all); `410 Gone` disables the endpoint. Redirects are not followed. Messages may arrive out of order and more than once: order by `data.updated_at`, deduplicate on `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Names the change; the same on every retry (and for every endpoint): deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description When this attempt was sent, in seconds since the epoch. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 after `whsec_` of the endpoint’s secret (Standard Webhooks). */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookPayload"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled, nothing more is sent to it. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reservation.updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reservation was updated
+         * @description Sent to every active endpoint subscribed to this type, in the Standard Webhooks format, at least once: the message is put in an outbox in the transaction of the change itself, so a change that is committed is sent even if the API crashes, and one that is rolled back (a refusal) never is. Only a 2xx answer counts; anything else (or no answer within 20 s) is retried with jitter after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (over 24 hours in all); `410 Gone` disables the endpoint. Redirects are not followed. Messages may arrive out of order and more than once: order by `data.updated_at`, deduplicate on `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Names the change; the same on every retry (and for every endpoint): deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description When this attempt was sent, in seconds since the epoch. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 after `whsec_` of the endpoint’s secret (Standard Webhooks). */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookPayload"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled, nothing more is sent to it. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reservation.confirmed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reservation was confirmed
+         * @description Sent to every active endpoint subscribed to this type, in the Standard Webhooks format, at least once: the message is put in an outbox in the transaction of the change itself, so a change that is committed is sent even if the API crashes, and one that is rolled back (a refusal) never is. Only a 2xx answer counts; anything else (or no answer within 20 s) is retried with jitter after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (over 24 hours in all); `410 Gone` disables the endpoint. Redirects are not followed. Messages may arrive out of order and more than once: order by `data.updated_at`, deduplicate on `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Names the change; the same on every retry (and for every endpoint): deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description When this attempt was sent, in seconds since the epoch. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 after `whsec_` of the endpoint’s secret (Standard Webhooks). */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookPayload"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled, nothing more is sent to it. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reservation.rejected": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reservation was rejected
+         * @description Sent to every active endpoint subscribed to this type, in the Standard Webhooks format, at least once: the message is put in an outbox in the transaction of the change itself, so a change that is committed is sent even if the API crashes, and one that is rolled back (a refusal) never is. Only a 2xx answer counts; anything else (or no answer within 20 s) is retried with jitter after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (over 24 hours in all); `410 Gone` disables the endpoint. Redirects are not followed. Messages may arrive out of order and more than once: order by `data.updated_at`, deduplicate on `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Names the change; the same on every retry (and for every endpoint): deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description When this attempt was sent, in seconds since the epoch. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 after `whsec_` of the endpoint’s secret (Standard Webhooks). */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookPayload"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled, nothing more is sent to it. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "reservation.cancelled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A reservation was cancelled
+         * @description Sent to every active endpoint subscribed to this type, in the Standard Webhooks format, at least once: the message is put in an outbox in the transaction of the change itself, so a change that is committed is sent even if the API crashes, and one that is rolled back (a refusal) never is. Only a 2xx answer counts; anything else (or no answer within 20 s) is retried with jitter after about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h (over 24 hours in all); `410 Gone` disables the endpoint. Redirects are not followed. Messages may arrive out of order and more than once: order by `data.updated_at`, deduplicate on `webhook-id`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header: {
+                    /** @description Names the change; the same on every retry (and for every endpoint): deduplicate on it. */
+                    "webhook-id": string;
+                    /** @description When this attempt was sent, in seconds since the epoch. */
+                    "webhook-timestamp": string;
+                    /** @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the base64 after `whsec_` of the endpoint’s secret (Standard Webhooks). */
+                    "webhook-signature": string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookPayload"];
+                };
+            };
+            responses: {
+                /** @description Any 2xx: delivered. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Gone: the endpoint is disabled, nothing more is sent to it. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
+        WebhookPayload: {
+            /**
+             * @description A kind of change of a reservation.
+             * @example reservation.confirmed
+             * @enum {string}
+             */
+            type: "reservation.created" | "reservation.updated" | "reservation.confirmed" | "reservation.rejected" | "reservation.cancelled";
+            /**
+             * @description When the change was made.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            timestamp: string;
+            data: components["schemas"]["Reservation"];
+        };
+        /** @description The reservation after the change. */
+        Reservation: {
+            id: number;
+            user_id: number;
+            reservation_name: string;
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            start_time: string;
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T11:00:00+09:00
+             */
+            end_time: string;
+            number_of_people: number;
+            /** @enum {string} */
+            status: "pending" | "confirmed" | "cancelled" | "rejected";
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            created_at: string;
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            updated_at: string;
+        };
         User: {
             id: number;
             email: string;
@@ -1952,34 +2735,6 @@ export interface components {
             end: string;
             /** @description SLOT_CAPACITY minus the confirmed load. */
             available_capacity: number;
-        };
-        Reservation: {
-            id: number;
-            user_id: number;
-            reservation_name: string;
-            /**
-             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-01-04T09:00:00+09:00
-             */
-            start_time: string;
-            /**
-             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-01-04T11:00:00+09:00
-             */
-            end_time: string;
-            number_of_people: number;
-            /** @enum {string} */
-            status: "pending" | "confirmed" | "cancelled" | "rejected";
-            /**
-             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-01-04T09:00:00+09:00
-             */
-            created_at: string;
-            /**
-             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
-             * @example 2026-01-04T09:00:00+09:00
-             */
-            updated_at: string;
         };
         /** @description A new pending reservation. `start` must be on or after 00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE. */
         CreateReservationRequest: {
@@ -2132,6 +2887,81 @@ export interface components {
              * @default false
              */
             reject_rest: boolean;
+        };
+        WebhookWithSecret: components["schemas"]["Webhook"] & {
+            /**
+             * @description The signing secret (`whsec_` and base64), shown this once: keep it to verify `webhook-signature`. It is never shown again; to change it, register the endpoint anew and remove the old one.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        Webhook: {
+            id: number;
+            url: string;
+            events: ("reservation.created" | "reservation.updated" | "reservation.confirmed" | "reservation.rejected" | "reservation.cancelled")[];
+            /**
+             * @description `disabled` once it answered 410 Gone.
+             * @enum {string}
+             */
+            status: "active" | "disabled";
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            created_at: string;
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            disabled_at: string | null;
+            disabled_reason: string | null;
+        };
+        CreateWebhookRequest: {
+            /**
+             * @description http or https, at most 2,048 characters, no user name or password, no fragment. Its host must resolve only to public addresses: loopback, private, link-local, shared and other special-purpose addresses (and `localhost`) are refused unless WEBHOOK_ALLOW_PRIVATE=true; checked again at every connection.
+             * @example https://notify.example.com/hooks/exam
+             */
+            url: string;
+            /** @description The kinds of change to send, 1 to 5 distinct. */
+            events: ("reservation.created" | "reservation.updated" | "reservation.confirmed" | "reservation.rejected" | "reservation.cancelled")[];
+        };
+        WebhookDelivery: {
+            /** @description The `webhook-id` of the message (the same on every attempt). */
+            id: string;
+            /**
+             * @description A kind of change of a reservation.
+             * @example reservation.confirmed
+             * @enum {string}
+             */
+            event_type: "reservation.created" | "reservation.updated" | "reservation.confirmed" | "reservation.rejected" | "reservation.cancelled";
+            reservation_id: number;
+            /**
+             * @description `pending` (waiting for an attempt, or one running), `delivered` (a 2xx), `failed` (no attempt left, or the endpoint answered 410), `cancelled` (the endpoint was removed or disabled first).
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed" | "cancelled";
+            /**
+             * @description When the change was made.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            created_at: string;
+            /**
+             * @description While pending: when the next attempt is due.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            next_attempt_at: string | null;
+            attempts: {
+                attempt: number;
+                /**
+                 * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+                 * @example 2026-12-01T09:00:00+09:00
+                 */
+                started_at: string;
+                duration_ms: number;
+                response_status: number | null;
+                /** @description Why no answer came (timed out, refused…). */
+                error: string | null;
+            }[];
         };
         Status: {
             /** @enum {string} */

@@ -3,12 +3,13 @@ import type { Decided, Once, OnceAnswer, StoredResponse } from '@exam-reservatio
 import { assertAdmin, type DomainError, type Reservation } from '@exam-reservation/domain';
 import { type Request, type Response, Router } from 'express';
 import { requireAuth, requireSignedIn, signedIn } from '../auth/require-auth.js';
-import { FreshCache } from '../fresh-cache.js';
+import type { FreshCache } from '../fresh-cache.js';
 import type { HttpDeps } from '../http-deps.js';
 import { onceOf, sendAnswer } from '../idempotency.js';
 import { bodyOf, parseInput, parseTimes } from '../parse.js';
 import { present } from '../presenters.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from '../problem.js';
+import type { ScheduleAnswer } from '../schedule-fast-path.js';
 import {
   AdmitBody,
   BulkConfirmBody,
@@ -61,7 +62,10 @@ async function answer<T>(
 }
 
 /** `/reservations`: schedules, listing, booking, the status changes, bulk actions and admission; all need a bearer token. */
-export function reservationRoutes(deps: HttpDeps): Router {
+export function reservationRoutes(
+  deps: HttpDeps,
+  shared: { scheduleAnswers: FreshCache<ScheduleAnswer> },
+): Router {
   const uc = deps.useCases;
   const zone = deps.policy.timeZone;
   const router = Router();
@@ -80,10 +84,7 @@ export function reservationRoutes(deps: HttpDeps): Router {
   // that has the current answer gets 304. Creating and confirming never read this: they check the
   // live ledger.
   const staleness = deps.options?.scheduleMaxStalenessMs ?? 0;
-  const schedules = new FreshCache<{ body: string; etag: string }>(
-    { maxAgeMs: staleness, now: () => deps.clock.now() },
-    (answer) => answer.body.length,
-  );
+  const schedules = shared.scheduleAnswers;
   const cacheControl = `private, max-age=${Math.floor(staleness / 1000)}`;
   // Any signed-in caller, whatever the role: the account's role is not read (see Authenticate.signedIn).
   router.get('/schedules', requireSignedIn(uc.authenticate), async (req, res) => {

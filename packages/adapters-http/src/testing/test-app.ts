@@ -4,16 +4,20 @@ import {
   createUseCases,
   EnsureAdmin,
   FakePasswordHasher,
+  FakeWebhookTransport,
   FixedClock,
   InMemoryLoginAttempts,
   type LoginAttempts,
   type UnitOfWork,
+  type UseCases,
+  type WebhookTransport,
 } from '@exam-reservation/application';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
 import { JoseTokenIssuer } from '../auth/jose-token-issuer.js';
-import { createApp } from '../create-app.js';
+import { createApp, type HttpApp } from '../create-app.js';
 import type { HttpOptions } from '../http-deps.js';
+import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { guardServer } from '../server-guards.js';
 
 /** 2026-11-20 12:00 in Seoul: the first bookable day under the default policy is 2026-11-23. */
@@ -25,6 +29,9 @@ export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret!';
 /** A running test app and the handles tests need to poke it. */
 export interface TestApp {
   readonly url: string;
+  /** The Express app itself: as a request listener, the plain version (no schedule fast path). */
+  readonly app: HttpApp;
+  readonly useCases: UseCases;
   readonly clock: FixedClock;
   readonly policy: BookingPolicy;
   readonly tokens: JoseTokenIssuer;
@@ -45,6 +52,10 @@ export async function startTestApp(
     logger?: Logger;
     /** Where failed log-ins are counted; in this process by default. */
     loginAttempts?: LoginAttempts;
+    /** How webhook URLs are checked and webhooks sent; a fake that sends nothing by default. */
+    webhookTransport?: WebhookTransport;
+    /** What the app and its use cases record, shown at /metrics when `http.metricsToken` is set. */
+    metrics?: PrometheusMetrics;
   } = {},
 ): Promise<TestApp> {
   const clock = new FixedClock(options.now ?? TEST_NOW);
@@ -57,15 +68,19 @@ export async function startTestApp(
     ttlSeconds: 3600,
     clock,
   });
+  const useCases = createUseCases({
+    uow,
+    clock,
+    policy,
+    passwordHasher,
+    tokenIssuer: tokens,
+    loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
+    webhookTransport: options.webhookTransport ?? new FakeWebhookTransport(),
+    metrics: options.metrics,
+  });
   const app = createApp({
-    useCases: createUseCases({
-      uow,
-      clock,
-      policy,
-      passwordHasher,
-      tokenIssuer: tokens,
-      loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
-    }),
+    useCases,
+    metrics: options.metrics,
     policy,
     clock,
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
@@ -79,6 +94,8 @@ export async function startTestApp(
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    app,
+    useCases,
     clock,
     policy,
     tokens,

@@ -8,12 +8,19 @@ import {
   type User,
 } from '@exam-reservation/domain';
 import type {
+  ClaimedDelivery,
+  ClaimRequest,
+  DeliveryAttempt,
+  DeliverySettlement,
+  DeliveryState,
   IdempotencyClaim,
   IdempotencyKeys,
   IdempotencyRecord,
   IdempotencyScope,
   NewReservation,
   NewUser,
+  NewWebhookEndpoint,
+  OutboxDepth,
   PendingQuery,
   ReadStores,
   RecordedReservationEvent,
@@ -27,7 +34,30 @@ import type {
   UnitOfWork,
   Users,
   UserWithPassword,
+  WebhookDelivery,
+  WebhookEndpoint,
+  WebhookEndpoints,
+  WebhookEventType,
+  WebhookOutbox,
 } from '../ports/index.js';
+
+/** An endpoint as stored: with its secret, and when it was removed. */
+interface StoredEndpoint extends WebhookEndpoint {
+  readonly secret: string;
+  readonly removedAt: number | null;
+}
+
+/** One message for one endpoint, as stored. */
+interface StoredDelivery {
+  readonly id: number;
+  readonly endpointId: number;
+  readonly eventId: number;
+  readonly state: DeliveryState;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly createdAt: number;
+  readonly finishedAt: number | null;
+}
 
 interface State {
   reservations: Map<number, Reservation>;
@@ -35,9 +65,14 @@ interface State {
   events: RecordedReservationEvent[];
   ledger: Map<number, number>;
   idempotency: Map<string, IdempotencyRecord>;
+  endpoints: Map<number, StoredEndpoint>;
+  deliveries: Map<number, StoredDelivery>;
+  attempts: Map<number, readonly DeliveryAttempt[]>;
   nextReservationId: number;
   nextUserId: number;
   nextToken: number;
+  nextEndpointId: number;
+  nextDeliveryId: number;
 }
 
 const clone = (state: State): State => ({
@@ -46,9 +81,14 @@ const clone = (state: State): State => ({
   events: [...state.events],
   ledger: new Map(state.ledger),
   idempotency: new Map(state.idempotency),
+  endpoints: new Map(state.endpoints),
+  deliveries: new Map(state.deliveries),
+  attempts: new Map(state.attempts),
   nextReservationId: state.nextReservationId,
   nextUserId: state.nextUserId,
   nextToken: state.nextToken,
+  nextEndpointId: state.nextEndpointId,
+  nextDeliveryId: state.nextDeliveryId,
 });
 
 /**
@@ -63,9 +103,14 @@ export class InMemoryStore implements UnitOfWork {
     events: [],
     ledger: new Map(),
     idempotency: new Map(),
+    endpoints: new Map(),
+    deliveries: new Map(),
+    attempts: new Map(),
     nextReservationId: 1,
     nextUserId: 1,
     nextToken: 1,
+    nextEndpointId: 1,
+    nextDeliveryId: 1,
   };
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -101,6 +146,8 @@ function storesOver(state: State): TransactionStores {
     events: new InMemoryReservationEvents(state),
     users: new InMemoryUsers(state),
     idempotencyKeys: new InMemoryIdempotencyKeys(state),
+    webhookEndpoints: new InMemoryWebhookEndpoints(state),
+    outbox: new InMemoryWebhookOutbox(state),
   };
 }
 
@@ -195,7 +242,24 @@ export class InMemoryReservationEvents implements ReservationEvents {
   }
 
   async append(event: ReservationEvent): Promise<void> {
-    this.state.events.push({ ...event, id: this.state.events.length + 1 });
+    const id = this.state.events.length + 1;
+    this.state.events.push({ ...event, id });
+    // The outbox rides along: one message per active endpoint subscribed to the type.
+    const type: WebhookEventType = `reservation.${event.type}`;
+    for (const endpoint of this.state.endpoints.values()) {
+      if (!isActive(endpoint) || !endpoint.events.includes(type)) continue;
+      const deliveryId = this.state.nextDeliveryId++;
+      this.state.deliveries.set(deliveryId, {
+        id: deliveryId,
+        endpointId: endpoint.id,
+        eventId: id,
+        state: 'pending',
+        attempts: 0,
+        nextAttemptAt: event.at,
+        createdAt: event.at,
+        finishedAt: null,
+      });
+    }
   }
 
   async listFor(reservationId: number): Promise<RecordedReservationEvent[]> {
@@ -306,5 +370,178 @@ export class InMemoryIdempotencyKeys implements IdempotencyKeys {
       deleted++;
     }
     return deleted;
+  }
+}
+
+const isActive = (endpoint: StoredEndpoint): boolean =>
+  endpoint.removedAt === null && endpoint.disabledAt === null;
+
+const shown = ({ secret: _, removedAt: __, ...endpoint }: StoredEndpoint): WebhookEndpoint => endpoint;
+
+export class InMemoryWebhookEndpoints implements WebhookEndpoints {
+  constructor(private readonly state: State) {}
+
+  async insert(endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint> {
+    const stored: StoredEndpoint = {
+      id: this.state.nextEndpointId++,
+      url: endpoint.url,
+      events: [...endpoint.events],
+      secret: endpoint.secret,
+      createdAt: endpoint.createdAt,
+      disabledAt: null,
+      disabledReason: null,
+      removedAt: null,
+    };
+    this.state.endpoints.set(stored.id, stored);
+    return shown(stored);
+  }
+
+  async list(): Promise<WebhookEndpoint[]> {
+    return [...this.state.endpoints.values()]
+      .filter((e) => e.removedAt === null)
+      .sort((a, b) => a.id - b.id)
+      .map(shown);
+  }
+
+  async count(): Promise<number> {
+    return (await this.list()).length;
+  }
+
+  async get(id: number): Promise<WebhookEndpoint | null> {
+    const found = this.state.endpoints.get(id);
+    return found && found.removedAt === null ? shown(found) : null;
+  }
+
+  async remove(id: number, now: number): Promise<boolean> {
+    const found = this.state.endpoints.get(id);
+    if (!found || found.removedAt !== null) return false;
+    this.state.endpoints.set(id, { ...found, removedAt: now });
+    return true;
+  }
+
+  async deliveries(endpointId: number, limit: number): Promise<WebhookDelivery[]> {
+    return [...this.state.deliveries.values()]
+      .filter((d) => d.endpointId === endpointId)
+      .sort((a, b) => b.id - a.id)
+      .slice(0, limit)
+      .map((d) => {
+        const event = this.state.events[d.eventId - 1]!;
+        return {
+          messageId: `msg_${d.eventId}`,
+          type: `reservation.${event.type}` as const,
+          reservationId: event.reservationId,
+          state: d.state,
+          createdAt: d.createdAt,
+          nextAttemptAt: d.state === 'pending' ? d.nextAttemptAt : null,
+          attempts: [...(this.state.attempts.get(d.id) ?? [])].sort((a, b) => a.attempt - b.attempt),
+        };
+      });
+  }
+}
+
+/** Units of work run one at a time here, so a claim has nothing to skip. */
+export class InMemoryWebhookOutbox implements WebhookOutbox {
+  constructor(private readonly state: State) {}
+
+  async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const taken = new Map<number, number>();
+    const due = [...this.state.deliveries.values()]
+      .filter((d) => d.state === 'pending' && d.nextAttemptAt <= request.now)
+      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+    const claimed: ClaimedDelivery[] = [];
+    for (const d of due) {
+      if (claimed.length >= request.limit) break;
+      const endpoint = this.state.endpoints.get(d.endpointId);
+      if (!endpoint || !isActive(endpoint)) continue;
+      const inFlight = (request.busy.get(endpoint.id) ?? 0) + (taken.get(endpoint.id) ?? 0);
+      if (inFlight >= request.perEndpoint) continue;
+      taken.set(endpoint.id, (taken.get(endpoint.id) ?? 0) + 1);
+      const attempt = d.attempts + 1;
+      this.state.deliveries.set(d.id, { ...d, attempts: attempt, nextAttemptAt: request.leaseUntil });
+      const event = this.state.events[d.eventId - 1]!;
+      claimed.push({
+        deliveryId: d.id,
+        attempt,
+        target: { endpointId: endpoint.id, url: endpoint.url, secret: endpoint.secret },
+        message: {
+          id: `msg_${d.eventId}`,
+          type: `reservation.${event.type}`,
+          at: event.at,
+          reservation: event.after,
+        },
+      });
+    }
+    return claimed;
+  }
+
+  async settle(settlements: readonly DeliverySettlement[]): Promise<void> {
+    for (const s of settlements) {
+      const attempts = this.state.attempts.get(s.deliveryId) ?? [];
+      if (attempts.some((a) => a.attempt === s.attempt))
+        throw new Error(`attempt ${s.attempt} recorded twice`);
+      this.state.attempts.set(s.deliveryId, [
+        ...attempts,
+        {
+          attempt: s.attempt,
+          startedAt: s.startedAt,
+          durationMs: s.durationMs,
+          responseStatus: s.responseStatus,
+          error: s.error,
+        },
+      ]);
+      const ended = s.startedAt + s.durationMs;
+      if (s.outcome === 'gone') {
+        const endpoint = this.state.endpoints.get(s.endpointId);
+        if (endpoint && endpoint.disabledAt === null) {
+          this.state.endpoints.set(s.endpointId, {
+            ...endpoint,
+            disabledAt: ended,
+            disabledReason: `answered ${s.responseStatus ?? 410} Gone`,
+          });
+        }
+      }
+      const d = this.state.deliveries.get(s.deliveryId);
+      if (d?.state !== 'pending' || d.attempts !== s.attempt) continue;
+      this.state.deliveries.set(
+        d.id,
+        s.outcome === 'retry'
+          ? { ...d, nextAttemptAt: s.nextAttemptAt ?? ended }
+          : { ...d, state: s.outcome === 'delivered' ? 'delivered' : 'failed', finishedAt: ended },
+      );
+    }
+  }
+
+  async depth(now: number): Promise<OutboxDepth> {
+    let pending = 0;
+    let due = 0;
+    let oldestDueAt: number | null = null;
+    for (const d of this.state.deliveries.values()) {
+      if (d.state !== 'pending') continue;
+      pending++;
+      if (d.nextAttemptAt > now) continue;
+      due++;
+      oldestDueAt = oldestDueAt === null ? d.nextAttemptAt : Math.min(oldestDueAt, d.nextAttemptAt);
+    }
+    return { pending, due, oldestDueAt };
+  }
+
+  async tidy(now: number, finishedBefore: number, limit: number): Promise<number> {
+    let cancelled = 0;
+    for (const d of this.state.deliveries.values()) {
+      if (cancelled >= limit) break;
+      const endpoint = this.state.endpoints.get(d.endpointId);
+      if (d.state !== 'pending' || (endpoint && isActive(endpoint))) continue;
+      this.state.deliveries.set(d.id, { ...d, state: 'cancelled', finishedAt: now });
+      cancelled++;
+    }
+    let deleted = 0;
+    for (const d of [...this.state.deliveries.values()]) {
+      if (deleted >= limit) break;
+      if (d.finishedAt === null || d.finishedAt >= finishedBefore) continue;
+      this.state.deliveries.delete(d.id);
+      this.state.attempts.delete(d.id);
+      deleted++;
+    }
+    return cancelled + deleted;
   }
 }

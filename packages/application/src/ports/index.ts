@@ -7,6 +7,7 @@ export type {
   StoredResponse,
 } from './idempotency-keys.js';
 export type { CountedAttempt, LoginAttempts, LoginLimit } from './login-attempts.js';
+export { type Metrics, NO_METRICS, type WebhookAttemptOutcome } from './metrics.js';
 export type { PasswordHasher } from './password-hasher.js';
 export type {
   RecordedReservationEvent,
@@ -27,3 +28,22 @@ export { StoreUnavailableError } from './store-unavailable.js';
 export type { IssuedToken, TokenIssuer } from './token-issuer.js';
 export type { ReadStores, TransactionStores, UnitOfWork } from './unit-of-work.js';
 export type { NewUser, Users, UserWithPassword } from './users.js';
+export {
+  type ClaimedDelivery,
+  type ClaimRequest,
+  type DeliveryAttempt,
+  type DeliverySettlement,
+  type DeliveryState,
+  type NewWebhookEndpoint,
+  type OutboxDepth,
+  type SendResult,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookEndpoints,
+  type WebhookEventType,
+  type WebhookMessage,
+  type WebhookOutbox,
+  type WebhookTarget,
+  type WebhookTransport,
+} from './webhooks.js';

@@ -23,7 +23,12 @@ export interface RecordedReservationEvent extends ReservationEvent {
   readonly id: number;
 }
 
-/** The audit trail: written in the same unit of work as the change it records. */
+/**
+ * The audit trail: written in the same unit of work as the change it records.
+ * It is also the source of the webhook outbox: appending an event queues,
+ * in the same unit of work, one message for every active endpoint
+ * subscribed to its type (see `WebhookOutbox`).
+ */
 export interface ReservationEvents {
   append(event: ReservationEvent): Promise<void>;
   /** {@link append} for several events, in order, as one write where the store can. */

@@ -3,6 +3,7 @@ import type { ReservationEvents } from './reservation-events.js';
 import type { ReservationReader, Reservations } from './reservations.js';
 import type { SlotLedger, SlotLoadReader } from './slot-ledger.js';
 import type { Users } from './users.js';
+import type { WebhookEndpoints, WebhookOutbox } from './webhooks.js';
 
 /** The stores bound to one transaction. */
 export interface TransactionStores {
@@ -11,6 +12,8 @@ export interface TransactionStores {
   readonly events: ReservationEvents;
   readonly users: Users;
   readonly idempotencyKeys: IdempotencyKeys;
+  readonly webhookEndpoints: WebhookEndpoints;
+  readonly outbox: WebhookOutbox;
 }
 
 /** Stores for plain reads outside any transaction: nothing here can lock. */
@@ -19,6 +22,8 @@ export interface ReadStores {
   readonly ledger: SlotLoadReader;
   readonly events: Pick<ReservationEvents, 'listFor'>;
   readonly users: Pick<Users, 'findById' | 'findManyById' | 'findByEmail'>;
+  readonly webhookEndpoints: Pick<WebhookEndpoints, 'list' | 'get' | 'deliveries'>;
+  readonly outbox: Pick<WebhookOutbox, 'depth'>;
 }
 
 export interface UnitOfWork {

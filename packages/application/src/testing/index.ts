@@ -14,3 +14,4 @@ export { describeStoreContracts } from './store-contracts.js';
 export { describeUnitOfWorkContract } from './unit-of-work-contract.js';
 export { bookingDraft, NOW, useCaseKit } from './use-case-kit.js';
 export { describeUsersContract } from './users-contract.js';
+export { describeWebhooksContract } from './webhooks-contract.js';

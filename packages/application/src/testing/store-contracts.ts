@@ -5,6 +5,7 @@ import { describeReservationsContract } from './reservations-contract.js';
 import { describeSlotLedgerContract } from './slot-ledger-contract.js';
 import { describeUnitOfWorkContract } from './unit-of-work-contract.js';
 import { describeUsersContract } from './users-contract.js';
+import { describeWebhooksContract } from './webhooks-contract.js';
 
 /** Every store contract, for an adapter that implements all the store ports. */
 export function describeStoreContracts(name: string, makeStore: MakeStore): void {
@@ -14,4 +15,5 @@ export function describeStoreContracts(name: string, makeStore: MakeStore): void
   describeReservationEventsContract(name, makeStore);
   describeUsersContract(name, makeStore);
   describeIdempotencyKeysContract(name, makeStore);
+  describeWebhooksContract(name, makeStore);
 }

@@ -14,7 +14,7 @@ import {
   type TimeRange,
   ValidationError,
 } from '@exam-reservation/domain';
-import type { IdempotencyScope, TransactionStores } from '../ports/index.js';
+import type { IdempotencyScope, Metrics, TransactionStores } from '../ports/index.js';
 import {
   DEFAULT_IDEMPOTENCY_TTL_MS,
   type IdempotencyDeps,
@@ -94,6 +94,7 @@ export class AdmitReservations {
       policy: BookingPolicy;
       chunkSize?: number | undefined;
       leaseMs?: number | undefined;
+      metrics?: Metrics | undefined;
     },
   ) {
     this.chunkSize = deps.chunkSize ?? 500;
@@ -171,6 +172,25 @@ export class AdmitReservations {
   }
 
   private async run(
+    actor: Actor,
+    range: TimeRange,
+    rejectRest: boolean,
+    keyed: KeyedRun | null,
+  ): Promise<AdmissionResult> {
+    const metrics = this.deps.metrics;
+    if (!metrics) return this.chunks(actor, range, rejectRest, keyed);
+    const started = this.deps.clock.now();
+    try {
+      const result = await this.chunks(actor, range, rejectRest, keyed);
+      metrics.admission(result, (this.deps.clock.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      metrics.admission(null, (this.deps.clock.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async chunks(
     actor: Actor,
     range: TimeRange,
     rejectRest: boolean,

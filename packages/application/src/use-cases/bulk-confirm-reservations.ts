@@ -1,8 +1,8 @@
 import { type Actor, assertAdmin, type BookingPolicy, type Reservation } from '@exam-reservation/domain';
-import type { TransactionStores } from '../ports/index.js';
+import type { Metrics, TransactionStores } from '../ports/index.js';
 import { assertBulkIds, type BulkOutcome } from './bulk.js';
 import { confirmTogether } from './confirm-together.js';
-import { type IdempotencyDeps, type Once, type OnceAnswer, runOnce } from './idempotency.js';
+import { type Decided, type IdempotencyDeps, type Once, type OnceAnswer, runOnce } from './idempotency.js';
 
 export interface BulkCommand {
   readonly actor: Actor;
@@ -17,7 +17,9 @@ export interface BulkCommand {
  * one unit of work.
  */
 export class BulkConfirmReservations {
-  constructor(private readonly deps: IdempotencyDeps & { policy: BookingPolicy }) {}
+  constructor(
+    private readonly deps: IdempotencyDeps & { policy: BookingPolicy; metrics?: Metrics | undefined },
+  ) {}
 
   /**
    * A user is refused before anything is read.
@@ -27,16 +29,41 @@ export class BulkConfirmReservations {
   async execute(command: BulkCommand): Promise<BulkOutcome<Reservation>[]> {
     assertAdmin(command.actor, 'confirm reservations');
     assertBulkIds(command.ids);
-    return this.deps.uow.run((stores) => this.within(stores, command));
+    const outcomes = await this.deps.uow.run((stores) => this.within(stores, command));
+    this.count(outcomes);
+    return outcomes;
   }
 
   /** {@link execute} at most once per key; the whole answer is stored with the confirmations. */
-  executeOnce(command: BulkCommand, once: Once<BulkOutcome<Reservation>[]>): Promise<OnceAnswer> {
-    return runOnce(this.deps, command.actor.userId, once, async (stores) => {
-      assertAdmin(command.actor, 'confirm reservations');
-      assertBulkIds(command.ids);
-      return this.within(stores, command);
-    });
+  async executeOnce(command: BulkCommand, once: Once<BulkOutcome<Reservation>[]>): Promise<OnceAnswer> {
+    // The outcomes of the unit of work that committed are the ones last rendered.
+    let rendered: BulkOutcome<Reservation>[] | undefined;
+    const answer = await runOnce<BulkOutcome<Reservation>[]>(
+      this.deps,
+      command.actor.userId,
+      {
+        key: once.key,
+        fingerprint: once.fingerprint,
+        render: (decided: Decided<BulkOutcome<Reservation>[]>) => {
+          rendered = 'ok' in decided ? decided.ok : undefined;
+          return once.render(decided);
+        },
+      },
+      async (stores) => {
+        assertAdmin(command.actor, 'confirm reservations');
+        assertBulkIds(command.ids);
+        return this.within(stores, command);
+      },
+    );
+    if (rendered && !answer.replayed) this.count(rendered);
+    return answer;
+  }
+
+  private count(outcomes: readonly BulkOutcome<Reservation>[]): void {
+    const metrics = this.deps.metrics;
+    if (!metrics) return;
+    metrics.confirmationBatch(outcomes.length);
+    for (const o of outcomes) metrics.confirmation('ok' in o ? 'confirmed' : o.error.code);
   }
 
   private async within(stores: TransactionStores, command: BulkCommand): Promise<BulkOutcome<Reservation>[]> {

@@ -3,14 +3,16 @@ import {
   assertAdmin,
   type BookingPolicy,
   confirm,
+  DomainError,
   IdempotencyInProgressError,
   type Reservation,
 } from '@exam-reservation/domain';
-import type { Clock, IdempotencyScope, TransactionStores, UnitOfWork } from '../ports/index.js';
+import type { Clock, IdempotencyScope, Metrics, TransactionStores, UnitOfWork } from '../ports/index.js';
 import { changeWithin } from './change-reservation.js';
 import { confirmTogether } from './confirm-together.js';
 import {
   completeOnce,
+  type Decided,
   type IdempotencyDeps,
   isIdempotencyRefusal,
   type Once,
@@ -62,6 +64,7 @@ export class ConfirmReservation {
       clock: Clock;
       policy: BookingPolicy;
       maxBatch?: number | undefined;
+      metrics?: Metrics | undefined;
     },
   ) {
     const maxBatch = deps.maxBatch ?? 64;
@@ -85,7 +88,15 @@ export class ConfirmReservation {
   private async submit(job: Job): Promise<Reservation | OnceAnswer> {
     // Before any lookup (and before any key is claimed): a user learns nothing about which ids exist.
     assertAdmin(job.command.actor, 'confirm reservations');
-    return this.batch ? this.batch.submit(job) : this.confirmOne(job);
+    const metrics = this.deps.metrics;
+    if (!metrics) return this.run(job);
+    return counted(metrics, job, (observed) => this.run(observed));
+  }
+
+  private run(job: Job): Promise<Reservation | OnceAnswer> {
+    if (this.batch) return this.batch.submit(job);
+    this.deps.metrics?.confirmationBatch(1);
+    return this.confirmOne(job);
   }
 
   private confirmOne({ command, once }: Job): Promise<Reservation | OnceAnswer> {
@@ -106,6 +117,7 @@ export class ConfirmReservation {
         (ok) => ({ ok }),
         (error: unknown) => ({ error }),
       );
+    this.deps.metrics?.confirmationBatch(jobs.length);
     if (jobs.length === 1) return [await settle(this.confirmOne(jobs[0]!))];
     try {
       return await this.deps.uow.run((stores) => this.decideBatch(stores, jobs));
@@ -183,5 +195,42 @@ export class ConfirmReservation {
       };
     }
     return outcomes;
+  }
+}
+
+/**
+ * Runs `work` and counts the confirmation's final answer once it is known:
+ * after its unit of work committed (a batch that fails as a whole is decided
+ * again, alone). A keyed answer is known by what was last rendered for it.
+ */
+async function counted(
+  metrics: Metrics,
+  job: Job,
+  work: (job: Job) => Promise<Reservation | OnceAnswer>,
+): Promise<Reservation | OnceAnswer> {
+  const { once } = job;
+  let rendered: Decided<Reservation> | undefined;
+  const observed: Job = once
+    ? {
+        command: job.command,
+        once: {
+          key: once.key,
+          fingerprint: once.fingerprint,
+          render: (decided) => {
+            rendered = decided;
+            return once.render(decided);
+          },
+        },
+      }
+    : job;
+  try {
+    const result = await work(observed);
+    if (!once) metrics.confirmation('confirmed');
+    else if (rendered && !(result as OnceAnswer).replayed)
+      metrics.confirmation('ok' in rendered ? 'confirmed' : rendered.error.code);
+    return result;
+  } catch (error) {
+    if (error instanceof DomainError && !isIdempotencyRefusal(error)) metrics.confirmation(error.code);
+    throw error;
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '@exam-reservation/domain';
 import {
   type IdempotencyScope,
+  type Metrics,
   type NewReservation,
   StoreUnavailableError,
   type TransactionStores,
@@ -64,7 +65,11 @@ export class CreateReservation {
 
   /** @param deps.maxBatch most bookings per transaction (default 64; 1 writes each alone) */
   constructor(
-    private readonly deps: IdempotencyDeps & { policy: BookingPolicy; maxBatch?: number | undefined },
+    private readonly deps: IdempotencyDeps & {
+      policy: BookingPolicy;
+      maxBatch?: number | undefined;
+      metrics?: Metrics | undefined;
+    },
   ) {
     this.batch = new NaturalBatch((jobs) => this.createAll(jobs), { maxBatch: deps.maxBatch ?? 64 });
   }
@@ -185,8 +190,10 @@ export class CreateReservation {
         policy.capacity,
         policy.grid,
       );
-      if (overflow) decided.set(index, { error: overflow });
-      else accepted.push({ index, fresh });
+      if (overflow) {
+        this.deps.metrics?.bookingRefusedForCapacity();
+        decided.set(index, { error: overflow });
+      } else accepted.push({ index, fresh });
     }
     const created = await stores.reservations.insertAll(accepted.map((a) => a.fresh));
     await stores.events.appendAll(

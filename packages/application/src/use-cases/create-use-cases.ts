@@ -1,5 +1,13 @@
 import type { BookingPolicy } from '@exam-reservation/domain';
-import type { Clock, LoginAttempts, PasswordHasher, TokenIssuer, UnitOfWork } from '../ports/index.js';
+import type {
+  Clock,
+  LoginAttempts,
+  Metrics,
+  PasswordHasher,
+  TokenIssuer,
+  UnitOfWork,
+  WebhookTransport,
+} from '../ports/index.js';
 import { AdmitReservations } from './admit-reservations.js';
 import { Authenticate } from './authenticate.js';
 import { BulkConfirmReservations } from './bulk-confirm-reservations.js';
@@ -7,14 +15,19 @@ import { BulkRejectReservations } from './bulk-reject-reservations.js';
 import { CancelReservation } from './cancel-reservation.js';
 import { ConfirmReservation } from './confirm-reservation.js';
 import { CreateReservation } from './create-reservation.js';
+import { CreateWebhookEndpoint } from './create-webhook-endpoint.js';
+import { DeliverWebhooks, type DeliverWebhooksDeps } from './deliver-webhooks.js';
 import { GetReservation } from './get-reservation.js';
 import { GetReservationHistory } from './get-reservation-history.js';
 import { GetSchedules } from './get-schedules.js';
 import { ListReservations } from './list-reservations.js';
+import { ListWebhookDeliveries } from './list-webhook-deliveries.js';
+import { ListWebhookEndpoints } from './list-webhook-endpoints.js';
 import { LogIn, type LogInThrottle } from './log-in.js';
 import { PurgeIdempotencyKeys } from './purge-idempotency-keys.js';
 import { RegisterUser } from './register-user.js';
 import { RejectReservation } from './reject-reservation.js';
+import { RemoveWebhookEndpoint } from './remove-webhook-endpoint.js';
 import { UpdateReservation } from './update-reservation.js';
 
 /** The ports every use case of the service needs between them, and the settings some take. */
@@ -31,12 +44,19 @@ export interface UseCaseDeps {
   readonly idempotencyTtlMs?: number | undefined;
   /** Reservations per unit of work of an admission (default 500). */
   readonly admissionChunkSize?: number | undefined;
+  /** Checks webhook URLs, makes secrets and sends webhooks. */
+  readonly webhookTransport: WebhookTransport;
+  /** How webhooks are delivered (lease, retries, concurrency); a lease of 60 s by default. */
+  readonly webhookDelivery?: Partial<Omit<DeliverWebhooksDeps, 'uow' | 'clock' | 'transport' | 'metrics'>>;
+  /** Where the use cases count what operators watch; nothing is counted when absent. */
+  readonly metrics?: Metrics | undefined;
 }
 
 /** Every use case a client of the service calls, wired to one set of ports. */
 export function createUseCases(deps: UseCaseDeps) {
-  const { uow, clock, policy, passwordHasher, tokenIssuer, loginAttempts, idempotencyTtlMs } = deps;
-  const shared = { uow, clock, policy, idempotencyTtlMs };
+  const { uow, clock, policy, passwordHasher, tokenIssuer, loginAttempts, idempotencyTtlMs, metrics } = deps;
+  const shared = { uow, clock, policy, idempotencyTtlMs, metrics };
+  const transport = deps.webhookTransport;
   return {
     registerUser: new RegisterUser({ uow, clock, passwordHasher }),
     logIn: new LogIn({
@@ -61,6 +81,18 @@ export function createUseCases(deps: UseCaseDeps) {
     bulkRejectReservations: new BulkRejectReservations(shared),
     admitReservations: new AdmitReservations({ ...shared, chunkSize: deps.admissionChunkSize }),
     purgeIdempotencyKeys: new PurgeIdempotencyKeys({ uow, clock }),
+    createWebhookEndpoint: new CreateWebhookEndpoint({ uow, clock, transport }),
+    listWebhookEndpoints: new ListWebhookEndpoints({ uow }),
+    removeWebhookEndpoint: new RemoveWebhookEndpoint({ uow, clock }),
+    listWebhookDeliveries: new ListWebhookDeliveries({ uow }),
+    deliverWebhooks: new DeliverWebhooks({
+      leaseMs: 60_000,
+      ...deps.webhookDelivery,
+      uow,
+      clock,
+      transport,
+      metrics,
+    }),
   } as const;
 }
 
