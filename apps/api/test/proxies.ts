@@ -150,7 +150,9 @@ export async function startHaproxy(backends: readonly string[]): Promise<Started
     '  timeout client 60s',
     '  timeout server 60s',
     '  option forwardfor',
-    '  option http-server-close',
+    // As deploy/haproxy.cfg: connections to the API processes kept alive and reused.
+    '  http-reuse safe',
+    '  timeout http-keep-alive 30s',
     'frontend api',
     `  bind 127.0.0.1:${port}`,
     '  default_backend apis',

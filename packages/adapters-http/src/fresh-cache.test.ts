@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { FreshCache } from './fresh-cache.js';
 
-function setUp(maxAgeMs: number, limits: { maxEntries?: number; maxSize?: number } = {}) {
+function setUp(
+  maxAgeMs: number,
+  limits: { maxEntries?: number; maxSize?: number; refreshAfterMs?: number } = {},
+) {
   let now = 1_000;
   let computed = 0;
   const cache = new FreshCache<string>({ maxAgeMs, now: () => now, ...limits }, (v) => v.length);
@@ -60,6 +63,48 @@ describe('FreshCache', () => {
     advance(1_000);
     expect(cache.peek('k')).toBeUndefined();
     expect(await cache.get('k', compute('w'))).toBe('w#1');
+  });
+
+  it('with refreshAfterMs, computes the next value in the background and serves the fresh one meanwhile', async () => {
+    const { cache, compute, computed, advance } = setUp(1_000, { refreshAfterMs: 750 });
+    expect(await cache.get('k', compute('a'))).toBe('a#1');
+    advance(749);
+    expect(cache.peek('k')).toBe('a#1');
+    expect(computed()).toBe(1);
+    advance(1);
+    // Due: the refresh starts, and the current value is still the answer.
+    expect(cache.peek('k')).toBe('a#1');
+    expect(await cache.get('k', compute('b'))).toBe('a#1');
+    expect(computed()).toBe(2); // one refresh, with the compute the entry was made with
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(cache.peek('k')).toBe('a#2');
+    // The new value is aged from when its computation started (t = 750): fresh until 1,750.
+    advance(999);
+    expect(cache.peek('k')).toBe('a#2');
+    advance(1);
+    expect(cache.peek('k')).toBeUndefined();
+  });
+
+  it('never serves a value past maxAgeMs, even while its refresh is still running', async () => {
+    let now = 0;
+    let release: (v: string) => void = () => undefined;
+    let calls = 0;
+    const cache = new FreshCache<string>(
+      { maxAgeMs: 1_000, refreshAfterMs: 500, now: () => now },
+      (v) => v.length,
+    );
+    const compute = () => {
+      calls++;
+      return calls === 1 ? Promise.resolve('old') : new Promise<string>((r) => (release = r));
+    };
+    await cache.get('k', compute);
+    now = 600;
+    expect(cache.peek('k')).toBe('old');
+    now = 1_000;
+    expect(cache.peek('k')).toBeUndefined();
+    release('new');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(cache.peek('k')).toBe('new');
   });
 
   it('keeps no failure', async () => {

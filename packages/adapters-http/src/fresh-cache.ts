@@ -6,6 +6,10 @@ interface Entry<V> {
   size: number;
   /** The value, once the computation has succeeded. */
   settled?: V;
+  /** How the value was computed: how to compute it again ahead of time. */
+  readonly compute: () => Promise<V>;
+  /** A computation of the next value has started. */
+  refreshing?: boolean;
 }
 
 /** Settings of {@link FreshCache}. */
@@ -18,6 +22,12 @@ export interface FreshCacheOptions {
   readonly maxSize?: number;
   /** The clock, epoch ms. */
   readonly now: () => number;
+  /**
+   * Compute a value again once it is this old (less than `maxAgeMs`), in the
+   * background, while it is still served: a busy key never waits for a
+   * computation as it expires. Unset: only when asked for after it expired.
+   */
+  readonly refreshAfterMs?: number;
 }
 
 /**
@@ -48,13 +58,21 @@ export class FreshCache<V> {
   get(key: string, compute: () => Promise<V>): Promise<V> {
     const now = this.options.now();
     const found = this.entries.get(key);
-    if (found !== undefined && now - found.startedAt < this.options.maxAgeMs) return found.value;
+    if (found !== undefined && now - found.startedAt < this.options.maxAgeMs) {
+      this.refreshIfDue(key, found, now);
+      return found.value;
+    }
     if (found !== undefined) this.remove(key, found);
     const value = compute();
     if (this.options.maxAgeMs === 0) return value;
-    const entry: Entry<V> = { startedAt: now, value, size: 0 };
+    this.keep(key, { startedAt: now, value, size: 0, compute });
+    return value;
+  }
+
+  /** Stores an entry, and its size once it is computed (a failure is dropped). */
+  private keep(key: string, entry: Entry<V>): void {
     this.entries.set(key, entry);
-    value.then(
+    entry.value.then(
       (settled) => {
         if (this.entries.get(key) !== entry) return;
         entry.settled = settled;
@@ -67,7 +85,35 @@ export class FreshCache<V> {
       },
     );
     this.evict();
-    return value;
+  }
+
+  /**
+   * Starts computing the next value of a settled entry that has reached
+   * `refreshAfterMs`; it replaces the entry once computed, aged from when it
+   * started. Until then the entry is served while it is fresh.
+   */
+  private refreshIfDue(key: string, entry: Entry<V>, now: number): void {
+    const after = this.options.refreshAfterMs;
+    if (
+      after === undefined ||
+      entry.refreshing ||
+      entry.settled === undefined ||
+      now - entry.startedAt < after
+    ) {
+      return;
+    }
+    entry.refreshing = true;
+    const next = entry.compute();
+    next.then(
+      (settled) => {
+        if (this.entries.get(key) !== entry) return;
+        this.remove(key, entry);
+        this.keep(key, { startedAt: now, value: next, size: 0, settled, compute: entry.compute });
+      },
+      () => {
+        // Served until it expires; the next request after that computes as usual.
+      },
+    );
   }
 
   /**
@@ -77,7 +123,10 @@ export class FreshCache<V> {
   peek(key: string): V | undefined {
     const found = this.entries.get(key);
     if (found === undefined || found.settled === undefined) return undefined;
-    return this.options.now() - found.startedAt < this.options.maxAgeMs ? found.settled : undefined;
+    const now = this.options.now();
+    if (now - found.startedAt >= this.options.maxAgeMs) return undefined;
+    this.refreshIfDue(key, found, now);
+    return found.settled;
   }
 
   /** How many entries are kept now (for tests). */

@@ -6,7 +6,8 @@ import type { RequestLine } from './request-log.js';
 
 /** A schedule answer as the route writes it and the cache keeps it. */
 export interface ScheduleAnswer {
-  readonly body: string;
+  /** The JSON, as bytes: encoded once per computation, not once per request. */
+  readonly body: Buffer;
   readonly etag: string;
 }
 
@@ -97,7 +98,7 @@ export function scheduleFastPath(
           res.end();
           return;
         }
-        const body = Buffer.from(answer.body);
+        const body = answer.body;
         res.writeHead(200, [
           ...headers,
           'Content-Type',

@@ -24,11 +24,15 @@ function problemResponse(status: 400 | 431, detail: string): string {
  * cannot parse (a malformed request line, headers over Node's size limit)
  * gets a problem+json answer, as every other refusal does, instead of a bare
  * status line; and slow clients cannot hold a connection open indefinitely
- * (headers within 20 s, the whole request within 60 s).
+ * (headers within 20 s, the whole request within 60 s). An idle kept-alive
+ * connection stays open 65 s: longer than a load balancer keeps its idle
+ * connections to the API, so that the balancer closes them, never the API
+ * under a request the balancer is just sending.
  */
 export function guardServer(server: Server): void {
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 65_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();

@@ -92,7 +92,11 @@ export function reservationRoutes(
     const { body, etag } = await schedules.get(`${query.start}/${query.end}`, async () => {
       const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
       const json = present.scheduleJson(items, zone);
-      return { body: json, etag: `"${createHash('sha256').update(json).digest('base64url').slice(0, 27)}"` };
+      const bytes = Buffer.from(json);
+      return {
+        body: bytes,
+        etag: `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`,
+      };
     });
     res.setHeader('Cache-Control', cacheControl);
     res.setHeader('ETag', etag);
