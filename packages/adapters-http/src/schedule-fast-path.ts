@@ -59,7 +59,7 @@ export function scheduleFastPath(
   app: RequestHandler | ((req: IncomingMessage, res: ServerResponse) => void),
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const toApp = app as (req: IncomingMessage, res: ServerResponse) => void;
-  const fixed = deps.headers.flatMap(([name, value]) => [name, value]);
+  const fixed: string[] = deps.headers.flat();
   return (req, res) => {
     const match = req.method === 'GET' ? PATH.exec(req.url ?? '') : null;
     const bearer = match ? BEARER.exec(req.headers.authorization ?? '') : null;
