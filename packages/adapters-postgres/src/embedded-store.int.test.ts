@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeLoginAttemptsContract, describeStoreContracts } from '@exam-reservation/application/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirInUseError, KyselyStore, openEmbeddedStore } from './index.js';
+import { DataDirInUseError, EMBEDDED_SHARED_BUFFERS, KyselyStore, openEmbeddedStore } from './index.js';
 import { resetSchema } from './testing/index.js';
 
 let store: KyselyStore;
@@ -24,6 +25,24 @@ describeStoreContracts('PGlite (embedded)', () => resetSchema(store));
 describeLoginAttemptsContract('PGlite (embedded)', async () => (await resetSchema(store)).loginAttempts);
 
 describe('openEmbeddedStore', () => {
+  it(`runs the engine with a ${EMBEDDED_SHARED_BUFFERS} buffer pool (the 128 MB default took most of the opening time), PGlite's own settings kept`, async () => {
+    const { rows } = await sql<{ name: string; setting: string; unit: string | null }>`
+      select name, setting, unit from pg_settings
+      where name in ('shared_buffers', 'search_path', 'exit_on_error', 'max_worker_processes') order by name`.execute(
+      store.kysely,
+    );
+    expect(
+      Object.fromEntries(
+        rows.map((r) => [r.name, r.unit === '8kB' ? `${(Number(r.setting) * 8) / 1024}MB` : r.setting]),
+      ),
+    ).toEqual({
+      exit_on_error: 'off',
+      max_worker_processes: '0',
+      search_path: 'public',
+      shared_buffers: EMBEDDED_SHARED_BUFFERS,
+    });
+  });
+
   it('keeps data on disk across a close and a reopen', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'exam-embedded-'));
     try {

@@ -20,7 +20,11 @@ export type {
 } from './database.js';
 export { KyselyStore, type PoolUsage, type PostgresStore } from './kysely-store.js';
 export { type MigrationRun, migrateToLatest, migrations } from './migrations.js';
-export { type EmbeddedStoreOptions, openEmbeddedStore } from './open-embedded-store.js';
+export {
+  EMBEDDED_SHARED_BUFFERS,
+  type EmbeddedStoreOptions,
+  openEmbeddedStore,
+} from './open-embedded-store.js';
 export { openPostgresStore, type PostgresStoreOptions } from './open-postgres-store.js';
 export { sessionLimits } from './pg-read-executor.js';
 export { PostgresIdempotencyKeys } from './postgres-idempotency-keys.js';
