@@ -15,7 +15,7 @@ COPY apps/api/package.json apps/api/
 RUN pnpm install --frozen-lockfile
 COPY packages packages
 COPY apps apps
-RUN pnpm build
+RUN pnpm build && node scripts/build.mjs
 
 # Production dependencies only (no test servers, browsers or compilers).
 FROM node:22-slim AS deps
@@ -39,6 +39,7 @@ COPY --from=build /app/packages/application/dist packages/application/dist
 COPY --from=build /app/packages/adapters-postgres/dist packages/adapters-postgres/dist
 COPY --from=build /app/packages/adapters-http/dist packages/adapters-http/dist
 COPY --from=build /app/apps/api/dist apps/api/dist
+COPY --from=build /app/apps/api/bundle apps/api/bundle
 # The embedded store (used only when DATABASE_URL is unset) writes here.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
@@ -50,4 +51,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
 # peak RSS under 200 MB, and letting the old generation double between collections (V8 grows it by
 # only 1.33x under a small cap) keeps mark-compacts rare under load; heavy work (schedules, password
 # hashing) is bounded in the API itself (BENCHMARKS.md).
-CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=160", "--heap-growing-percent=100", "apps/api/dist/main.js"]
+CMD ["node", "--max-semi-space-size=8", "--max-old-space-size=160", "--heap-growing-percent=100", "apps/api/bundle/main.js"]

@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 /** The repository root. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MAIN = join(ROOT, 'apps/api/dist/main.js');
+/** What `pnpm start` runs: MAIN bundled into one file by scripts/build.mjs. */
+export const START_BUNDLE = join(ROOT, 'apps/api/bundle/main.js');
 const CLI = join(ROOT, 'apps/api/dist/cli.js');
 
 /**
@@ -81,10 +83,13 @@ export interface ApiProcess {
   stop(): Promise<number | null>;
 }
 
-/** Starts the API as `pnpm start` would (after the build) and waits until it listens. */
-export async function startApi(env: Record<string, string>): Promise<ApiProcess> {
+/**
+ * Starts the API as `pnpm start` would (after the build) and waits until it
+ * listens: `apps/api/dist/main.js`, or the start bundle made of it (`entry`).
+ */
+export async function startApi(env: Record<string, string>, entry: string = MAIN): Promise<ApiProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [entry], {
     cwd: ROOT,
     env: childEnv({ PORT: String(port), ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
