@@ -1,15 +1,13 @@
 import { connect } from 'node:net';
-import { Writable } from 'node:stream';
 import {
   InMemoryStore,
   type ReadStores,
   StoreUnavailableError,
   type UnitOfWork,
 } from '@exam-reservation/application';
-import { pino } from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from './testing/test-app.js';
+import { capturedLogger, startTestApp, type TestApp } from './testing/test-app.js';
 
 /** A store whose reads fail like a broken database driver, with internals in the message. */
 class BrokenReads implements UnitOfWork {
@@ -34,13 +32,7 @@ class Unavailable implements UnitOfWork {
 }
 
 describe('createApp transport behaviour', () => {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
+  const { logger, lines } = capturedLogger();
   let app: TestApp;
   let broken: TestApp;
   let token: string;
@@ -53,7 +45,7 @@ describe('createApp transport behaviour', () => {
         throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
       },
     });
-    broken = await startTestApp(new BrokenReads(store), { logger: pino({ level: 'info' }, sink) });
+    broken = await startTestApp(new BrokenReads(store), { logger });
     await request(app.url)
       .post('/users/register')
       .send({ email: 'x@example.com', password: 'password-1', user_name: 'X' })
@@ -112,18 +104,10 @@ describe('createApp transport behaviour', () => {
   });
 
   it('logs a request whose client left before the answer as aborted', async () => {
-    const slowLines: Record<string, unknown>[] = [];
+    const { logger: slowLogger, lines: slowLines } = capturedLogger();
     const slow = await startTestApp(new InMemoryStore(), {
       ready: () => new Promise((resolve) => setTimeout(resolve, 300)),
-      logger: pino(
-        { level: 'info' },
-        new Writable({
-          write(chunk, _encoding, done) {
-            for (const line of String(chunk).split('\n').filter(Boolean)) slowLines.push(JSON.parse(line));
-            done();
-          },
-        }),
-      ),
+      logger: slowLogger,
     });
     try {
       const { port } = new URL(slow.url);

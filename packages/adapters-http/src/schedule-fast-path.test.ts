@@ -1,12 +1,10 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { InMemoryStore } from '@exam-reservation/application';
 import { SignJWT } from 'jose';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookableDay } from './testing/http-api-suite.js';
-import { startTestApp, TEST_JWT_SECRET, type TestApp } from './testing/test-app.js';
+import { capturedLogger, startTestApp, TEST_JWT_SECRET, type TestApp } from './testing/test-app.js';
 
 interface Answer {
   status: number;
@@ -52,13 +50,7 @@ const comparable = (answer: Answer) => ({
  * must be the same.
  */
 describe('the schedule fast path answers as the app does', () => {
-  const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
-      done();
-    },
-  });
+  const { logger, lines } = capturedLogger();
   let app: TestApp;
   let plain: Server;
   let plainUrl: string;
@@ -70,7 +62,7 @@ describe('the schedule fast path answers as the app does', () => {
   beforeAll(async () => {
     app = await startTestApp(new InMemoryStore(), {
       http: { scheduleMaxStalenessMs: 60_000 },
-      logger: pino({ level: 'info' }, sink),
+      logger,
     });
     plain = createServer(app.app);
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));

@@ -151,34 +151,34 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
           .finally(() => setTimeout(() => (reading = null), 0));
         return reading;
       };
-      new Gauge({
-        name: 'exam_webhook_outbox_pending',
-        help: 'Webhook messages not yet delivered, failed or cancelled.',
-        registers,
-        async collect() {
-          const depth = await read();
-          if (depth) this.set(depth.pending);
-        },
-      });
-      new Gauge({
-        name: 'exam_webhook_outbox_due',
-        help: 'Webhook messages due for an attempt now (a backlog when it keeps growing).',
-        registers,
-        async collect() {
-          const depth = await read();
-          if (depth) this.set(depth.due);
-        },
-      });
-      new Gauge({
-        name: 'exam_webhook_outbox_oldest_due_seconds',
-        help: 'How long the oldest due webhook message has been waiting (0 when none is).',
-        registers,
-        async collect() {
-          const depth = await read();
-          if (depth)
-            this.set(depth.oldestDueAt === null ? 0 : Math.max(0, (now() - depth.oldestDueAt) / 1000));
-        },
-      });
+      const gauges: [name: string, help: string, value: (depth: OutboxDepth) => number][] = [
+        [
+          'exam_webhook_outbox_pending',
+          'Webhook messages not yet delivered, failed or cancelled.',
+          (depth) => depth.pending,
+        ],
+        [
+          'exam_webhook_outbox_due',
+          'Webhook messages due for an attempt now (a backlog when it keeps growing).',
+          (depth) => depth.due,
+        ],
+        [
+          'exam_webhook_outbox_oldest_due_seconds',
+          'How long the oldest due webhook message has been waiting (0 when none is).',
+          (depth) => (depth.oldestDueAt === null ? 0 : Math.max(0, (now() - depth.oldestDueAt) / 1000)),
+        ],
+      ];
+      for (const [name, help, value] of gauges) {
+        new Gauge({
+          name,
+          help,
+          registers,
+          async collect() {
+            const depth = await read();
+            if (depth) this.set(value(depth));
+          },
+        });
+      }
     }
   }
 

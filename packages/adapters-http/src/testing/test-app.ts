@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
 import {
   createUseCases,
   EnsureAdmin,
@@ -25,6 +26,18 @@ export const TEST_NOW = Date.parse('2026-11-20T03:00:00Z');
 
 /** The HMAC key the test apps sign with, for tests that forge or expire tokens. */
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret!';
+
+/** An info-level logger whose JSON lines are parsed into `lines`, for tests that read the log. */
+export function capturedLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info' }, sink), lines };
+}
 
 /** A running test app and the handles tests need to poke it. */
 export interface TestApp {
