@@ -1,25 +1,28 @@
 /**
  * Scenario (1w) of `pnpm bench`: the hot-window confirm scenario with one
  * webhook endpoint subscribed, beside the very same scenario without it, in
- * the same run: three fresh hot windows of the same size confirmed one after
- * the other with the same driver, without, with, and without again (the
- * endpoint removed), so that a drift of the machine or the database over the
- * run does not count for or against the webhook. The endpoint is a receiver
- * in this process on loopback that answers 200 at once (the API runs with
- * WEBHOOK_ALLOW_PRIVATE=true). Reports the three, and how long the outbox
- * took to drain after the last confirmation was answered.
+ * the same run: five fresh hot windows of the same size confirmed one after
+ * the other with the same driver, alternately without and with the endpoint
+ * (without, with, without, with, without; subscribed before each "with"
+ * window and removed once its webhooks have all arrived), so that a drift of
+ * the machine or the database over the run counts neither for nor against
+ * the webhook: each "with" window is compared with the mean of the two
+ * windows either side of it. The endpoint is a receiver in this process on
+ * loopback that answers 200 at once (the API runs with
+ * WEBHOOK_ALLOW_PRIVATE=true). Reports the windows, and how long the outbox
+ * took to drain after the last confirmation of a "with" window was answered.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BenchRequest, JobResult } from './driver.js';
 
-/** What (1w) measured in one run. */
-export interface WebhookConfirmReport {
-  /** The first window, before the endpoint was subscribed. */
-  readonly without: JobResult;
+/** One "with" window of (1w), between its two controls. */
+export interface WebhookWindow {
+  /** The window before, without an endpoint. */
+  readonly before: JobResult;
   readonly with: JobResult;
-  /** The third window, after the endpoint was removed. */
-  readonly withoutAgain: JobResult;
+  /** The window after, without an endpoint (the one subscribed was removed). */
+  readonly after: JobResult;
   /** Webhook requests the receiver got for the confirmations of the "with" window. */
   readonly delivered: number;
   /** Of those, the ones it got while the window's confirmations were still being answered. */
@@ -28,15 +31,24 @@ export interface WebhookConfirmReport {
   readonly drainSeconds: number;
 }
 
+/** What (1w) measured in one run: two "with" windows, each between two without. */
+export interface WebhookConfirmReport {
+  readonly windows: readonly WebhookWindow[];
+}
+
 interface Runner {
   run(origin: string, concurrency: number, requests: BenchRequest[], expect: number[]): Promise<JobResult>;
 }
 
+/** How many "with" windows a run has (2 × this + 1 windows in all). */
+const WITH_WINDOWS = 2;
+
 export async function webhookConfirmScenario(options: {
   origin: string;
   driver: Runner;
-  /** Hot windows to book (without, with, without again): `YYYY-MM-DD` of three days not used elsewhere. */
-  days: readonly [string, string, string];
+  /** A `YYYY-MM-DD` day not used elsewhere: the windows are hours of it (09:00, 11:00, …). */
+  day: string;
+  /** Reservations per window, of `people` each: together they fill the window. */
   reservations: number;
   people: number;
   adminToken: string;
@@ -46,7 +58,10 @@ export async function webhookConfirmScenario(options: {
 }): Promise<WebhookConfirmReport> {
   const { origin, driver, adminToken } = options;
   const admin = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-  const book = async (day: string, prefix: string) => {
+  const book = async (window: number) => {
+    const prefix = `hook-window-${window}`;
+    const hour = String(9 + 2 * window).padStart(2, '0');
+    const next = String(10 + 2 * window).padStart(2, '0');
     const booked = await driver.run(
       origin,
       32,
@@ -56,8 +71,8 @@ export async function webhookConfirmScenario(options: {
         headers: options.userHeaders(i),
         body: JSON.stringify({
           reservation_name: `${prefix} ${i}`,
-          start: `${day} 09:00`,
-          end: `${day} 10:00`,
+          start: `${options.day} ${hour}:00`,
+          end: `${options.day} ${next}:00`,
           number_of_people: options.people,
         }),
       })),
@@ -74,9 +89,8 @@ export async function webhookConfirmScenario(options: {
       [200],
     );
 
-  const plainIds = await book(options.days[0], 'hook-control');
-  const hookedIds = await book(options.days[1], 'hook-subscribed');
-  const laterIds = await book(options.days[2], 'hook-removed');
+  const windowIds: number[][] = [];
+  for (let w = 0; w < 2 * WITH_WINDOWS + 1; w++) windowIds.push(await book(w));
 
   let received = 0;
   let lastAt = 0;
@@ -89,39 +103,49 @@ export async function webhookConfirmScenario(options: {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
   try {
-    const without = await confirmAll(plainIds);
-    const subscribed = await fetch(`${origin}/webhooks`, {
-      method: 'POST',
-      headers: admin,
-      body: JSON.stringify({
-        url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
-        events: [
-          'reservation.created',
-          'reservation.updated',
-          'reservation.confirmed',
-          'reservation.rejected',
-          'reservation.cancelled',
-        ],
-      }),
-    });
-    if (subscribed.status !== 201) throw new Error(`(1w) subscribing failed: ${await subscribed.text()}`);
-    const endpoint = (await subscribed.json()) as { id: number };
-    const withHook = await confirmAll(hookedIds);
-    const answered = performance.now();
-    const deliveredDuring = received;
-    const expected = withHook.statuses['200'] ?? 0;
-    const deadline = Date.now() + 120_000;
-    while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    await fetch(`${origin}/webhooks/${endpoint.id}`, { method: 'DELETE', headers: admin });
-    const withoutAgain = await confirmAll(laterIds);
+    const results: JobResult[] = [];
+    const hooked: Omit<WebhookWindow, 'before' | 'after'>[] = [];
+    for (const [w, ids] of windowIds.entries()) {
+      if (w % 2 === 0) {
+        results.push(await confirmAll(ids));
+        continue;
+      }
+      const subscribed = await fetch(`${origin}/webhooks`, {
+        method: 'POST',
+        headers: admin,
+        body: JSON.stringify({
+          url,
+          events: [
+            'reservation.created',
+            'reservation.updated',
+            'reservation.confirmed',
+            'reservation.rejected',
+            'reservation.cancelled',
+          ],
+        }),
+      });
+      if (subscribed.status !== 201) throw new Error(`(1w) subscribing failed: ${await subscribed.text()}`);
+      const endpoint = (await subscribed.json()) as { id: number };
+      received = 0;
+      const withHook = await confirmAll(ids);
+      const answered = performance.now();
+      const deliveredDuring = received;
+      const expected = withHook.statuses['200'] ?? 0;
+      const deadline = Date.now() + 120_000;
+      while (received < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await fetch(`${origin}/webhooks/${endpoint.id}`, { method: 'DELETE', headers: admin });
+      results.push(withHook);
+      hooked.push({
+        with: withHook,
+        delivered: received,
+        deliveredDuring,
+        drainSeconds: received === 0 ? Number.NaN : Math.max(0, lastAt - answered) / 1000,
+      });
+    }
     return {
-      without,
-      with: withHook,
-      withoutAgain,
-      delivered: received,
-      deliveredDuring,
-      drainSeconds: received === 0 ? Number.NaN : Math.max(0, lastAt - answered) / 1000,
+      windows: hooked.map((h, i) => ({ ...h, before: results[2 * i]!, after: results[2 * i + 2]! })),
     };
   } finally {
     receiver.closeAllConnections();
@@ -135,26 +159,33 @@ export function webhookConfirmLines(
   pgbenchTps: number,
   median: (values: number[]) => number,
 ): string[] {
-  const runs = reports.filter((r): r is WebhookConfirmReport => r !== undefined);
-  if (runs.length === 0) return [];
-  const m = (pick: (r: WebhookConfirmReport) => number) => median(runs.map(pick));
-  const control = (r: WebhookConfirmReport) => (r.without.throughput + r.withoutAgain.throughput) / 2;
-  const ratio = m((r) => r.with.throughput / control(r));
+  const windows = reports.flatMap((r) => r?.windows ?? []);
+  if (windows.length === 0) return [];
+  const m = (pick: (w: WebhookWindow) => number) => median(windows.map(pick));
+  const control = (w: WebhookWindow) => (w.before.throughput + w.after.throughput) / 2;
+  const ratios = windows.map((w) => w.with.throughput / control(w));
   const ceiling = Number.isFinite(pgbenchTps)
-    ? `; ${(m((r) => r.with.throughput) / pgbenchTps).toFixed(2)} of pgbench confirm`
+    ? `; ${(m((w) => w.with.throughput) / pgbenchTps).toFixed(2)} of pgbench confirm`
     : '';
+  const row = (label: string, pick: (w: WebhookWindow) => JobResult, extra: string) =>
+    `| ${label} | ${m((w) => pick(w).throughput).toFixed(0)} | ${m((w) => pick(w).seconds).toFixed(1)} | ${m((w) => pick(w).p50).toFixed(2)} | ${m((w) => pick(w).p99).toFixed(2)} | ${m((w) => pick(w).errors)} | ${extra} |`;
   return [
     '',
     '(1w) The confirm scenario with one webhook endpoint subscribed (a receiver on loopback answering 200 at once), ' +
-      'beside the same scenario without it: three fresh hot windows confirmed one after the other in each run, ' +
-      'without, with, and without again:',
+      'beside the same scenario without it: in each run five fresh hot windows confirmed one after the other, ' +
+      'alternately without and with the endpoint; each "with" window is compared with the two either side of it ' +
+      '(medians over all "with" windows):',
     '',
-    '| (1w) | req/s | p50 ms | p99 ms | errors | webhooks delivered (of them during the window) | drain after last answer s |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-    `| without webhooks | ${m((r) => r.without.throughput).toFixed(0)} | ${m((r) => r.without.p50).toFixed(2)} | ${m((r) => r.without.p99).toFixed(2)} | ${m((r) => r.without.errors)} | – | – |`,
-    `| one endpoint subscribed | ${m((r) => r.with.throughput).toFixed(0)} | ${m((r) => r.with.p50).toFixed(2)} | ${m((r) => r.with.p99).toFixed(2)} | ${m((r) => r.with.errors)} | ${m((r) => r.delivered)} (${m((r) => r.deliveredDuring)}) | ${m((r) => r.drainSeconds).toFixed(2)} |`,
-    `| without again (endpoint removed) | ${m((r) => r.withoutAgain.throughput).toFixed(0)} | ${m((r) => r.withoutAgain.p50).toFixed(2)} | ${m((r) => r.withoutAgain.p99).toFixed(2)} | ${m((r) => r.withoutAgain.errors)} | – | – |`,
+    '| (1w) | req/s | window s | p50 ms | p99 ms | errors | webhooks delivered (of them during the window); drain after last answer |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    row('without, before', (w) => w.before, '–'),
+    row(
+      'one endpoint subscribed',
+      (w) => w.with,
+      `${m((w) => w.delivered)} (${m((w) => w.deliveredDuring)}); ${m((w) => w.drainSeconds).toFixed(2)} s`,
+    ),
+    row('without, after (endpoint removed)', (w) => w.after, '–'),
     '',
-    `With / the mean of the two without: ${ratio.toFixed(2)} (median of the per-run ratios; per run: ${runs.map((r) => (r.with.throughput / control(r)).toFixed(2)).join(', ')})${ceiling}.`,
+    `With / the mean of the two either side: ${median(ratios).toFixed(2)} (median over ${ratios.length} "with" windows; each: ${ratios.map((r) => r.toFixed(2)).join(', ')})${ceiling}.`,
   ];
 }
