@@ -266,6 +266,31 @@ describe('createApp transport behaviour', () => {
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('sets Swagger UI up on its first request: requests that come together all get it, with the document', async () => {
+    const fresh = await startTestApp(new InMemoryStore());
+    try {
+      const [page, init, css, again] = await Promise.all([
+        request(fresh.url).get('/api-docs/'),
+        request(fresh.url).get('/api-docs/swagger-ui-init.js'),
+        request(fresh.url).get('/api-docs/swagger-ui.css'),
+        request(fresh.url).get('/api-docs/'),
+      ]);
+      expect([page.status, init.status, css.status, again.status]).toEqual([200, 200, 200, 200]);
+      expect(page.text).toContain('<title>Exam reservation API</title>');
+      expect(again.text).toBe(page.text);
+      // The init script carries this app's document, the one /openapi.json serves.
+      const served = (await request(fresh.url).get('/openapi.json').expect(200)).body as {
+        info: { title: string };
+        paths: Record<string, unknown>;
+      };
+      expect(init.text).toContain(JSON.stringify(served.info.title));
+      expect(init.text).toContain('"/reservations/{id}/confirm"');
+      expect(Object.keys(served.paths).length).toBeGreaterThan(10);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('sends security headers and no ETag or X-Powered-By', async () => {
     const res = await request(app.url).get('/healthz');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
