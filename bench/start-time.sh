@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # pnpm bench:start [N] — how long the README's start command takes to answer,
 # from launch to the first GET /healthz 200, on the embedded store in this
-# checkout's ./data: N restarts (default 5) through `npx -y pnpm@10.34.9 start`,
-# and as many through `pnpm start` when pnpm is on PATH. Each server is
+# checkout's ./data: N restarts (default 5) each through `npm start` (the
+# README's), through `npx -y pnpm@10.34.9 start`, and through `pnpm start`
+# when pnpm is on PATH, taken in turn (one of each, then again), so that the
+# machine's drift falls on all of them alike. Each server is
 # started in a process group of its own and stopped with SIGTERM to that group.
 # Run it on a checkout that has started once already (the first start also
 # creates the embedded store). Figures in milliseconds, in order.
@@ -13,37 +15,39 @@ for name in $(compgen -e | grep -iE '^(npm|pnpm)_' || true); do unset "$name"; d
 runs=${1:-5}
 port=${PORT:-3199}
 
-measure() {
-  local label=$1; shift
-  local times=()
-  for _ in $(seq 1 "$runs"); do
-    local start end pid
-    start=$(date +%s%N)
-    PORT=$port setsid "$@" > /tmp/exam-start-time.log 2>&1 &
-    pid=$!
-    until curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"; do
-      if ! kill -0 "$pid" 2> /dev/null; then
-        echo "the server exited before answering:" >&2
-        tail -5 /tmp/exam-start-time.log >&2
-        exit 1
-      fi
-      sleep 0.05
-    done
-    end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
-    kill -TERM -- "-$pid" 2> /dev/null || true
-    wait "$pid" 2> /dev/null || true
+# One restart of a command: milliseconds from launch to the first /healthz 200.
+restart() {
+  local start end pid
+  start=$(date +%s%N)
+  PORT=$port setsid "$@" > /tmp/exam-start-time.log 2>&1 &
+  pid=$!
+  until curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"; do
+    if ! kill -0 "$pid" 2> /dev/null; then
+      echo "the server exited before answering:" >&2
+      tail -5 /tmp/exam-start-time.log >&2
+      exit 1
+    fi
+    sleep 0.05
   done
-  echo "$label: ${times[*]} ms"
+  end=$(date +%s%N)
+  kill -TERM -- "-$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
+  echo $(((end - start) / 1000000))
 }
 
-measure "npx -y pnpm@10.34.9 start" npx -y pnpm@10.34.9 start
-if command -v pnpm > /dev/null; then measure "pnpm start" pnpm start; fi
-# What npx and pnpm take before any of this project's code runs.
-overhead=()
+# A start not counted: the first after a change of the code also rebuilds.
+restart npm start > /dev/null
+npm_times=() npx_times=() pnpm_times=() overhead=()
 for _ in $(seq 1 "$runs"); do
+  npm_times+=("$(restart npm start)")
+  npx_times+=("$(restart npx -y pnpm@10.34.9 start)")
+  if command -v pnpm > /dev/null; then pnpm_times+=("$(restart pnpm start)"); fi
+  # What npx and pnpm take before any of this project's code runs.
   start=$(date +%s%N)
   npx -y pnpm@10.34.9 exec true
   overhead+=($((($(date +%s%N) - start) / 1000000)))
 done
+echo "npm start (the README's): ${npm_times[*]} ms"
+echo "npx -y pnpm@10.34.9 start: ${npx_times[*]} ms"
+if [ ${#pnpm_times[@]} -gt 0 ]; then echo "pnpm start: ${pnpm_times[*]} ms"; fi
 echo "npx -y pnpm@10.34.9 exec true (npx and pnpm alone): ${overhead[*]} ms"

@@ -1,10 +1,24 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@exam-reservation/adapters-postgres/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildOnce, freePort, ROOT } from './api-process.js';
 
-/** The README's start command. */
-const START = 'npx -y pnpm@10.34.9 start';
+/**
+ * The start half of the README's install-and-start command (the first
+ * `sh` block of the README: `… install && <this>`).
+ */
+function readmeStart(): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const block = /```sh\n([^\n]+)\n```/.exec(readme)?.[1] ?? '';
+  const start = block.split('&&').at(1)?.trim();
+  if (!start) throw new Error(`no "install && start" command in the README's first sh block: ${block}`);
+  return start;
+}
+
+/** The README's start command, and pnpm's, which the README names as the same. */
+const STARTS = [...new Set([readmeStart(), 'npx -y pnpm@10.34.9 start'])];
 
 /** The environment of a child, without what pnpm sets for the scripts it runs. */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -44,7 +58,7 @@ function launch(command: string, args: string[], env: NodeJS.ProcessEnv, detache
   return { child, output: () => output, exited };
 }
 
-describe('stopping `pnpm start` (the README command)', () => {
+describe.each(STARTS)('stopping `%s`', (START) => {
   let database: TestDatabase;
 
   beforeAll(async () => {
@@ -62,7 +76,7 @@ describe('stopping `pnpm start` (the README command)', () => {
       JWT_SECRET: 'signal-secret-signal-secret-signal',
     });
 
-  it('Ctrl-C in a terminal drains and stops the API, with no error line from pnpm', async () => {
+  it('Ctrl-C in a terminal drains and stops the API, with no error line from npm or pnpm', async () => {
     const port = await freePort();
     // `script` gives the command a pseudo-terminal; ^C typed into it is SIGINT to the whole
     // foreground process group (npm, pnpm, node), as at a real terminal.
@@ -77,11 +91,12 @@ describe('stopping `pnpm start` (the README command)', () => {
     const output = started.output();
     expect(output).toContain('"signal":"SIGINT"');
     expect(output).toContain('"msg":"stopped"');
-    expect(output).not.toMatch(/ELIFECYCLE|Command failed|ERR_PNPM/);
+    expect(output).not.toMatch(/ELIFECYCLE|Command failed|ERR_PNPM|npm error|npm ERR/);
+    expect(await started.exited).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
   }, 120_000);
 
-  it('SIGTERM to the process group drains and stops the API; pnpm exits 0 with no error line', async () => {
+  it('SIGTERM to the process group drains and stops the API; the command exits 0 with no error line', async () => {
     const port = await freePort();
     const started = launch('sh', ['-c', START], env(port), true);
     try {
@@ -94,6 +109,7 @@ describe('stopping `pnpm start` (the README command)', () => {
     const output = started.output();
     expect(output).toContain('"signal":"SIGTERM"');
     expect(output).toContain('"msg":"stopped"');
-    expect(output).not.toMatch(/ELIFECYCLE|Command failed|ERR_PNPM/);
+    expect(output).not.toMatch(/ELIFECYCLE|Command failed|ERR_PNPM|npm error|npm ERR/);
+    expect(await started.exited).toBe(0);
   }, 120_000);
 });
