@@ -40,6 +40,9 @@ interface Runner {
   run(origin: string, concurrency: number, requests: BenchRequest[], expect: number[]): Promise<JobResult>;
 }
 
+/** The pause before each window, after whatever came before it (bookings, or a drain). */
+const REST_MS = 2_000;
+
 /** How many "with" windows a run has (2 × this + 1 windows in all). */
 const WITH_WINDOWS = 2;
 
@@ -108,6 +111,9 @@ export async function webhookConfirmScenario(options: {
     const results: JobResult[] = [];
     const hooked: Omit<WebhookWindow, 'before' | 'after'>[] = [];
     for (const [w, ids] of windowIds.entries()) {
+      // Every window starts after the same rest: a "with" window would otherwise follow a
+      // window at once, while a "without" window follows the wait for the webhooks to drain.
+      await new Promise((resolve) => setTimeout(resolve, REST_MS));
       if (w % 2 === 0) {
         results.push(await confirmAll(ids));
         continue;
