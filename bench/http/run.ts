@@ -52,7 +52,8 @@ const HOT_PEOPLE = CAPACITY / HOT_RESERVATIONS; // exactly fills the window
  * (1w)'s windows are longer than (1)'s (5,000 reservations of 10 people, a few
  * seconds each): one-second windows of 2,000 spread ±15 % from one to the
  * next, too much to tell a 10 % difference. BENCH_WEBHOOK_RESERVATIONS=2000
- * runs (1w) with windows the size of (1)'s (a divisor of 50,000).
+ * runs (1w) with windows the size of (1)'s (a divisor of 50,000); BENCH_WEBHOOK_WARMUP=1 confirms one
+ * "with" window first, not counted.
  */
 const WEBHOOK_RESERVATIONS = Number(process.env.BENCH_WEBHOOK_RESERVATIONS ?? (quick ? 1_000 : 5_000));
 if (
