@@ -767,8 +767,10 @@ function admissionLines(reports: readonly RunReport[]): string[] {
   ];
 }
 
+/** A job's result without its per-request timeline (kept in a file of its own). */
+const strip = (r: JobResult) => ({ ...r, timeline: undefined });
+
 function stripRushTimelines(report: RushReport): unknown {
-  const strip = (r: JobResult) => ({ ...r, timeline: undefined });
   const scenarios = (s: RushReport['single']) => ({
     ...s,
     create: strip(s.create),
@@ -785,7 +787,6 @@ function stripRushTimelines(report: RushReport): unknown {
 }
 
 function stripTimeline(report: RunReport): unknown {
-  const strip = (r: JobResult) => ({ ...r, timeline: undefined });
   return {
     ...report,
     bare: strip(report.bare),

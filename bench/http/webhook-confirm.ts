@@ -14,6 +14,7 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { WEBHOOK_EVENT_TYPES } from '@exam-reservation/application';
 import type { BenchRequest, JobResult } from './driver.js';
 
 /** One "with" window of (1w), between its two controls. */
@@ -114,13 +115,7 @@ export async function webhookConfirmScenario(options: {
       headers: admin,
       body: JSON.stringify({
         url,
-        events: [
-          'reservation.created',
-          'reservation.updated',
-          'reservation.confirmed',
-          'reservation.rejected',
-          'reservation.cancelled',
-        ],
+        events: WEBHOOK_EVENT_TYPES,
       }),
     });
     if (subscribed.status !== 201) throw new Error(`(1w) subscribing failed: ${await subscribed.text()}`);
