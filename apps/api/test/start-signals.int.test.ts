@@ -90,7 +90,15 @@ describe.each(STARTS)('stopping `%s`', (START, ctrlCStatus, sigtermStatus) => {
     const port = await freePort();
     // `script` gives the command a pseudo-terminal; ^C typed into it is SIGINT to the whole
     // foreground process group (npm, pnpm, node), as at a real terminal.
-    const started = launch('script', ['-qfec', START, '/dev/null'], env(port), false);
+    // `script` runs the command through $SHELL -c. bash execs a lone command, so the group is the
+    // command's own, as under an interactive shell; dash (Debian's /bin/sh, and CI's $SHELL) waits
+    // for it instead, and after Ctrl-C ends by SIGINT itself (status 130) whatever the command did.
+    const started = launch(
+      'script',
+      ['-qfec', START, '/dev/null'],
+      { ...env(port), SHELL: '/bin/bash' },
+      false,
+    );
     try {
       await waitForHealth(`http://127.0.0.1:${port}`, started);
       started.child.stdin?.write('\x03');
