@@ -241,6 +241,41 @@ describe('createApp transport behaviour', () => {
     expect(login.status).toBe(401);
   });
 
+  it('refuses a body that is not UTF-8 with 400, and stores nothing', async () => {
+    const body = Buffer.concat([
+      Buffer.from('{"email":"utf8@example.com","password":"password-1","user_name":"a'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('b"}'),
+    ]);
+    const res = await fetch(`${app.url}/users/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({
+      code: 'validation_error',
+      detail: 'the body is not valid UTF-8',
+    });
+    const login = await request(app.url)
+      .post('/users/login')
+      .send({ email: 'utf8@example.com', password: 'password-1' });
+    expect(login.status).toBe(401);
+  });
+
+  it('keeps a refused body out of the log: a log-in with broken JSON does not log its password', async () => {
+    const res = await request(broken.url)
+      .post('/users/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email":"leak@example.com","password":"S3cret-Leak-Check",}');
+    expect(res.status).toBe(400);
+    expect(res.body.detail).toBe('the body is not a JSON object');
+    const refusal = lines.find((line) => line.msg === 'request refused by the transport');
+    expect(refusal).toMatchObject({ refusal: { type: 'entity.parse.failed', status: 400 } });
+    expect(JSON.stringify(lines)).not.toContain('S3cret');
+  });
+
   it('refuses a body that is not JSON as a validation error', async () => {
     const res = await request(app.url).post('/users/login').set('Content-Type', 'text/plain').send('hello');
     expect(res.status).toBe(400);

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createServer, type Server } from 'node:http';
 import { bookableFrom } from '@exam-reservation/domain';
 import cors from 'cors';
@@ -78,6 +79,16 @@ function swaggerUiOnFirstUse(document: () => ReturnType<typeof buildOpenApiDocum
 export type HttpApp = Express;
 
 /**
+ * body-parser would decode bytes that are not UTF-8 to U+FFFD and store the
+ * result: such a body is refused instead (a 400; body-parser keeps the status
+ * of an error thrown here).
+ */
+function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body))
+    throw Object.assign(new Error('the body is not valid UTF-8'), { status: 400, type: 'entity.not.utf8' });
+}
+
+/**
  * `express.json()`, with a shortcut for the commonest bodiless request (an
  * action such as `POST …/confirm` sent with `Content-Length: 0` and a plain
  * JSON content type): body-parser would stream zero bytes to find `{}`,
@@ -86,7 +97,7 @@ export type HttpApp = Express;
  * gets its answers.
  */
 function jsonBody(limit: string): RequestHandler {
-  const parse = express.json({ limit });
+  const parse = express.json({ limit, verify: refuseInvalidUtf8 });
   return (req, res, next) => {
     const { headers } = req;
     if (

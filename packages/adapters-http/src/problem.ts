@@ -105,7 +105,8 @@ function isClientHttpError(error: unknown): error is ClientHttpError {
 
 /** What to tell the client, by body-parser error type; the error's own message stays in the log. */
 const BODY_PROBLEM: Record<string, string> = {
-  'entity.parse.failed': 'the body is not valid JSON',
+  'entity.parse.failed': 'the body is not a JSON object',
+  'entity.not.utf8': 'the body is not valid UTF-8',
   'encoding.unsupported': 'unsupported Content-Encoding: send the body as is, or gzip, deflate or br',
   'charset.unsupported': 'unsupported charset: send JSON as UTF-8',
   'request.size.invalid': 'the body is not as long as Content-Length says',
@@ -177,7 +178,10 @@ function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandle
     return;
   }
   if (problem && problem.status < 500 && !(error instanceof DomainError)) {
-    req.log.info({ err: error }, 'request refused by the transport');
+    // Only what kind of refusal: body-parser's error carries the body itself (a password sent
+    // with a typo in its JSON), and JSON.parse's message quotes part of it.
+    const { type, status } = error as Partial<ClientHttpError>;
+    req.log.info({ refusal: { type, status } }, 'request refused by the transport');
   }
   if (!problem) {
     req.log.error({ err: error }, 'unhandled error');
