@@ -90,4 +90,55 @@ describe('log-in throttling across two API processes on one database', () => {
       ).toBe(200);
     }
   }, 180_000);
+
+  it('lets right passwords sent at once all in, over both processes: 12 of one account from one address, 60 accounts from another', async () => {
+    const [a, b] = apis as [ApiProcess, ApiProcess];
+    const post = (api: ApiProcess, path: string, body: unknown, localAddress: string) =>
+      sendRaw(
+        api.url,
+        {
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from(JSON.stringify(body)),
+          localAddress,
+        },
+        60_000,
+      );
+    const statusOf = (outcome: RawOutcome) => (outcome.kind === 'response' ? outcome.status : outcome.error);
+    const accounts = Array.from({ length: 60 }, (_, i) => ({
+      email: `crowd-${i}@example.com`,
+      password: `crowd-password-${i}`,
+      user_name: `Crowd ${i}`,
+    }));
+    for (const account of accounts) {
+      expect(statusOf(await post(a, '/users/register', account, '127.0.0.5'))).toBe(201);
+    }
+    // More than the 5 failures allowed per account and address would be in flight at once,
+    // each counted before its password is checked (argon2, a few at a time per process).
+    const [first] = accounts as [(typeof accounts)[number]];
+    const same = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        post(
+          i % 2 === 0 ? a : b,
+          '/users/login',
+          { email: first.email, password: first.password },
+          '127.0.0.3',
+        ),
+      ),
+    );
+    expect(same.map(statusOf)).toEqual(Array(12).fill(200));
+    // More than the 50 failures allowed per address.
+    const crowd = await Promise.all(
+      accounts.map((account, i) =>
+        post(
+          i % 2 === 0 ? a : b,
+          '/users/login',
+          { email: account.email, password: account.password },
+          '127.0.0.4',
+        ),
+      ),
+    );
+    expect(crowd.map(statusOf)).toEqual(Array(60).fill(200));
+  }, 180_000);
 });

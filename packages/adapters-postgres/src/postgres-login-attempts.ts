@@ -3,6 +3,7 @@ import {
   type CountedAttempt,
   type LoginAttempts,
   type LoginLimit,
+  UNDECIDED_ATTEMPT_MS,
 } from '@exam-reservation/application';
 import { RateLimitedError } from '@exam-reservation/domain';
 import { type Kysely, sql } from 'kysely';
@@ -11,7 +12,7 @@ import { unavailableAsSuch } from './postgres-unit-of-work.js';
 
 /**
  * Failed log-ins in the `login_failures` table, shared by every API process.
- * Each step is one call of a database function (migration 0002), one
+ * Each step is one call of a database function (migrations 0002 and 0005), one
  * statement and its own transaction: the keys are locked, checked and
  * counted together, so parallel attempts from any process are counted one
  * by one.
@@ -21,20 +22,30 @@ export class PostgresLoginAttempts implements LoginAttempts {
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  async begin(limits: readonly LoginLimit[], now: number): Promise<CountedAttempt> {
+  async begin(limits: readonly LoginLimit[], now: number): Promise<CountedAttempt | null> {
     const stamp = this.nextStamp(now);
     const keys = limits.map((l) => l.key);
     const result = await unavailableAsSuch(
-      sql<{ wait_us: number }>`select login_attempt_begin(
+      sql<{ wait_us: number }>`select login_attempt_begin_undecided(
         ${keys}::text[],
         ${limits.map((l) => l.maxFailures)}::int[],
         ${limits.map((l) => String(l.windowMs * 1000))}::bigint[],
-        ${String(stamp)}::bigint
+        ${String(stamp)}::bigint,
+        ${String(UNDECIDED_ATTEMPT_MS * 1000)}::bigint
       )::float8 as wait_us`.execute(this.db),
     );
     const waitUs = Number(result.rows[0]?.wait_us ?? 0);
     if (waitUs > 0) throw new RateLimitedError(Math.max(1, Math.ceil(waitUs / 1_000_000)));
+    if (waitUs < 0) return null;
     return { keys, stamp };
+  }
+
+  async failed(attempt: CountedAttempt): Promise<void> {
+    await unavailableAsSuch(
+      sql`select login_attempt_failed(${[...attempt.keys]}::text[], ${String(attempt.stamp)}::bigint)`.execute(
+        this.db,
+      ),
+    );
   }
 
   async succeeded(attempt: CountedAttempt, forget: readonly string[]): Promise<void> {

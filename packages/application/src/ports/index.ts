@@ -6,7 +6,12 @@ export type {
   IdempotencyScope,
   StoredResponse,
 } from './idempotency-keys.js';
-export type { CountedAttempt, LoginAttempts, LoginLimit } from './login-attempts.js';
+export {
+  type CountedAttempt,
+  type LoginAttempts,
+  type LoginLimit,
+  UNDECIDED_ATTEMPT_MS,
+} from './login-attempts.js';
 export { type Metrics, NO_METRICS, type WebhookAttemptOutcome } from './metrics.js';
 export type { PasswordHasher } from './password-hasher.js';
 export type {

@@ -14,23 +14,36 @@ export interface CountedAttempt {
 }
 
 /**
+ * How long an attempt may stay undecided (neither {@link LoginAttempts.succeeded}
+ * nor {@link LoginAttempts.failed}) before it counts as a failure: its process
+ * may have died while checking the password.
+ */
+export const UNDECIDED_ATTEMPT_MS = 60_000;
+
+/**
  * Failed log-ins, counted per key to slow down password guessing, in a place
  * every API process shares. Checking and counting are one atomic step: an
- * attempt is counted as a failure as soon as it is let through, and the
- * count is taken back if the password was right. So a burst of parallel
- * guesses cannot all pass the check before the first of them is counted.
+ * attempt is counted as soon as it is let through, as undecided, and then
+ * either taken back (the password was right) or kept as a failure. So a
+ * burst of parallel guesses cannot all pass the check before the first of
+ * them is counted; and a burst of right passwords is not refused for attempts
+ * that were never failures, only held until they are decided.
  */
 export interface LoginAttempts {
   /**
-   * Lets one attempt through and counts it as a failure on every limit's
-   * key, or refuses it, counting nothing, when any key already has its
-   * `maxFailures` within its window.
+   * Lets one attempt through and counts it on every limit's key, undecided;
+   * or refuses it, counting nothing: with RateLimitedError when any key
+   * already has `maxFailures` failures within its window, or with `null` when
+   * a key is full only with undecided attempts (try again once they are
+   * decided: they may turn out right and be taken back).
    * @throws RateLimitedError with the seconds until the attempt would be let through
    */
-  begin(limits: readonly LoginLimit[], now: number): Promise<CountedAttempt>;
+  begin(limits: readonly LoginLimit[], now: number): Promise<CountedAttempt | null>;
   /**
    * The attempt's password was right: its count is taken back from every
    * key, and the keys in `forget` lose all their failures.
    */
   succeeded(attempt: CountedAttempt, forget: readonly string[]): Promise<void>;
+  /** The attempt's password was wrong: it stays counted, as a failure. */
+  failed(attempt: CountedAttempt): Promise<void>;
 }

@@ -26,7 +26,10 @@ describe('attemptStamps', () => {
     const limits = [{ key: 'account:a', maxFailures: 5, windowMs: 15 * 60_000 }];
     for (let run = 0; run < 500; run++) {
       const attempts = new InMemoryLoginAttempts();
-      for (let i = 0; i < 5; i++) await attempts.begin(limits, 1_000);
+      for (let i = 0; i < 5; i++) {
+        const attempt = await attempts.begin(limits, 1_000);
+        if (attempt) await attempts.failed(attempt);
+      }
       const refused = await attempts.begin(limits, 1_000).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(RateLimitedError);
       expect((refused as RateLimitedError).retryAfterSeconds).toBeLessThanOrEqual(15 * 60);

@@ -96,6 +96,38 @@ describe('LogIn', () => {
     expect(outcomes.filter((e) => e instanceof RateLimitedError)).toHaveLength(17);
   });
 
+  it('lets every one of many right passwords sent at once in: those over the limit wait for the others', async () => {
+    const { logIn, tokenIssuer, user } = await setUp();
+    const tokens = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'home' }),
+      ),
+    );
+    for (const token of tokens) expect(await tokenIssuer.verify(token.accessToken)).toBe(user.id);
+  });
+
+  it('right passwords sent together with wrong ones: the right get in while the limit allows', async () => {
+    const { logIn } = await setUp();
+    const send = (password: string) =>
+      logIn.execute({ email: 'alice@example.com', password, address: 'home' }).then(
+        () => 'in',
+        (error: unknown) =>
+          error instanceof UnauthorizedError
+            ? 'wrong'
+            : error instanceof RateLimitedError
+              ? 'limited'
+              : error,
+      );
+    // Two wrong first, then right ones: the limit of 3 keeps room for the right ones.
+    const outcomes = await Promise.all([
+      send('wrong'),
+      send('wrong'),
+      ...Array.from({ length: 6 }, () => send('correct horse')),
+    ]);
+    expect(outcomes.filter((o) => o === 'wrong')).toHaveLength(2);
+    expect(outcomes.filter((o) => o === 'in')).toHaveLength(6);
+  });
+
   it('a successful log-in is not counted as a failure, and forgets the failures from its address', async () => {
     const { logIn } = await setUp();
     const wrong = () =>

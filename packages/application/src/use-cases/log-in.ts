@@ -1,6 +1,7 @@
-import { normalizeEmail, UnauthorizedError } from '@exam-reservation/domain';
+import { normalizeEmail, RateLimitedError, UnauthorizedError } from '@exam-reservation/domain';
 import type {
   Clock,
+  CountedAttempt,
   IssuedToken,
   LoginAttempts,
   LoginLimit,
@@ -37,9 +38,12 @@ export const DEFAULT_LOG_IN_THROTTLE: LogInThrottle = {
  * Exchanges e-mail and password for an access token. A wrong e-mail and a
  * wrong password get the same answer, after the same amount of hashing work.
  *
- * Every attempt is counted as a failure before its password is checked, and
- * the count is taken back when it was right: parallel guesses cannot all
- * pass the limit before the first of them is counted. The tightest limit is
+ * Every attempt is counted before its password is checked, and the count is
+ * taken back when it was right: parallel guesses cannot all pass the limit
+ * before the first of them is counted. An attempt that finds a limit full of
+ * attempts still being checked waits for them instead of being refused, so
+ * right passwords sent together (one account on several devices, many
+ * accounts behind one address) all get in. The tightest limit is
  * per account and address, so a stranger guessing from elsewhere does not
  * lock the owner out of the owner's own address; the per-address and
  * per-account limits stop guessing across accounts and from many addresses.
@@ -63,7 +67,7 @@ export class LogIn {
 
   /** @throws RateLimitedError | UnauthorizedError */
   async execute(command: LogInCommand): Promise<IssuedToken> {
-    const { uow, clock, passwordHasher, tokenIssuer, loginAttempts } = this.deps;
+    const { uow, passwordHasher, tokenIssuer, loginAttempts } = this.deps;
     const email = normalizeEmail(command.email);
     const { perAccountAndAddress, perAddress, perAccount } = this.throttle;
     const accountFromAddress = `account+address:${email} ${command.address}`;
@@ -72,15 +76,45 @@ export class LogIn {
       { key: `address:${command.address}`, ...perAddress },
       { key: `account:${email}`, ...perAccount },
     ];
-    const attempt = await loginAttempts.begin(limits, clock.now());
+    const attempt = await this.begin(limits);
     const user = await uow.read((stores) => stores.users.findByEmail(email));
     // Verify against a throwaway hash when the account does not exist, so the
     // response time does not tell which e-mails are registered.
     this.dummyHash ??= passwordHasher.hash('not-a-real-password-for-timing');
     const ok = await passwordHasher.verify(user?.passwordHash ?? (await this.dummyHash), command.password);
-    if (!user || !ok) throw new UnauthorizedError('wrong e-mail or password');
+    if (!user || !ok) {
+      await loginAttempts.failed(attempt);
+      throw new UnauthorizedError('wrong e-mail or password');
+    }
     // The owner proved the password from this address: its failures there are forgotten.
     await loginAttempts.succeeded(attempt, [accountFromAddress]);
     return tokenIssuer.issue({ userId: user.id, role: user.role });
   }
+
+  /**
+   * Counts the attempt; while a limit is full only with attempts still being
+   * checked (log-ins sent together, right passwords among them), waits for
+   * them to be decided, with growing pauses, for about {@link UNDECIDED_WAIT_MS}
+   * at most; then refuses as if they had failed.
+   */
+  private async begin(limits: readonly LoginLimit[]): Promise<CountedAttempt> {
+    const { loginAttempts, clock } = this.deps;
+    let waited = 0;
+    for (let pause = 10; ; pause = Math.min(pause * 2, 320)) {
+      const attempt = await loginAttempts.begin(limits, clock.now());
+      if (attempt) return attempt;
+      if (waited >= UNDECIDED_WAIT_MS) throw new RateLimitedError(1);
+      // Jitter: attempts that found the limit full together do not all come back together.
+      const ms = Math.round(pause * (0.5 + Math.random()));
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      waited += ms;
+    }
+  }
 }
+
+/**
+ * How long an attempt waits, at most, for attempts still being checked that
+ * fill a limit: a password check takes well under a second even with a queue
+ * of them, so this is spent only when something is stuck.
+ */
+const UNDECIDED_WAIT_MS = 10_000;
