@@ -260,6 +260,17 @@ describe('request dates and times from 1970-01-01 to 9999-12-30', () => {
     expect(range.end).toBe(Date.UTC(9999, 11, 31));
     expect(parseRequestTime('9999-12-30 23:50', SEOUL, 'end')).toBe(Date.UTC(9999, 11, 30, 14, 50));
     expect(parseRequestTime('1970-01-01T00:00:00+14:00', SEOUL, 'start')).toBe(-14 * 3_600_000);
+    expect(parseRequestTime('9999-12-30T23:50:00-14:00', 'UTC', 'end')).toBe(Date.UTC(9999, 11, 31, 13, 50));
+  });
+
+  it('refuses a time an offset carries into the year 10000 in the zone, which no answer could write', () => {
+    // 9999-12-31 22:50 UTC is 10000-01-01 07:50 in Seoul.
+    const error = validationErrorOf(() => parseRequestTime('9999-12-30T23:00:00-23:50', SEOUL, 'start'));
+    expect(error.errors[0]).toMatchObject({ path: 'start', message: expect.stringMatching(/year 10000/) });
+    // The last instant before it in Seoul is 9999-12-31 14:59:59.999 UTC: 23:50 Seoul time is fine.
+    expect(parseRequestTime('9999-12-30T14:50:00Z', SEOUL, 'end')).toBe(Date.UTC(9999, 11, 30, 14, 50));
+    expect(parseRequestTime('9999-12-30T23:50:00-15:00', SEOUL, 'end')).toBe(Date.UTC(9999, 11, 31, 14, 50));
+    expect(() => parseRequestTime('9999-12-30T23:50:00-15:10', SEOUL, 'end')).toThrow(ValidationError);
   });
 });
 
