@@ -105,3 +105,16 @@ export function bodyOf(req: Request): unknown {
   }
   return {};
 }
+
+/**
+ * Refuses query parameters on a route that takes none: query strings are
+ * strict, as bodies are, so `?force=true` is not silently ignored.
+ * @throws ValidationError naming each parameter
+ */
+export function refuseQuery(req: Request): void {
+  if (!req.url.includes('?')) return;
+  const names = Object.keys(req.query as Record<string, unknown>);
+  if (names.length > 0) {
+    throw new ValidationError(names.map((name) => ({ path: name, message: 'unknown query parameter' })));
+  }
+}

@@ -6,7 +6,7 @@ import { requireAuth, requireSignedIn, signedIn } from '../auth/require-auth.js'
 import type { FreshCache } from '../fresh-cache.js';
 import type { HttpDeps } from '../http-deps.js';
 import { onceOf, sendAnswer } from '../idempotency.js';
-import { bodyOf, parseInput, parseTimes } from '../parse.js';
+import { bodyOf, parseInput, parseTimes, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from '../problem.js';
 import type { ScheduleAnswer } from '../schedule-fast-path.js';
@@ -124,6 +124,7 @@ export function reservationRoutes(
   });
 
   router.post('/', async (req, res) => {
+    refuseQuery(req);
     const body = parseInput(CreateReservationBody, bodyOf(req));
     const times = parseTimes({ start: body.start, end: body.end }, zone);
     const command = {
@@ -151,6 +152,7 @@ export function reservationRoutes(
   // Before the /:id routes, which would take `bulk` and `admit` for ids.
   router.post('/bulk/confirm', async (req, res) => {
     const actor = admin(res, 'confirm reservations');
+    refuseQuery(req);
     const { ids } = parseInput(BulkConfirmBody, bodyOf(req));
     await answer(
       req,
@@ -167,6 +169,7 @@ export function reservationRoutes(
 
   router.post('/bulk/reject', async (req, res) => {
     const actor = admin(res, 'reject reservations');
+    refuseQuery(req);
     const { ids, reason } = parseInput(BulkRejectBody, bodyOf(req));
     await answer(
       req,
@@ -183,6 +186,7 @@ export function reservationRoutes(
 
   router.post('/admit', async (req, res) => {
     const actor = admin(res, 'admit reservations');
+    refuseQuery(req);
     const body = parseInput(AdmitBody, bodyOf(req));
     const command = {
       actor,
@@ -204,11 +208,13 @@ export function reservationRoutes(
   });
 
   router.get('/:id', async (req, res) => {
+    refuseQuery(req);
     const reservation = await uc.getReservation.execute({ actor: signedIn(res).actor, id: idOf(req.params) });
     res.json(present.reservation(reservation, zone));
   });
 
   router.get('/:id/history', async (req, res) => {
+    refuseQuery(req);
     const events = await uc.getReservationHistory.execute({
       actor: signedIn(res).actor,
       id: idOf(req.params),
@@ -218,6 +224,7 @@ export function reservationRoutes(
 
   router.patch('/:id', async (req, res) => {
     const id = idOf(req.params);
+    refuseQuery(req);
     const body = parseInput(UpdateReservationBody, bodyOf(req));
     const times = parseTimes({ start: body.start, end: body.end }, zone);
     const updated = await uc.updateReservation.execute({
@@ -238,6 +245,7 @@ export function reservationRoutes(
   router.post('/:id/confirm', async (req, res) => {
     const actor = admin(res, 'confirm reservations');
     const command = { actor, id: idOf(req.params) };
+    refuseQuery(req);
     parseInput(EmptyBody, bodyOf(req));
     await answer(
       req,
@@ -255,6 +263,7 @@ export function reservationRoutes(
   router.post('/:id/reject', async (req, res) => {
     const actor = admin(res, 'reject reservations');
     const id = idOf(req.params);
+    refuseQuery(req);
     const { reason } = parseInput(RejectBody, bodyOf(req));
     const command = { actor, id, reason };
     await answer(
@@ -272,6 +281,7 @@ export function reservationRoutes(
 
   router.post('/:id/cancel', async (req, res) => {
     const command = { actor: signedIn(res).actor, id: idOf(req.params) };
+    refuseQuery(req);
     parseInput(EmptyBody, bodyOf(req));
     await answer(
       req,
@@ -288,6 +298,7 @@ export function reservationRoutes(
 
   router.delete('/:id', async (req, res) => {
     const id = idOf(req.params);
+    refuseQuery(req);
     parseInput(EmptyBody, bodyOf(req));
     await uc.cancelReservation.execute({ actor: signedIn(res).actor, id });
     res.status(204).end();

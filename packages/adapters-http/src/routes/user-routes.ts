@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import { throttlingAddress } from '../client-address.js';
 import type { HttpDeps } from '../http-deps.js';
-import { bodyOf, parseInput } from '../parse.js';
+import { bodyOf, parseInput, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
 import { LoginBody, RegisterBody } from '../schemas.js';
 
@@ -13,6 +13,7 @@ export function userRoutes(deps: HttpDeps): Router {
   const router = Router();
 
   router.post('/register', async (req, res) => {
+    refuseQuery(req);
     const body = parseInput(RegisterBody, bodyOf(req));
     const user = await registerUser.execute({
       email: body.email,
@@ -24,6 +25,7 @@ export function userRoutes(deps: HttpDeps): Router {
   });
 
   router.post('/login', async (req, res) => {
+    refuseQuery(req);
     const body = parseInput(LoginBody, bodyOf(req));
     const token = await logIn.execute({
       email: body.email,
@@ -34,7 +36,8 @@ export function userRoutes(deps: HttpDeps): Router {
     res.json({ access_token: token.accessToken, token_type: 'bearer', expires_in: token.expiresIn });
   });
 
-  router.get('/me', requireAuth(authenticate), (_req, res) => {
+  router.get('/me', requireAuth(authenticate), (req, res) => {
+    refuseQuery(req);
     res.json(present.user(signedIn(res).user, zone));
   });
 

@@ -2,9 +2,9 @@ import { assertAdmin } from '@exam-reservation/domain';
 import { type Response, Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import type { HttpDeps } from '../http-deps.js';
-import { bodyOf, parseInput } from '../parse.js';
+import { bodyOf, parseInput, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
-import { CreateWebhookBody, DeliveriesQuery, EmptyBody, NoQuery, WebhookIdParams } from '../schemas.js';
+import { CreateWebhookBody, DeliveriesQuery, EmptyBody, WebhookIdParams } from '../schemas.js';
 
 /** `/webhooks`: admins register, list and remove endpoints and look at their deliveries. */
 export function webhookRoutes(deps: HttpDeps): Router {
@@ -23,6 +23,7 @@ export function webhookRoutes(deps: HttpDeps): Router {
 
   router.post('/', async (req, res) => {
     const actor = admin(res);
+    refuseQuery(req);
     const body = parseInput(CreateWebhookBody, bodyOf(req));
     const { endpoint, secret } = await uc.createWebhookEndpoint.execute({
       actor,
@@ -36,7 +37,7 @@ export function webhookRoutes(deps: HttpDeps): Router {
 
   router.get('/', async (req, res) => {
     const actor = admin(res);
-    parseInput(NoQuery, req.query);
+    refuseQuery(req);
     const endpoints = await uc.listWebhookEndpoints.execute({ actor });
     res.json(endpoints.map((e) => present.webhook(e, zone)));
   });
@@ -44,6 +45,7 @@ export function webhookRoutes(deps: HttpDeps): Router {
   router.delete('/:id', async (req, res) => {
     const actor = admin(res);
     const id = idOf(req.params);
+    refuseQuery(req);
     parseInput(EmptyBody, bodyOf(req));
     await uc.removeWebhookEndpoint.execute({ actor, id });
     res.status(204).end();
