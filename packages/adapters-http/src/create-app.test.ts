@@ -199,7 +199,9 @@ describe('createApp transport behaviour', () => {
       `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
       431,
     ],
-  ])('answers %s with a problem+json %i, as every other refusal', async (_label, bytes, status) => {
+    ['an HTTP/1.1 request with no Host', 'GET /healthz HTTP/1.1\r\nConnection: close\r\n\r\n', 400],
+    ['an Expect other than 100-continue', 'GET /healthz HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n', 417],
+  ])('answers %s with problem+json, as every other refusal', async (_label, bytes, status) => {
     const answer = await rawExchange(bytes);
     expect(answer.startsWith(`HTTP/1.1 ${status} `)).toBe(true);
     expect(answer).toMatch(/Content-Type: application\/problem\+json/i);

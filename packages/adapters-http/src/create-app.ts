@@ -136,6 +136,19 @@ export function createApp(deps: HttpDeps): HttpApp {
     metrics ? (...args) => metrics.observeRequest(...args) : undefined,
   );
   app.use(requestLog(app, begin, deps.logger));
+  // HTTP/1.1 requires a Host header (RFC 9112); guardServer leaves this check to the app, so that
+  // the refusal is problem+json and logged like any other.
+  app.use((req, res, next) => {
+    if (req.headers.host === undefined && req.httpVersion === '1.1') {
+      sendProblem(res, {
+        status: 400,
+        code: 'validation_error',
+        detail: 'an HTTP/1.1 request needs a Host header',
+      });
+      return;
+    }
+    next();
+  });
   const security = helmet({
     contentSecurityPolicy: {
       // Swagger UI loads its own scripts and styles from this origin and draws icons from data: URIs,

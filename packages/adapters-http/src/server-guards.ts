@@ -1,17 +1,25 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
 /** Node's HTTP parser errors that mean "these headers are too large". */
 const TOO_LARGE = new Set(['HPE_HEADER_OVERFLOW']);
 
-function problemResponse(status: 400 | 431, detail: string): string {
-  const body = JSON.stringify({
+function problemJson(status: number, title: string, detail: string): string {
+  return JSON.stringify({
     type: 'urn:exam-reservation:problem:validation_error',
-    title: status === 431 ? 'Request header fields too large' : 'Invalid request',
+    title,
     status,
     detail,
     code: 'validation_error',
   });
+}
+
+function problemResponse(status: 400 | 431, detail: string): string {
+  const body = problemJson(
+    status,
+    status === 431 ? 'Request header fields too large' : 'Invalid request',
+    detail,
+  );
   const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
   return (
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\n` +
@@ -30,6 +38,19 @@ function problemResponse(status: 400 | 431, detail: string): string {
  * under a request the balancer is just sending.
  */
 export function guardServer(server: Server): void {
+  // Node answers two more refusals itself, with an empty body: a request with an `Expect` other
+  // than 100-continue (417, answered here), and an HTTP/1.1 request with no Host (400, answered by
+  // createApp's app instead, so that it is logged and counted like any other refusal).
+  (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
+  server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
+    const body = problemJson(417, 'Expectation failed', 'the only Expect understood is 100-continue');
+    res.writeHead(417, {
+      'Content-Type': 'application/problem+json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      Connection: 'close',
+    });
+    res.end(body);
+  });
   server.headersTimeout = 20_000;
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
