@@ -131,7 +131,8 @@ export const RejectIdParams = z.strictObject({
   id: IdParams.shape.id.openapi({ param: { name: 'id', in: 'path' }, example: '2' }),
 });
 
-const reason = z.string().max(2000).openapi({
+// A cheap cap before the domain counts characters: 500 characters are at most 1,000 UTF-16 units.
+const reason = z.string().max(2000, 'must be 1–500 characters').openapi({
   description: '1–500 characters; kept in the history. No NUL, no unpaired surrogates.',
   example: 'the room is full',
 });
