@@ -14,13 +14,41 @@ function problemJson(status: number, title: string, detail: string): string {
   });
 }
 
-function problemResponse(status: 400 | 431, detail: string): string {
-  const body = problemJson(
-    status,
-    status === 431 ? 'Request header fields too large' : 'Invalid request',
-    detail,
-  );
-  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+/** The answers to requests Node refuses before the app sees them, by parser error code. */
+const REFUSALS = {
+  invalid: {
+    status: 400,
+    reason: 'Bad Request',
+    title: 'Invalid request',
+    detail: 'the request is not valid HTTP/1.1',
+  },
+  tooLarge: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    title: 'Request header fields too large',
+    detail: 'the request headers are larger than allowed',
+  },
+  timeout: {
+    status: 408,
+    reason: 'Request Timeout',
+    title: 'Request timeout',
+    detail: 'the request did not arrive in time (headers within 20 s, the whole request within 60 s)',
+  },
+} as const;
+
+function refusalOf(code: string | undefined): (typeof REFUSALS)[keyof typeof REFUSALS] {
+  if (code !== undefined && TOO_LARGE.has(code)) return REFUSALS.tooLarge;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') return REFUSALS.timeout;
+  return REFUSALS.invalid;
+}
+
+function problemResponse({
+  status,
+  reason,
+  title,
+  detail,
+}: (typeof REFUSALS)[keyof typeof REFUSALS]): string {
+  const body = problemJson(status, title, detail);
   return (
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
@@ -59,12 +87,6 @@ export function guardServer(server: Server): void {
       socket.destroy();
       return;
     }
-    const status = error.code !== undefined && TOO_LARGE.has(error.code) ? 431 : 400;
-    socket.end(
-      problemResponse(
-        status,
-        status === 431 ? 'the request headers are larger than allowed' : 'the request is not valid HTTP/1.1',
-      ),
-    );
+    socket.end(problemResponse(refusalOf(error.code)));
   });
 }

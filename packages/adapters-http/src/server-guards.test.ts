@@ -1,0 +1,41 @@
+import { createServer, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { guardServer } from './server-guards.js';
+
+/** Sends raw bytes (not a whole request) and reads until the server closes. */
+async function exchange(server: Server, bytes: string): Promise<string> {
+  const { port } = server.address() as { port: number };
+  const socket = connect(port, '127.0.0.1');
+  let answer = '';
+  socket.on('data', (chunk) => {
+    answer += String(chunk);
+  });
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(bytes);
+  await new Promise((resolve) => socket.once('close', resolve));
+  return answer;
+}
+
+describe('guardServer', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise((resolve) => server?.close(resolve));
+  });
+
+  it('answers headers that do not arrive in time with a problem+json 408 and closes', async () => {
+    // Node checks its timeouts every connectionsCheckingInterval: short here, as is the header wait.
+    server = createServer({ connectionsCheckingInterval: 50 }, (_req, res) => res.end('late'));
+    guardServer(server);
+    server.headersTimeout = 200;
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const answer = await exchange(server, 'GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ');
+    expect(answer.startsWith('HTTP/1.1 408 Request Timeout\r\n')).toBe(true);
+    expect(answer).toMatch(/Content-Type: application\/problem\+json/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({
+      status: 408,
+      code: 'validation_error',
+      title: 'Request timeout',
+    });
+  });
+});
