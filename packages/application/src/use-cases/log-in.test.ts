@@ -1,5 +1,5 @@
 import { RateLimitedError, UnauthorizedError } from '@exam-reservation/domain';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../fakes/clocks.js';
 import { FakePasswordHasher, FakeTokenIssuer } from '../fakes/fake-auth.js';
 import { InMemoryLoginAttempts } from '../fakes/in-memory-login-attempts.js';
@@ -104,52 +104,6 @@ describe('LogIn', () => {
       ),
     );
     for (const token of tokens) expect(await tokenIssuer.verify(token.accessToken)).toBe(user.id);
-  });
-
-  it('wakes a waiting attempt when one of this process is decided, without waiting out its pause', async () => {
-    vi.useFakeTimers();
-    try {
-      const uow = new InMemoryStore();
-      const clock = new FixedClock(Date.parse('2026-12-01T00:00:00Z'));
-      const fake = new FakePasswordHasher();
-      await new RegisterUser({ uow, clock, passwordHasher: fake }).execute({
-        email: 'bo@example.com',
-        password: 'right password',
-        userName: 'Bo',
-      });
-      // Password checks that end only when the test says so.
-      const pending: (() => void)[] = [];
-      const passwordHasher = {
-        hash: (password: string) => fake.hash(password),
-        verify: (hash: string, password: string) =>
-          new Promise<boolean>((resolve) =>
-            pending.push(() => void fake.verify(hash, password).then(resolve)),
-          ),
-      };
-      const one = { maxFailures: 1, windowMs: 60_000 };
-      const logIn = new LogIn({
-        uow,
-        clock,
-        passwordHasher,
-        tokenIssuer: new FakeTokenIssuer(),
-        loginAttempts: new InMemoryLoginAttempts(),
-        throttle: { perAccountAndAddress: one, perAddress: one, perAccount: one },
-      });
-      const send = () => logIn.execute({ email: 'bo@example.com', password: 'right password', address: 'a' });
-      const first = send();
-      const second = send();
-      await vi.waitFor(() => expect(pending).toHaveLength(1), { interval: 0 });
-      await vi.advanceTimersByTimeAsync(0);
-      // The second found the limit full of the first, undecided: it waits, with no timer let run.
-      expect(pending).toHaveLength(1);
-      pending.shift()!();
-      await expect(first).resolves.toMatchObject({ accessToken: expect.any(String) });
-      await vi.waitFor(() => expect(pending).toHaveLength(1), { interval: 0 });
-      pending.shift()!();
-      await expect(second).resolves.toMatchObject({ accessToken: expect.any(String) });
-    } finally {
-      vi.useRealTimers();
-    }
   });
 
   it('right passwords sent together with wrong ones: the right get in while the limit allows', async () => {

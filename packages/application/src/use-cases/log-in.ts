@@ -51,7 +51,6 @@ export const DEFAULT_LOG_IN_THROTTLE: LogInThrottle = {
 export class LogIn {
   private dummyHash: Promise<string> | undefined;
   private readonly throttle: LogInThrottle;
-  private readonly decisions = new Decisions();
 
   constructor(
     private readonly deps: {
@@ -78,30 +77,25 @@ export class LogIn {
       { key: `account:${email}`, ...perAccount },
     ];
     const attempt = await this.begin(limits);
-    try {
-      const user = await uow.read((stores) => stores.users.findByEmail(email));
-      // Verify against a throwaway hash when the account does not exist, so the
-      // response time does not tell which e-mails are registered.
-      this.dummyHash ??= passwordHasher.hash('not-a-real-password-for-timing');
-      const ok = await passwordHasher.verify(user?.passwordHash ?? (await this.dummyHash), command.password);
-      if (!user || !ok) {
-        await loginAttempts.failed(attempt);
-        throw new UnauthorizedError('wrong e-mail or password');
-      }
-      // The owner proved the password from this address: its failures there are forgotten.
-      await loginAttempts.succeeded(attempt, [accountFromAddress]);
-      return tokenIssuer.issue({ userId: user.id, role: user.role });
-    } finally {
-      this.decisions.decided();
+    const user = await uow.read((stores) => stores.users.findByEmail(email));
+    // Verify against a throwaway hash when the account does not exist, so the
+    // response time does not tell which e-mails are registered.
+    this.dummyHash ??= passwordHasher.hash('not-a-real-password-for-timing');
+    const ok = await passwordHasher.verify(user?.passwordHash ?? (await this.dummyHash), command.password);
+    if (!user || !ok) {
+      await loginAttempts.failed(attempt);
+      throw new UnauthorizedError('wrong e-mail or password');
     }
+    // The owner proved the password from this address: its failures there are forgotten.
+    await loginAttempts.succeeded(attempt, [accountFromAddress]);
+    return tokenIssuer.issue({ userId: user.id, role: user.role });
   }
 
   /**
    * Counts the attempt; while a limit is full only with attempts still being
-   * checked (log-ins sent together, right passwords among them), waits for
-   * them to be decided, for {@link UNDECIDED_WAIT_MS} at most; then refuses
-   * as if they had failed. A decision in this process wakes the attempt
-   * waiting longest; growing pauses cover decisions in other processes.
+   * checked (log-ins sent together, right passwords among them), tries again
+   * after growing pauses (to 2 s), for {@link UNDECIDED_WAIT_MS} at most; then
+   * refuses as if they had failed.
    */
   private async begin(limits: readonly LoginLimit[]): Promise<CountedAttempt> {
     const { loginAttempts, clock } = this.deps;
@@ -111,7 +105,8 @@ export class LogIn {
       if (attempt) return attempt;
       if (performance.now() - since >= UNDECIDED_WAIT_MS) throw new RateLimitedError(1);
       // Jitter: attempts that found the limit full together do not all come back together.
-      await this.decisions.next(Math.round(pause * (0.5 + Math.random())));
+      const ms = Math.round(pause * (0.5 + Math.random()));
+      await new Promise((resolve) => setTimeout(resolve, ms));
     }
   }
 }
@@ -119,39 +114,7 @@ export class LogIn {
 /**
  * How long an attempt waits, at most, for attempts still being checked that
  * fill a limit. Checks queue for the password hasher (a few at a time), so a
- * crowd of log-ins sent at once from one address takes a while: 700 took
- * 13 s on 2 cores. Past this, something is stuck.
+ * crowd of log-ins sent at once from one address takes a while: 600 took
+ * 10–12 s on 2 cores (`pnpm bench:login`). Past this, something is stuck.
  */
 const UNDECIDED_WAIT_MS = 30_000;
-
-/**
- * Attempts of this process waiting for others to be decided, woken one per
- * decision, longest waiting first: a right password frees one place under a
- * limit, so one waiter tries again, instead of all of them at once.
- * (700 log-ins sent at once from one address: 16.8 tries each with timed
- * pauses alone.)
- */
-class Decisions {
-  private readonly waiting: (() => void)[] = [];
-
-  /** Resolves at a decision meant for this waiter, or after `ms`. */
-  next(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        const at = this.waiting.indexOf(wake);
-        if (at >= 0) this.waiting.splice(at, 1);
-        resolve();
-      }, ms);
-      this.waiting.push(wake);
-    });
-  }
-
-  /** An attempt was decided (or given up): the longest waiter tries again. */
-  decided(): void {
-    this.waiting.shift()?.();
-  }
-}
