@@ -40,6 +40,10 @@ export class PostgresLoginAttempts implements LoginAttempts {
     return { keys, stamp };
   }
 
+  async abandoned(attempt: CountedAttempt): Promise<void> {
+    await this.succeeded(attempt, []);
+  }
+
   async failed(attempt: CountedAttempt): Promise<void> {
     await unavailableAsSuch(
       sql`select login_attempt_failed(${[...attempt.keys]}::text[], ${String(attempt.stamp)}::bigint)`.execute(

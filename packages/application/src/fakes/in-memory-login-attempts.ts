@@ -55,6 +55,10 @@ export class InMemoryLoginAttempts implements LoginAttempts {
     for (const key of forget) this.failures.delete(key);
   }
 
+  async abandoned(attempt: CountedAttempt): Promise<void> {
+    await this.succeeded(attempt, []);
+  }
+
   async failed(attempt: CountedAttempt): Promise<void> {
     this.undecided.delete(attempt.stamp);
   }

@@ -6,7 +6,7 @@ export interface LoginLimit {
   readonly windowMs: number;
 }
 
-/** A log-in attempt that {@link LoginAttempts.begin} counted as a failure until told otherwise. */
+/** A log-in attempt that {@link LoginAttempts.begin} counted, undecided until told otherwise. */
 export interface CountedAttempt {
   readonly keys: readonly string[];
   /** Names this attempt's count among the others (epoch microseconds, made unique). */
@@ -46,4 +46,10 @@ export interface LoginAttempts {
   succeeded(attempt: CountedAttempt, forget: readonly string[]): Promise<void>;
   /** The attempt's password was wrong: it stays counted, as a failure. */
   failed(attempt: CountedAttempt): Promise<void>;
+  /**
+   * The attempt ended without a verdict on its password (a fault while
+   * checking it): its count is taken back, as for a success, since the client
+   * learned nothing; no key is forgotten.
+   */
+  abandoned(attempt: CountedAttempt): Promise<void>;
 }

@@ -91,6 +91,16 @@ export function describeLoginAttemptsContract(name: string, make: MakeLoginAttem
       );
     });
 
+    it('takes back an abandoned attempt, forgetting no failure', async () => {
+      const attempts = await make();
+      const limits = [limit('account:f', 2)];
+      await fail(attempts, limits, T0);
+      await attempts.abandoned(await through(attempts, limits, T0 + 1));
+      // One failure left: one more attempt fits, and then the key is full of failures.
+      await fail(attempts, limits, T0 + 2);
+      expect(await rejectionOf(attempts.begin(limits, T0 + 3))).toBeInstanceOf(RateLimitedError);
+    });
+
     it('makes an attempt wait (null) while a key is full of undecided attempts: through if one was right, refused if all failed', async () => {
       const attempts = await make();
       const limits = [limit('account:d', 2)];

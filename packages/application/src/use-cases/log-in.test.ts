@@ -1,5 +1,5 @@
 import { RateLimitedError, UnauthorizedError } from '@exam-reservation/domain';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FixedClock } from '../fakes/clocks.js';
 import { FakePasswordHasher, FakeTokenIssuer } from '../fakes/fake-auth.js';
 import { InMemoryLoginAttempts } from '../fakes/in-memory-login-attempts.js';
@@ -25,8 +25,8 @@ async function setUp() {
     password: 'correct horse',
     userName: 'Alice',
   });
-  const logIn = new LogIn({ uow, clock, passwordHasher, tokenIssuer, loginAttempts, throttle });
-  return { clock, tokenIssuer, user, logIn };
+  const deps = { uow, clock, passwordHasher, tokenIssuer, loginAttempts, throttle };
+  return { clock, tokenIssuer, user, logIn: new LogIn(deps), deps };
 }
 
 describe('LogIn', () => {
@@ -104,6 +104,76 @@ describe('LogIn', () => {
       ),
     );
     for (const token of tokens) expect(await tokenIssuer.verify(token.accessToken)).toBe(user.id);
+  });
+
+  it('takes back attempts that end in a fault before a verdict: they do not count as failures', async () => {
+    const { logIn, deps } = await setUp();
+    const broken = new LogIn({
+      ...deps,
+      passwordHasher: {
+        hash: async () => 'x',
+        verify: async () => {
+          throw new Error('hasher down');
+        },
+      },
+    });
+    for (let i = 0; i < 5; i++) {
+      await expect(
+        broken.execute({ email: 'alice@example.com', password: 'correct horse', address: 'home' }),
+      ).rejects.toThrow('hasher down');
+    }
+    // The limit is 3 per account and address: five undecided attempts would hold it full.
+    await expect(
+      logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'home' }),
+    ).resolves.toMatchObject({ expiresIn: expect.any(Number) });
+  });
+
+  it('holds at most 1,000 attempts of a process waiting; the next is refused at once with Retry-After: 1', async () => {
+    vi.useFakeTimers();
+    try {
+      const { deps } = await setUp();
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const one = { maxFailures: 1, windowMs: 60_000 };
+      const logIn = new LogIn({
+        ...deps,
+        // The first check is held until the end, so every other attempt finds the limit full of it.
+        passwordHasher: {
+          hash: (password: string) => deps.passwordHasher.hash(password),
+          verify: async (hash: string, password: string) => {
+            await held;
+            return deps.passwordHasher.verify(hash, password);
+          },
+        },
+        throttle: {
+          perAccountAndAddress: one,
+          perAddress: { maxFailures: 10_000, windowMs: 60_000 },
+          perAccount: one,
+        },
+      });
+      const send = () =>
+        logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'home' });
+      const all = [send(), ...Array.from({ length: 1_000 }, send)];
+      await vi.advanceTimersByTimeAsync(0);
+      const refused = await rejectionOf(send());
+      expect(refused).toBeInstanceOf(RateLimitedError);
+      expect((refused as RateLimitedError).retryAfterSeconds).toBe(1);
+      release();
+      await vi.advanceTimersByTimeAsync(60_000);
+      const outcomes = await Promise.all(
+        all.map((p) =>
+          p.then(
+            () => 'in',
+            (e: unknown) => e,
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === 'in')).toHaveLength(1_001);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('right passwords sent together with wrong ones: the right get in while the limit allows', async () => {

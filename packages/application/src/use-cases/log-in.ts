@@ -8,6 +8,7 @@ import type {
   PasswordHasher,
   TokenIssuer,
   UnitOfWork,
+  UserWithPassword,
 } from '../ports/index.js';
 
 export interface LogInCommand {
@@ -51,6 +52,8 @@ export const DEFAULT_LOG_IN_THROTTLE: LogInThrottle = {
 export class LogIn {
   private dummyHash: Promise<string> | undefined;
   private readonly throttle: LogInThrottle;
+  /** Attempts of this process waiting for undecided ones (see begin). */
+  private waiting = 0;
 
   constructor(
     private readonly deps: {
@@ -77,11 +80,20 @@ export class LogIn {
       { key: `account:${email}`, ...perAccount },
     ];
     const attempt = await this.begin(limits);
-    const user = await uow.read((stores) => stores.users.findByEmail(email));
-    // Verify against a throwaway hash when the account does not exist, so the
-    // response time does not tell which e-mails are registered.
-    this.dummyHash ??= passwordHasher.hash('not-a-real-password-for-timing');
-    const ok = await passwordHasher.verify(user?.passwordHash ?? (await this.dummyHash), command.password);
+    let ok: boolean;
+    let user: UserWithPassword | null;
+    try {
+      user = await uow.read((stores) => stores.users.findByEmail(email));
+      // Verify against a throwaway hash when the account does not exist, so the
+      // response time does not tell which e-mails are registered.
+      this.dummyHash ??= passwordHasher.hash('not-a-real-password-for-timing');
+      ok = await passwordHasher.verify(user?.passwordHash ?? (await this.dummyHash), command.password);
+    } catch (error) {
+      // No verdict (the store or the hasher failed): the attempt was not a failure. If this fails
+      // too, the attempt counts as one after UNDECIDED_ATTEMPT_MS.
+      await loginAttempts.abandoned(attempt).catch(() => undefined);
+      throw error;
+    }
     if (!user || !ok) {
       await loginAttempts.failed(attempt);
       throw new UnauthorizedError('wrong e-mail or password');
@@ -94,22 +106,37 @@ export class LogIn {
   /**
    * Counts the attempt; while a limit is full only with attempts still being
    * checked (log-ins sent together, right passwords among them), tries again
-   * after growing pauses (to 2 s), for {@link UNDECIDED_WAIT_MS} at most; then
-   * refuses as if they had failed.
+   * after growing pauses (to 2 s), for {@link UNDECIDED_WAIT_MS} at most, and
+   * with at most {@link MAX_WAITING} attempts of this process waiting; past
+   * either, refuses with `Retry-After: 1` (nothing failed: try again soon).
    */
   private async begin(limits: readonly LoginLimit[]): Promise<CountedAttempt> {
     const { loginAttempts, clock } = this.deps;
-    const since = performance.now();
-    for (let pause = 10; ; pause = Math.min(pause * 2, 2_000)) {
-      const attempt = await loginAttempts.begin(limits, clock.now());
-      if (attempt) return attempt;
-      if (performance.now() - since >= UNDECIDED_WAIT_MS) throw new RateLimitedError(1);
-      // Jitter: attempts that found the limit full together do not all come back together.
-      const ms = Math.round(pause * (0.5 + Math.random()));
-      await new Promise((resolve) => setTimeout(resolve, ms));
+    const first = await loginAttempts.begin(limits, clock.now());
+    if (first) return first;
+    if (this.waiting >= MAX_WAITING) throw new RateLimitedError(1);
+    this.waiting++;
+    try {
+      const since = performance.now();
+      for (let pause = 10; ; pause = Math.min(pause * 2, 2_000)) {
+        // Jitter: attempts that found the limit full together do not all come back together.
+        await new Promise((resolve) => setTimeout(resolve, Math.round(pause * (0.5 + Math.random()))));
+        const attempt = await loginAttempts.begin(limits, clock.now());
+        if (attempt) return attempt;
+        if (performance.now() - since >= UNDECIDED_WAIT_MS) throw new RateLimitedError(1);
+      }
+    } finally {
+      this.waiting--;
     }
   }
 }
+
+/**
+ * Log-in attempts of one process waiting at most for others to be decided:
+ * each asks the store again every 2 s at most, so this bounds that work (and
+ * the requests held open).
+ */
+const MAX_WAITING = 1_000;
 
 /**
  * How long an attempt waits, at most, for attempts still being checked that
