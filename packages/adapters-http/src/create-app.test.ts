@@ -260,6 +260,14 @@ describe('createApp transport behaviour', () => {
       code: 'validation_error',
       detail: 'the body is not valid UTF-8',
     });
+    // body-parser takes UTF-16 too; this API does not.
+    const utf16 = await fetch(`${app.url}/users/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-16le' },
+      body: Buffer.from('{"email":"utf8@example.com","password":"password-1","user_name":"ab"}', 'utf16le'),
+    });
+    expect(utf16.status).toBe(400);
+    expect(await utf16.json()).toMatchObject({ detail: 'unsupported charset: send JSON as UTF-8' });
     const login = await request(app.url)
       .post('/users/login')
       .send({ email: 'utf8@example.com', password: 'password-1' });

@@ -79,13 +79,18 @@ function swaggerUiOnFirstUse(document: () => ReturnType<typeof buildOpenApiDocum
 export type HttpApp = Express;
 
 /**
- * body-parser would decode bytes that are not UTF-8 to U+FFFD and store the
- * result: such a body is refused instead (a 400; body-parser keeps the status
- * of an error thrown here).
+ * JSON comes as UTF-8 only. body-parser would also take a `charset=utf-16…`
+ * body, and would decode bytes that are not UTF-8 to U+FFFD and store the
+ * result: both are refused instead (a 400; body-parser keeps the status of an
+ * error thrown here).
  */
-function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
-  if (!isUtf8(body))
+function refuseInvalidUtf8(_req: unknown, _res: unknown, body: Buffer, charset: string): void {
+  if (charset !== 'utf-8') {
+    throw Object.assign(new Error(`charset ${charset}`), { status: 400, type: 'charset.unsupported' });
+  }
+  if (!isUtf8(body)) {
     throw Object.assign(new Error('the body is not valid UTF-8'), { status: 400, type: 'entity.not.utf8' });
+  }
 }
 
 /**

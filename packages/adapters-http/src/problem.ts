@@ -103,7 +103,7 @@ function isClientHttpError(error: unknown): error is ClientHttpError {
   return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status < 500;
 }
 
-/** What to tell the client, by body-parser error type; the error's own message stays in the log. */
+/** What to tell the client, by body-parser error type; neither the error's message nor the body is logged (see answer). */
 const BODY_PROBLEM: Record<string, string> = {
   'entity.parse.failed': 'the body is not a JSON object',
   'entity.not.utf8': 'the body is not valid UTF-8',

@@ -67,6 +67,8 @@ export function scheduleFastPath(
     if (
       !match ||
       !bearer ||
+      // The app refuses an HTTP/1.1 request with no Host (guardServer leaves that to it).
+      req.headers.host === undefined ||
       (deps.cors && req.headers.origin !== undefined) ||
       deps.answers.peek(key) === undefined
     ) {

@@ -361,9 +361,6 @@ export const WebhookIdParams = z.strictObject({
   }),
 });
 
-/** A query that takes no parameters. */
-export const NoQuery = z.strictObject({});
-
 /** `GET /webhooks/{id}/deliveries` query. */
 export const DeliveriesQuery = z.strictObject({
   limit: z.coerce

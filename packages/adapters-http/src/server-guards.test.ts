@@ -20,7 +20,8 @@ async function exchange(server: Server, bytes: string): Promise<string> {
 describe('guardServer', () => {
   let server: Server | undefined;
   afterEach(async () => {
-    await new Promise((resolve) => server?.close(resolve));
+    if (server) await new Promise((resolve) => server!.close(resolve));
+    server = undefined;
   });
 
   it('answers headers that do not arrive in time with a problem+json 408 and closes', async () => {

@@ -67,8 +67,9 @@ function problemResponse({
  */
 export function guardServer(server: Server): void {
   // Node answers two more refusals itself, with an empty body: a request with an `Expect` other
-  // than 100-continue (417, answered here), and an HTTP/1.1 request with no Host (400, answered by
-  // createApp's app instead, so that it is logged and counted like any other refusal).
+  // than 100-continue (417, answered here, before any app sees it, so neither logged nor counted),
+  // and an HTTP/1.1 request with no Host (400, answered by createApp's app and its schedule fast
+  // path instead, so that it is logged and counted like any other refusal).
   (server as Server & { requireHostHeader: boolean }).requireHostHeader = false;
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
     const body = problemJson(417, 'Expectation failed', 'the only Expect understood is 100-continue');
@@ -83,7 +84,9 @@ export function guardServer(server: Server): void {
   server.requestTimeout = 60_000;
   server.keepAliveTimeout = 65_000;
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (error.code === 'ECONNRESET' || !socket.writable) {
+    // As Node's own handler: nothing is written into an answer already under way.
+    const answering = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (error.code === 'ECONNRESET' || !socket.writable || answering?.headersSent) {
       socket.destroy();
       return;
     }
