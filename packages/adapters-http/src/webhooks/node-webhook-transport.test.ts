@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { WebhookMessage } from '@exam-reservation/application';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HostResolver } from './address-policy.js';
 import { NodeWebhookTransport } from './node-webhook-transport.js';
 
@@ -100,6 +100,21 @@ describe('NodeWebhookTransport', () => {
     // Another key does not verify it.
     const other = `whsec_${Buffer.from('another secret, thirty-two bytes').toString('base64')}`;
     expect(() => new Webhook(other).verify(got!.body, got!.headers as Record<string, string>)).toThrow();
+    transport.close();
+  });
+
+  it('signs with the instant it sends in webhook-timestamp, even when a second ticks while it signs', async () => {
+    const transport = allowing();
+    // Date.now() a second ahead of new Date(): what two reads across a second boundary see.
+    const ahead = vi.spyOn(Date, 'now').mockImplementation(() => new Date().getTime() + 1000);
+    try {
+      const result = await transport.send(target(`http://receiver.test:${port}/hook`), message);
+      expect(result).toMatchObject({ kind: 'answered', status: 204 });
+    } finally {
+      ahead.mockRestore();
+    }
+    const [got] = received;
+    expect(() => new Webhook(secret).verify(got!.body, got!.headers as Record<string, string>)).not.toThrow();
     transport.close();
   });
 
