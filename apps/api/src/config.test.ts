@@ -134,4 +134,12 @@ describe('redactUrl', () => {
     expect(redactUrl('postgres://app:s3cret@db:5432/exams')).toBe('postgres://app:***@db:5432/exams');
     expect(redactUrl('postgres://app@db/exams')).toBe('postgres://app@db/exams');
   });
+
+  it('hides passwords given as query parameters, which pg reads too', () => {
+    const redacted = redactUrl(
+      'postgres://app@db/exams?password=QuerySecret99&sslmode=require&sslpassword=k3y',
+    );
+    expect(redacted).not.toMatch(/QuerySecret99|k3y/);
+    expect(redacted).toBe('postgres://app@db/exams?password=***&sslmode=require&sslpassword=***');
+  });
 });

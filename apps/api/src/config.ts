@@ -176,11 +176,14 @@ export function loadConfig(
   };
 }
 
-/** A connection string without its password, for logs. */
+/** A connection string without its passwords, for logs: `user:***@`, and `?password=***` (which pg reads too). */
 export function redactUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
+    for (const name of [...parsed.searchParams.keys()]) {
+      if (/pass|secret|token/i.test(name)) parsed.searchParams.set(name, '***');
+    }
     return parsed.toString();
   } catch {
     return 'postgres://(unparsable)';
