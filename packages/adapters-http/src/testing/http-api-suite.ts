@@ -1796,6 +1796,29 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
       });
     });
 
+    describe('webhook endpoints', () => {
+      it('never holds more than 100, even when many are created at once', async () => {
+        const admin = await signUpAdmin();
+        const asAdmin = (req: request.Test) => req.auth(admin.token, { type: 'bearer' });
+        const before = (await asAdmin(http().get('/webhooks'))).body.length as number;
+        const created = await Promise.all(
+          Array.from({ length: 110 - before }, (_, i) =>
+            asAdmin(http().post('/webhooks')).send({
+              url: `https://hooks.example.com/${i}`,
+              events: ['reservation.confirmed'],
+            }),
+          ),
+        );
+        expect(created.filter((res) => res.status === 201)).toHaveLength(100 - before);
+        for (const res of created.filter((r) => r.status !== 201)) expectProblem(res, 409, 'conflict');
+        const listed = (await asAdmin(http().get('/webhooks'))).body as { id: number }[];
+        expect(listed).toHaveLength(100);
+        for (const res of created.filter((r) => r.status === 201)) {
+          expect((await asAdmin(http().delete(`/webhooks/${res.body.id}`))).status).toBe(204);
+        }
+      });
+    });
+
     describe('service routes', () => {
       it('GET /healthz and /readyz answer 200', async () => {
         expect((await http().get('/healthz')).body).toEqual({ status: 'ok' });

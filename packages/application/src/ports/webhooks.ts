@@ -142,7 +142,11 @@ export interface WebhookEndpoints {
   insert(endpoint: NewWebhookEndpoint): Promise<WebhookEndpoint>;
   /** Endpoints not removed (active and disabled), by id. */
   list(): Promise<WebhookEndpoint[]>;
-  /** How many endpoints are not removed. */
+  /**
+   * How many endpoints are not removed. Holds other transactions' counts
+   * until this one ends, so that a check of the count before an insert
+   * holds against concurrent inserts.
+   */
   count(): Promise<number>;
   /** An endpoint not removed; null otherwise. */
   get(id: number): Promise<WebhookEndpoint | null>;
