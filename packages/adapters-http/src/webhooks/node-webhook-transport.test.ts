@@ -106,7 +106,8 @@ describe('NodeWebhookTransport', () => {
   it('signs with the instant it sends in webhook-timestamp, even when a second ticks while it signs', async () => {
     const transport = allowing();
     // Date.now() a second ahead of new Date(): what two reads across a second boundary see.
-    const ahead = vi.spyOn(Date, 'now').mockImplementation(() => new Date().getTime() + 1000);
+    const realNow = Date.now;
+    const ahead = vi.spyOn(Date, 'now').mockImplementation(() => realNow() + 1000);
     try {
       const result = await transport.send(target(`http://receiver.test:${port}/hook`), message);
       expect(result).toMatchObject({ kind: 'answered', status: 204 });
@@ -115,6 +116,37 @@ describe('NodeWebhookTransport', () => {
     }
     const [got] = received;
     expect(() => new Webhook(secret).verify(got!.body, got!.headers as Record<string, string>)).not.toThrow();
+    transport.close();
+  });
+
+  it('gives each endpoint its own connections: a slow one on the same host does not hold up another', async () => {
+    // One connection per endpoint; /slow answers just within the timeout. Sharing one connection
+    // per host, the second /slow attempt would hold it until 1.4 s, and the /ok attempt, queued
+    // behind it with its timeout running, would fail at 0.8 s without ever being sent.
+    const transport = new NodeWebhookTransport({
+      timeZone: 'Asia/Seoul',
+      allowPrivate: true,
+      resolver: stub({ 'receiver.test': ['127.0.0.1'] }),
+      timeoutMs: 800,
+      maxSocketsPerEndpoint: 1,
+    });
+    respond = (res) => {
+      if (received.at(-1)?.headers['webhook-id'] === 'msg_slow')
+        setTimeout(() => res.writeHead(204).end(), 700);
+      else res.writeHead(204).end();
+    };
+    const slow = { endpointId: 1, url: `http://receiver.test:${port}/slow`, secret };
+    const slowMessage = { ...message, id: 'msg_slow' };
+    const first = transport.send(slow, slowMessage);
+    const second = transport.send(slow, slowMessage);
+    const other = await transport.send(
+      { endpointId: 2, url: `http://receiver.test:${port}/ok`, secret },
+      message,
+    );
+    expect(other).toMatchObject({ kind: 'answered', status: 204 });
+    expect(await first).toMatchObject({ kind: 'answered', status: 204 });
+    // The endpoint's own second attempt waits for its one connection: that is its own slowness.
+    expect(await second).toMatchObject({ kind: 'failed' });
     transport.close();
   });
 

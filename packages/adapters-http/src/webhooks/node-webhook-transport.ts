@@ -31,8 +31,8 @@ export interface NodeWebhookTransportOptions {
   readonly timeoutMs?: number;
   /** How host names are resolved (default the system's; tests give a stub). */
   readonly resolver?: HostResolver;
-  /** Connections kept per host and port (default 16, as many as attempts in flight per endpoint). */
-  readonly maxSocketsPerHost?: number;
+  /** Connections per endpoint (default 16, as many as attempts in flight per endpoint). */
+  readonly maxSocketsPerEndpoint?: number;
 }
 
 /** Bytes of an answer read (and thrown away) before the connection is dropped. */
@@ -60,14 +60,20 @@ export class NodeWebhookTransport implements WebhookTransport {
   private readonly resolver: HostResolver;
   private readonly timeoutMs: number;
   private readonly signers = new Map<string, Webhook>();
-  private readonly agents: { http: http.Agent; https: https.Agent };
+  /**
+   * A connection pool per endpoint, not per host: endpoints on one host and
+   * port would otherwise share one pool, and a slow one's attempts would hold
+   * every connection while the others' waited in its queue, with their
+   * timeout running, and failed without ever being sent.
+   */
+  private readonly agents = new Map<string, http.Agent>();
+  private readonly agentOptions: http.AgentOptions;
   private readonly lookup: (hostname: string, options: LookupOptions, callback: LookupCallback) => void;
 
   constructor(private readonly options: NodeWebhookTransportOptions) {
     this.resolver = options.resolver ?? systemResolver;
     this.timeoutMs = options.timeoutMs ?? 20_000;
-    const agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerHost ?? 16, timeout: 60_000 };
-    this.agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+    this.agentOptions = { keepAlive: true, maxSockets: options.maxSocketsPerEndpoint ?? 16, timeout: 60_000 };
     this.lookup = (hostname, lookupOptions, callback) => {
       checkedAddresses(hostname, this.resolver, this.options.allowPrivate).then(
         (addresses) => {
@@ -149,7 +155,7 @@ export class NodeWebhookTransport implements WebhookTransport {
       };
       const request = (secure ? https : http).request(url, {
         method: 'POST',
-        agent: secure ? this.agents.https : this.agents.http,
+        agent: this.agentFor(target.endpointId, secure),
         lookup: this.lookup,
         headers: {
           'content-type': 'application/json',
@@ -193,8 +199,25 @@ export class NodeWebhookTransport implements WebhookTransport {
 
   /** Closes kept-alive connections. */
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
+
+  /** The endpoint's pool, for its URL's scheme. */
+  private agentFor(endpointId: number, secure: boolean): http.Agent {
+    const key = `${endpointId} ${secure ? 'https' : 'http'}`;
+    let agent = this.agents.get(key);
+    if (!agent) {
+      // Endpoints come and go (at most 100 at once): forget the oldest pools past a bound.
+      if (this.agents.size >= 256) {
+        const [oldest, pool] = this.agents.entries().next().value!;
+        pool.destroy();
+        this.agents.delete(oldest);
+      }
+      agent = secure ? new https.Agent(this.agentOptions) : new http.Agent(this.agentOptions);
+      this.agents.set(key, agent);
+    }
+    return agent;
   }
 
   private signer(secret: string): Webhook {
