@@ -19,7 +19,13 @@ function fail(message: string): never {
 
 async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
-  if (command !== 'migrate' && command !== 'create-admin') fail(USAGE);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (command !== 'migrate' && command !== 'create-admin') {
+    fail(`${command === undefined ? 'no command given' : `unknown command: ${command}`}\n${USAGE}`);
+  }
   let values: { email?: string | undefined; password?: string | undefined; name?: string | undefined };
   try {
     ({ values } = parseArgs({
@@ -30,7 +36,9 @@ async function run(argv: string[]): Promise<void> {
   } catch (error) {
     fail(`${(error as Error).message}\n${USAGE}`);
   }
-  if (command === 'create-admin' && (!values.email || !values.password)) fail(USAGE);
+  if (command === 'create-admin' && (!values.email || !values.password)) {
+    fail(`create-admin needs --email and --password\n${USAGE}`);
+  }
 
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -54,7 +62,12 @@ async function run(argv: string[]): Promise<void> {
       password: values.password!,
       userName: values.name,
     });
-    process.stdout.write(`${created ? 'created' : 'promoted'} admin ${user.email} (id ${user.id})\n`);
+    // An existing account keeps its id and sessions, and gets this password.
+    process.stdout.write(
+      created
+        ? `created admin ${user.email} (id ${user.id})\n`
+        : `promoted admin ${user.email} (id ${user.id}); its password is now the one given\n`,
+    );
   } finally {
     await container.unbindAllAsync();
   }

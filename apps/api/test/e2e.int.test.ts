@@ -139,14 +139,24 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
       ['create-admin', '--email', 'ops@example.com', '--password', 'ops-password'],
       env,
     );
-    expect(again).toMatchObject({ code: 0, stdout: expect.stringMatching(/^promoted admin/) });
+    expect(again).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^promoted admin .*its password is now the one given/),
+    });
     const short = await runCli(['create-admin', '--email', 'x@example.com', '--password', 'short'], env);
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/^failed: password: /);
     expect(short.stderr.trim().split('\n')).toHaveLength(1);
     const usage = await runCli(['create-admin', '--email', 'x@example.com'], env);
     expect(usage.code).toBe(1);
-    expect(usage.stderr).toContain('usage:');
+    expect(usage.stderr).toMatch(/^create-admin needs --email and --password\nusage:/);
+    const unknown = await runCli(['bogus'], env);
+    expect(unknown).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^unknown command: bogus\nusage:/),
+    });
+    const help = await runCli(['--help'], env);
+    expect(help).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage:/) });
   });
 
   it('keeps capacity across two API processes sharing one database: exactly 10 of 100 confirms', async () => {
