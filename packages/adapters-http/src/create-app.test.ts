@@ -147,6 +147,15 @@ describe('createApp transport behaviour', () => {
     expect(JSON.stringify(lines)).not.toContain(token);
   });
 
+  it('writes secret-looking query parameters as *** in the request log', async () => {
+    await request(broken.url)
+      .get('/metrics?token=m3tr1cs-s3cret&x=1&api_key=k3y&password=pw0rd')
+      .set('X-Request-Id', 'log-query');
+    const line = lines.find((l) => l.reqId === 'log-query' && l.msg === 'request completed');
+    expect(line?.url).toBe('/metrics?token=***&x=1&api_key=***&password=***');
+    expect(JSON.stringify(lines)).not.toMatch(/m3tr1cs|k3y|pw0rd/);
+  });
+
   it('refuses a body over the limit with 413 problem+json', async () => {
     const res = await request(app.url)
       .post('/users/register')
