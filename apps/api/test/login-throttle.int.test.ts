@@ -17,18 +17,23 @@ const OWNER = { email: 'owner@example.com', password: 'owner-password-1', user_n
 const STRANGER_ADDRESS = '127.0.0.1';
 const OWNER_ADDRESS = '127.0.0.2';
 
-function login(api: ApiProcess, password: string, localAddress: string): Promise<RawOutcome> {
+/** POSTs JSON to one of the processes from a given client address. */
+function postJson(api: ApiProcess, path: string, body: unknown, localAddress: string): Promise<RawOutcome> {
   return sendRaw(
     api.url,
     {
       method: 'POST',
-      path: '/users/login',
+      path,
       headers: { 'content-type': 'application/json' },
-      body: Buffer.from(JSON.stringify({ email: OWNER.email, password })),
+      body: Buffer.from(JSON.stringify(body)),
       localAddress,
     },
     60_000,
   );
+}
+
+function login(api: ApiProcess, password: string, localAddress: string): Promise<RawOutcome> {
+  return postJson(api, '/users/login', { email: OWNER.email, password }, localAddress);
 }
 
 describe('log-in throttling across two API processes on one database', () => {
@@ -48,17 +53,7 @@ describe('log-in throttling across two API processes on one database', () => {
     const env = { DATABASE_URL: database.url, JWT_SECRET };
     apis.push(...(await Promise.all([startApi(env), startApi(env)])));
     const [a, b] = apis as [ApiProcess, ApiProcess];
-    const registered = await sendRaw(
-      a.url,
-      {
-        method: 'POST',
-        path: '/users/register',
-        headers: { 'content-type': 'application/json' },
-        body: Buffer.from(JSON.stringify(OWNER)),
-        localAddress: OWNER_ADDRESS,
-      },
-      30_000,
-    );
+    const registered = await postJson(a, '/users/register', OWNER, OWNER_ADDRESS);
     expect(registered.kind === 'response' && registered.status).toBe(201);
 
     const guesses = await Promise.all(
@@ -93,17 +88,12 @@ describe('log-in throttling across two API processes on one database', () => {
 
   it('lets right passwords sent at once all in, over both processes: 12 of one account from one address, 60 accounts from another', async () => {
     const [a, b] = apis as [ApiProcess, ApiProcess];
-    const post = (api: ApiProcess, path: string, body: unknown, localAddress: string) =>
-      sendRaw(
-        api.url,
-        {
-          method: 'POST',
-          path,
-          headers: { 'content-type': 'application/json' },
-          body: Buffer.from(JSON.stringify(body)),
-          localAddress,
-        },
-        60_000,
+    /** Each account's log-in, sent all at once, alternately to either process. */
+    const logInAll = (users: readonly { email: string; password: string }[], localAddress: string) =>
+      Promise.all(
+        users.map(({ email, password }, i) =>
+          postJson(i % 2 === 0 ? a : b, '/users/login', { email, password }, localAddress),
+        ),
       );
     const statusOf = (outcome: RawOutcome) => (outcome.kind === 'response' ? outcome.status : outcome.error);
     const accounts = Array.from({ length: 60 }, (_, i) => ({
@@ -112,33 +102,15 @@ describe('log-in throttling across two API processes on one database', () => {
       user_name: `Crowd ${i}`,
     }));
     for (const account of accounts) {
-      expect(statusOf(await post(a, '/users/register', account, '127.0.0.5'))).toBe(201);
+      expect(statusOf(await postJson(a, '/users/register', account, '127.0.0.5'))).toBe(201);
     }
     // More than the 5 failures allowed per account and address would be in flight at once,
     // each counted before its password is checked (argon2, a few at a time per process).
     const [first] = accounts as [(typeof accounts)[number]];
-    const same = await Promise.all(
-      Array.from({ length: 12 }, (_, i) =>
-        post(
-          i % 2 === 0 ? a : b,
-          '/users/login',
-          { email: first.email, password: first.password },
-          '127.0.0.3',
-        ),
-      ),
-    );
+    const same = await logInAll(Array(12).fill(first), '127.0.0.3');
     expect(same.map(statusOf)).toEqual(Array(12).fill(200));
     // More than the 50 failures allowed per address.
-    const crowd = await Promise.all(
-      accounts.map((account, i) =>
-        post(
-          i % 2 === 0 ? a : b,
-          '/users/login',
-          { email: account.email, password: account.password },
-          '127.0.0.4',
-        ),
-      ),
-    );
+    const crowd = await logInAll(accounts, '127.0.0.4');
     expect(crowd.map(statusOf)).toEqual(Array(60).fill(200));
   }, 180_000);
 });

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { PROBLEM_CONTENT_TYPE } from './problem.js';
 
 /** Node's HTTP parser errors that mean "these headers are too large". */
 const TOO_LARGE = new Set(['HPE_HEADER_OVERFLOW']);
@@ -74,7 +75,7 @@ export function guardServer(server: Server): void {
   server.on('checkExpectation', (_req: IncomingMessage, res: ServerResponse) => {
     const body = problemJson(417, 'Expectation failed', 'the only Expect understood is 100-continue');
     res.writeHead(417, {
-      'Content-Type': 'application/problem+json; charset=utf-8',
+      'Content-Type': PROBLEM_CONTENT_TYPE,
       'Content-Length': Buffer.byteLength(body),
       Connection: 'close',
     });
