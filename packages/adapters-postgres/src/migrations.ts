@@ -460,6 +460,27 @@ export const migrations: Readonly<Record<string, Migration>> = {
       for (const statement of statements) await statement.execute(db);
     },
   },
+  '0006-opaque-idempotency-answers': {
+    // The application stores an answer without knowing its shape: one text,
+    // the transport's own encoding. Stored answers keep the HTTP adapter's.
+    async up(db) {
+      const statements = [
+        sql`alter table idempotency_keys add column answer text`,
+        sql`
+          update idempotency_keys
+            set answer = json_build_object('status', status, 'headers', headers, 'body', body)::text
+            where state = 'done'
+        `,
+        sql`alter table idempotency_keys drop constraint idempotency_keys_done_has_answer`,
+        sql`alter table idempotency_keys drop column status, drop column headers, drop column body`,
+        sql`
+          alter table idempotency_keys add constraint idempotency_keys_done_has_answer
+            check ((state = 'done') = (answer is not null))
+        `,
+      ];
+      for (const statement of statements) await statement.execute(db);
+    },
+  },
 };
 
 /** The advisory lock every migration run holds for its transaction: one id for this schema. */

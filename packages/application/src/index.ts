@@ -4,6 +4,18 @@
  * @packageDocumentation
  */
 
+export { createUseCases, type UseCaseDeps, type UseCases } from './composition/create-use-cases.js';
+export {
+  admitReservations,
+  bulkConfirmReservations,
+  bulkRejectReservations,
+  cancelReservation,
+  confirmReservation,
+  createReservation,
+  type ReservationDeps,
+  rejectReservation,
+  updateReservation,
+} from './composition/reservation-actions.js';
 export { FixedClock, SystemClock } from './fakes/clocks.js';
 export { FakePasswordHasher, FakeTokenIssuer } from './fakes/fake-auth.js';
 export { FakeWebhookTransport } from './fakes/fake-webhook-transport.js';
@@ -32,7 +44,6 @@ export { type BulkRejectCommand, BulkRejectReservations } from './use-cases/bulk
 export { CancelReservation, type CancelReservationCommand } from './use-cases/cancel-reservation.js';
 export { ConfirmReservation, type ConfirmReservationCommand } from './use-cases/confirm-reservation.js';
 export { CreateReservation, type CreateReservationCommand } from './use-cases/create-reservation.js';
-export { createUseCases, type UseCaseDeps, type UseCases } from './use-cases/create-use-cases.js';
 export {
   type CreatedWebhookEndpoint,
   CreateWebhookEndpoint,
@@ -44,12 +55,6 @@ export { EnsureAdmin, type EnsureAdminCommand } from './use-cases/ensure-admin.j
 export { GetReservation } from './use-cases/get-reservation.js';
 export { GetReservationHistory } from './use-cases/get-reservation-history.js';
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';
-export {
-  DEFAULT_IDEMPOTENCY_TTL_MS,
-  type Decided,
-  type Once,
-  type OnceAnswer,
-} from './use-cases/idempotency.js';
 export { ListReservations, type ListReservationsQuery } from './use-cases/list-reservations.js';
 export { ListWebhookDeliveries } from './use-cases/list-webhook-deliveries.js';
 export { ListWebhookEndpoints } from './use-cases/list-webhook-endpoints.js';
@@ -66,3 +71,6 @@ export {
   settlementOf,
 } from './use-cases/webhook-retries.js';
 export { WorkLimit } from './use-cases/work-limit.js';
+export type { Decided } from './wrappers/action.js';
+export { DEFAULT_IDEMPOTENCY_TTL_MS, type Once, type OnceAnswer } from './wrappers/idempotent.js';
+export type { UseCase } from './wrappers/use-case.js';

@@ -6,6 +6,7 @@
  */
 export { at, type MakeStore, rejectionOf, SLOT, T0 } from './fixtures.js';
 export { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
+export { encodeAnswer, keyedAnswer, type TestResponse } from './keyed.js';
 export { describeLoginAttemptsContract, type MakeLoginAttempts } from './login-attempts-contract.js';
 export { describeReservationEventsContract } from './reservation-events-contract.js';
 export { describeReservationsContract } from './reservations-contract.js';

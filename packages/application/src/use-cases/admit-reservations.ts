@@ -14,16 +14,8 @@ import {
   type TimeRange,
   ValidationError,
 } from '@exam-reservation/domain';
-import type { IdempotencyScope, Metrics, TransactionStores } from '../ports/index.js';
-import {
-  DEFAULT_IDEMPOTENCY_TTL_MS,
-  type IdempotencyDeps,
-  type Once,
-  type OnceAnswer,
-  runOnce,
-  scopeOf,
-  verdict,
-} from './idempotency.js';
+import type { Clock, Metrics, TransactionStores, UnitOfWork } from '../ports/index.js';
+import type { Lease, LongAction } from '../wrappers/leased.js';
 
 export interface AdmitCommand {
   readonly actor: Actor;
@@ -40,14 +32,6 @@ export interface AdmissionResult {
   readonly confirmed: number;
   readonly rejected: number;
   readonly leftPending: number;
-}
-
-/** A run under an idempotency key: whose lease it holds, and how its answer is written. */
-interface KeyedRun {
-  readonly scope: IdempotencyScope;
-  readonly token: string;
-  readonly once: Once<AdmissionResult>;
-  readonly createdAt: number;
 }
 
 /**
@@ -79,26 +63,20 @@ interface KeyedRun {
  * the page read and its lock is skipped. One created while the run goes is
  * admitted too if it comes after the run's position in creation order.
  */
-export class AdmitReservations {
+export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResult> {
   private readonly chunkSize: number;
-  private readonly leaseMs: number;
 
-  /**
-   * @param deps.chunkSize reservations per unit of work (default 500)
-   * @param deps.leaseMs how long a keyed run may go without renewing its
-   *   lease before a retry with its key may take over (default 60 s; the
-   *   lease is renewed by every chunk)
-   */
+  /** @param deps.chunkSize reservations per unit of work (default 500) */
   constructor(
-    private readonly deps: IdempotencyDeps & {
+    private readonly deps: {
+      uow: UnitOfWork;
+      clock: Clock;
       policy: BookingPolicy;
       chunkSize?: number | undefined;
-      leaseMs?: number | undefined;
       metrics?: Metrics | undefined;
     },
   ) {
     this.chunkSize = deps.chunkSize ?? 500;
-    this.leaseMs = deps.leaseMs ?? 60_000;
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) {
       throw new RangeError('chunkSize must be a positive integer');
     }
@@ -108,56 +86,16 @@ export class AdmitReservations {
    * A user is refused before anything is read.
    * @throws ForbiddenError | ValidationError (bad dates, a range over the maximum)
    */
-  async execute(command: AdmitCommand): Promise<AdmissionResult> {
-    const range = this.check(command);
-    return this.run(command.actor, range, command.rejectRest, null);
+  check(command: AdmitCommand): void {
+    this.rangeOf(command);
   }
 
-  /**
-   * {@link execute} at most once per key. The run spans several units of
-   * work, so the key is held by a lease: the first unit stores a `running`
-   * record, every chunk renews it, and the last chunk's unit of work
-   * replaces it with the answer. Meanwhile a request with the key is told
-   * it is in progress. If the process dies mid-run, the lease runs out and a
-   * retry with the key runs admission again, which is safe: it confirms only
-   * what still fits, in the same order. A failure that is not a refusal
-   * gives the key up at once.
-   */
-  async executeOnce(command: AdmitCommand, once: Once<AdmissionResult>): Promise<OnceAnswer> {
-    const { uow, clock } = this.deps;
-    let range: TimeRange;
-    try {
-      range = this.check(command);
-    } catch (error) {
-      // Stored like any refusal (or the answer already stored is replayed).
-      return runOnce(this.deps, command.actor.userId, once, async () => {
-        throw error;
-      });
-    }
-    const scope = scopeOf(command.actor.userId, once);
-    const now = clock.now();
-    const started = await uow.run(async (stores) => {
-      const [claim] = await stores.idempotencyKeys.claim([scope], now);
-      const stored = verdict(claim!, once.fingerprint, now);
-      if (stored) return stored;
-      return stores.idempotencyKeys.start(
-        scope,
-        { fingerprint: once.fingerprint, leaseUntil: now + this.leaseMs, expiresAt: this.expiry(now) },
-        now,
-      );
-    });
-    if (typeof started !== 'string') return started;
-    const run: KeyedRun = { scope, token: started, once, createdAt: now };
-    try {
-      const result = await this.run(command.actor, range, command.rejectRest, run);
-      return { response: once.render({ ok: result }), replayed: false };
-    } catch (error) {
-      await uow.run((stores) => stores.idempotencyKeys.release(scope, started)).catch(() => undefined);
-      throw error;
-    }
+  /** Admits the range; `lease` is renewed by every chunk and finished by the last. */
+  run(command: AdmitCommand, lease: Lease<AdmissionResult>): Promise<AdmissionResult> {
+    return this.timed(command.actor, this.rangeOf(command), command.rejectRest, lease);
   }
 
-  private check(command: AdmitCommand): TimeRange {
+  private rangeOf(command: AdmitCommand): TimeRange {
     assertAdmin(command.actor, 'admit reservations');
     const { policy } = this.deps;
     const range = dateRangeToInterval(command.startDate, command.endDate, policy.timeZone);
@@ -167,21 +105,17 @@ export class AdmitReservations {
     return range;
   }
 
-  private expiry(now: number): number {
-    return now + (this.deps.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
-  }
-
-  private async run(
+  private async timed(
     actor: Actor,
     range: TimeRange,
     rejectRest: boolean,
-    keyed: KeyedRun | null,
+    lease: Lease<AdmissionResult>,
   ): Promise<AdmissionResult> {
     const metrics = this.deps.metrics;
-    if (!metrics) return this.chunks(actor, range, rejectRest, keyed);
+    if (!metrics) return this.chunks(actor, range, rejectRest, lease);
     const started = this.deps.clock.now();
     try {
-      const result = await this.chunks(actor, range, rejectRest, keyed);
+      const result = await this.chunks(actor, range, rejectRest, lease);
       metrics.admission(result, (this.deps.clock.now() - started) / 1000);
       return result;
     } catch (error) {
@@ -194,7 +128,7 @@ export class AdmitReservations {
     actor: Actor,
     range: TimeRange,
     rejectRest: boolean,
-    keyed: KeyedRun | null,
+    lease: Lease<AdmissionResult>,
   ): Promise<AdmissionResult> {
     let totals: AdmissionResult = { confirmed: 0, rejected: 0, leftPending: 0 };
     let after: { createdAt: number; id: number } | undefined;
@@ -211,19 +145,8 @@ export class AdmitReservations {
           const counts = await this.admitChunk(stores, actor, range, rejectRest, page, locked);
           const sum = add(totals, counts);
           const last = page.length < this.chunkSize;
-          if (keyed) {
-            const now = this.deps.clock.now();
-            if (last) {
-              await stores.idempotencyKeys.finish(keyed.scope, keyed.token, {
-                state: 'done',
-                fingerprint: keyed.once.fingerprint,
-                response: keyed.once.render({ ok: sum }),
-                expiresAt: this.expiry(keyed.createdAt),
-              });
-            } else {
-              await stores.idempotencyKeys.renew(keyed.scope, keyed.token, now + this.leaseMs);
-            }
-          }
+          if (last) await lease.finish(stores, sum);
+          else await lease.renew(stores);
           return { sum, last, end: page[page.length - 1] };
         })
         .catch((error: unknown) => {

@@ -6,7 +6,7 @@ import type {
   UnitOfWork,
   WebhookTransport,
 } from '../ports/index.js';
-import { NaturalBatch } from './natural-batch.js';
+import { NaturalBatch } from '../wrappers/natural-batch.js';
 import { STANDARD_RETRY_DELAYS_MS, settlementOf } from './webhook-retries.js';
 
 /** Settings of {@link DeliverWebhooks}. */
