@@ -105,7 +105,8 @@ export class DeliverWebhooks {
     const room = Math.min(limit, this.maxInFlight - this.inFlight);
     if (room <= 0) return { claimed: 0, room: 0, saturated: true };
     const now = this.deps.clock.now();
-    this.endpoints.sweep(now);
+    if (this.endpoints.sweep(now))
+      this.deps.metrics?.webhookEndpointsThrottled(this.endpoints.throttledCount);
     // As the claim saw them: attempts may end while it runs.
     const busy = this.endpoints.busy();
     const allowances = this.endpoints.allowances();
@@ -193,6 +194,7 @@ export class DeliverWebhooks {
       .finally(() => {
         this.inFlight--;
         this.endpoints.ended(endpointId, ended, this.deps.clock.now());
+        this.deps.metrics?.webhookEndpointsThrottled(this.endpoints.throttledCount);
         this.running.delete(attempt);
         for (const wake of this.roomWaiters.splice(0)) wake();
       });

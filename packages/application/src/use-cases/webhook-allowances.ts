@@ -103,10 +103,18 @@ export class WebhookAllowances {
     }
   }
 
-  /** Forgets endpoints idle for `forgetAfterMs` (removed ones among them), so the state stays small. */
-  sweep(now: number): void {
+  /**
+   * Forgets endpoints idle for `forgetAfterMs` (removed ones among them), so the state stays small.
+   * @returns whether it forgot any
+   */
+  sweep(now: number): boolean {
+    let forgot = false;
     for (const [id, s] of this.endpoints) {
-      if (s.inFlight === 0 && now - s.lastEndedAt >= this.options.forgetAfterMs) this.endpoints.delete(id);
+      if (s.inFlight === 0 && now - s.lastEndedAt >= this.options.forgetAfterMs) {
+        this.endpoints.delete(id);
+        forgot = true;
+      }
     }
+    return forgot;
   }
 }

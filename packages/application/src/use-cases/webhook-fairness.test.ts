@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FakeWebhookTransport } from '../fakes/fake-webhook-transport.js';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import type { SendResult } from '../ports/index.js';
+import { NO_METRICS, type SendResult } from '../ports/index.js';
 import { useCaseKit } from '../testing/use-case-kit.js';
 import { CreateWebhookEndpoint } from './create-webhook-endpoint.js';
 import { DeliverWebhooks } from './deliver-webhooks.js';
@@ -11,6 +11,8 @@ const TIMED_OUT: SendResult = { kind: 'failed', error: 'timed out', durationMs: 
 const OK: SendResult = { kind: 'answered', status: 204, durationMs: 1 };
 
 async function setUp(options: { maxInFlight?: number } = {}) {
+  const throttled: number[] = [];
+  const metrics = { ...NO_METRICS, webhookEndpointsThrottled: (n: number) => void throttled.push(n) };
   const store = new InMemoryStore();
   const kit = await useCaseKit(store);
   const transport = new FakeWebhookTransport();
@@ -18,6 +20,7 @@ async function setUp(options: { maxInFlight?: number } = {}) {
     uow: store,
     clock: kit.clock,
     transport,
+    metrics,
     leaseMs: 60_000,
     retryDelaysMs: [1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000, 1_000],
     random: () => 0.5,
@@ -50,7 +53,7 @@ async function setUp(options: { maxInFlight?: number } = {}) {
     });
   const sentTo = (id: number) => transport.sent.filter((s) => s.target.endpointId === id).length;
   const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
-  return { kit, transport, deliver, subscribe, queue, sentTo, tick };
+  return { kit, transport, deliver, subscribe, queue, sentTo, tick, throttled };
 }
 
 describe('WebhookAllowances', () => {
@@ -92,7 +95,7 @@ describe('WebhookAllowances', () => {
 
 describe('DeliverWebhooks fairness', () => {
   it("a failing endpoint's allowance shrinks to 1, and grows back to 16 once it answers again", async () => {
-    const { transport, deliver, subscribe, queue, kit } = await setUp();
+    const { transport, deliver, subscribe, queue, kit, throttled } = await setUp();
     const id = await subscribe('https://flaky.example/hook');
     transport.answer = () => ({ kind: 'answered', status: 503, durationMs: 2 });
     await queue(40);
@@ -112,6 +115,9 @@ describe('DeliverWebhooks fairness', () => {
     }
     expect(deliver.allowance(id)).toBe(16);
     expect(deliver.throttledEndpoints).toBe(0);
+    // Operators saw it throttled, then not.
+    expect(throttled).toContain(1);
+    expect(throttled.at(-1)).toBe(0);
   });
 
   it('endpoints that hang hold one attempt each once they time out; the healthy one gets the rest of the room', async () => {
