@@ -373,6 +373,10 @@ export class InMemoryIdempotencyKeys implements IdempotencyKeys {
   }
 }
 
+/** The order claims take due messages in: oldest due first. */
+const byDue = (a: StoredDelivery, b: StoredDelivery): number =>
+  a.nextAttemptAt - b.nextAttemptAt || a.id - b.id;
+
 const isActive = (endpoint: StoredEndpoint): boolean =>
   endpoint.removedAt === null && endpoint.disabledAt === null;
 
@@ -444,18 +448,28 @@ export class InMemoryWebhookOutbox implements WebhookOutbox {
   constructor(private readonly state: State) {}
 
   async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const taken = new Map<number, number>();
+    const share = (endpointId: number) =>
+      Math.min(request.perEndpoint, request.allowances?.get(endpointId) ?? request.perEndpoint) -
+      (request.busy.get(endpointId) ?? 0);
+    // Each endpoint's oldest due within its share, numbered by turn: the
+    // first turn of every endpoint comes before anyone's second.
+    const turns = new Map<number, number>();
+    const candidates: { d: StoredDelivery; turn: number }[] = [];
     const due = [...this.state.deliveries.values()]
       .filter((d) => d.state === 'pending' && d.nextAttemptAt <= request.now)
-      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-    const claimed: ClaimedDelivery[] = [];
+      .sort(byDue);
     for (const d of due) {
-      if (claimed.length >= request.limit) break;
       const endpoint = this.state.endpoints.get(d.endpointId);
       if (!endpoint || !isActive(endpoint)) continue;
-      const inFlight = (request.busy.get(endpoint.id) ?? 0) + (taken.get(endpoint.id) ?? 0);
-      if (inFlight >= request.perEndpoint) continue;
-      taken.set(endpoint.id, (taken.get(endpoint.id) ?? 0) + 1);
+      const turn = (turns.get(d.endpointId) ?? 0) + 1;
+      if (turn > share(d.endpointId)) continue;
+      turns.set(d.endpointId, turn);
+      candidates.push({ d, turn });
+    }
+    candidates.sort((a, b) => a.turn - b.turn || byDue(a.d, b.d));
+    const claimed: ClaimedDelivery[] = [];
+    for (const { d } of candidates.slice(0, Math.max(0, request.limit))) {
+      const endpoint = this.state.endpoints.get(d.endpointId)!;
       const attempt = d.attempts + 1;
       this.state.deliveries.set(d.id, { ...d, attempts: attempt, nextAttemptAt: request.leaseUntil });
       const event = this.state.events[d.eventId - 1]!;

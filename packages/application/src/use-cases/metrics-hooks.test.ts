@@ -26,6 +26,7 @@ class RecordingMetrics implements Metrics {
     this.admissions.push(result);
   }
   webhookAttempt(): void {}
+  webhookEndpointsThrottled(): void {}
 }
 
 const once = <T>(key: string): Once<T> => ({
