@@ -21,6 +21,8 @@ import type {
   NewUser,
   NewWebhookEndpoint,
   OutboxDepth,
+  PendingCursor,
+  PendingPage,
   PendingQuery,
   ReadStores,
   RecordedReservationEvent,
@@ -175,16 +177,23 @@ export class InMemoryReservations implements Reservations {
     return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
   }
 
-  async listPending(query: PendingQuery): Promise<Reservation[]> {
-    const { overlapping, after } = query;
-    return [...this.state.reservations.values()]
+  async listPending(query: PendingQuery): Promise<PendingPage> {
+    const { overlapping } = query;
+    // Creation times here are whole milliseconds, so the cursor is exact as `createdAt/id`.
+    const [createdAt, id] = query.after ? query.after.split('/').map(Number) : [];
+    const items = [...this.state.reservations.values()]
       .filter((r) => r.status === 'pending' && r.start < overlapping.end && overlapping.start < r.end)
       .filter(
         (r) =>
-          !after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.id > after.id),
+          createdAt === undefined ||
+          id === undefined ||
+          r.createdAt > createdAt ||
+          (r.createdAt === createdAt && r.id > id),
       )
       .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
       .slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, next: last ? (`${last.createdAt}/${last.id}` as PendingCursor) : null };
   }
 
   async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {

@@ -1,20 +1,15 @@
 import {
   type Actor,
-  admitFirstComeFirstServed,
   assertAdmin,
   type BookingPolicy,
   CapacityExceededError,
-  confirmedLoadDelta,
   dateRangeToInterval,
   daysInDateRange,
-  NO_CAPACITY_LEFT,
-  type Reservation,
-  rangeOf,
-  type SlotLoads,
   type TimeRange,
   ValidationError,
 } from '@exam-reservation/domain';
-import type { IdempotencyScope, Metrics, TransactionStores } from '../ports/index.js';
+import type { IdempotencyScope, Metrics, PendingCursor, TransactionStores } from '../ports/index.js';
+import { type AdmissionCounts, addCounts, admitChunk, NO_COUNTS } from './admission-chunk.js';
 import {
   DEFAULT_IDEMPOTENCY_TTL_MS,
   type IdempotencyDeps,
@@ -36,10 +31,9 @@ export interface AdmitCommand {
 }
 
 /** What one admission did. */
-export interface AdmissionResult {
-  readonly confirmed: number;
-  readonly rejected: number;
-  readonly leftPending: number;
+export interface AdmissionResult extends AdmissionCounts {
+  /** True when it went through the whole range; false when it stopped at its time limit. */
+  readonly complete: boolean;
 }
 
 /** A run under an idempotency key: whose lease it holds, and how its answer is written. */
@@ -77,31 +71,42 @@ interface KeyedRun {
  *
  * A reservation that became non-pending (or moved out of the range) between
  * the page read and its lock is skipped. One created while the run goes is
- * admitted too if it comes after the run's position in creation order.
+ * admitted too if it comes after the run's position in creation order. The
+ * position is the store's cursor, exact to the stored creation time, so each
+ * page starts strictly after the last and a run decides a reservation once.
+ *
+ * A run stops after the first chunk that ends past `maxMs` with what it did
+ * (`complete: false`); a repeat goes on from the queue as it then stands.
  */
 export class AdmitReservations {
   private readonly chunkSize: number;
   private readonly leaseMs: number;
+  private readonly maxMs: number;
 
   /**
    * @param deps.chunkSize reservations per unit of work (default 500)
    * @param deps.leaseMs how long a keyed run may go without renewing its
    *   lease before a retry with its key may take over (default 60 s; the
    *   lease is renewed by every chunk)
+   * @param deps.maxMs how long a run may go on; it stops after the chunk
+   *   that ends later (default 120 s; every run decides at least one chunk)
    */
   constructor(
     private readonly deps: IdempotencyDeps & {
       policy: BookingPolicy;
       chunkSize?: number | undefined;
       leaseMs?: number | undefined;
+      maxMs?: number | undefined;
       metrics?: Metrics | undefined;
     },
   ) {
     this.chunkSize = deps.chunkSize ?? 500;
     this.leaseMs = deps.leaseMs ?? 60_000;
+    this.maxMs = deps.maxMs ?? 120_000;
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) {
       throw new RangeError('chunkSize must be a positive integer');
     }
+    if (!(this.maxMs >= 0)) throw new RangeError('maxMs must not be negative');
   }
 
   /**
@@ -117,7 +122,9 @@ export class AdmitReservations {
    * {@link execute} at most once per key. The run spans several units of
    * work, so the key is held by a lease: the first unit stores a `running`
    * record, every chunk renews it, and the last chunk's unit of work
-   * replaces it with the answer. Meanwhile a request with the key is told
+   * replaces it with the answer. A run cut short by its time limit stores no
+   * answer: its last chunk gives the key up, so a repeat with the key admits
+   * again from where the queue stands. Meanwhile a request with the key is told
    * it is in progress. If the process dies mid-run, the lease runs out and a
    * retry with the key runs admission again, which is safe: it confirms only
    * what still fits, in the same order. A failure that is not a refusal
@@ -196,35 +203,26 @@ export class AdmitReservations {
     rejectRest: boolean,
     keyed: KeyedRun | null,
   ): Promise<AdmissionResult> {
-    let totals: AdmissionResult = { confirmed: 0, rejected: 0, leftPending: 0 };
-    let after: { createdAt: number; id: number } | undefined;
+    const { uow, clock, policy } = this.deps;
+    const deadline = clock.now() + this.maxMs;
+    let totals = NO_COUNTS;
+    let after: PendingCursor | undefined;
     let lockSlots = false;
     for (;;) {
       const locked = lockSlots;
-      const chunk = await this.deps.uow
+      const chunk = await uow
         .run(async (stores) => {
           const page = await stores.reservations.listPending({
             overlapping: range,
             after,
             limit: this.chunkSize,
           });
-          const counts = await this.admitChunk(stores, actor, range, rejectRest, page, locked);
-          const sum = add(totals, counts);
-          const last = page.length < this.chunkSize;
-          if (keyed) {
-            const now = this.deps.clock.now();
-            if (last) {
-              await stores.idempotencyKeys.finish(keyed.scope, keyed.token, {
-                state: 'done',
-                fingerprint: keyed.once.fingerprint,
-                response: keyed.once.render({ ok: sum }),
-                expiresAt: this.expiry(keyed.createdAt),
-              });
-            } else {
-              await stores.idempotencyKeys.renew(keyed.scope, keyed.token, now + this.leaseMs);
-            }
-          }
-          return { sum, last, end: page[page.length - 1] };
+          const decision = { actor, range, rejectRest, policy, now: clock.now() };
+          const sum = addCounts(totals, await admitChunk(stores, decision, page.items, locked));
+          const result = { ...sum, complete: page.items.length < this.chunkSize };
+          const stop = result.complete || clock.now() >= deadline;
+          if (keyed) await this.keep(stores, keyed, result, stop);
+          return { result, stop, next: page.next };
         })
         .catch((error: unknown) => {
           // Lost a race for room since the loads were read: decide this chunk again, slots locked.
@@ -233,74 +231,25 @@ export class AdmitReservations {
         });
       lockSlots = chunk === null;
       if (!chunk) continue;
-      totals = chunk.sum;
-      if (chunk.last || !chunk.end) return totals;
-      after = { createdAt: chunk.end.createdAt, id: chunk.end.id };
+      if (chunk.stop || !chunk.next) return chunk.result;
+      totals = chunk.result;
+      after = chunk.next;
     }
   }
 
-  /**
-   * One chunk: lock its reservations, decide in creation order against the
-   * slot loads (read, or locked when `lockSlots`), write.
-   */
-  private async admitChunk(
-    stores: TransactionStores,
-    actor: Actor,
-    range: TimeRange,
-    rejectRest: boolean,
-    page: readonly Reservation[],
-    lockSlots: boolean,
-  ): Promise<AdmissionResult> {
-    if (page.length === 0) return { confirmed: 0, rejected: 0, leftPending: 0 };
-    const { policy, clock } = this.deps;
-    const locked = new Map(
-      (await stores.reservations.getManyForUpdate(page.map((r) => r.id))).map((r) => [r.id, r]),
-    );
-    // In creation order (the page's), as they are now that they are locked.
-    const candidates = page.flatMap((r) => {
-      const current = locked.get(r.id);
-      return current?.status === 'pending' && rangeOf(current).overlaps(range) ? [current] : [];
-    });
-    const slots = new Set<number>();
-    for (const r of candidates) {
-      for (const d of confirmedLoadDelta(null, { ...r, status: 'confirmed' }, policy.grid))
-        slots.add(d.slotStart);
+  /** A keyed run's key after a chunk: the answer when complete, given up when cut short, else a longer lease. */
+  private async keep(stores: TransactionStores, keyed: KeyedRun, result: AdmissionResult, stop: boolean) {
+    if (result.complete) {
+      await stores.idempotencyKeys.finish(keyed.scope, keyed.token, {
+        state: 'done',
+        fingerprint: keyed.once.fingerprint,
+        response: keyed.once.render({ ok: result }),
+        expiresAt: this.expiry(keyed.createdAt),
+      });
+    } else if (stop) {
+      await stores.idempotencyKeys.release(keyed.scope, keyed.token);
+    } else {
+      await stores.idempotencyKeys.renew(keyed.scope, keyed.token, this.deps.clock.now() + this.leaseMs);
     }
-    const sorted = [...slots].sort((a, b) => a - b);
-    let loads: SlotLoads = new Map();
-    if (sorted.length > 0) {
-      loads = lockSlots
-        ? await stores.ledger.lockLoads(sorted, policy.capacity)
-        : await stores.ledger.loadsIn(sorted[0]!, sorted[sorted.length - 1]! + 1);
-    }
-    const now = clock.now();
-    const admission = admitFirstComeFirstServed(actor, loads, candidates, policy, now, { rejectRest });
-    const changed = [...admission.confirmed, ...admission.rejected];
-    await stores.reservations.saveAll(changed.map((t) => t.after));
-    await stores.events.appendAll(
-      changed.map(({ before, after }) => ({
-        reservationId: after.id,
-        type: after.status === 'confirmed' ? ('confirmed' as const) : ('rejected' as const),
-        actorId: actor.userId,
-        actorRole: actor.role,
-        reason: after.status === 'rejected' ? NO_CAPACITY_LEFT : null,
-        at: now,
-        before,
-        after,
-      })),
-    );
-    const deltas = admission.confirmed.flatMap((t) => confirmedLoadDelta(t.before, t.after, policy.grid));
-    if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity);
-    return {
-      confirmed: admission.confirmed.length,
-      rejected: admission.rejected.length,
-      leftPending: admission.leftPending.length,
-    };
   }
 }
-
-const add = (a: AdmissionResult, b: AdmissionResult): AdmissionResult => ({
-  confirmed: a.confirmed + b.confirmed,
-  rejected: a.rejected + b.rejected,
-  leftPending: a.leftPending + b.leftPending,
-});

@@ -44,6 +44,8 @@ export interface UseCaseDeps {
   readonly idempotencyTtlMs?: number | undefined;
   /** Reservations per unit of work of an admission (default 500). */
   readonly admissionChunkSize?: number | undefined;
+  /** How long one admission run may go on (default 120 s). */
+  readonly admissionMaxMs?: number | undefined;
   /** Checks webhook URLs, makes secrets and sends webhooks. */
   readonly webhookTransport: WebhookTransport;
   /** How webhooks are delivered (lease, retries, concurrency); a lease of 60 s by default. */
@@ -79,7 +81,11 @@ export function createUseCases(deps: UseCaseDeps) {
     cancelReservation: new CancelReservation(shared),
     bulkConfirmReservations: new BulkConfirmReservations(shared),
     bulkRejectReservations: new BulkRejectReservations(shared),
-    admitReservations: new AdmitReservations({ ...shared, chunkSize: deps.admissionChunkSize }),
+    admitReservations: new AdmitReservations({
+      ...shared,
+      chunkSize: deps.admissionChunkSize,
+      maxMs: deps.admissionMaxMs,
+    }),
     purgeIdempotencyKeys: new PurgeIdempotencyKeys({ uow, clock }),
     createWebhookEndpoint: new CreateWebhookEndpoint({ uow, clock, transport }),
     listWebhookEndpoints: new ListWebhookEndpoints({ uow }),

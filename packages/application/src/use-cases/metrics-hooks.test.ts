@@ -105,6 +105,6 @@ describe('what the use cases count', () => {
       endDate: '2026-12-10',
       rejectRest: true,
     });
-    expect(metrics.admissions).toEqual([{ confirmed: 0, rejected: 1, leftPending: 0 }]);
+    expect(metrics.admissions).toEqual([{ confirmed: 0, rejected: 1, leftPending: 0, complete: true }]);
   });
 });
