@@ -35,6 +35,8 @@ export interface Config {
   readonly scheduleMaxStalenessMs: number;
   /** How long answers to requests with an Idempotency-Key are kept. */
   readonly idempotencyKeyTtlHours: number;
+  /** How long one admission run may go on before it answers with what it did (`complete: false`). */
+  readonly admissionMaxMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly corsOrigins: readonly string[];
   readonly trustProxy: boolean | number | string;
@@ -82,6 +84,7 @@ const Env = z.object({
   MAX_RESERVATION_HOURS: optional(int(1, 24 * 366)),
   SCHEDULE_MAX_STALENESS_MS: optional(int(0, 3_600_000)),
   IDEMPOTENCY_KEY_TTL_HOURS: optional(int(1, 24 * 366)),
+  ADMISSION_MAX_MS: optional(int(1, 3_600_000)),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   CORS_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
@@ -163,6 +166,7 @@ export function loadConfig(
     maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
     scheduleMaxStalenessMs: e.SCHEDULE_MAX_STALENESS_MS ?? 1000,
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS ?? 24,
+    admissionMaxMs: e.ADMISSION_MAX_MS ?? 120_000,
     logLevel: e.LOG_LEVEL ?? 'info',
     corsOrigins: (e.CORS_ORIGINS ?? '')
       .split(',')

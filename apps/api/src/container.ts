@@ -165,6 +165,7 @@ export function createContainer(config: Config, logger: Logger): Container {
         tokenIssuer,
         loginAttempts,
         idempotencyTtlMs: cfg.idempotencyKeyTtlHours * 3_600_000,
+        admissionMaxMs: cfg.admissionMaxMs,
         webhookTransport,
         metrics: metrics.prometheus,
         webhookDelivery: {

@@ -162,11 +162,13 @@ describe('admission and Idempotency-Key across two API processes on one PostgreS
       confirmed: expect.any(Number),
       rejected: 0,
       left_pending: expect.any(Number),
+      complete: true,
     });
     expect(second!.body).toEqual({
       confirmed: expect.any(Number),
       rejected: 0,
       left_pending: expect.any(Number),
+      complete: true,
     });
 
     const { kysely } = store;
@@ -233,7 +235,7 @@ describe('admission and Idempotency-Key across two API processes on one PostgreS
       body: { start: day, end: day },
       headers: { 'idempotency-key': '"admit-once"' },
     });
-    expect(admitted.body).toEqual({ confirmed: 1, rejected: 0, left_pending: 0 });
+    expect(admitted.body).toEqual({ confirmed: 1, rejected: 0, left_pending: 0, complete: true });
     expect(await Promise.all([a.stop(), b.stop()])).toEqual([0, 0]);
     [a, b] = await Promise.all([startApi(env), startApi(env)]);
     const replay = await client(a)('POST', '/reservations', { token: user, body, headers });

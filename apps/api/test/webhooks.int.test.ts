@@ -125,7 +125,7 @@ describe('webhooks from one API process on PostgreSQL', () => {
       token: admin,
       body: { start: seoulDate(11), end: seoulDate(11) },
     });
-    expect(admission.body).toEqual({ confirmed: 1, rejected: 0, left_pending: 0 });
+    expect(admission.body).toEqual({ confirmed: 1, rejected: 0, left_pending: 0, complete: true });
     expect((await call('POST', `/reservations/${a.id}/cancel`, { token: admin })).status).toBe(200);
 
     // 5 created, 1 updated, 3 confirmed (single, bulk, admission), 1 rejected, 1 cancelled.

@@ -212,7 +212,7 @@ describe('the OpenAPI document', () => {
       'before',
       'after',
     ]);
-    expect(Object.keys(props('Admission'))).toEqual(['confirmed', 'rejected', 'left_pending']);
+    expect(Object.keys(props('Admission'))).toEqual(['confirmed', 'rejected', 'left_pending', 'complete']);
     expect(Object.keys(props('BulkResult'))).toEqual(['results']);
     for (const name of ['RejectRequest', 'BulkConfirmRequest', 'BulkRejectRequest', 'AdmitRequest']) {
       expect((schemas[name] as { additionalProperties?: unknown }).additionalProperties, name).toBe(false);

@@ -501,8 +501,13 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
       'still fits; one that does not fit stays pending, or is rejected with reason "no capacity left" when ' +
       '`reject_rest` is true. Runs in chunks of a few hundred, each its own transaction in creation order, so ' +
       'single confirmations are never held up for long; it is safe beside other confirmations and admissions ' +
-      'from any process. With an Idempotency-Key the key is held for the whole run; a retry after a crash ' +
-      'runs admission again, which only confirms what still fits.',
+      'from any process. Creation order is the stored creation time at full precision (rows written by SQL ' +
+      'carry microseconds), and each reservation is decided at most once per run. A run stops after ' +
+      'ADMISSION_MAX_MS with what it did so far and answers `complete: false` (`true` when it went through ' +
+      'the whole range); a repeat goes on from where the queue then stands. The run goes on when the client ' +
+      'disconnects, within that bound. With an Idempotency-Key the key is held for the whole run; a retry ' +
+      'after a crash runs admission again, which only confirms what still fits. An answer with ' +
+      '`complete: false` is not stored: the key is given up when the run stops, so a repeat with it admits again.',
     security: secured,
     request: { body: body(AdmitBody, { example: examples.admit }), headers: IdempotencyKeyHeader },
     responses: (() => {

@@ -89,7 +89,12 @@ export const present = {
   },
 
   admission(result: AdmissionResult) {
-    return { confirmed: result.confirmed, rejected: result.rejected, left_pending: result.leftPending };
+    return {
+      confirmed: result.confirmed,
+      rejected: result.rejected,
+      left_pending: result.leftPending,
+      complete: result.complete,
+    };
   },
 
   schedule(item: ScheduleItem, zone: string) {

@@ -290,6 +290,11 @@ export const AdmissionSchema = z
     confirmed: z.number().int(),
     rejected: z.number().int(),
     left_pending: z.number().int(),
+    complete: z.boolean().openapi({
+      description:
+        'True when the run went through the whole range; false when it stopped at `ADMISSION_MAX_MS` with ' +
+        'what it did so far (a repeat goes on from where the queue then stands).',
+    }),
   })
   .openapi('Admission');
 

@@ -1,5 +1,7 @@
 import type {
   NewReservation,
+  PendingCursor,
+  PendingPage,
   PendingQuery,
   ReservationListQuery,
   ReservationPage,
@@ -12,6 +14,24 @@ import type { Executor } from './executor.js';
 import { isRowId, toReservation } from './rows.js';
 
 const READS = ['reservations'] as const;
+
+/** A creation time written in UTC to the microsecond, era included: read back as the very same instant. */
+const CREATED_KEY = 'YYYY-MM-DD HH24:MI:SS.US BC';
+
+/** The parts of a cursor made by {@link PostgresReservations.listPending}. */
+function parseCursor(cursor: PendingCursor): { createdKey: string; id: number } {
+  const cut = cursor.lastIndexOf('/');
+  const createdKey = cursor.slice(0, cut);
+  const id = Number(cursor.slice(cut + 1));
+  if (
+    cut < 0 ||
+    !/^(\d+-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (AD|BC)|-?infinity)$/.test(createdKey) ||
+    !isRowId(id)
+  ) {
+    throw new RangeError('not a cursor of pending reservations');
+  }
+  return { createdKey, id };
+}
 
 /** Reservations in the `reservations` table. */
 export class PostgresReservations implements Reservations {
@@ -90,26 +110,39 @@ export class PostgresReservations implements Reservations {
     return { items: rows.map(toReservation), total };
   }
 
-  async listPending(query: PendingQuery): Promise<Reservation[]> {
+  async listPending(query: PendingQuery): Promise<PendingPage> {
     const { overlapping, after } = query;
     const from = new Date(overlapping.start).toISOString();
     const to = new Date(overlapping.end).toISOString();
     let pending = this.db
       .selectFrom('reservations')
       .selectAll()
+      // to_char gives null for ±infinity, whose text is read back as itself.
+      .select(
+        sql<string>`coalesce(to_char(created_at at time zone 'UTC', ${CREATED_KEY}), created_at::text)`.as(
+          'created_key',
+        ),
+      )
       .where('status', '=', 'pending')
       .where(
         sql<boolean>`tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`,
       );
     if (after) {
-      // A row comparison, so the partial index on (created_at, id) of pending
-      // rows is walked from where the previous page stopped.
+      const { createdKey, id } = parseCursor(after);
+      // A row comparison against the stored value to the microsecond (a Date
+      // would cut it to the millisecond and the same rows would come again),
+      // so the partial index on (created_at, id) of pending rows is walked
+      // from where the previous page stopped.
       pending = pending.where(
-        sql<boolean>`(created_at, id) > (${new Date(after.createdAt)}::timestamptz, ${after.id}::int)`,
+        sql<boolean>`(created_at, id) > ((${createdKey}::timestamp at time zone 'UTC'), ${id}::int)`,
       );
     }
     const rows = await this.exec.rows(pending.orderBy('created_at').orderBy('id').limit(query.limit), READS);
-    return rows.map(toReservation);
+    const last = rows[rows.length - 1];
+    return {
+      items: rows.map(toReservation),
+      next: last ? (`${last.created_key}/${last.id}` as PendingCursor) : null,
+    };
   }
 
   async insert(reservation: NewReservation): Promise<Reservation> {

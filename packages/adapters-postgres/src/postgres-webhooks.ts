@@ -163,10 +163,12 @@ export class PostgresWebhookEndpoints implements WebhookEndpoints {
  * in the statement that appends each audit event.
  *
  * A claim is one statement: for each active endpoint, its oldest due rows
- * (up to its share) are locked with `FOR UPDATE SKIP LOCKED`, so concurrent
- * claims in any process pass over each other's rows instead of waiting;
- * the oldest of those are taken, their attempt counted and their
- * `next_attempt_at` moved to the lease's end. Nothing is held on the
+ * (up to its share: its allowance less what is in flight) are locked with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent claims in any process pass over
+ * each other's rows instead of waiting; of those, they are taken in turns
+ * across endpoints (every endpoint's first before anyone's second), their
+ * attempt counted and their `next_attempt_at` moved to the lease's end.
+ * Rows over an endpoint's share are neither locked nor leased. Nothing is held on the
  * connection afterwards (no session lock, no LISTEN), which is what
  * PgBouncer's transaction pooling needs.
  */
@@ -178,10 +180,21 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
 
   async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
     if (request.limit < 1 || request.perEndpoint < 1) return [];
-    const busyIds = [...request.busy.keys()].filter((id) => Number.isSafeInteger(id));
+    // Room per endpoint that is not the whole perEndpoint: its allowance less what is in flight.
+    const shareIds = [...new Set([...request.busy.keys(), ...(request.allowances?.keys() ?? [])])].filter(
+      (id) => Number.isSafeInteger(id),
+    );
+    const share = (id: number) =>
+      Math.max(
+        0,
+        Math.trunc(
+          Math.min(request.perEndpoint, request.allowances?.get(id) ?? request.perEndpoint) -
+            (request.busy.get(id) ?? 0),
+        ),
+      );
     // Array literals of whole numbers: statements are sent with literals inlined.
-    const ids = `{${busyIds.join(',')}}`;
-    const counts = `{${busyIds.map((id) => Math.trunc(request.busy.get(id)!)).join(',')}}`;
+    const ids = `{${shareIds.join(',')}}`;
+    const shares = `{${shareIds.map(share).join(',')}}`;
     const rows = await this.exec.rows(
       compiled(
         this.db,
@@ -196,22 +209,27 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
           at: Date;
           after: ReservationSnapshot;
         }>`
-          with busy (endpoint_id, n) as (
-            select * from unnest(${ids}::int[], ${counts}::int[])
+          with share (endpoint_id, n) as (
+            select * from unnest(${ids}::int[], ${shares}::int[])
           ),
-          picked as (
-            select e.id as endpoint_id, p.id from webhook_endpoints e
-            left join busy b on b.endpoint_id = e.id
+          locked as (
+            select e.id as endpoint_id, p.id, p.next_attempt_at,
+              row_number() over (partition by e.id order by p.next_attempt_at, p.id) as turn
+            from webhook_endpoints e
+            left join share s on s.endpoint_id = e.id
             cross join lateral (
               select d.id, d.next_attempt_at from webhook_deliveries d
               where d.endpoint_id = e.id and d.state = 'pending'
                 and d.next_attempt_at <= ${new Date(request.now)}::timestamptz
               order by d.next_attempt_at, d.id
-              limit greatest(0, ${request.perEndpoint}::int - coalesce(b.n, 0))
+              limit coalesce(s.n, ${request.perEndpoint}::int)
               for update of d skip locked
             ) p
             where e.disabled_at is null and e.removed_at is null
-            order by p.next_attempt_at, p.id
+          ),
+          picked as (
+            select endpoint_id, id from locked
+            order by turn, next_attempt_at, id
             limit ${request.limit}::int
           ),
           claimed as (

@@ -1615,7 +1615,7 @@ export interface paths {
         put?: never;
         /**
          * Admit first come, first served (admin)
-         * @description Takes the pending reservations that overlap the date range (read as for schedules, at most 366 days) in creation order (`created_at`, then `id`) and confirms each one that still fits; one that does not fit stays pending, or is rejected with reason "no capacity left" when `reject_rest` is true. Runs in chunks of a few hundred, each its own transaction in creation order, so single confirmations are never held up for long; it is safe beside other confirmations and admissions from any process. With an Idempotency-Key the key is held for the whole run; a retry after a crash runs admission again, which only confirms what still fits.
+         * @description Takes the pending reservations that overlap the date range (read as for schedules, at most 366 days) in creation order (`created_at`, then `id`) and confirms each one that still fits; one that does not fit stays pending, or is rejected with reason "no capacity left" when `reject_rest` is true. Runs in chunks of a few hundred, each its own transaction in creation order, so single confirmations are never held up for long; it is safe beside other confirmations and admissions from any process. Creation order is the stored creation time at full precision (rows written by SQL carry microseconds), and each reservation is decided at most once per run. A run stops after ADMISSION_MAX_MS with what it did so far and answers `complete: false` (`true` when it went through the whole range); a repeat goes on from where the queue then stands. The run goes on when the client disconnects, within that bound. With an Idempotency-Key the key is held for the whole run; a retry after a crash runs admission again, which only confirms what still fits. An answer with `complete: false` is not stored: the key is given up when the run stops, so a repeat with it admits again.
          */
         post: {
             parameters: {
@@ -2870,6 +2870,8 @@ export interface components {
             confirmed: number;
             rejected: number;
             left_pending: number;
+            /** @description True when the run went through the whole range; false when it stopped at `ADMISSION_MAX_MS` with what it did so far (a repeat goes on from where the queue then stands). */
+            complete: boolean;
         };
         AdmitRequest: {
             /**

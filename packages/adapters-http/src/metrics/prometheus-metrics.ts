@@ -51,6 +51,7 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
   private readonly admissionSeconds: Histogram;
   private readonly webhookAttempts: Counter<'outcome'>;
   private readonly webhookSeconds: Histogram;
+  private readonly webhookThrottled: Gauge;
   private readonly confirmedChild: Counter;
 
   constructor(sources: MetricSources = {}) {
@@ -116,6 +117,11 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
       name: 'exam_webhook_attempt_duration_seconds',
       help: 'How long webhook attempts took.',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30],
+      registers,
+    });
+    this.webhookThrottled = new Gauge({
+      name: 'exam_webhook_endpoints_throttled',
+      help: 'Webhook endpoints this process allows fewer attempts in flight because they kept failing or timing out.',
       registers,
     });
     const { pool, outbox, now = Date.now } = sources;
@@ -228,6 +234,10 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
     this.admissionDecisions.inc({ decision: 'confirmed' }, result.confirmed);
     this.admissionDecisions.inc({ decision: 'rejected' }, result.rejected);
     this.admissionDecisions.inc({ decision: 'left_pending' }, result.leftPending);
+  }
+
+  webhookEndpointsThrottled(count: number): void {
+    this.webhookThrottled.set(count);
   }
 
   webhookAttempt(outcome: WebhookAttemptOutcome, seconds: number): void {

@@ -1405,7 +1405,7 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
           .auth(admin.token, { type: 'bearer' })
           .send({ start: D, end: D });
         expect(res.status).toBe(200);
-        expect(res.body).toEqual({ confirmed: 2, rejected: 0, left_pending: 1 });
+        expect(res.body).toEqual({ confirmed: 2, rejected: 0, left_pending: 1, complete: true });
         const status = async (id: number) =>
           (await http().get(`/reservations/${id}`).auth(admin.token, { type: 'bearer' })).body.status;
         expect([
@@ -1418,7 +1418,7 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
           .post('/reservations/admit')
           .auth(admin.token, { type: 'bearer' })
           .send({ start: D, end: D, reject_rest: true });
-        expect(rejectRest.body).toEqual({ confirmed: 0, rejected: 1, left_pending: 0 });
+        expect(rejectRest.body).toEqual({ confirmed: 0, rejected: 1, left_pending: 0, complete: true });
         const history = await http().get(`/reservations/${b.id}/history`).auth(bob.token, { type: 'bearer' });
         expect(history.body.at(-1)).toMatchObject({
           type: 'rejected',
@@ -1640,7 +1640,7 @@ export function describeHttpApi(name: string, makeStore: () => Promise<SuiteStor
         for (const [path, token, body] of calls)
           firsts.push(await send(path, token, `${path}-${keys}`, body));
         expect(firsts.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-        expect(firsts[1]!.body).toEqual({ confirmed: 1, rejected: 0, left_pending: 1 });
+        expect(firsts[1]!.body).toEqual({ confirmed: 1, rejected: 0, left_pending: 1, complete: true });
         expect(firsts[3]!.body.results.map((r: { status: number }) => r.status)).toEqual([200, 409]);
         const late = await bookOk(user.token, E, '14:00', '15:00', 10);
         for (const [i, [path, token, body]] of calls.entries()) {

@@ -69,6 +69,8 @@ export async function startTestApp(
     webhookTransport?: WebhookTransport;
     /** What the app and its use cases record, shown at /metrics when `http.metricsToken` is set. */
     metrics?: PrometheusMetrics;
+    /** Admission's chunk size and time limit; the defaults when absent. */
+    admission?: { chunkSize?: number; maxMs?: number };
   } = {},
 ): Promise<TestApp> {
   const clock = new FixedClock(options.now ?? TEST_NOW);
@@ -90,6 +92,8 @@ export async function startTestApp(
     loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
     webhookTransport: options.webhookTransport ?? new FakeWebhookTransport(),
     metrics: options.metrics,
+    admissionChunkSize: options.admission?.chunkSize,
+    admissionMaxMs: options.admission?.maxMs,
   });
   const app = createApp({
     useCases,

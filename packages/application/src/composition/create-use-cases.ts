@@ -46,6 +46,8 @@ export interface UseCaseDeps {
   readonly idempotencyTtlMs?: number | undefined;
   /** Reservations per unit of work of an admission (default 500). */
   readonly admissionChunkSize?: number | undefined;
+  /** How long one admission run may go on (default 120 s). */
+  readonly admissionMaxMs?: number | undefined;
   /** Checks webhook URLs, makes secrets and sends webhooks. */
   readonly webhookTransport: WebhookTransport;
   /** How webhooks are delivered (lease, retries, concurrency); a lease of 60 s by default. */
@@ -81,7 +83,10 @@ export function createUseCases(deps: UseCaseDeps) {
     cancelReservation: cancelReservation(shared),
     bulkConfirmReservations: bulkConfirmReservations(shared),
     bulkRejectReservations: bulkRejectReservations(shared),
-    admitReservations: admitReservations(shared, deps.admissionChunkSize),
+    admitReservations: admitReservations(shared, {
+      chunkSize: deps.admissionChunkSize,
+      maxMs: deps.admissionMaxMs,
+    }),
     purgeIdempotencyKeys: new PurgeIdempotencyKeys({ uow, clock }),
     createWebhookEndpoint: new CreateWebhookEndpoint({ uow, clock, transport }),
     listWebhookEndpoints: new ListWebhookEndpoints({ uow }),

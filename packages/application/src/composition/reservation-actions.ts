@@ -102,8 +102,16 @@ export function bulkConfirmReservations(deps: ReservationDeps) {
 export const bulkRejectReservations = (deps: ReservationDeps) =>
   compose(keyedUnits(deps, new BulkRejectReservations(deps)), { screen: BulkRejectReservations.check });
 
-/** Admission, its key held by a lease across its units of work (60 s unless told otherwise). */
-export const admitReservations = (deps: ReservationDeps, chunkSize?: number, leaseMs = 60_000) =>
-  compose(leased(new AdmitReservations({ ...deps, chunkSize }), { ...deps, leaseMs }));
+/**
+ * Admission, its key held by a lease across its units of work (renewed by
+ * every chunk; 60 s unless told otherwise).
+ */
+export const admitReservations = (
+  deps: ReservationDeps,
+  options: { chunkSize?: number | undefined; maxMs?: number | undefined; leaseMs?: number } = {},
+) =>
+  compose(
+    leased(new AdmitReservations({ ...deps, ...options }), { ...deps, leaseMs: options.leaseMs ?? 60_000 }),
+  );
 
 export const updateReservation = (deps: ReservationDeps) => new UpdateReservation(deps);

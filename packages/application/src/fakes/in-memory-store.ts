@@ -21,6 +21,8 @@ import type {
   NewUser,
   NewWebhookEndpoint,
   OutboxDepth,
+  PendingCursor,
+  PendingPage,
   PendingQuery,
   ReadStores,
   RecordedReservationEvent,
@@ -175,16 +177,23 @@ export class InMemoryReservations implements Reservations {
     return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
   }
 
-  async listPending(query: PendingQuery): Promise<Reservation[]> {
-    const { overlapping, after } = query;
-    return [...this.state.reservations.values()]
+  async listPending(query: PendingQuery): Promise<PendingPage> {
+    const { overlapping } = query;
+    // Creation times here are whole milliseconds, so the cursor is exact as `createdAt/id`.
+    const [createdAt, id] = query.after ? query.after.split('/').map(Number) : [];
+    const items = [...this.state.reservations.values()]
       .filter((r) => r.status === 'pending' && r.start < overlapping.end && overlapping.start < r.end)
       .filter(
         (r) =>
-          !after || r.createdAt > after.createdAt || (r.createdAt === after.createdAt && r.id > after.id),
+          createdAt === undefined ||
+          id === undefined ||
+          r.createdAt > createdAt ||
+          (r.createdAt === createdAt && r.id > id),
       )
       .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
       .slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, next: last ? (`${last.createdAt}/${last.id}` as PendingCursor) : null };
   }
 
   async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {
@@ -373,6 +382,10 @@ export class InMemoryIdempotencyKeys implements IdempotencyKeys {
   }
 }
 
+/** The order claims take due messages in: oldest due first. */
+const byDue = (a: StoredDelivery, b: StoredDelivery): number =>
+  a.nextAttemptAt - b.nextAttemptAt || a.id - b.id;
+
 const isActive = (endpoint: StoredEndpoint): boolean =>
   endpoint.removedAt === null && endpoint.disabledAt === null;
 
@@ -444,18 +457,28 @@ export class InMemoryWebhookOutbox implements WebhookOutbox {
   constructor(private readonly state: State) {}
 
   async claim(request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const taken = new Map<number, number>();
+    const share = (endpointId: number) =>
+      Math.min(request.perEndpoint, request.allowances?.get(endpointId) ?? request.perEndpoint) -
+      (request.busy.get(endpointId) ?? 0);
+    // Each endpoint's oldest due within its share, numbered by turn: the
+    // first turn of every endpoint comes before anyone's second.
+    const turns = new Map<number, number>();
+    const candidates: { d: StoredDelivery; turn: number }[] = [];
     const due = [...this.state.deliveries.values()]
       .filter((d) => d.state === 'pending' && d.nextAttemptAt <= request.now)
-      .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
-    const claimed: ClaimedDelivery[] = [];
+      .sort(byDue);
     for (const d of due) {
-      if (claimed.length >= request.limit) break;
       const endpoint = this.state.endpoints.get(d.endpointId);
       if (!endpoint || !isActive(endpoint)) continue;
-      const inFlight = (request.busy.get(endpoint.id) ?? 0) + (taken.get(endpoint.id) ?? 0);
-      if (inFlight >= request.perEndpoint) continue;
-      taken.set(endpoint.id, (taken.get(endpoint.id) ?? 0) + 1);
+      const turn = (turns.get(d.endpointId) ?? 0) + 1;
+      if (turn > share(d.endpointId)) continue;
+      turns.set(d.endpointId, turn);
+      candidates.push({ d, turn });
+    }
+    candidates.sort((a, b) => a.turn - b.turn || byDue(a.d, b.d));
+    const claimed: ClaimedDelivery[] = [];
+    for (const { d } of candidates.slice(0, Math.max(0, request.limit))) {
+      const endpoint = this.state.endpoints.get(d.endpointId)!;
       const attempt = d.attempts + 1;
       this.state.deliveries.set(d.id, { ...d, attempts: attempt, nextAttemptAt: request.leaseUntil });
       const event = this.state.events[d.eventId - 1]!;

@@ -22,6 +22,8 @@ export type {
 } from './reservation-events.js';
 export type {
   NewReservation,
+  PendingCursor,
+  PendingPage,
   PendingQuery,
   ReservationListQuery,
   ReservationPage,

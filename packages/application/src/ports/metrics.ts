@@ -25,6 +25,8 @@ export interface Metrics {
   ): void;
   /** One webhook attempt ended. */
   webhookAttempt(outcome: WebhookAttemptOutcome, seconds: number): void;
+  /** How many endpoints this process now holds to fewer attempts in flight, because they kept failing. */
+  webhookEndpointsThrottled(count: number): void;
 }
 
 /** Counts nothing: when metrics are off. */
@@ -34,4 +36,5 @@ export const NO_METRICS: Metrics = {
   confirmationBatch: () => undefined,
   admission: () => undefined,
   webhookAttempt: () => undefined,
+  webhookEndpointsThrottled: () => undefined,
 };

@@ -18,13 +18,29 @@ export interface ReservationPage {
   readonly total: number;
 }
 
+/**
+ * Where a page of pending reservations ended, as the store wrote it: opaque
+ * to callers. It holds the last row's creation time at the store's own
+ * precision (rows written by SQL carry microseconds, which a `createdAt` in
+ * milliseconds would cut off), so the next page starts strictly after it.
+ */
+export type PendingCursor = string & { readonly __pendingCursor: true };
+
 /** A page of pending reservations in creation order (keyset pagination). */
 export interface PendingQuery {
   /** Only reservations overlapping this range. */
   readonly overlapping: TimeRange;
-  /** Only reservations after this one in creation order; from the first when absent. */
-  readonly after?: { readonly createdAt: number; readonly id: number } | undefined;
+  /** Only reservations after this position in creation order; from the first when absent. */
+  readonly after?: PendingCursor | undefined;
   readonly limit: number;
+}
+
+/** One page of {@link ReservationReader.listPending}. */
+export interface PendingPage {
+  /** In creation order: the stored creation time, then id. */
+  readonly items: readonly Reservation[];
+  /** The position of the last item, to pass as `after` for the next page; null for an empty page. */
+  readonly next: PendingCursor | null;
 }
 
 /** Reading reservations; no locks taken. */
@@ -32,11 +48,12 @@ export interface ReservationReader {
   get(id: number): Promise<Reservation | null>;
   list(query: ReservationListQuery): Promise<ReservationPage>;
   /**
-   * Pending reservations overlapping a range, in creation order (`createdAt`,
-   * then id), at most `limit` of them: one page of an admission. Each page
-   * costs about its own size, however many pages came before.
+   * Pending reservations overlapping a range, in creation order (the stored
+   * creation time at full precision, then id), at most `limit` of them: one
+   * page of an admission. Each page costs about its own size, however many
+   * pages came before, and starts strictly after `after`.
    */
-  listPending(query: PendingQuery): Promise<Reservation[]>;
+  listPending(query: PendingQuery): Promise<PendingPage>;
 }
 
 /** Reservations inside a unit of work. */

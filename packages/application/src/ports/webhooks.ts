@@ -77,6 +77,11 @@ export interface ClaimRequest {
   readonly perEndpoint: number;
   /** Attempts in flight per endpoint id, in the caller's process. */
   readonly busy: ReadonlyMap<number, number>;
+  /**
+   * Endpoints held to fewer than `perEndpoint` in flight (they kept failing),
+   * by id. Their messages over it are not taken: they stay due for later.
+   */
+  readonly allowances?: ReadonlyMap<number, number> | undefined;
 }
 
 /** How one attempt ended, as written down by {@link WebhookOutbox.settle}. */
@@ -168,8 +173,9 @@ export interface WebhookEndpoints {
  */
 export interface WebhookOutbox {
   /**
-   * Takes due messages of active endpoints for one attempt each, the oldest
-   * due first, skipping any another unit of work is taking (so concurrent
+   * Takes due messages of active endpoints for one attempt each, in turns
+   * across endpoints (every endpoint's oldest due before any endpoint's
+   * second, and so on; the oldest due first within a turn), skipping any another unit of work is taking (so concurrent
    * claims, in any process, never take the same message), and counts the
    * attempt. Within the limits of `request`.
    */

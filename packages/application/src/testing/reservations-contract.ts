@@ -213,21 +213,20 @@ export function describeReservationsContract(name: string, makeStore: MakeStore)
         draft(user.id, -5, 50, { createdAt: created(9), reservationName: 'covers all' }),
       ]);
       const range = TimeRange.of(at(0), at(4));
+      const pageOf = (query: Omit<PendingQuery, 'overlapping'>) =>
+        uow.read((s) => s.reservations.listPending({ overlapping: range, ...query }));
       const names = async (query: Omit<PendingQuery, 'overlapping'>) =>
-        (await uow.read((s) => s.reservations.listPending({ overlapping: range, ...query }))).map(
-          (r) => r.reservationName,
-        );
+        (await pageOf(query)).items.map((r) => r.reservationName);
       expect(await names({ limit: 10 })).toEqual(['b', 'a', 'c', 'covers all']);
       expect(await names({ limit: 2 })).toEqual(['b', 'a']);
-      // Keyset: strictly after (createdAt, id); equal createdAt falls back to the id.
-      const a = rows[0]!;
-      expect(await names({ after: { createdAt: a.createdAt, id: a.id }, limit: 10 })).toEqual([
-        'c',
-        'covers all',
-      ]);
-      expect(await names({ after: { createdAt: created(9), id: rows[7]!.id }, limit: 10 })).toEqual([]);
+      // Keyset: strictly after the last one's (createdAt, id); equal createdAt falls back to the id.
+      const first = await pageOf({ limit: 2 });
+      expect(first.next).not.toBeNull();
+      const second = await pageOf({ after: first.next!, limit: 10 });
+      expect(second.items.map((r) => r.reservationName)).toEqual(['c', 'covers all']);
+      expect(await pageOf({ after: second.next!, limit: 10 })).toEqual({ items: [], next: null });
       const page = await uow.run((s) => s.reservations.listPending({ overlapping: range, limit: 1 }));
-      expect(page).toEqual([rows[1]]);
+      expect(page.items).toEqual([rows[1]]);
     });
 
     it('an empty store lists nothing with a total of 0', async () => {

@@ -46,9 +46,9 @@ export async function useCaseKit(
     update: actions.updateReservation(deps),
     bulkConfirm: actions.bulkConfirmReservations(deps),
     bulkReject: actions.bulkRejectReservations(deps),
-    admit: actions.admitReservations(deps, options.admissionChunk),
+    admit: actions.admitReservations(deps, { chunkSize: options.admissionChunk }),
     /** Another admitter over the same store, as a second API process would run one. */
-    newAdmitter: (chunkSize = options.admissionChunk) => actions.admitReservations(deps, chunkSize),
+    newAdmitter: (chunkSize = options.admissionChunk) => actions.admitReservations(deps, { chunkSize }),
     history: new GetReservationHistory(deps),
     schedules: new GetSchedules(deps),
     /** A pending booking by `actor` over slots `[from, to)` after {@link T0}. */

@@ -193,6 +193,29 @@ export function describeWebhooksContract(name: string, makeStore: MakeStore): vo
       expect(await claim(uow, { now: T0 + 10 })).toHaveLength(10 - 3 - 3);
     });
 
+    it('takes an endpoint held to an allowance only up to it, in turns across endpoints, and leaves the rest due', async () => {
+      const { uow, reservation } = await setUp(makeStore);
+      const hung = await endpoint(uow, ['reservation.updated'], 'https://hung.example/h');
+      const healthy = await endpoint(uow, ['reservation.updated'], 'https://healthy.example/h');
+      for (let i = 0; i < 6; i++) await change(uow, reservation, 'updated', T0 + i);
+      const count = (claimed: ClaimedDelivery[], id: number) =>
+        claimed.filter((c) => c.target.endpointId === id).length;
+      // The hung endpoint has one in flight and may have two: one more is taken, not its six.
+      const first = await claim(uow, {
+        now: T0 + 10,
+        limit: 4,
+        perEndpoint: 16,
+        busy: new Map([[hung.id, 1]]),
+        allowances: new Map([[hung.id, 2]]),
+      });
+      expect([count(first, hung.id), count(first, healthy.id)]).toEqual([1, 3]);
+      // In turns: with room for two, each endpoint's oldest, although the hung one's are as old.
+      const turns = await claim(uow, { now: T0 + 10, limit: 2 });
+      expect([count(turns, hung.id), count(turns, healthy.id)]).toEqual([1, 1]);
+      // What was over the allowance was not leased: it is due now.
+      expect(count(await claim(uow, { now: T0 + 10 }), hung.id)).toBe(6 - 1 - 1);
+    });
+
     it('settles: delivered and failed are done, retry is due again at its time, with every attempt listed', async () => {
       const { uow, reservation } = await setUp(makeStore);
       const ep = await endpoint(uow, ['reservation.created', 'reservation.updated', 'reservation.cancelled']);

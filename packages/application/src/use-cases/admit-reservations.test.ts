@@ -34,7 +34,7 @@ describe('AdmitReservations', () => {
       endDate: DAY,
       rejectRest: false,
     });
-    expect(result).toEqual({ confirmed: 2, rejected: 0, leftPending: 1 });
+    expect(result).toEqual({ confirmed: 2, rejected: 0, leftPending: 1, complete: true });
     const status = async (r: Reservation) => (await kit.uow.read((s) => s.reservations.get(r.id)))?.status;
     expect(await Promise.all([a, b, c, elsewhere].map(status))).toEqual([
       'confirmed',
@@ -55,6 +55,7 @@ describe('AdmitReservations', () => {
       confirmed: 0,
       rejected: 0,
       leftPending: 1,
+      complete: true,
     });
   });
 
@@ -68,7 +69,7 @@ describe('AdmitReservations', () => {
       endDate: DAY,
       rejectRest: true,
     });
-    expect(result).toEqual({ confirmed: 1, rejected: 1, leftPending: 0 });
+    expect(result).toEqual({ confirmed: 1, rejected: 1, leftPending: 0, complete: true });
     const events = await kit.uow.read((s) => s.events.listFor(b.id));
     expect(events.map((e) => [e.type, e.reason])).toEqual([
       ['created', null],
@@ -97,7 +98,12 @@ describe('AdmitReservations', () => {
     expect(await rejectionOf(admit('2026-12-11', DAY))).toBeInstanceOf(ValidationError);
     expect(await rejectionOf(admit('2026-02-30', DAY))).toBeInstanceOf(ValidationError);
     expect(await rejectionOf(admit('2026-01-01', '2027-01-02'))).toBeInstanceOf(ValidationError);
-    expect(await admit('2026-01-01', '2027-01-01')).toEqual({ confirmed: 1, rejected: 0, leftPending: 0 });
+    expect(await admit('2026-01-01', '2027-01-01')).toEqual({
+      confirmed: 1,
+      rejected: 0,
+      leftPending: 0,
+      complete: true,
+    });
     expect((await kit.uow.read((s) => s.reservations.get(r.id)))?.status).toBe('confirmed');
   });
 
@@ -140,7 +146,7 @@ describe('AdmitReservations', () => {
     });
     expect(raced).toBe(true);
     expect(lockLoadsCalls).toBe(1);
-    expect(result).toEqual({ confirmed: 3, rejected: 2, leftPending: 0 });
+    expect(result).toEqual({ confirmed: 3, rejected: 2, leftPending: 0, complete: true });
     expect(await kit.loads(0, 1)).toEqual([90]);
     const events = await inner.read((s) => s.events.listFor(1));
     expect(events.map((e) => e.type)).toEqual(['created', 'confirmed']);

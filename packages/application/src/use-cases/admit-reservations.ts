@@ -1,21 +1,16 @@
 import {
   type Actor,
-  admitFirstComeFirstServed,
   assertAdmin,
   type BookingPolicy,
   CapacityExceededError,
-  confirmedLoadDelta,
   dateRangeToInterval,
   daysInDateRange,
-  NO_CAPACITY_LEFT,
-  type Reservation,
-  rangeOf,
-  type SlotLoads,
   type TimeRange,
   ValidationError,
 } from '@exam-reservation/domain';
-import type { Clock, Metrics, TransactionStores, UnitOfWork } from '../ports/index.js';
+import type { Clock, Metrics, PendingCursor, UnitOfWork } from '../ports/index.js';
 import type { Lease, LongAction } from '../wrappers/leased.js';
+import { type AdmissionCounts, addCounts, admitChunk, NO_COUNTS } from './admission-chunk.js';
 
 export interface AdmitCommand {
   readonly actor: Actor;
@@ -28,55 +23,40 @@ export interface AdmitCommand {
 }
 
 /** What one admission did. */
-export interface AdmissionResult {
-  readonly confirmed: number;
-  readonly rejected: number;
-  readonly leftPending: number;
+export interface AdmissionResult extends AdmissionCounts {
+  /** True when it went through the whole range; false when it stopped at its time limit. */
+  readonly complete: boolean;
 }
 
 /**
  * First come, first served admission of the pending reservations that
- * overlap a date range: in creation order (createdAt, then id), each is
- * confirmed while it fits; the rest stay pending or are rejected.
- *
- * It runs in chunks, each its own unit of work, in creation order: a page
- * of pending reservations after the previous one (keyset on createdAt and
- * id, so each page costs its own size), whose reservations are locked in
- * ascending id order, and decided by the domain's
- * {@link admitFirstComeFirstServed}. Chunked decisions are the same as one
- * pass over everything (a property of `admit`); memory is one chunk, however
- * many are pending.
- *
- * A chunk decides first against the slot loads as they are, without locking
- * them, and writes its confirmations with the slot-ledger change last, as a
- * single confirmation does: the hot slot rows are then held only while the
- * ledger write and the commit run, not while hundreds of reservations and
- * audit events are written, so single confirmations hardly wait for an
- * admission. The ledger's check at commit is the authority: if a concurrent
- * confirmation took the room meanwhile, nothing of the chunk is kept and it
- * is decided again with its slots locked first (ascending, after its
- * reservations: the global lock order of every confirmation). Either way no
- * slot is ever over capacity and nothing can deadlock with it, in this
- * process or another.
- *
- * A reservation that became non-pending (or moved out of the range) between
- * the page read and its lock is skipped. One created while the run goes is
- * admitted too if it comes after the run's position in creation order.
+ * overlap a date range, in creation order, in chunks of one unit of work
+ * each (see {@link admitChunk}): memory is one chunk however many wait. Each
+ * page starts strictly after the store's exact cursor, so a run decides a
+ * reservation once. A chunk that lost a race for room is decided again with
+ * its slots locked. A run stops after the first chunk that ends past
+ * `maxMs` (`complete: false`); a repeat goes on from the queue as it stands.
  */
 export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResult> {
   private readonly chunkSize: number;
+  private readonly maxMs: number;
 
-  /** @param deps.chunkSize reservations per unit of work (default 500) */
+  /**
+   * @param deps.chunkSize reservations per unit of work (default 500)
+   * @param deps.maxMs how long a run may go on (default 120 s; every run decides at least one chunk)
+   */
   constructor(
     private readonly deps: {
       uow: UnitOfWork;
       clock: Clock;
       policy: BookingPolicy;
       chunkSize?: number | undefined;
+      maxMs?: number | undefined;
       metrics?: Metrics | undefined;
     },
   ) {
     this.chunkSize = deps.chunkSize ?? 500;
+    this.maxMs = deps.maxMs ?? 120_000;
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) {
       throw new RangeError('chunkSize must be a positive integer');
     }
@@ -90,9 +70,19 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
     this.rangeOf(command);
   }
 
-  /** Admits the range; `lease` is renewed by every chunk and finished by the last. */
-  run(command: AdmitCommand, lease: Lease<AdmissionResult>): Promise<AdmissionResult> {
-    return this.timed(command.actor, this.rangeOf(command), command.rejectRest, lease);
+  /** Admits the range; `lease` is renewed by every chunk and finished by the last of a complete run. */
+  async run(command: AdmitCommand, lease: Lease<AdmissionResult>): Promise<AdmissionResult> {
+    const range = this.rangeOf(command);
+    const { metrics, clock } = this.deps;
+    const started = clock.now();
+    try {
+      const result = await this.chunks(command.actor, range, command.rejectRest, lease);
+      metrics?.admission(result, (clock.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      metrics?.admission(null, (clock.now() - started) / 1000);
+      throw error;
+    }
   }
 
   private rangeOf(command: AdmitCommand): TimeRange {
@@ -105,49 +95,33 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
     return range;
   }
 
-  private async timed(
-    actor: Actor,
-    range: TimeRange,
-    rejectRest: boolean,
-    lease: Lease<AdmissionResult>,
-  ): Promise<AdmissionResult> {
-    const metrics = this.deps.metrics;
-    if (!metrics) return this.chunks(actor, range, rejectRest, lease);
-    const started = this.deps.clock.now();
-    try {
-      const result = await this.chunks(actor, range, rejectRest, lease);
-      metrics.admission(result, (this.deps.clock.now() - started) / 1000);
-      return result;
-    } catch (error) {
-      metrics.admission(null, (this.deps.clock.now() - started) / 1000);
-      throw error;
-    }
-  }
-
   private async chunks(
     actor: Actor,
     range: TimeRange,
     rejectRest: boolean,
     lease: Lease<AdmissionResult>,
   ): Promise<AdmissionResult> {
-    let totals: AdmissionResult = { confirmed: 0, rejected: 0, leftPending: 0 };
-    let after: { createdAt: number; id: number } | undefined;
+    const { uow, clock, policy } = this.deps;
+    const deadline = clock.now() + this.maxMs;
+    let totals = NO_COUNTS;
+    let after: PendingCursor | undefined;
     let lockSlots = false;
     for (;;) {
       const locked = lockSlots;
-      const chunk = await this.deps.uow
+      const chunk = await uow
         .run(async (stores) => {
           const page = await stores.reservations.listPending({
             overlapping: range,
             after,
             limit: this.chunkSize,
           });
-          const counts = await this.admitChunk(stores, actor, range, rejectRest, page, locked);
-          const sum = add(totals, counts);
-          const last = page.length < this.chunkSize;
-          if (last) await lease.finish(stores, sum);
-          else await lease.renew(stores);
-          return { sum, last, end: page[page.length - 1] };
+          const decision = { actor, range, rejectRest, policy, now: clock.now() };
+          const sum = addCounts(totals, await admitChunk(stores, decision, page.items, locked));
+          const result = { ...sum, complete: page.items.length < this.chunkSize };
+          const stop = result.complete || clock.now() >= deadline;
+          if (result.complete) await lease.finish(stores, result);
+          else if (!stop) await lease.renew(stores);
+          return { result, stop, next: page.next };
         })
         .catch((error: unknown) => {
           // Lost a race for room since the loads were read: decide this chunk again, slots locked.
@@ -156,74 +130,9 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
         });
       lockSlots = chunk === null;
       if (!chunk) continue;
-      totals = chunk.sum;
-      if (chunk.last || !chunk.end) return totals;
-      after = { createdAt: chunk.end.createdAt, id: chunk.end.id };
+      if (chunk.stop || !chunk.next) return chunk.result;
+      totals = chunk.result;
+      after = chunk.next;
     }
-  }
-
-  /**
-   * One chunk: lock its reservations, decide in creation order against the
-   * slot loads (read, or locked when `lockSlots`), write.
-   */
-  private async admitChunk(
-    stores: TransactionStores,
-    actor: Actor,
-    range: TimeRange,
-    rejectRest: boolean,
-    page: readonly Reservation[],
-    lockSlots: boolean,
-  ): Promise<AdmissionResult> {
-    if (page.length === 0) return { confirmed: 0, rejected: 0, leftPending: 0 };
-    const { policy, clock } = this.deps;
-    const locked = new Map(
-      (await stores.reservations.getManyForUpdate(page.map((r) => r.id))).map((r) => [r.id, r]),
-    );
-    // In creation order (the page's), as they are now that they are locked.
-    const candidates = page.flatMap((r) => {
-      const current = locked.get(r.id);
-      return current?.status === 'pending' && rangeOf(current).overlaps(range) ? [current] : [];
-    });
-    const slots = new Set<number>();
-    for (const r of candidates) {
-      for (const d of confirmedLoadDelta(null, { ...r, status: 'confirmed' }, policy.grid))
-        slots.add(d.slotStart);
-    }
-    const sorted = [...slots].sort((a, b) => a - b);
-    let loads: SlotLoads = new Map();
-    if (sorted.length > 0) {
-      loads = lockSlots
-        ? await stores.ledger.lockLoads(sorted, policy.capacity)
-        : await stores.ledger.loadsIn(sorted[0]!, sorted[sorted.length - 1]! + 1);
-    }
-    const now = clock.now();
-    const admission = admitFirstComeFirstServed(actor, loads, candidates, policy, now, { rejectRest });
-    const changed = [...admission.confirmed, ...admission.rejected];
-    await stores.reservations.saveAll(changed.map((t) => t.after));
-    await stores.events.appendAll(
-      changed.map(({ before, after }) => ({
-        reservationId: after.id,
-        type: after.status === 'confirmed' ? ('confirmed' as const) : ('rejected' as const),
-        actorId: actor.userId,
-        actorRole: actor.role,
-        reason: after.status === 'rejected' ? NO_CAPACITY_LEFT : null,
-        at: now,
-        before,
-        after,
-      })),
-    );
-    const deltas = admission.confirmed.flatMap((t) => confirmedLoadDelta(t.before, t.after, policy.grid));
-    if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity);
-    return {
-      confirmed: admission.confirmed.length,
-      rejected: admission.rejected.length,
-      leftPending: admission.leftPending.length,
-    };
   }
 }
-
-const add = (a: AdmissionResult, b: AdmissionResult): AdmissionResult => ({
-  confirmed: a.confirmed + b.confirmed,
-  rejected: a.rejected + b.rejected,
-  leftPending: a.leftPending + b.leftPending,
-});

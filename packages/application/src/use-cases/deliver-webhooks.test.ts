@@ -19,6 +19,7 @@ class CountingMetrics implements Metrics {
   webhookAttempt(outcome: WebhookAttemptOutcome): void {
     this.attempts.push(outcome);
   }
+  webhookEndpointsThrottled(): void {}
 }
 
 async function setUp(options: { perEndpoint?: number; maxInFlight?: number } = {}) {

@@ -7,7 +7,11 @@ import type {
   WebhookTransport,
 } from '../ports/index.js';
 import { NaturalBatch } from '../wrappers/natural-batch.js';
+import { WebhookAllowances } from './webhook-allowances.js';
 import { STANDARD_RETRY_DELAYS_MS, settlementOf } from './webhook-retries.js';
+
+/** How long an endpoint's allowance is kept after its last attempt: then it starts afresh. */
+const FORGET_AFTER_MS = 10 * 60_000;
 
 /** Settings of {@link DeliverWebhooks}. */
 export interface DeliverWebhooksDeps {
@@ -27,6 +31,13 @@ export interface DeliverWebhooksDeps {
   readonly maxInFlight?: number | undefined;
   /** Most attempts in flight per endpoint in this process (default 16). */
   readonly perEndpoint?: number | undefined;
+  /**
+   * Attempts in flight an endpoint may have before it has answered (default
+   * 4, at most `perEndpoint`): each delivered attempt allows one more, up to
+   * `perEndpoint`, and each failed one halves it, down to 1 (see
+   * {@link WebhookAllowances}).
+   */
+  readonly startPerEndpoint?: number | undefined;
   /** [0, 1), for jitter (default Math.random). */
   readonly random?: (() => number) | undefined;
   /** Told about failures that have no caller to go to (recording an attempt failed). */
@@ -40,10 +51,12 @@ export interface DeliverWebhooksDeps {
  * never holds up the others; each attempt's result is then recorded
  * (results that come in together are recorded in one unit of work). If the
  * process dies before an attempt is recorded, its lease runs out and the
- * message is due again: another attempt, with the same message id.
+ * message is due again: another attempt, with the same message id. An
+ * endpoint that keeps failing or timing out is allowed fewer attempts in
+ * flight, so endpoints that hang cannot take the whole process's room.
  */
 export class DeliverWebhooks {
-  private readonly busy = new Map<number, number>();
+  private readonly endpoints: WebhookAllowances;
   private inFlight = 0;
   private readonly running = new Set<Promise<void>>();
   private readonly settler: NaturalBatch<DeliverySettlement, undefined>;
@@ -65,6 +78,11 @@ export class DeliverWebhooks {
     ] as const) {
       if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`${name} must be a positive integer`);
     }
+    this.endpoints = new WebhookAllowances({
+      max: this.perEndpoint,
+      start: Math.min(deps.startPerEndpoint ?? 4, this.perEndpoint),
+      forgetAfterMs: FORGET_AFTER_MS,
+    });
     this.settler = new NaturalBatch(
       async (settlements) => {
         await deps.uow.run((stores) => stores.outbox.settle(settlements));
@@ -87,8 +105,11 @@ export class DeliverWebhooks {
     const room = Math.min(limit, this.maxInFlight - this.inFlight);
     if (room <= 0) return { claimed: 0, room: 0, saturated: true };
     const now = this.deps.clock.now();
-    // As the claim saw it: attempts may end while it runs.
-    const busy = new Map(this.busy);
+    if (this.endpoints.sweep(now))
+      this.deps.metrics?.webhookEndpointsThrottled(this.endpoints.throttledCount);
+    // As the claim saw them: attempts may end while it runs.
+    const busy = this.endpoints.busy();
+    const allowances = this.endpoints.allowances();
     const claimed = await this.deps.uow.run((stores) =>
       stores.outbox.claim({
         now,
@@ -96,6 +117,7 @@ export class DeliverWebhooks {
         limit: room,
         perEndpoint: this.perEndpoint,
         busy,
+        allowances,
       }),
     );
     const taken = new Map<number, number>();
@@ -106,7 +128,10 @@ export class DeliverWebhooks {
     }
     const saturated =
       claimed.length === room ||
-      [...taken].some(([endpointId, n]) => n + (busy.get(endpointId) ?? 0) >= this.perEndpoint);
+      [...taken].some(
+        ([endpointId, n]) =>
+          n + (busy.get(endpointId) ?? 0) >= (allowances.get(endpointId) ?? this.perEndpoint),
+      );
     return { claimed: claimed.length, room, saturated };
   }
 
@@ -126,6 +151,16 @@ export class DeliverWebhooks {
     return this.inFlight;
   }
 
+  /** How many attempts `endpointId` may have in flight in this process now. */
+  allowance(endpointId: number): number {
+    return this.endpoints.allowance(endpointId);
+  }
+
+  /** Endpoints held below the per-endpoint bound because they failed, in this process. */
+  get throttledEndpoints(): number {
+    return this.endpoints.throttledCount;
+  }
+
   /**
    * Housekeeping: cancels the messages of removed and disabled endpoints and
    * deletes those finished more than `retainMs` ago, at most `limit` each.
@@ -138,7 +173,8 @@ export class DeliverWebhooks {
   private start(delivery: ClaimedDelivery): void {
     const endpointId = delivery.target.endpointId;
     this.inFlight++;
-    this.busy.set(endpointId, (this.busy.get(endpointId) ?? 0) + 1);
+    this.endpoints.started(endpointId);
+    let ended: 'delivered' | 'failed' | 'gone' = 'failed';
     const startedAt = this.deps.clock.now();
     const attempt = this.deps.transport
       .send(delivery.target, delivery.message)
@@ -149,15 +185,16 @@ export class DeliverWebhooks {
       }))
       .then(async (result) => {
         const settlement = settlementOf(delivery, result, startedAt, this.delays, this.random());
+        ended =
+          settlement.outcome === 'delivered' || settlement.outcome === 'gone' ? settlement.outcome : 'failed';
         await this.settler.submit(settlement);
         this.deps.metrics?.webhookAttempt(settlement.outcome, settlement.durationMs / 1000);
       })
       .catch((error: unknown) => this.deps.onError?.(error))
       .finally(() => {
         this.inFlight--;
-        const left = (this.busy.get(endpointId) ?? 1) - 1;
-        if (left > 0) this.busy.set(endpointId, left);
-        else this.busy.delete(endpointId);
+        this.endpoints.ended(endpointId, ended, this.deps.clock.now());
+        this.deps.metrics?.webhookEndpointsThrottled(this.endpoints.throttledCount);
         this.running.delete(attempt);
         for (const wake of this.roomWaiters.splice(0)) wake();
       });

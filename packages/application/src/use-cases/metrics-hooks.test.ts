@@ -25,6 +25,7 @@ class RecordingMetrics implements Metrics {
     this.admissions.push(result);
   }
   webhookAttempt(): void {}
+  webhookEndpointsThrottled(): void {}
 }
 
 const once = <T>(key: string): Once<T> => ({
@@ -104,6 +105,6 @@ describe('what the use cases count', () => {
       endDate: '2026-12-10',
       rejectRest: true,
     });
-    expect(metrics.admissions).toEqual([{ confirmed: 0, rejected: 1, leftPending: 0 }]);
+    expect(metrics.admissions).toEqual([{ confirmed: 0, rejected: 1, leftPending: 0, complete: true }]);
   });
 });

@@ -215,7 +215,7 @@ describe('idempotent admission (a run over several units of work)', () => {
     for (let i = 0; i < 5; i++) await kit.book(kit.alice, 0, 1, 30);
     const command = { actor: kit.admin, startDate: DAY, endDate: DAY, rejectRest: false };
     const first = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('adm')));
-    expect(bodyOf(first.response)).toEqual({ confirmed: 3, rejected: 0, leftPending: 2 });
+    expect(bodyOf(first.response)).toEqual({ confirmed: 3, rejected: 0, leftPending: 2, complete: true });
     await kit.cancel.execute({ actor: kit.admin, id: 1 });
     const again = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('adm')));
     expect(again).toEqual({ ...first, replayed: true });
@@ -251,7 +251,7 @@ describe('idempotent admission (a run over several units of work)', () => {
     kit.clock.advance(60_000);
     const retried = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('crash')));
     expect(retried.replayed).toBe(false);
-    expect(bodyOf(retried.response)).toEqual({ confirmed: 3, rejected: 2, leftPending: 0 });
+    expect(bodyOf(retried.response)).toEqual({ confirmed: 3, rejected: 2, leftPending: 0, complete: true });
     expect((await keyedAnswer(kit.admit.execute(command, once('crash')))).replayed).toBe(true);
   });
 
@@ -274,7 +274,7 @@ describe('idempotent admission (a run over several units of work)', () => {
     // Not 409 until the lease runs out: the failed run gave the key up.
     const retried = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('mid')));
     expect(retried.replayed).toBe(false);
-    expect(bodyOf(retried.response)).toEqual({ confirmed: 3, rejected: 0, leftPending: 2 });
+    expect(bodyOf(retried.response)).toEqual({ confirmed: 3, rejected: 0, leftPending: 2, complete: true });
   });
 });
 
