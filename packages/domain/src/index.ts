@@ -43,12 +43,14 @@ export {
   InvalidStateError,
   NotFoundError,
   RateLimitedError,
+  TooManyChangesError,
   UnauthorizedError,
   ValidationError,
 } from './errors.js';
 export {
   type Actor,
   assertAdmin,
+  assertChangesLeft,
   assertCanRead,
   cancel,
   confirm,
