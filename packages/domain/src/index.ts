@@ -50,8 +50,8 @@ export {
 export {
   type Actor,
   assertAdmin,
-  assertChangesLeft,
   assertCanRead,
+  assertChangesLeft,
   cancel,
   confirm,
   confirmedLoadDelta,
