@@ -31,6 +31,8 @@ export interface Config {
   readonly slotCapacity: number;
   readonly leadTimeDays: number;
   readonly maxReservationHours: number;
+  /** How many times a user (not an admin) may change one reservation. */
+  readonly maxChangesPerReservation: number;
   /** How old a schedule answer may be; 0 reads live every time. */
   readonly scheduleMaxStalenessMs: number;
   /** How long answers to requests with an Idempotency-Key are kept. */
@@ -82,6 +84,7 @@ const Env = z.object({
   SLOT_CAPACITY: optional(int(1, 1_000_000_000)),
   LEAD_TIME_DAYS: optional(int(0, 3650)),
   MAX_RESERVATION_HOURS: optional(int(1, 24 * 366)),
+  MAX_CHANGES_PER_RESERVATION: optional(int(0, 100_000)),
   SCHEDULE_MAX_STALENESS_MS: optional(int(0, 3_600_000)),
   IDEMPOTENCY_KEY_TTL_HOURS: optional(int(1, 24 * 366)),
   ADMISSION_MAX_MS: optional(int(1, 3_600_000)),
@@ -164,6 +167,7 @@ export function loadConfig(
     slotCapacity: e.SLOT_CAPACITY ?? 50_000,
     leadTimeDays: e.LEAD_TIME_DAYS ?? 3,
     maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
+    maxChangesPerReservation: e.MAX_CHANGES_PER_RESERVATION ?? 100,
     scheduleMaxStalenessMs: e.SCHEDULE_MAX_STALENESS_MS ?? 1000,
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS ?? 24,
     admissionMaxMs: e.ADMISSION_MAX_MS ?? 120_000,

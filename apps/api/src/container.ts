@@ -86,6 +86,7 @@ export function createContainer(config: Config, logger: Logger): Container {
         leadTimeDays: cfg.leadTimeDays,
         timeZone: cfg.timeZone,
         maxReservationHours: cfg.maxReservationHours,
+        maxChangesPerReservation: cfg.maxChangesPerReservation,
       }),
     [TYPES.Config],
   );

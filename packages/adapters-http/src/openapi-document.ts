@@ -14,6 +14,7 @@ import {
   DeliveriesQuery,
   EmptyBody,
   EventSchema,
+  HistoryQuery,
   IdempotencyKeyHeader,
   IdParams,
   ListQuery,
@@ -78,6 +79,21 @@ const scheduleHeaders = {
   'Cache-Control': {
     description: '`private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`.',
     schema: { type: 'string' as const },
+  },
+};
+
+/** What every paged answer carries. */
+const pageHeaders: oas31.HeadersObject = {
+  'X-Total-Count': { description: 'Items across all pages.', schema: { type: 'integer' } },
+  Link: {
+    description:
+      'RFC 8288 links to other pages, as relative references that keep the request’s other query ' +
+      'parameters: `rel="first"` and `rel="last"` always, `rel="prev"` unless on page 1 (from past the end ' +
+      'it names the last page), `rel="next"` unless on or past the last page. An empty list has one page.',
+    schema: { type: 'string' },
+    example:
+      '</reservations?page=1&limit=10>; rel="first", </reservations?page=1&limit=10>; rel="prev", ' +
+      '</reservations?page=3&limit=10>; rel="next", </reservations?page=5&limit=10>; rel="last"',
   },
 };
 
@@ -272,12 +288,7 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
     security: secured,
     request: { query: ListQuery },
     responses: {
-      200: {
-        ...json('One page.', z.array(ReservationSchema)),
-        headers: {
-          'X-Total-Count': { description: 'Matches across all pages.', schema: { type: 'integer' } },
-        },
-      },
+      200: { ...json('One page.', z.array(ReservationSchema)), headers: pageHeaders },
       400: problem(400),
       ...authed,
     },
@@ -329,14 +340,21 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
     summary: 'Change a reservation',
     description:
       'The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a ' +
-      'confirmed reservation its own old load is not counted against its new one.',
+      'confirmed reservation its own old load is not counted against its new one. A user may change one ' +
+      'reservation at most MAX_CHANGES_PER_RESERVATION times (100 by default); a change that repeats the ' +
+      'current values records nothing and is not counted.',
     security: secured,
     request: { ...byId, body: body(UpdateReservationBody, { example: examples.update }) },
     responses: {
       200: json('The reservation after the change.', ReservationSchema),
       400: problem(400),
       ...notFound,
-      409: problem(409, '`capacity_exceeded`, or `invalid_state` when its status does not allow changes.'),
+      409: problem(
+        409,
+        '`capacity_exceeded`; `invalid_state` when its status does not allow changes; `too_many_changes` when ' +
+          'a user has already changed it MAX_CHANGES_PER_RESERVATION times (admins are not limited; cancelling ' +
+          'is still possible).',
+      ),
       ...authed,
     },
   });
@@ -405,11 +423,12 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
     description:
       'Every change, oldest first, from the audit trail written in the same transaction as the change: who ' +
       '(and in which role), when, why (a rejection’s reason), and the reservation before and after. A no-op ' +
-      'records nothing. For the owner and admins.',
+      'records nothing. For the owner and admins. Paged like GET /reservations (`limit` up to 100, 100 by ' +
+      'default); a page past the end is an empty list.',
     security: secured,
-    request: byId,
+    request: { ...byId, query: HistoryQuery },
     responses: {
-      200: json('The events, oldest first.', z.array(EventSchema)),
+      200: { ...json('One page of events, oldest first.', z.array(EventSchema)), headers: pageHeaders },
       400: problem(400),
       ...notFound,
       ...authed,

@@ -23,6 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   idempotency_in_progress: 409,
   idempotency_key_reused: 422,
+  too_many_changes: 409,
 };
 
 const TITLE: Record<HttpErrorCode, string> = {
@@ -36,6 +37,7 @@ const TITLE: Record<HttpErrorCode, string> = {
   rate_limited: 'Too many requests',
   idempotency_in_progress: 'Request in progress',
   idempotency_key_reused: 'Idempotency key reused',
+  too_many_changes: 'Too many changes',
   payload_too_large: 'Payload too large',
   unavailable: 'Service unavailable',
   internal_error: 'Internal server error',

@@ -20,6 +20,7 @@ export {
 } from './fakes/in-memory-store.js';
 export * from './ports/index.js';
 export { attemptStamps } from './support/attempt-stamps.js';
+export { MAX_PAGE_LIMIT } from './support/page-window.js';
 export {
   type AdmissionResult,
   type AdmitCommand,
@@ -42,7 +43,10 @@ export {
 export { DeliverWebhooks, type DeliverWebhooksDeps } from './use-cases/deliver-webhooks.js';
 export { EnsureAdmin, type EnsureAdminCommand } from './use-cases/ensure-admin.js';
 export { GetReservation } from './use-cases/get-reservation.js';
-export { GetReservationHistory } from './use-cases/get-reservation-history.js';
+export {
+  GetReservationHistory,
+  type GetReservationHistoryQuery,
+} from './use-cases/get-reservation-history.js';
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';
 export {
   DEFAULT_IDEMPOTENCY_TTL_MS,

@@ -409,6 +409,7 @@ export interface paths {
                     end?: string;
                     /** @description 1-based page. */
                     page?: number;
+                    /** @description Items per page, 1–100. */
                     limit?: number;
                 };
                 header?: never;
@@ -420,8 +421,13 @@ export interface paths {
                 /** @description One page. */
                 200: {
                     headers: {
-                        /** @description Matches across all pages. */
+                        /** @description Items across all pages. */
                         "X-Total-Count"?: number;
+                        /**
+                         * @description RFC 8288 links to other pages, as relative references that keep the request’s other query parameters: `rel="first"` and `rel="last"` always, `rel="prev"` unless on page 1 (from past the end it names the last page), `rel="next"` unless on or past the last page. An empty list has one page.
+                         * @example </reservations?page=1&limit=10>; rel="first", </reservations?page=1&limit=10>; rel="prev", </reservations?page=3&limit=10>; rel="next", </reservations?page=5&limit=10>; rel="last"
+                         */
+                        Link?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -769,7 +775,7 @@ export interface paths {
         head?: never;
         /**
          * Change a reservation
-         * @description The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a confirmed reservation its own old load is not counted against its new one.
+         * @description The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a confirmed reservation its own old load is not counted against its new one. A user may change one reservation at most MAX_CHANGES_PER_RESERVATION times (100 by default); a change that repeats the current values records nothing and is not counted.
          */
         patch: {
             parameters: {
@@ -827,7 +833,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `capacity_exceeded`, or `invalid_state` when its status does not allow changes. */
+                /** @description `capacity_exceeded`; `invalid_state` when its status does not allow changes; `too_many_changes` when a user has already changed it MAX_CHANGES_PER_RESERVATION times (admins are not limited; cancelling is still possible). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1143,11 +1149,16 @@ export interface paths {
         };
         /**
          * History of a reservation
-         * @description Every change, oldest first, from the audit trail written in the same transaction as the change: who (and in which role), when, why (a rejection’s reason), and the reservation before and after. A no-op records nothing. For the owner and admins.
+         * @description Every change, oldest first, from the audit trail written in the same transaction as the change: who (and in which role), when, why (a rejection’s reason), and the reservation before and after. A no-op records nothing. For the owner and admins. Paged like GET /reservations (`limit` up to 100, 100 by default); a page past the end is an empty list.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 1-based page. */
+                    page?: number;
+                    /** @description Items per page, 1–100. */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description Reservation id, 1 to 2147483647. */
@@ -1157,9 +1168,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The events, oldest first. */
+                /** @description One page of events, oldest first. */
                 200: {
                     headers: {
+                        /** @description Items across all pages. */
+                        "X-Total-Count"?: number;
+                        /**
+                         * @description RFC 8288 links to other pages, as relative references that keep the request’s other query parameters: `rel="first"` and `rel="last"` always, `rel="prev"` unless on page 1 (from past the end it names the last page), `rel="next"` unless on or past the last page. An empty list has one page.
+                         * @example </reservations?page=1&limit=10>; rel="first", </reservations?page=1&limit=10>; rel="prev", </reservations?page=3&limit=10>; rel="next", </reservations?page=5&limit=10>; rel="last"
+                         */
+                        Link?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2679,7 +2697,7 @@ export interface components {
              * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `internal_error` (500, no details).
              * @enum {string}
              */
-            code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "payload_too_large" | "unavailable" | "internal_error";
+            code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "payload_too_large" | "unavailable" | "internal_error";
             /** @description Only for `validation_error`: one entry per offending field (API field names). */
             errors?: {
                 path: string;
@@ -2835,7 +2853,7 @@ export interface components {
                      * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `internal_error` (500, no details).
                      * @enum {string}
                      */
-                    code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "payload_too_large" | "unavailable" | "internal_error";
+                    code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "payload_too_large" | "unavailable" | "internal_error";
                 };
             })[];
         };

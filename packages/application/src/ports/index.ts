@@ -17,6 +17,7 @@ export type { PasswordHasher } from './password-hasher.js';
 export type {
   RecordedReservationEvent,
   ReservationEvent,
+  ReservationEventPage,
   ReservationEvents,
   ReservationEventType,
 } from './reservation-events.js';
