@@ -20,6 +20,8 @@ export {
 } from './fakes/in-memory-store.js';
 export * from './ports/index.js';
 export { attemptStamps } from './support/attempt-stamps.js';
+export { QueuedPasswordHasher } from './support/queued-password-hasher.js';
+export { SheddingQueue, type SheddingQueueOptions } from './support/shedding-queue.js';
 export {
   type AdmissionResult,
   type AdmitCommand,
