@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@exam-reservation/application';
+import { OverloadedError, StoreUnavailableError } from '@exam-reservation/application';
 import {
   CapacityExceededError,
   DomainError,
@@ -8,9 +8,10 @@ import {
   ValidationError,
 } from '@exam-reservation/domain';
 import type { ErrorRequestHandler, Response } from 'express';
+import { ClientGoneError } from './client-gone.js';
 
 /** Codes of the HTTP adapter itself, on top of the domain's. */
-export type HttpErrorCode = ErrorCode | 'payload_too_large' | 'unavailable' | 'internal_error';
+export type HttpErrorCode = ErrorCode | 'payload_too_large' | 'unavailable' | 'overloaded' | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_error: 400,
@@ -38,6 +39,7 @@ const TITLE: Record<HttpErrorCode, string> = {
   idempotency_key_reused: 'Idempotency key reused',
   payload_too_large: 'Payload too large',
   unavailable: 'Service unavailable',
+  overloaded: 'Overloaded',
   internal_error: 'Internal server error',
 };
 
@@ -136,6 +138,13 @@ export function toProblem(error: unknown, zone: string): Problem | null {
   if (error instanceof StoreUnavailableError) {
     return { status: 503, code: 'unavailable', detail: 'the database is unavailable; try again shortly' };
   }
+  if (error instanceof OverloadedError) {
+    return {
+      status: 503,
+      code: 'overloaded',
+      detail: 'too many passwords to check at once; try again shortly',
+    };
+  }
   if (error instanceof DomainError) {
     return {
       status: STATUS[error.code],
@@ -171,6 +180,11 @@ export function problemHandler(zone: string): ErrorRequestHandler {
 }
 
 function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandler>[1], res: Response): void {
+  if (error instanceof ClientGoneError) {
+    // The request log already says it was aborted.
+    res.destroy();
+    return;
+  }
   const problem = toProblem(error, zone);
   if (res.headersSent) {
     req.log.error({ err: error }, 'error after the response started');
@@ -189,7 +203,11 @@ function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandle
     return;
   }
   if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  if (problem.status === 503) {
+  if (error instanceof OverloadedError) {
+    // Shedding on purpose: a warning, not an error, and no stack.
+    req.log.warn({ retryAfter: error.retryAfterSeconds }, 'password hashing overloaded');
+    res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  } else if (problem.status === 503) {
     req.log.warn({ err: error }, 'the database is unavailable');
     res.setHeader('Retry-After', '1');
   }
