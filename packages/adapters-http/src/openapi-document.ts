@@ -181,7 +181,9 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
   const secured = [{ [bearer.name]: [] }];
   const common = { 413: problem(413), 500: problem(500), 503: problem(503) };
   const authed = { ...common, 401: problem(401) };
-  const retryAfter = { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } } as const;
+  const retryAfter = {
+    'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+  } as const;
   /** Routes that hash a password: their 503 may also be `overloaded`. */
   const hashing = {
     503: {

@@ -26,14 +26,14 @@ export const DEFAULT_REGISTRATIONS_PER_ADDRESS = { max: 20, windowMs: 3_600_000 
  * Self-registration of a candidate account, at most `perAddress.max` per
  * client address within `perAddress.windowMs`.
  *
- * The registration is counted before its password is hashed, in the same
- * atomic step as the check (the log-in attempts' store, under a key of its
- * own), so a crowd from one address is refused before it costs any hashing.
- * It stays counted when it created an account, and when the e-mail was
- * taken (that cost a hash too, and tells whether an e-mail is registered);
- * it is taken back when nothing was decided: refused by the hashing queue,
- * the client gone, the store failing. Invalid input is refused before it is
- * counted.
+ * The password is hashed first: the hashing queue sheds a crowd in memory,
+ * so a registration it refuses costs no database work. Then the check and
+ * the count are one atomic step (the log-in attempts' store, under a key of
+ * its own), before the account is written. The count stays when it created
+ * an account, and when the e-mail was taken (that tells whether an e-mail is
+ * registered); it is taken back when the store failed. Invalid input, a
+ * refusal of the hashing queue and a client gone while waiting for it are
+ * never counted.
  */
 export class RegisterUser {
   private readonly perAddress: { readonly max: number; readonly windowMs: number };
@@ -54,6 +54,7 @@ export class RegisterUser {
   async execute(command: RegisterUserCommand): Promise<User> {
     validateRegistration(command);
     const { uow, clock, passwordHasher, loginAttempts } = this.deps;
+    const passwordHash = await passwordHasher.hash(command.password, { signal: command.signal });
     const limit = {
       key: `registration:${command.address}`,
       maxFailures: this.perAddress.max,
@@ -64,7 +65,6 @@ export class RegisterUser {
     if (!counted) throw new RateLimitedError(1);
     let user: User;
     try {
-      const passwordHash = await passwordHasher.hash(command.password, { signal: command.signal });
       user = await uow.run((stores) =>
         stores.users.insert({
           email: normalizeEmail(command.email),
