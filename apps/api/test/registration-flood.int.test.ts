@@ -70,6 +70,7 @@ describe('a registration flood', () => {
       JWT_SECRET,
       TRUST_PROXY: 'loopback',
       HASH_QUEUE_MAX_WAIT_MS: String(MAX_WAIT_MS),
+      REGISTRATIONS_PER_ADDRESS_PER_HOUR: '20',
       LOG_LEVEL: 'info',
     });
   }, 180_000);
