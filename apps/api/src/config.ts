@@ -50,6 +50,10 @@ export interface Config {
   readonly webhookTimeoutMs: number;
   /** Waits between webhook attempts; undefined: the Standard Webhooks schedule. */
   readonly webhookRetryDelaysMs: readonly number[] | undefined;
+  /** New accounts per client address per hour. */
+  readonly registrationsPerAddressPerHour: number;
+  /** The longest a password hash or check may wait for its turn before 503 overloaded. */
+  readonly hashQueueMaxWaitMs: number;
 }
 
 // An empty variable (`FOO=` in a compose file) means "unset".
@@ -110,6 +114,8 @@ const Env = z.object({
         'must be 1 to 20 waits of 100 ms to 7 days',
       ),
   ),
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: optional(int(1, 1_000_000)),
+  HASH_QUEUE_MAX_WAIT_MS: optional(int(0, 60_000)),
 });
 
 function trustProxy(value: string | undefined): boolean | number | string {
@@ -181,6 +187,8 @@ export function loadConfig(
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS ?? 20_000,
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
+    registrationsPerAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR ?? 20,
+    hashQueueMaxWaitMs: e.HASH_QUEUE_MAX_WAIT_MS ?? 2000,
   };
 }
 

@@ -197,20 +197,50 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
   const secured = [{ [bearer.name]: [] }];
   const common = { 413: problem(413), 500: problem(500), 503: problem(503) };
   const authed = { ...common, 401: problem(401) };
+  const retryAfter = {
+    'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+  } as const;
+  /** Routes that hash a password: their 503 may also be `overloaded`. */
+  const hashing = {
+    503: {
+      ...problem(
+        503,
+        '`overloaded`: too many passwords to hash at once; this one would have waited longer than ' +
+          'HASH_QUEUE_MAX_WAIT_MS (default 2 s), so it was refused at once and nothing was done or counted. ' +
+          '`Retry-After` is the expected wait in seconds. Or `unavailable`: the database does not answer, ' +
+          'or not in time (`Retry-After: 1`).',
+      ),
+      headers: retryAfter,
+    },
+  };
 
   registry.registerPath({
     method: 'post',
     path: '/users/register',
     tags: ['users'],
     summary: 'Register an account',
-    description: 'Anyone may register a `user` account. E-mails compare case-insensitively.',
+    description:
+      'Anyone may register a `user` account. E-mails compare case-insensitively. At most ' +
+      'REGISTRATIONS_PER_ADDRESS_PER_HOUR (default 20) registrations per client address in an hour, counted ' +
+      'in the database across every API process: a created account and an e-mail already taken (409) count; ' +
+      'invalid input (400, 403), a refusal (429, 503) and a client that left count nothing. Past the limit, ' +
+      '429 with `Retry-After`. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY.',
     request: { body: body(RegisterBody) },
     responses: {
       201: json('The new account.', UserSchema),
       400: problem(400),
       403: problem(403, '`forbidden`: an account cannot register itself as admin.'),
       409: problem(409, '`conflict`: the e-mail is already registered.'),
+      429: {
+        ...problem(
+          429,
+          '`rate_limited`: too many registrations from this address in the last hour; `Retry-After` gives ' +
+            'the seconds until one more is allowed.',
+        ),
+        headers: retryAfter,
+      },
       ...common,
+      ...hashing,
     },
   });
   registry.registerPath({
@@ -225,17 +255,15 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
       'and client address and 50 per client address in 15 minutes, and 100 per account from all addresses ' +
       'in an hour. Past a limit, 429 with `Retry-After`. A stranger’s failures do not lock the owner out ' +
       'from the owner’s own address. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY ' +
-      'so that the client’s address is seen.',
+      'so that the client’s address is seen. A log-in refused with 503 `overloaded` is not counted.',
     request: { body: body(LoginBody) },
     responses: {
       200: json('An access token.', TokenSchema),
       400: problem(400),
       401: problem(401, '`unauthorized`: wrong e-mail or password.'),
-      429: {
-        ...problem(429),
-        headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
-      },
+      429: { ...problem(429), headers: retryAfter },
       ...common,
+      ...hashing,
     },
   });
   registry.registerPath({

@@ -267,12 +267,14 @@ export const ProblemSchema = z
         'too_many_changes',
         'payload_too_large',
         'unavailable',
+        'overloaded',
         'internal_error',
       ])
       .openapi({
         description:
           'Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the ' +
-          'limit), `unavailable` (503 from /readyz), `internal_error` (500, no details).',
+          'limit), `unavailable` (503 from /readyz), `overloaded` (503: too many passwords to hash at once, ' +
+          'with `Retry-After`), `internal_error` (500, no details).',
       }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))

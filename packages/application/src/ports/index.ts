@@ -13,7 +13,7 @@ export {
   UNDECIDED_ATTEMPT_MS,
 } from './login-attempts.js';
 export { type Metrics, NO_METRICS, type WebhookAttemptOutcome } from './metrics.js';
-export type { PasswordHasher } from './password-hasher.js';
+export { type HashOptions, OverloadedError, type PasswordHasher } from './password-hasher.js';
 export type {
   RecordedReservationEvent,
   ReservationEvent,
