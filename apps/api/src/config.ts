@@ -31,6 +31,8 @@ export interface Config {
   readonly slotCapacity: number;
   readonly leadTimeDays: number;
   readonly maxReservationHours: number;
+  /** How many times a user (not an admin) may change one reservation. */
+  readonly maxChangesPerReservation: number;
   /** How old a schedule answer may be; 0 reads live every time. */
   readonly scheduleMaxStalenessMs: number;
   /** How long answers to requests with an Idempotency-Key are kept. */
@@ -48,6 +50,10 @@ export interface Config {
   readonly webhookTimeoutMs: number;
   /** Waits between webhook attempts; undefined: the Standard Webhooks schedule. */
   readonly webhookRetryDelaysMs: readonly number[] | undefined;
+  /** New accounts per client address per hour. */
+  readonly registrationsPerAddressPerHour: number;
+  /** The longest a password hash or check may wait for its turn before 503 overloaded. */
+  readonly hashQueueMaxWaitMs: number;
 }
 
 // An empty variable (`FOO=` in a compose file) means "unset".
@@ -82,6 +88,7 @@ const Env = z.object({
   SLOT_CAPACITY: optional(int(1, 1_000_000_000)),
   LEAD_TIME_DAYS: optional(int(0, 3650)),
   MAX_RESERVATION_HOURS: optional(int(1, 24 * 366)),
+  MAX_CHANGES_PER_RESERVATION: optional(int(0, 100_000)),
   SCHEDULE_MAX_STALENESS_MS: optional(int(0, 3_600_000)),
   IDEMPOTENCY_KEY_TTL_HOURS: optional(int(1, 24 * 366)),
   ADMISSION_MAX_MS: optional(int(1, 3_600_000)),
@@ -107,6 +114,8 @@ const Env = z.object({
         'must be 1 to 20 waits of 100 ms to 7 days',
       ),
   ),
+  REGISTRATIONS_PER_ADDRESS_PER_HOUR: optional(int(1, 1_000_000)),
+  HASH_QUEUE_MAX_WAIT_MS: optional(int(0, 60_000)),
 });
 
 function trustProxy(value: string | undefined): boolean | number | string {
@@ -164,6 +173,7 @@ export function loadConfig(
     slotCapacity: e.SLOT_CAPACITY ?? 50_000,
     leadTimeDays: e.LEAD_TIME_DAYS ?? 3,
     maxReservationHours: e.MAX_RESERVATION_HOURS ?? 24,
+    maxChangesPerReservation: e.MAX_CHANGES_PER_RESERVATION ?? 100,
     scheduleMaxStalenessMs: e.SCHEDULE_MAX_STALENESS_MS ?? 1000,
     idempotencyKeyTtlHours: e.IDEMPOTENCY_KEY_TTL_HOURS ?? 24,
     admissionMaxMs: e.ADMISSION_MAX_MS ?? 120_000,
@@ -177,6 +187,8 @@ export function loadConfig(
     webhookAllowPrivate: e.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS ?? 20_000,
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
+    registrationsPerAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR ?? 20,
+    hashQueueMaxWaitMs: e.HASH_QUEUE_MAX_WAIT_MS ?? 2000,
   };
 }
 

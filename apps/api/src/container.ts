@@ -17,6 +17,7 @@ import {
   EnsureAdmin,
   type LoginAttempts,
   type PasswordHasher,
+  QueuedPasswordHasher,
   SystemClock,
   type TokenIssuer,
   type UseCases,
@@ -86,6 +87,7 @@ export function createContainer(config: Config, logger: Logger): Container {
         leadTimeDays: cfg.leadTimeDays,
         timeZone: cfg.timeZone,
         maxReservationHours: cfg.maxReservationHours,
+        maxChangesPerReservation: cfg.maxChangesPerReservation,
       }),
     [TYPES.Config],
   );
@@ -102,7 +104,17 @@ export function createContainer(config: Config, logger: Logger): Container {
       [TYPES.Config],
     )
     .onDeactivation((store) => store.close());
-  c.bind(TYPES.PasswordHasher).toConstantValue(new Argon2PasswordHasher());
+  c.bind(TYPES.PasswordHasher).toResolvedValue(
+    (cfg: Config) => {
+      const argon2 = new Argon2PasswordHasher();
+      // Bounded: a crowd of registrations makes a log-in wait at most this long, or get a quick 503.
+      return new QueuedPasswordHasher(argon2, {
+        concurrency: argon2.concurrency,
+        maxWaitMs: cfg.hashQueueMaxWaitMs,
+      });
+    },
+    [TYPES.Config],
+  );
   c.bind(TYPES.TokenIssuer).toResolvedValue(
     (cfg: Config, clock: Clock) =>
       new JoseTokenIssuer({
@@ -166,6 +178,7 @@ export function createContainer(config: Config, logger: Logger): Container {
         loginAttempts,
         idempotencyTtlMs: cfg.idempotencyKeyTtlHours * 3_600_000,
         admissionMaxMs: cfg.admissionMaxMs,
+        registrationsPerAddressPerHour: cfg.registrationsPerAddressPerHour,
         webhookTransport,
         metrics: metrics.prometheus,
         webhookDelivery: {

@@ -102,7 +102,10 @@ async function main(): Promise<void> {
   }
 
   const app = await container.getAsync(TYPES.HttpApp);
-  const server: Server = app.listen(config.port);
+  // A deep accept queue (the kernel caps it at net.core.somaxconn): with Node's 511, a burst of
+  // connections overflows it and the kernel drops SYNs, whose clients (a log-in among them) then
+  // wait for TCP's retransmissions, 1, 3, 7, 15 s later, however fast the API answers.
+  const server: Server = app.listen({ port: config.port, backlog: 4096 });
   guardServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -168,7 +168,14 @@ export function createApp(deps: HttpDeps): HttpApp {
     app.use(
       cors({
         origin: origins.includes('*') ? '*' : [...origins],
-        exposedHeaders: ['X-Total-Count', 'X-Request-Id', 'Retry-After', 'Location', 'Idempotent-Replayed'],
+        exposedHeaders: [
+          'X-Total-Count',
+          'Link',
+          'X-Request-Id',
+          'Retry-After',
+          'Location',
+          'Idempotent-Replayed',
+        ],
         maxAge: 600,
       }),
     );

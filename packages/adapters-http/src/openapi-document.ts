@@ -14,6 +14,7 @@ import {
   DeliveriesQuery,
   EmptyBody,
   EventSchema,
+  HistoryQuery,
   IdempotencyKeyHeader,
   IdParams,
   ListQuery,
@@ -78,6 +79,21 @@ const scheduleHeaders = {
   'Cache-Control': {
     description: '`private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`.',
     schema: { type: 'string' as const },
+  },
+};
+
+/** What every paged answer carries. */
+const pageHeaders: oas31.HeadersObject = {
+  'X-Total-Count': { description: 'Items across all pages.', schema: { type: 'integer' } },
+  Link: {
+    description:
+      'RFC 8288 links to other pages, as relative references that keep the request’s other query ' +
+      'parameters: `rel="first"` and `rel="last"` always, `rel="prev"` unless on page 1 (from past the end ' +
+      'it names the last page), `rel="next"` unless on or past the last page. An empty list has one page.',
+    schema: { type: 'string' },
+    example:
+      '</reservations?page=1&limit=10>; rel="first", </reservations?page=1&limit=10>; rel="prev", ' +
+      '</reservations?page=3&limit=10>; rel="next", </reservations?page=5&limit=10>; rel="last"',
   },
 };
 
@@ -181,20 +197,50 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
   const secured = [{ [bearer.name]: [] }];
   const common = { 413: problem(413), 500: problem(500), 503: problem(503) };
   const authed = { ...common, 401: problem(401) };
+  const retryAfter = {
+    'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+  } as const;
+  /** Routes that hash a password: their 503 may also be `overloaded`. */
+  const hashing = {
+    503: {
+      ...problem(
+        503,
+        '`overloaded`: too many passwords to hash at once; this one would have waited longer than ' +
+          'HASH_QUEUE_MAX_WAIT_MS (default 2 s), so it was refused at once and nothing was done or counted. ' +
+          '`Retry-After` is the expected wait in seconds. Or `unavailable`: the database does not answer, ' +
+          'or not in time (`Retry-After: 1`).',
+      ),
+      headers: retryAfter,
+    },
+  };
 
   registry.registerPath({
     method: 'post',
     path: '/users/register',
     tags: ['users'],
     summary: 'Register an account',
-    description: 'Anyone may register a `user` account. E-mails compare case-insensitively.',
+    description:
+      'Anyone may register a `user` account. E-mails compare case-insensitively. At most ' +
+      'REGISTRATIONS_PER_ADDRESS_PER_HOUR (default 20) registrations per client address in an hour, counted ' +
+      'in the database across every API process: a created account and an e-mail already taken (409) count; ' +
+      'invalid input (400, 403), a refusal (429, 503) and a client that left count nothing. Past the limit, ' +
+      '429 with `Retry-After`. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY.',
     request: { body: body(RegisterBody) },
     responses: {
       201: json('The new account.', UserSchema),
       400: problem(400),
       403: problem(403, '`forbidden`: an account cannot register itself as admin.'),
       409: problem(409, '`conflict`: the e-mail is already registered.'),
+      429: {
+        ...problem(
+          429,
+          '`rate_limited`: too many registrations from this address in the last hour; `Retry-After` gives ' +
+            'the seconds until one more is allowed.',
+        ),
+        headers: retryAfter,
+      },
       ...common,
+      ...hashing,
     },
   });
   registry.registerPath({
@@ -209,17 +255,15 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
       'and client address and 50 per client address in 15 minutes, and 100 per account from all addresses ' +
       'in an hour. Past a limit, 429 with `Retry-After`. A stranger’s failures do not lock the owner out ' +
       'from the owner’s own address. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY ' +
-      'so that the client’s address is seen.',
+      'so that the client’s address is seen. A log-in refused with 503 `overloaded` is not counted.',
     request: { body: body(LoginBody) },
     responses: {
       200: json('An access token.', TokenSchema),
       400: problem(400),
       401: problem(401, '`unauthorized`: wrong e-mail or password.'),
-      429: {
-        ...problem(429),
-        headers: { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } },
-      },
+      429: { ...problem(429), headers: retryAfter },
       ...common,
+      ...hashing,
     },
   });
   registry.registerPath({
@@ -272,12 +316,7 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
     security: secured,
     request: { query: ListQuery },
     responses: {
-      200: {
-        ...json('One page.', z.array(ReservationSchema)),
-        headers: {
-          'X-Total-Count': { description: 'Matches across all pages.', schema: { type: 'integer' } },
-        },
-      },
+      200: { ...json('One page.', z.array(ReservationSchema)), headers: pageHeaders },
       400: problem(400),
       ...authed,
     },
@@ -329,14 +368,21 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
     summary: 'Change a reservation',
     description:
       'The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a ' +
-      'confirmed reservation its own old load is not counted against its new one.',
+      'confirmed reservation its own old load is not counted against its new one. A user may change one ' +
+      'reservation at most MAX_CHANGES_PER_RESERVATION times (100 by default); a change that repeats the ' +
+      'current values records nothing and is not counted.',
     security: secured,
     request: { ...byId, body: body(UpdateReservationBody, { example: examples.update }) },
     responses: {
       200: json('The reservation after the change.', ReservationSchema),
       400: problem(400),
       ...notFound,
-      409: problem(409, '`capacity_exceeded`, or `invalid_state` when its status does not allow changes.'),
+      409: problem(
+        409,
+        '`capacity_exceeded`; `invalid_state` when its status does not allow changes; `too_many_changes` when ' +
+          'a user has already changed it MAX_CHANGES_PER_RESERVATION times (admins are not limited; cancelling ' +
+          'is still possible).',
+      ),
       ...authed,
     },
   });
@@ -405,11 +451,12 @@ export function buildOpenApiDocument(policy: BookingPolicy, now: number): oas31.
     description:
       'Every change, oldest first, from the audit trail written in the same transaction as the change: who ' +
       '(and in which role), when, why (a rejection’s reason), and the reservation before and after. A no-op ' +
-      'records nothing. For the owner and admins.',
+      'records nothing. For the owner and admins. Paged like GET /reservations (`limit` up to 100, 100 by ' +
+      'default); a page past the end is an empty list.',
     security: secured,
-    request: byId,
+    request: { ...byId, query: HistoryQuery },
     responses: {
-      200: json('The events, oldest first.', z.array(EventSchema)),
+      200: { ...json('One page of events, oldest first.', z.array(EventSchema)), headers: pageHeaders },
       400: problem(400),
       ...notFound,
       ...authed,

@@ -2,14 +2,13 @@ import { type FieldError, isStorableText, parseRequestTime, ValidationError } fr
 import type { Request } from 'express';
 import type { z } from 'zod';
 
-function toFieldErrors(error: z.ZodError): FieldError[] {
+function toFieldErrors(error: z.ZodError, unknown: string): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of error.issues) {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       // Name each unknown field, so clients see which one to drop.
-      for (const key of issue.keys)
-        out.push({ path: path ? `${path}.${key}` : key, message: 'unknown field' });
+      for (const key of issue.keys) out.push({ path: path ? `${path}.${key}` : key, message: unknown });
     } else {
       out.push({ path, message: issue.message });
     }
@@ -52,13 +51,27 @@ function unstorableStrings(input: unknown, path: string, out: FieldError[], dept
  * that could not be stored exactly as sent.
  * @throws ValidationError listing every offending field
  */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  unknown = 'unknown field',
+): z.output<S> {
   const unstorable: FieldError[] = [];
   unstorableStrings(input, '', unstorable);
   if (unstorable.length > 0) throw new ValidationError(unstorable);
   const result = schema.safeParse(input);
-  if (!result.success) throw new ValidationError(toFieldErrors(result.error));
+  if (!result.success) throw new ValidationError(toFieldErrors(result.error, unknown));
   return result.data;
+}
+
+/**
+ * {@link parseInput} for a route's query string: a strict schema refuses
+ * parameters it does not name, as {@link refuseQuery} does on routes that
+ * take none, and in the same words.
+ * @throws ValidationError
+ */
+export function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
+  return parseInput(schema, req.query, 'unknown query parameter');
 }
 
 /**

@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from '@exam-reservation/application';
+import { OverloadedError, StoreUnavailableError } from '@exam-reservation/application';
 import {
   CapacityExceededError,
   DomainError,
@@ -8,9 +8,10 @@ import {
   ValidationError,
 } from '@exam-reservation/domain';
 import type { ErrorRequestHandler, Response } from 'express';
+import { ClientGoneError } from './client-gone.js';
 
 /** Codes of the HTTP adapter itself, on top of the domain's. */
-export type HttpErrorCode = ErrorCode | 'payload_too_large' | 'unavailable' | 'internal_error';
+export type HttpErrorCode = ErrorCode | 'payload_too_large' | 'unavailable' | 'overloaded' | 'internal_error';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_error: 400,
@@ -23,6 +24,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   idempotency_in_progress: 409,
   idempotency_key_reused: 422,
+  too_many_changes: 409,
 };
 
 const TITLE: Record<HttpErrorCode, string> = {
@@ -36,8 +38,10 @@ const TITLE: Record<HttpErrorCode, string> = {
   rate_limited: 'Too many requests',
   idempotency_in_progress: 'Request in progress',
   idempotency_key_reused: 'Idempotency key reused',
+  too_many_changes: 'Too many changes',
   payload_too_large: 'Payload too large',
   unavailable: 'Service unavailable',
+  overloaded: 'Overloaded',
   internal_error: 'Internal server error',
 };
 
@@ -136,6 +140,13 @@ export function toProblem(error: unknown, zone: string): Problem | null {
   if (error instanceof StoreUnavailableError) {
     return { status: 503, code: 'unavailable', detail: 'the database is unavailable; try again shortly' };
   }
+  if (error instanceof OverloadedError) {
+    return {
+      status: 503,
+      code: 'overloaded',
+      detail: 'too many passwords to check at once; try again shortly',
+    };
+  }
   if (error instanceof DomainError) {
     return {
       status: STATUS[error.code],
@@ -171,6 +182,11 @@ export function problemHandler(zone: string): ErrorRequestHandler {
 }
 
 function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandler>[1], res: Response): void {
+  if (error instanceof ClientGoneError) {
+    // The request log already says it was aborted.
+    res.destroy();
+    return;
+  }
   const problem = toProblem(error, zone);
   if (res.headersSent) {
     req.log.error({ err: error }, 'error after the response started');
@@ -189,7 +205,10 @@ function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandle
     return;
   }
   if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  if (problem.status === 503) {
+  if (error instanceof OverloadedError) {
+    // Shedding on purpose, and cheap: the request log's line (a 503, at warn) is all that is written.
+    res.setHeader('Retry-After', String(error.retryAfterSeconds));
+  } else if (problem.status === 503) {
     req.log.warn({ err: error }, 'the database is unavailable');
     res.setHeader('Retry-After', '1');
   }

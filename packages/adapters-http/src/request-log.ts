@@ -115,7 +115,8 @@ export function requestLines(
       };
       if (finished && observe) observe(method, seen.route(), status, line.responseTime / 1000);
       if (!finished) logger.warn(line, 'request aborted');
-      else if (status >= 500) logger.error(line, 'request completed');
+      // 503 is a refusal on purpose (overloaded) or the database away, which is logged apart.
+      else if (status >= 500 && status !== 503) logger.error(line, 'request completed');
       else if (status >= 400) logger.warn(line, 'request completed');
       else logger.info(line, 'request completed');
     });

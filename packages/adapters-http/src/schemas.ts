@@ -1,5 +1,10 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
-import { MAX_BULK_IDS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@exam-reservation/application';
+import {
+  MAX_BULK_IDS,
+  MAX_PAGE_LIMIT,
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEventType,
+} from '@exam-reservation/application';
 import { z } from 'zod';
 
 // Adds `.openapi()` to zod schemas; must run before any schema below is built.
@@ -96,15 +101,34 @@ export const ScheduleQuery = z.strictObject({
   end: requestDate.openapi({ description: 'Inclusive last date; not before `start`; at most 366 days on.' }),
 });
 
+const pageParam = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(1_000_000)
+  .default(1)
+  .openapi({ description: '1-based page.' });
+const limitParam = (byDefault: number) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_PAGE_LIMIT)
+    .default(byDefault)
+    .openapi({ description: `Items per page, 1–${MAX_PAGE_LIMIT}.` });
+
 /** `GET /reservations` query. */
 export const ListQuery = z.strictObject({
   start: requestDate
     .optional()
     .openapi({ description: 'Give both `start` and `end`, or neither (no filter).' }),
   end: requestDate.optional().openapi({ description: 'Inclusive last date; not before `start`.' }),
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ description: '1-based page.' }),
-  limit: z.coerce.number().int().min(1).max(100).default(10),
+  page: pageParam,
+  limit: limitParam(10),
 });
+
+/** `GET /reservations/{id}/history` query. */
+export const HistoryQuery = z.strictObject({ page: pageParam, limit: limitParam(MAX_PAGE_LIMIT) });
 
 /** Largest id a reservation can have (PostgreSQL `integer`). */
 export const MAX_ID = 2_147_483_647;
@@ -240,14 +264,17 @@ export const ProblemSchema = z
         'rate_limited',
         'idempotency_in_progress',
         'idempotency_key_reused',
+        'too_many_changes',
         'payload_too_large',
         'unavailable',
+        'overloaded',
         'internal_error',
       ])
       .openapi({
         description:
           'Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the ' +
-          'limit), `unavailable` (503 from /readyz), `internal_error` (500, no details).',
+          'limit), `unavailable` (503 from /readyz), `overloaded` (503: too many passwords to hash at once, ' +
+          'with `Retry-After`), `internal_error` (500, no details).',
       }),
     errors: z
       .array(z.object({ path: z.string(), message: z.string() }))

@@ -188,6 +188,20 @@ describe('/webhooks over HTTP', () => {
     expect((await http().get('/webhooks').auth(admin, { type: 'bearer' })).body.length).toBe(before);
   });
 
+  it('tells the admin that an internal host is not public, not what it resolves to', async () => {
+    for (const [host, addresses] of [
+      ['internal.example.com', ['10.20.30.40']],
+      ['sneaky.example.com', ['93.184.215.14', '127.0.0.1']],
+    ] as const) {
+      const res = await subscribe({ url: `https://${host}/hook`, events: ['reservation.created'] });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { path: 'url', message: expect.stringContaining(`${host} is not a public host`) },
+      ]);
+      for (const address of addresses) expect(res.text).not.toContain(address);
+    }
+  });
+
   it('refuses unknown query parameters, a bad limit, a bad id and a body on DELETE', async () => {
     const { body: endpoint } = await subscribe({
       url: 'https://hooks.example.com/q',

@@ -1,11 +1,12 @@
 import type {
   RecordedReservationEvent,
   ReservationEvent,
+  ReservationEventPage,
   ReservationEvents,
 } from '@exam-reservation/application';
 import type { Reservation } from '@exam-reservation/domain';
-import { type Kysely, sql } from 'kysely';
-import type { Database, ReservationSnapshot } from './database.js';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database, ReservationEventsTable, ReservationSnapshot } from './database.js';
 import type { Executor } from './executor.js';
 
 const snapshot = (r: Reservation): string => {
@@ -68,24 +69,70 @@ export class PostgresReservationEvents implements ReservationEvents {
   }
 
   async listFor(reservationId: number): Promise<RecordedReservationEvent[]> {
-    const rows = await this.exec.rows(
-      this.db
-        .selectFrom('reservation_events')
-        .selectAll()
-        .where('reservation_id', '=', reservationId)
-        .orderBy('id'),
-      ['reservation_events'],
-    );
-    return rows.map((row) => ({
-      id: row.id,
-      reservationId: row.reservation_id,
-      type: row.type,
-      actorId: row.actor_id,
-      actorRole: row.actor_role,
-      reason: row.reason,
-      at: row.at.getTime(),
-      before: row.before,
-      after: row.after,
-    }));
+    const rows = await this.exec.rows(this.trailOf(reservationId).selectAll().orderBy('id'), READS);
+    return rows.map(toEvent);
   }
+
+  async pageFor(
+    reservationId: number,
+    page: { offset: number; limit: number },
+  ): Promise<ReservationEventPage> {
+    // Walks the (reservation_id, id) index for the page; the total is an
+    // InitPlan counted over the same index, run once. (A count(*) over ()
+    // window would read every event of the reservation, snapshots and all.)
+    const rows = await this.exec.rows(
+      this.trailOf(reservationId)
+        .selectAll()
+        .select(
+          sql<number>`(select count(*)::int from reservation_events where reservation_id = ${reservationId})`.as(
+            'total',
+          ),
+        )
+        .orderBy('id')
+        .offset(page.offset)
+        .limit(page.limit),
+      READS,
+    );
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && page.offset > 0) {
+      const [counted] = await this.exec.rows(
+        this.trailOf(reservationId).select(sql<number>`count(*)::int`.as('n')),
+        READS,
+      );
+      total = counted?.n ?? 0;
+    }
+    return { items: rows.map(toEvent), total };
+  }
+
+  async countUserUpdates(reservationId: number, userId: number): Promise<number> {
+    const [counted] = await this.exec.rows(
+      this.trailOf(reservationId)
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('type', '=', 'updated')
+        .where('actor_id', '=', userId)
+        .where('actor_role', '=', 'user'),
+      READS,
+    );
+    return counted?.n ?? 0;
+  }
+
+  private trailOf(reservationId: number) {
+    return this.db.selectFrom('reservation_events').where('reservation_id', '=', reservationId);
+  }
+}
+
+const READS = ['reservation_events'] as const;
+
+function toEvent(row: Selectable<ReservationEventsTable>): RecordedReservationEvent {
+  return {
+    id: row.id,
+    reservationId: row.reservation_id,
+    type: row.type,
+    actorId: row.actor_id,
+    actorRole: row.actor_role,
+    reason: row.reason,
+    at: row.at.getTime(),
+    before: row.before,
+    after: row.after,
+  };
 }

@@ -32,6 +32,9 @@ export {
 } from './fakes/in-memory-store.js';
 export * from './ports/index.js';
 export { attemptStamps } from './support/attempt-stamps.js';
+export { MAX_PAGE_LIMIT } from './support/page-window.js';
+export { QueuedPasswordHasher } from './support/queued-password-hasher.js';
+export { SheddingQueue, type SheddingQueueOptions } from './support/shedding-queue.js';
 export {
   type AdmissionResult,
   type AdmitCommand,
@@ -53,14 +56,21 @@ export {
 export { DeliverWebhooks, type DeliverWebhooksDeps } from './use-cases/deliver-webhooks.js';
 export { EnsureAdmin, type EnsureAdminCommand } from './use-cases/ensure-admin.js';
 export { GetReservation } from './use-cases/get-reservation.js';
-export { GetReservationHistory } from './use-cases/get-reservation-history.js';
+export {
+  GetReservationHistory,
+  type GetReservationHistoryQuery,
+} from './use-cases/get-reservation-history.js';
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';
 export { ListReservations, type ListReservationsQuery } from './use-cases/list-reservations.js';
 export { ListWebhookDeliveries } from './use-cases/list-webhook-deliveries.js';
 export { ListWebhookEndpoints } from './use-cases/list-webhook-endpoints.js';
 export { DEFAULT_LOG_IN_THROTTLE, LogIn, type LogInCommand, type LogInThrottle } from './use-cases/log-in.js';
 export { PurgeIdempotencyKeys } from './use-cases/purge-idempotency-keys.js';
-export { RegisterUser, type RegisterUserCommand } from './use-cases/register-user.js';
+export {
+  DEFAULT_REGISTRATIONS_PER_ADDRESS,
+  RegisterUser,
+  type RegisterUserCommand,
+} from './use-cases/register-user.js';
 export { RejectReservation, type RejectReservationCommand } from './use-cases/reject-reservation.js';
 export { RemoveWebhookEndpoint } from './use-cases/remove-webhook-endpoint.js';
 export { UpdateReservation } from './use-cases/update-reservation.js';

@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * Register an account
-         * @description Anyone may register a `user` account. E-mails compare case-insensitively.
+         * @description Anyone may register a `user` account. E-mails compare case-insensitively. At most REGISTRATIONS_PER_ADDRESS_PER_HOUR (default 20) registrations per client address in an hour, counted in the database across every API process: a created account and an e-mail already taken (409) count; invalid input (400, 403), a refusal (429, 503) and a client that left count nothing. Past the limit, 429 with `Retry-After`. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY.
          */
         post: {
             parameters: {
@@ -73,6 +73,17 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
+                /** @description `rate_limited`: too many registrations from this address in the last hour; `Retry-After` gives the seconds until one more is allowed. */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
                 /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
                 500: {
                     headers: {
@@ -82,9 +93,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                /** @description `overloaded`: too many passwords to hash at once; this one would have waited longer than HASH_QUEUE_MAX_WAIT_MS (default 2 s), so it was refused at once and nothing was done or counted. `Retry-After` is the expected wait in seconds. Or `unavailable`: the database does not answer, or not in time (`Retry-After: 1`). */
                 503: {
                     headers: {
+                        /** @description Seconds to wait. */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -110,7 +123,7 @@ export interface paths {
         put?: never;
         /**
          * Log in
-         * @description A wrong e-mail and a wrong password get the same 401. Failed log-ins are counted in the database (the limits hold across every API process, and for requests sent in parallel: each attempt is counted before its password is checked, and taken back when it was right): at most 5 failures per account and client address and 50 per client address in 15 minutes, and 100 per account from all addresses in an hour. Past a limit, 429 with `Retry-After`. A stranger’s failures do not lock the owner out from the owner’s own address. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY so that the client’s address is seen.
+         * @description A wrong e-mail and a wrong password get the same 401. Failed log-ins are counted in the database (the limits hold across every API process, and for requests sent in parallel: each attempt is counted before its password is checked, and taken back when it was right): at most 5 failures per account and client address and 50 per client address in 15 minutes, and 100 per account from all addresses in an hour. Past a limit, 429 with `Retry-After`. A stranger’s failures do not lock the owner out from the owner’s own address. An IPv6 client is counted by its /64; behind a proxy set TRUST_PROXY so that the client’s address is seen. A log-in refused with 503 `overloaded` is not counted.
          */
         post: {
             parameters: {
@@ -181,9 +194,11 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                /** @description `overloaded`: too many passwords to hash at once; this one would have waited longer than HASH_QUEUE_MAX_WAIT_MS (default 2 s), so it was refused at once and nothing was done or counted. `Retry-After` is the expected wait in seconds. Or `unavailable`: the database does not answer, or not in time (`Retry-After: 1`). */
                 503: {
                     headers: {
+                        /** @description Seconds to wait. */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content: {
@@ -409,6 +424,7 @@ export interface paths {
                     end?: string;
                     /** @description 1-based page. */
                     page?: number;
+                    /** @description Items per page, 1–100. */
                     limit?: number;
                 };
                 header?: never;
@@ -420,8 +436,13 @@ export interface paths {
                 /** @description One page. */
                 200: {
                     headers: {
-                        /** @description Matches across all pages. */
+                        /** @description Items across all pages. */
                         "X-Total-Count"?: number;
+                        /**
+                         * @description RFC 8288 links to other pages, as relative references that keep the request’s other query parameters: `rel="first"` and `rel="last"` always, `rel="prev"` unless on page 1 (from past the end it names the last page), `rel="next"` unless on or past the last page. An empty list has one page.
+                         * @example </reservations?page=1&limit=10>; rel="first", </reservations?page=1&limit=10>; rel="prev", </reservations?page=3&limit=10>; rel="next", </reservations?page=5&limit=10>; rel="last"
+                         */
+                        Link?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -769,7 +790,7 @@ export interface paths {
         head?: never;
         /**
          * Change a reservation
-         * @description The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a confirmed reservation its own old load is not counted against its new one.
+         * @description The owner while pending; an admin at any status but cancelled or rejected. An empty body is a 400. For a confirmed reservation its own old load is not counted against its new one. A user may change one reservation at most MAX_CHANGES_PER_RESERVATION times (100 by default); a change that repeats the current values records nothing and is not counted.
          */
         patch: {
             parameters: {
@@ -827,7 +848,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `capacity_exceeded`, or `invalid_state` when its status does not allow changes. */
+                /** @description `capacity_exceeded`; `invalid_state` when its status does not allow changes; `too_many_changes` when a user has already changed it MAX_CHANGES_PER_RESERVATION times (admins are not limited; cancelling is still possible). */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1143,11 +1164,16 @@ export interface paths {
         };
         /**
          * History of a reservation
-         * @description Every change, oldest first, from the audit trail written in the same transaction as the change: who (and in which role), when, why (a rejection’s reason), and the reservation before and after. A no-op records nothing. For the owner and admins.
+         * @description Every change, oldest first, from the audit trail written in the same transaction as the change: who (and in which role), when, why (a rejection’s reason), and the reservation before and after. A no-op records nothing. For the owner and admins. Paged like GET /reservations (`limit` up to 100, 100 by default); a page past the end is an empty list.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 1-based page. */
+                    page?: number;
+                    /** @description Items per page, 1–100. */
+                    limit?: number;
+                };
                 header?: never;
                 path: {
                     /** @description Reservation id, 1 to 2147483647. */
@@ -1157,9 +1183,16 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The events, oldest first. */
+                /** @description One page of events, oldest first. */
                 200: {
                     headers: {
+                        /** @description Items across all pages. */
+                        "X-Total-Count"?: number;
+                        /**
+                         * @description RFC 8288 links to other pages, as relative references that keep the request’s other query parameters: `rel="first"` and `rel="last"` always, `rel="prev"` unless on page 1 (from past the end it names the last page), `rel="next"` unless on or past the last page. An empty list has one page.
+                         * @example </reservations?page=1&limit=10>; rel="first", </reservations?page=1&limit=10>; rel="prev", </reservations?page=3&limit=10>; rel="next", </reservations?page=5&limit=10>; rel="last"
+                         */
+                        Link?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -2676,10 +2709,10 @@ export interface components {
             status: number;
             detail: string;
             /**
-             * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `internal_error` (500, no details).
+             * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `overloaded` (503: too many passwords to hash at once, with `Retry-After`), `internal_error` (500, no details).
              * @enum {string}
              */
-            code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "payload_too_large" | "unavailable" | "internal_error";
+            code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "payload_too_large" | "unavailable" | "overloaded" | "internal_error";
             /** @description Only for `validation_error`: one entry per offending field (API field names). */
             errors?: {
                 path: string;
@@ -2832,10 +2865,10 @@ export interface components {
                     status: number;
                     detail: string;
                     /**
-                     * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `internal_error` (500, no details).
+                     * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `overloaded` (503: too many passwords to hash at once, with `Retry-After`), `internal_error` (500, no details).
                      * @enum {string}
                      */
-                    code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "payload_too_large" | "unavailable" | "internal_error";
+                    code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "payload_too_large" | "unavailable" | "overloaded" | "internal_error";
                 };
             })[];
         };

@@ -18,6 +18,8 @@ export interface BookingPolicy {
   readonly maxRangeDays: number;
   /** Longest a reservation may last, in hours. */
   readonly maxReservationHours: number;
+  /** How many times a user (not an admin) may change one reservation; see {@link assertChangesLeft}. */
+  readonly maxChangesPerReservation: number;
 }
 
 /** What {@link bookingPolicy} may be told; every field is optional and has the API's default. */
@@ -28,6 +30,7 @@ export interface BookingPolicyOptions {
   timeZone?: string;
   maxRangeDays?: number;
   maxReservationHours?: number;
+  maxChangesPerReservation?: number;
 }
 
 /** Offsets are checked a year either side of this instant (mid-2026): the rules in force now. */
@@ -35,7 +38,8 @@ const ZONE_CHECK_AROUND = Date.UTC(2026, 6, 1);
 
 /**
  * Builds a policy; defaults are the API's: 10-minute slots, 50,000 people, 3 days lead time,
- * Asia/Seoul, ranges of at most 366 days, reservations of at most 24 hours.
+ * Asia/Seoul, ranges of at most 366 days, reservations of at most 24 hours, 100 changes by a user
+ * per reservation.
  * @throws RangeError for a bad value, or a zone whose offsets do not fit the slot grid
  */
 export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy {
@@ -59,6 +63,10 @@ export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy
   ) {
     throw new RangeError('the longest reservation must be a whole number of hours from 1 to 8784');
   }
+  const maxChangesPerReservation = options.maxChangesPerReservation ?? 100;
+  if (!Number.isSafeInteger(maxChangesPerReservation) || maxChangesPerReservation < 0) {
+    throw new RangeError('the most changes per reservation must be a whole number ≥ 0');
+  }
   assertTimeZone(timeZone);
   const grid = new SlotGrid(options.slotMinutes ?? DEFAULT_SLOT_MINUTES);
   // Slots are aligned to the Unix epoch; a zone like Asia/Kathmandu (+05:45)
@@ -75,6 +83,7 @@ export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy
     timeZone,
     maxRangeDays,
     maxReservationHours,
+    maxChangesPerReservation,
   });
 }
 

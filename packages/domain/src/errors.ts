@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'conflict'
   | 'rate_limited'
   | 'idempotency_in_progress'
-  | 'idempotency_key_reused';
+  | 'idempotency_key_reused'
+  | 'too_many_changes';
 
 /** One problem with one input field; `path` uses the API's field names. */
 export interface FieldError {
@@ -133,5 +134,14 @@ export class IdempotencyKeyReusedError extends DomainError {
   constructor(message = 'this Idempotency-Key was already used for a different request') {
     super(message);
     this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/** A user has changed this reservation as often as a user may ({@link TooManyChangesError.limit} times). */
+export class TooManyChangesError extends DomainError {
+  readonly code = 'too_many_changes' as const;
+  constructor(readonly limit: number) {
+    super(`a reservation may be changed at most ${limit} times by its owner; cancel it or book a new one`);
+    this.name = 'TooManyChangesError';
   }
 }

@@ -43,6 +43,7 @@ export {
   InvalidStateError,
   NotFoundError,
   RateLimitedError,
+  TooManyChangesError,
   UnauthorizedError,
   ValidationError,
 } from './errors.js';
@@ -50,6 +51,7 @@ export {
   type Actor,
   assertAdmin,
   assertCanRead,
+  assertChangesLeft,
   cancel,
   confirm,
   confirmedLoadDelta,

@@ -1,6 +1,12 @@
 import { type BookingDraft, type BookingPolicy, validateDraft } from './booking-policy.js';
 import type { SlotDelta } from './capacity.js';
-import { ForbiddenError, InvalidStateError, NotFoundError, ValidationError } from './errors.js';
+import {
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  TooManyChangesError,
+  ValidationError,
+} from './errors.js';
 import type { SlotGrid } from './slot-grid.js';
 import { TimeRange } from './time-range.js';
 
@@ -167,6 +173,22 @@ export function update(
   validateDraft(draft, policy, now);
   const changed = keys.some((k) => draft[k] !== reservation[k]);
   return changed ? change(reservation, draft, now) : { before: reservation, after: reservation, changed };
+}
+
+/**
+ * The cap on a user's changes: a user who has already made
+ * `maxChangesPerReservation` updates of a reservation may make no more (its
+ * history stays bounded). Admins are not limited. Only updates count:
+ * booking it is not a change, and cancelling stays possible at the cap, so
+ * nobody is left holding a reservation they cannot get rid of.
+ * @param updatesSoFar the updates this user has made to it, as a user
+ * @throws TooManyChangesError
+ */
+export function assertChangesLeft(actor: Actor, updatesSoFar: number, policy: BookingPolicy): void {
+  if (isAdmin(actor)) return;
+  if (updatesSoFar >= policy.maxChangesPerReservation) {
+    throw new TooManyChangesError(policy.maxChangesPerReservation);
+  }
 }
 
 /**

@@ -11,11 +11,15 @@ import { hash, type Options, verify } from '@node-rs/argon2';
  * of logins would run four at once, taking 76 MiB and every pool thread;
  * they are CPU-bound, so more at once than there are cores only adds
  * memory and waiting. So at most `concurrency` run at once (default: the
- * number of cores, at most 2); the rest wait their turn in order.
+ * number of cores, at most 2); the rest wait their turn in order. The API
+ * puts a QueuedPasswordHasher of the same concurrency in front, which bounds
+ * that wait.
  */
 export class Argon2PasswordHasher implements PasswordHasher {
   private readonly options: Options;
   private readonly limit: WorkLimit;
+  /** Hashes and checks run at once. */
+  readonly concurrency: number;
 
   constructor(
     options: { memoryCost?: number; timeCost?: number; parallelism?: number; concurrency?: number } = {},
@@ -25,7 +29,8 @@ export class Argon2PasswordHasher implements PasswordHasher {
       timeCost: options.timeCost ?? 2,
       parallelism: options.parallelism ?? 1,
     };
-    this.limit = new WorkLimit(options.concurrency ?? Math.min(2, availableParallelism()));
+    this.concurrency = options.concurrency ?? Math.min(2, availableParallelism());
+    this.limit = new WorkLimit(this.concurrency);
   }
 
   hash(password: string): Promise<string> {

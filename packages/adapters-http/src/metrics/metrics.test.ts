@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { InMemoryStore } from '@exam-reservation/application';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -187,6 +188,42 @@ describe('GET /metrics', () => {
     expect(find(after, 'process_cpu_user_seconds_total')).toBeDefined();
     expect(find(after, 'nodejs_eventloop_lag_seconds')).toBeDefined();
   });
+
+  it('labels a request by a standard method, or OTHER for any other method a client sends', async () => {
+    const before = await scrape();
+    const odd = ['PROPFIND', 'MKCOL', 'LOCK', 'SEARCH', 'PURGE', 'REPORT', 'M-SEARCH', 'QUERY'];
+    const sent = [...odd, 'GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
+    for (const method of sent) await send(method, '/reservations/12345');
+    const after = await scrape();
+    const methods = new Set(
+      after.filter((s) => s.name === 'exam_http_requests_total').map((s) => s.labels.method),
+    );
+    for (const method of methods) {
+      expect(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'OTHER']).toContain(method);
+    }
+    const moved = (method: string) =>
+      [after, before]
+        .map((samples) =>
+          samples
+            .filter((s) => s.name === 'exam_http_requests_total' && s.labels.method === method)
+            .reduce((sum, s) => sum + s.value, 0),
+        )
+        .reduce((a, b) => a - b);
+    expect(moved('OTHER')).toBe(odd.length);
+    expect(moved('PUT')).toBe(1);
+    expect(moved('DELETE')).toBe(1);
+  });
+
+  /** One request with any method node:http will write, answered or not. */
+  const send = (method: string, path: string) =>
+    new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${app.url}${path}`, { method }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.end();
+    });
 });
 
 describe('bearerMatches', () => {

@@ -31,6 +31,25 @@ export interface HttpMetrics {
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+const STANDARD_METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+]);
+
+/**
+ * The `method` label of a request: a standard method, or `OTHER`. Node
+ * accepts dozens of methods (PROPFIND, MKCOL, …), and each one a client
+ * sends would otherwise add a series per route and status.
+ */
+export function methodLabel(method: string): string {
+  return STANDARD_METHODS.has(method) ? method : 'OTHER';
+}
+
 /**
  * The application's {@link Metrics} and the HTTP adapter's request metrics
  * in one prom-client registry of its own (several apps in one process, as
@@ -188,7 +207,8 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
     }
   }
 
-  observeRequest(method: string, route: string, status: number, seconds: number): void {
+  observeRequest(sentMethod: string, route: string, status: number, seconds: number): void {
+    const method = methodLabel(sentMethod);
     const key = `${method} ${status} ${route}`;
     let series = this.perRequest.get(key);
     if (!series) {

@@ -6,7 +6,8 @@ import { requireAuth, requireSignedIn, signedIn } from '../auth/require-auth.js'
 import type { FreshCache } from '../fresh-cache.js';
 import type { HttpDeps } from '../http-deps.js';
 import { type HttpAnswer, onceOf, send, sendAnswer } from '../idempotency.js';
-import { bodyOf, parseInput, parseTimes, refuseQuery } from '../parse.js';
+import { setPageHeaders } from '../paging.js';
+import { bodyOf, parseInput, parseQuery, parseTimes, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
 import { PROBLEM_CONTENT_TYPE, problemOf } from '../problem.js';
 import type { ScheduleAnswer } from '../schedule-fast-path.js';
@@ -16,6 +17,7 @@ import {
   BulkRejectBody,
   CreateReservationBody,
   EmptyBody,
+  HistoryQuery,
   IdParams,
   ListQuery,
   RejectBody,
@@ -86,7 +88,7 @@ export function reservationRoutes(
   const cacheControl = `private, max-age=${Math.floor(staleness / 1000)}`;
   // Any signed-in caller, whatever the role: the account's role is not read (see Authenticate.signedIn).
   router.get('/schedules', requireSignedIn(uc.authenticate), async (req, res) => {
-    const query = parseInput(ScheduleQuery, req.query);
+    const query = parseQuery(ScheduleQuery, req);
     const { body, etag } = await schedules.get(`${query.start}/${query.end}`, async () => {
       const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
       const json = present.scheduleJson(items, zone);
@@ -109,7 +111,7 @@ export function reservationRoutes(
   router.use(requireAuth(uc.authenticate));
 
   router.get('/', async (req, res) => {
-    const query = parseInput(ListQuery, req.query);
+    const query = parseQuery(ListQuery, req);
     const page = await uc.listReservations.execute({
       actor: signedIn(res).actor,
       startDate: query.start,
@@ -117,7 +119,7 @@ export function reservationRoutes(
       page: query.page,
       limit: query.limit,
     });
-    res.setHeader('X-Total-Count', String(page.total));
+    setPageHeaders(req, res, req.baseUrl, { page: query.page, limit: query.limit, total: page.total });
     res.json(page.items.map((r) => present.reservation(r, zone)));
   });
 
@@ -204,12 +206,11 @@ export function reservationRoutes(
   });
 
   router.get('/:id/history', async (req, res) => {
-    refuseQuery(req);
-    const events = await uc.getReservationHistory.execute({
-      actor: signedIn(res).actor,
-      id: idOf(req.params),
-    });
-    res.json(events.map((e) => present.event(e, zone)));
+    const id = idOf(req.params);
+    const { page, limit } = parseQuery(HistoryQuery, req);
+    const events = await uc.getReservationHistory.execute({ actor: signedIn(res).actor, id, page, limit });
+    setPageHeaders(req, res, `${req.baseUrl}/${id}/history`, { page, limit, total: events.total });
+    res.json(events.items.map((e) => present.event(e, zone)));
   });
 
   router.patch('/:id', async (req, res) => {

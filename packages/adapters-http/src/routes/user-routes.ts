@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import { throttlingAddress } from '../client-address.js';
+import { clientGoneSignal } from '../client-gone.js';
 import type { HttpDeps } from '../http-deps.js';
 import { bodyOf, parseInput, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
@@ -20,6 +21,8 @@ export function userRoutes(deps: HttpDeps): Router {
       password: body.password,
       userName: body.user_name,
       role: body.role,
+      address: throttlingAddress(req.ip ?? req.socket.remoteAddress),
+      signal: clientGoneSignal(res),
     });
     res.status(201).json(present.user(user, zone));
   });
@@ -31,6 +34,7 @@ export function userRoutes(deps: HttpDeps): Router {
       email: body.email,
       password: body.password,
       address: throttlingAddress(req.ip ?? req.socket.remoteAddress),
+      signal: clientGoneSignal(res),
     });
     res.setHeader('Cache-Control', 'no-store');
     res.json({ access_token: token.accessToken, token_type: 'bearer', expires_in: token.expiresIn });

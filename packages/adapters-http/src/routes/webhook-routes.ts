@@ -2,7 +2,7 @@ import { assertAdmin } from '@exam-reservation/domain';
 import { type Response, Router } from 'express';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import type { HttpDeps } from '../http-deps.js';
-import { bodyOf, parseInput, refuseQuery } from '../parse.js';
+import { bodyOf, parseInput, parseQuery, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
 import { CreateWebhookBody, DeliveriesQuery, EmptyBody, WebhookIdParams } from '../schemas.js';
 
@@ -54,7 +54,7 @@ export function webhookRoutes(deps: HttpDeps): Router {
   router.get('/:id/deliveries', async (req, res) => {
     const actor = admin(res);
     const id = idOf(req.params);
-    const { limit } = parseInput(DeliveriesQuery, req.query);
+    const { limit } = parseQuery(DeliveriesQuery, req);
     const deliveries = await uc.listWebhookDeliveries.execute({ actor, id, limit });
     res.json(deliveries.map((d) => present.delivery(d, zone)));
   });

@@ -65,6 +65,8 @@ export async function startTestApp(
     logger?: Logger;
     /** Where failed log-ins are counted; in this process by default. */
     loginAttempts?: LoginAttempts;
+    /** Suites register many accounts from one address; unlimited unless a test sets it. */
+    registrationsPerAddressPerHour?: number;
     /** How webhook URLs are checked and webhooks sent; a fake that sends nothing by default. */
     webhookTransport?: WebhookTransport;
     /** What the app and its use cases record, shown at /metrics when `http.metricsToken` is set. */
@@ -90,6 +92,7 @@ export async function startTestApp(
     passwordHasher,
     tokenIssuer: tokens,
     loginAttempts: options.loginAttempts ?? new InMemoryLoginAttempts(),
+    registrationsPerAddressPerHour: options.registrationsPerAddressPerHour ?? 1_000_000,
     webhookTransport: options.webhookTransport ?? new FakeWebhookTransport(),
     metrics: options.metrics,
     admissionChunkSize: options.admission?.chunkSize,

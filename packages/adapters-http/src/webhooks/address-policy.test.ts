@@ -80,6 +80,23 @@ describe('checkedAddresses', () => {
     }
   });
 
+  it('says that a refused host is not public, never what it resolves to', async () => {
+    for (const [host, address] of [
+      ['inside.example', '10.1.2.3'],
+      ['mixed.example', '192.168.0.10'],
+      ['localhost.example', '127.0.0.1'],
+    ] as const) {
+      const error = await checkedAddresses(host, resolver, false).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(RefusedAddressError);
+      expect((error as Error).message).toBe(`${host} is not a public host`);
+      expect(JSON.stringify(error)).not.toContain(address);
+      expect(Object.values(error as object)).not.toContain(address);
+    }
+    await expect(checkedAddresses('10.0.0.1', resolver, false)).rejects.toThrow(
+      '10.0.0.1 is not a public address',
+    );
+  });
+
   it('refuses localhost and its subdomains whatever a resolver says, and private IP literals without resolving', async () => {
     let asked = 0;
     const counting: HostResolver = async (host) => {

@@ -53,17 +53,18 @@ export const isLocalhostName = (hostname: string): boolean => {
   return name === 'localhost' || name.endsWith('.localhost');
 };
 
-/** A host that may not be sent to, with the address that decided it. */
+/**
+ * A host that may not be sent to. The message names the host as the admin
+ * wrote it and never what it resolves to: the answer must not map an
+ * internal network's names to its addresses.
+ */
 export class RefusedAddressError extends Error {
   readonly code = 'EWEBHOOKADDRESS';
-  constructor(
-    readonly hostname: string,
-    readonly address: string,
-  ) {
+  constructor(readonly hostname: string) {
     super(
-      hostname === address
-        ? `${address} is not a public address`
-        : `${hostname} resolves to ${address}, not a public address`,
+      ipLiteral(hostname) === null
+        ? `${hostname} is not a public host`
+        : `${hostname} is not a public address`,
     );
     this.name = 'RefusedAddressError';
   }
@@ -82,17 +83,16 @@ export async function checkedAddresses(
 ): Promise<readonly ResolvedAddress[]> {
   const literal = ipLiteral(hostname);
   if (literal !== null) {
-    if (!allowPrivate && !isPublicAddress(literal)) throw new RefusedAddressError(literal, literal);
+    if (!allowPrivate && !isPublicAddress(literal)) throw new RefusedAddressError(literal);
     return [{ address: literal, family: isIP(literal) === 6 ? 6 : 4 }];
   }
-  if (!allowPrivate && isLocalhostName(hostname)) throw new RefusedAddressError(hostname, 'loopback');
+  if (!allowPrivate && isLocalhostName(hostname)) throw new RefusedAddressError(hostname);
   const addresses = await resolver(hostname);
   if (addresses.length === 0) {
     throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
   }
   if (!allowPrivate) {
-    const refused = addresses.find((a) => !isPublicAddress(a.address));
-    if (refused) throw new RefusedAddressError(hostname, refused.address);
+    if (!addresses.every((a) => isPublicAddress(a.address))) throw new RefusedAddressError(hostname);
   }
   return addresses;
 }

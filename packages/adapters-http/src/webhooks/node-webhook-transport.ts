@@ -106,7 +106,7 @@ export class NodeWebhookTransport implements WebhookTransport {
       if (error instanceof RefusedAddressError) {
         throw ValidationError.of(
           'url',
-          `${error.message}: webhooks are only sent to public addresses (WEBHOOK_ALLOW_PRIVATE is off)`,
+          `${error.message}: webhooks are only sent to hosts on the public internet (WEBHOOK_ALLOW_PRIVATE is off)`,
         );
       }
       throw ValidationError.of('url', `cannot resolve ${url.hostname}`);

@@ -40,6 +40,8 @@ export interface UseCaseDeps {
   readonly passwordHasher: PasswordHasher;
   readonly tokenIssuer: TokenIssuer;
   readonly loginAttempts: LoginAttempts;
+  /** New accounts per client address per hour (default 20). */
+  readonly registrationsPerAddressPerHour?: number | undefined;
   /** Log-in limits; the HTTP contract's by default. */
   readonly logInThrottle?: LogInThrottle;
   /** How long answers to requests with an Idempotency-Key are kept (default 24 hours). */
@@ -62,7 +64,16 @@ export function createUseCases(deps: UseCaseDeps) {
   const shared = { uow, clock, policy, idempotencyTtlMs, metrics };
   const transport = deps.webhookTransport;
   return {
-    registerUser: new RegisterUser({ uow, clock, passwordHasher }),
+    registerUser: new RegisterUser({
+      uow,
+      clock,
+      passwordHasher,
+      loginAttempts,
+      perAddress:
+        deps.registrationsPerAddressPerHour === undefined
+          ? undefined
+          : { max: deps.registrationsPerAddressPerHour, windowMs: 3_600_000 },
+    }),
     logIn: new LogIn({
       uow,
       clock,

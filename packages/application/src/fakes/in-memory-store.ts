@@ -27,6 +27,7 @@ import type {
   ReadStores,
   RecordedReservationEvent,
   ReservationEvent,
+  ReservationEventPage,
   ReservationEvents,
   ReservationListQuery,
   ReservationPage,
@@ -273,6 +274,24 @@ export class InMemoryReservationEvents implements ReservationEvents {
 
   async listFor(reservationId: number): Promise<RecordedReservationEvent[]> {
     return this.state.events.filter((e) => e.reservationId === reservationId);
+  }
+
+  async pageFor(
+    reservationId: number,
+    page: { offset: number; limit: number },
+  ): Promise<ReservationEventPage> {
+    const all = await this.listFor(reservationId);
+    return { items: all.slice(page.offset, page.offset + page.limit), total: all.length };
+  }
+
+  async countUserUpdates(reservationId: number, userId: number): Promise<number> {
+    return this.state.events.filter(
+      (e) =>
+        e.reservationId === reservationId &&
+        e.type === 'updated' &&
+        e.actorId === userId &&
+        e.actorRole === 'user',
+    ).length;
   }
 }
 

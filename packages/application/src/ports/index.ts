@@ -13,10 +13,11 @@ export {
   UNDECIDED_ATTEMPT_MS,
 } from './login-attempts.js';
 export { type Metrics, NO_METRICS, type WebhookAttemptOutcome } from './metrics.js';
-export type { PasswordHasher } from './password-hasher.js';
+export { type HashOptions, OverloadedError, type PasswordHasher } from './password-hasher.js';
 export type {
   RecordedReservationEvent,
   ReservationEvent,
+  ReservationEventPage,
   ReservationEvents,
   ReservationEventType,
 } from './reservation-events.js';

@@ -23,6 +23,14 @@ export interface RecordedReservationEvent extends ReservationEvent {
   readonly id: number;
 }
 
+/** One page of a reservation's audit trail. */
+export interface ReservationEventPage {
+  /** Oldest first. */
+  readonly items: readonly RecordedReservationEvent[];
+  /** How many events the reservation has across all pages. */
+  readonly total: number;
+}
+
 /**
  * The audit trail: written in the same unit of work as the change it records.
  * It is also the source of the webhook outbox: appending an event queues,
@@ -33,6 +41,13 @@ export interface ReservationEvents {
   append(event: ReservationEvent): Promise<void>;
   /** {@link append} for several events, in order, as one write where the store can. */
   appendAll(events: readonly ReservationEvent[]): Promise<void>;
-  /** Oldest first. */
+  /** The whole trail, oldest first: for audits and tests; answers to clients read {@link pageFor}. */
   listFor(reservationId: number): Promise<RecordedReservationEvent[]>;
+  /**
+   * At most `limit` events of the trail, oldest first, after skipping
+   * `offset`; the store reads only those and the count.
+   */
+  pageFor(reservationId: number, page: { offset: number; limit: number }): Promise<ReservationEventPage>;
+  /** How many `updated` events `userId` recorded on the reservation while acting as a user (not an admin). */
+  countUserUpdates(reservationId: number, userId: number): Promise<number>;
 }

@@ -20,7 +20,7 @@ export interface TransactionStores {
 export interface ReadStores {
   readonly reservations: ReservationReader;
   readonly ledger: SlotLoadReader;
-  readonly events: Pick<ReservationEvents, 'listFor'>;
+  readonly events: Pick<ReservationEvents, 'listFor' | 'pageFor'>;
   readonly users: Pick<Users, 'findById' | 'findManyById' | 'findByEmail'>;
   readonly webhookEndpoints: Pick<WebhookEndpoints, 'list' | 'get' | 'deliveries'>;
   readonly outbox: Pick<WebhookOutbox, 'depth'>;

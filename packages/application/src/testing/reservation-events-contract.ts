@@ -149,5 +149,77 @@ export function describeReservationEventsContract(name: string, makeStore: MakeS
       const [r] = await seedReservations(uow, [draft(user.id, 0, 1)]);
       expect(await uow.run((s) => s.events.listFor(r!.id))).toEqual([]);
     });
+    it('reads a trail page by page, oldest first, with the total; a page past the end is empty', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [r, other] = await seedReservations(uow, [draft(user.id, 0, 2), draft(user.id, 4, 5)]);
+      const renamed = (n: number) => ({ ...r!, reservationName: `R ${n}`, updatedAt: T0 + n });
+      await uow.run((s) =>
+        s.events.appendAll(
+          Array.from({ length: 7 }, (_, n) => ({
+            reservationId: n === 3 ? other!.id : r!.id,
+            type: 'updated' as const,
+            actorId: user.id,
+            actorRole: 'user' as const,
+            reason: null,
+            at: T0 + n,
+            before: r!,
+            after: renamed(n),
+          })),
+        ),
+      );
+      const names = (page: { items: readonly { after: { reservationName: string } }[] }) =>
+        page.items.map((e) => e.after.reservationName);
+      const first = await uow.read((s) => s.events.pageFor(r!.id, { offset: 0, limit: 4 }));
+      expect(first.total).toBe(6);
+      expect(names(first)).toEqual(['R 0', 'R 1', 'R 2', 'R 4']);
+      const second = await uow.read((s) => s.events.pageFor(r!.id, { offset: 4, limit: 4 }));
+      expect(second).toMatchObject({ total: 6 });
+      expect(names(second)).toEqual(['R 5', 'R 6']);
+      expect(await uow.read((s) => s.events.pageFor(r!.id, { offset: 40, limit: 4 }))).toEqual({
+        items: [],
+        total: 6,
+      });
+      expect(await uow.run((s) => s.events.pageFor(r!.id + 1000, { offset: 0, limit: 4 }))).toEqual({
+        items: [],
+        total: 0,
+      });
+    });
+
+    it('counts the updates a user made as a user, not other kinds, other actors or other reservations', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const [r, other] = await seedReservations(uow, [draft(user.id, 0, 2), draft(user.id, 4, 5)]);
+      const event = (fields: {
+        reservationId?: number;
+        type?: 'created' | 'updated' | 'cancelled';
+        actorId?: number;
+        actorRole?: 'user' | 'admin';
+      }) => ({
+        reservationId: r!.id,
+        type: 'updated' as const,
+        actorId: user.id,
+        actorRole: 'user' as const,
+        reason: null,
+        at: T0,
+        before: r!,
+        after: r!,
+        ...fields,
+      });
+      await uow.run((s) =>
+        s.events.appendAll([
+          event({ type: 'created' }),
+          event({}),
+          event({}),
+          event({ actorRole: 'admin' }),
+          event({ actorId: user.id + 1 }),
+          event({ reservationId: other!.id }),
+          event({ type: 'cancelled' }),
+        ]),
+      );
+      expect(await uow.run((s) => s.events.countUserUpdates(r!.id, user.id))).toBe(2);
+      expect(await uow.run((s) => s.events.countUserUpdates(other!.id, user.id))).toBe(1);
+      expect(await uow.run((s) => s.events.countUserUpdates(r!.id, user.id + 1))).toBe(1);
+    });
   });
 }

@@ -16,10 +16,13 @@ export const NOW = T0 - 9 * 86_400_000;
  */
 export async function useCaseKit(
   uow: UnitOfWork,
-  options: { capacity?: number; confirmBatch?: number; admissionChunk?: number } = {},
+  options: { capacity?: number; confirmBatch?: number; admissionChunk?: number; maxChanges?: number } = {},
 ) {
   const clock = new FixedClock(NOW);
-  const policy = bookingPolicy({ capacity: options.capacity ?? 100 });
+  const policy = bookingPolicy({
+    capacity: options.capacity ?? 100,
+    maxChangesPerReservation: options.maxChanges,
+  });
   const deps = { uow, clock, policy };
   const account = (email: string, role: 'user' | 'admin'): Promise<User> =>
     uow.run((s) =>

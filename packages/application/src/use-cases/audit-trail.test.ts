@@ -70,8 +70,9 @@ describe('the audit trail of a reservation', () => {
     kit.clock.advance(1_000);
     const rejected = await kit.reject.execute({ actor: kit.admin, id: created.id, reason: 'duplicate' });
     await kit.reject.execute({ actor: kit.admin, id: created.id, reason: 'again' });
-    const history = await kit.history.execute({ actor: kit.bob, id: created.id });
-    expect(history.map(({ id: _, ...e }) => e)).toEqual([
+    const history = await kit.history.execute({ actor: kit.bob, id: created.id, page: 1, limit: 100 });
+    expect(history.total).toBe(2);
+    expect(history.items.map(({ id: _, ...e }) => e)).toEqual([
       {
         reservationId: created.id,
         type: 'created',
@@ -98,11 +99,12 @@ describe('the audit trail of a reservation', () => {
   it('the history is for the owner and admins; anyone else is told it does not exist', async () => {
     const kit = await useCaseKit(new InMemoryStore());
     const created = await kit.book(kit.alice, 0, 2, 10);
-    expect(await kit.history.execute({ actor: kit.admin, id: created.id })).toHaveLength(1);
-    await expect(kit.history.execute({ actor: kit.bob, id: created.id })).rejects.toBeInstanceOf(
+    const page = { page: 1, limit: 100 };
+    expect((await kit.history.execute({ actor: kit.admin, id: created.id, ...page })).items).toHaveLength(1);
+    await expect(kit.history.execute({ actor: kit.bob, id: created.id, ...page })).rejects.toBeInstanceOf(
       NotFoundError,
     );
-    await expect(kit.history.execute({ actor: kit.admin, id: 999_999 })).rejects.toBeInstanceOf(
+    await expect(kit.history.execute({ actor: kit.admin, id: 999_999, ...page })).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });

@@ -1,5 +1,6 @@
 import {
   type Actor,
+  assertChangesLeft,
   type BookingPolicy,
   confirmedLoadDelta,
   findOverflow,
@@ -29,8 +30,9 @@ export interface ChangeRequest {
 
 /**
  * The shape every state change shares, inside a unit of work: lock the
- * reservation, let the domain decide, then write the reservation, its audit
- * event and the slot-ledger delta. The ledger goes last so that slot rows
+ * reservation, let the domain decide (an update also against the user's
+ * change limit), then write the reservation, its audit event and the
+ * slot-ledger delta. The ledger goes last so that slot rows
  * are held for as short a time as possible. A no-op writes nothing.
  */
 export async function changeWithin(
@@ -44,6 +46,10 @@ export async function changeWithin(
   const now = deps.clock.now();
   const { before, after, changed } = request.decide(current, now);
   if (!changed) return after;
+  if (type === 'updated') {
+    // Counted with the reservation locked: parallel changes at the cap wait here one by one.
+    assertChangesLeft(actor, await stores.events.countUserUpdates(id, actor.userId), deps.policy);
+  }
   if (after.status === 'pending' && type === 'updated') {
     // Like a new booking, a changed pending one must fit the confirmed load as it stands.
     const range = rangeOf(after);

@@ -6,6 +6,7 @@ import {
   ValidationError,
 } from '@exam-reservation/domain';
 import type { ReservationPage, UnitOfWork } from '../ports/index.js';
+import { pageWindow } from '../support/page-window.js';
 
 export interface ListReservationsQuery {
   readonly actor: Actor;
@@ -23,10 +24,7 @@ export class ListReservations {
   constructor(private readonly deps: { uow: UnitOfWork; policy: BookingPolicy }) {}
 
   async execute(query: ListReservationsQuery): Promise<ReservationPage> {
-    if (!Number.isSafeInteger(query.page) || query.page < 1) throw ValidationError.of('page', 'must be ≥ 1');
-    if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > 100) {
-      throw ValidationError.of('limit', 'must be from 1 to 100');
-    }
+    const window = pageWindow(query.page, query.limit);
     let overlapping: TimeRange | undefined;
     if (query.startDate !== undefined && query.endDate !== undefined) {
       overlapping = dateRangeToInterval(query.startDate, query.endDate, this.deps.policy.timeZone);
@@ -38,8 +36,7 @@ export class ListReservations {
       stores.reservations.list({
         overlapping,
         userId: query.actor.role === 'admin' ? undefined : query.actor.userId,
-        offset: (query.page - 1) * query.limit,
-        limit: query.limit,
+        ...window,
       }),
     );
   }

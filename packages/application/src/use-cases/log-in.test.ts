@@ -20,10 +20,11 @@ async function setUp() {
     perAddress: { maxFailures: 10, windowMs: 60_000 },
     perAccount: { maxFailures: 6, windowMs: 60_000 },
   };
-  const user = await new RegisterUser({ uow, clock, passwordHasher }).execute({
+  const user = await new RegisterUser({ uow, clock, passwordHasher, loginAttempts }).execute({
     email: 'Alice@Example.com',
     password: 'correct horse',
     userName: 'Alice',
+    address: 'registered from',
   });
   const deps = { uow, clock, passwordHasher, tokenIssuer, loginAttempts, throttle };
   return { clock, tokenIssuer, user, logIn: new LogIn(deps), deps };

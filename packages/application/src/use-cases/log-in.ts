@@ -16,6 +16,8 @@ export interface LogInCommand {
   readonly password: string;
   /** Where the request came from, for throttling (an IPv6 client by its /64). */
   readonly address: string;
+  /** Aborted when the client went away: a password still waiting to be checked is not. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** How many failed log-ins are let through, per key, before 429. */
@@ -86,11 +88,11 @@ export class LogIn {
       user = await uow.read((stores) => stores.users.findByEmail(email));
       // Verify against a throwaway hash when the account does not exist, so the
       // response time does not tell which e-mails are registered.
-      this.dummyHash ??= passwordHasher.hash('not-a-real-password-for-timing');
-      ok = await passwordHasher.verify(user?.passwordHash ?? (await this.dummyHash), command.password);
+      const hash = user?.passwordHash ?? (await this.dummy());
+      ok = await passwordHasher.verify(hash, command.password, { signal: command.signal });
     } catch (error) {
-      // No verdict (the store or the hasher failed): the attempt was not a failure. If this fails
-      // too, the attempt counts as one after UNDECIDED_ATTEMPT_MS.
+      // No verdict (the store failed, the hasher was too busy, the client left): the attempt was
+      // not a failure. If this fails too, the attempt counts as one after UNDECIDED_ATTEMPT_MS.
       await loginAttempts.abandoned(attempt).catch(() => undefined);
       throw error;
     }
@@ -101,6 +103,15 @@ export class LogIn {
     // The owner proved the password from this address: its failures there are forgotten.
     await loginAttempts.succeeded(attempt, [accountFromAddress]);
     return tokenIssuer.issue({ userId: user.id, role: user.role });
+  }
+
+  /** A hash to check unknown e-mails against; made once, or again if making it was refused. */
+  private dummy(): Promise<string> {
+    this.dummyHash ??= this.deps.passwordHasher.hash('not-a-real-password-for-timing').catch((error) => {
+      this.dummyHash = undefined;
+      throw error;
+    });
+    return this.dummyHash;
   }
 
   /**

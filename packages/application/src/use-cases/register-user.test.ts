@@ -2,6 +2,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '@exam-reservatio
 import { describe, expect, it } from 'vitest';
 import { FixedClock } from '../fakes/clocks.js';
 import { FakePasswordHasher } from '../fakes/fake-auth.js';
+import { InMemoryLoginAttempts } from '../fakes/in-memory-login-attempts.js';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
 import { rejectionOf } from '../testing/fixtures.js';
 import { RegisterUser } from './register-user.js';
@@ -14,7 +15,12 @@ function setUp() {
   return {
     uow,
     passwordHasher,
-    register: new RegisterUser({ uow, clock: new FixedClock(NOW), passwordHasher }),
+    register: new RegisterUser({
+      uow,
+      clock: new FixedClock(NOW),
+      passwordHasher,
+      loginAttempts: new InMemoryLoginAttempts(),
+    }),
   };
 }
 
@@ -25,6 +31,7 @@ describe('RegisterUser', () => {
       email: ' Bob@Example.COM',
       password: 'long enough',
       userName: ' Bob ',
+      address: 'a',
     });
     expect(user).toEqual({
       id: expect.any(Number),
@@ -41,7 +48,13 @@ describe('RegisterUser', () => {
   it('registering as admin is forbidden and creates nothing', async () => {
     const { uow, register } = setUp();
     const error = await rejectionOf(
-      register.execute({ email: 'eve@example.com', password: 'long enough', userName: 'Eve', role: 'admin' }),
+      register.execute({
+        email: 'eve@example.com',
+        password: 'long enough',
+        userName: 'Eve',
+        role: 'admin',
+        address: 'a',
+      }),
     );
     expect(error).toBeInstanceOf(ForbiddenError);
     expect(await uow.read((s) => s.users.findByEmail('eve@example.com'))).toBeNull();
@@ -49,10 +62,15 @@ describe('RegisterUser', () => {
 
   it('an e-mail already registered, in any case, is a conflict', async () => {
     const { register } = setUp();
-    await register.execute({ email: 'bob@example.com', password: 'long enough', userName: 'Bob' });
+    await register.execute({
+      email: 'bob@example.com',
+      password: 'long enough',
+      userName: 'Bob',
+      address: 'a',
+    });
     expect(
       await rejectionOf(
-        register.execute({ email: 'BOB@example.com', password: 'other pass', userName: 'B' }),
+        register.execute({ email: 'BOB@example.com', password: 'other pass', userName: 'B', address: 'a' }),
       ),
     ).toBeInstanceOf(ConflictError);
   });
@@ -60,7 +78,9 @@ describe('RegisterUser', () => {
   it('a short password is a validation error', async () => {
     const { register } = setUp();
     expect(
-      await rejectionOf(register.execute({ email: 'bob@example.com', password: 'short', userName: 'Bob' })),
+      await rejectionOf(
+        register.execute({ email: 'bob@example.com', password: 'short', userName: 'Bob', address: 'a' }),
+      ),
     ).toBeInstanceOf(ValidationError);
   });
 });
