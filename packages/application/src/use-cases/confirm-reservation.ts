@@ -37,18 +37,12 @@ interface Job {
 
 /**
  * An admin confirms a pending reservation; its people start to count against
- * capacity.
- *
- * When registration opens, thousands of confirmations hit the same slots,
- * and each transaction that changes them holds their rows through its WAL
- * flush. So confirmations that arrive while one is in progress are confirmed
- * together in one transaction ({@link confirmTogether}: reservations locked
- * in ascending id order, then their slots, the domain deciding each in
- * arrival order against the locked loads), and all accepted ones are written
- * and committed at once. Each caller still gets its own answer, exactly as
- * if it had run alone; a confirmation sent with an idempotency key has its
- * answer stored in the batch's transaction. Should the batch fail as a
- * whole, nothing of it was kept and each confirmation is retried on its own.
+ * capacity. When registration opens, thousands of confirmations hit the same
+ * slots, and each transaction that changes them holds their rows through its
+ * WAL flush; so confirmations that arrive while one is in progress are
+ * confirmed together in one transaction ({@link confirmTogether}), each caller
+ * still getting the answer it would have had alone. A batch that fails as a
+ * whole kept nothing, and each of its confirmations is retried on its own.
  */
 export class ConfirmReservation {
   private readonly batch: NaturalBatch<Job, Reservation | OnceAnswer> | null;

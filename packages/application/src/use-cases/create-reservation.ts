@@ -46,18 +46,13 @@ interface Job {
 const READ_TOGETHER_GAP_MS = 86_400_000;
 
 /**
- * Books a pending reservation. It is refused at once when the confirmed load
- * already leaves no room for it; pending reservations hold no places, so the
- * binding check is at confirmation.
- *
- * At the minute registration opens, thousands of candidates book at once,
- * and one transaction each would wait for a pool connection and a WAL flush
- * apiece. So bookings that arrive while one is being written are written
- * together (natural batching, as confirmations are): one transaction reads
- * the confirmed load of their slots, decides each on its own in arrival
- * order (a refusal never fails its neighbours), inserts the accepted ones
- * and their audit events with one statement each, stores the answers of
- * those sent with an Idempotency-Key, and commits once. An idle service adds
+ * Books a pending reservation, refused at once when the confirmed load
+ * already leaves no room; pending reservations hold no places, so the binding
+ * check is at confirmation. When registration opens thousands book at once,
+ * and a transaction each would wait for a connection and a WAL flush apiece;
+ * so bookings that arrive while one is being written are written together in
+ * one transaction (natural batching, as confirmations are), each decided on
+ * its own so that a refusal never fails its neighbours. An idle service adds
  * no delay; should a batch fail as a whole, each booking is retried alone.
  */
 export class CreateReservation {

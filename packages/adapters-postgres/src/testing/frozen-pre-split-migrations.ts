@@ -1,3 +1,11 @@
+// FROZEN COPY — do not edit, do not import from production code.
+// packages/adapters-postgres/src/migrations.ts exactly as it was on main
+// (405b513) before its migrations moved to one file each under
+// src/migrations/. The upgrade test (src/migrations/pre-split-upgrade.int.test.ts)
+// migrates a database with it, as every database deployed before the split
+// was, then checks the split code runs nothing again and ends with the same
+// schema as a fresh database.
+
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
