@@ -51,9 +51,7 @@ function failStart(logger: Logger, what: string, error: unknown): never {
 async function main(): Promise<void> {
   const config = readConfig();
   // Asynchronous writes: while one write is in flight the next lines gather
-  // and go out together, instead of one blocking write(2) per request line
-  // (20,000 week schedules, 64 in flight, paired runs: 3 % less CPU for the
-  // API and the load driver together, 12 % less system time).
+  // and go out together, instead of one blocking write(2) per request line.
   // Whatever is still buffered is written synchronously as the process exits
   // (process.exit, a fatal error, the end of a shutdown), so no last line is lost.
   const destination = pino.destination({ dest: 1, sync: false });

@@ -36,12 +36,9 @@ function currentDocument({ policy, clock }: HttpDeps): () => ReturnType<typeof b
 
 /**
  * Swagger UI, set up on its first request rather than at start:
- * swagger-ui-express loads a copy of Express of its own, and setting it up
- * builds the OpenAPI document (0.27 s and 0.19 s in a CPU profile of a
- * start). Launch to the first /healthz 200 of the start bundle on the
- * embedded store became 0.85 × as long (median of 8 paired restarts, 3.46 s
- * to 3.01 s; 2-core machine, 2026-12-02), for a page most processes never
- * serve.
+ * swagger-ui-express loads a copy of Express of its own and setting it up
+ * builds the OpenAPI document, a noticeable part of every start (BENCHMARKS.md)
+ * for a page most processes never serve.
  */
 function swaggerUiOnFirstUse(document: () => ReturnType<typeof buildOpenApiDocument>): RequestHandler {
   let router: Promise<RequestHandler> | undefined;

@@ -32,25 +32,11 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /**
  * The hot path of the registration rush: a signed-in candidate asking for a
- * schedule whose answer is in the cache. Express's own dispatch (its request
- * and response prototypes, the router's walk through every middleware)
- * costs more than everything else such a request needs together: a bare
- * Node server answered 11,000–15,000 requests a second through the
- * benchmark's driver where Express with one middleware that answered at
- * once did 4,700–5,000. So these requests are answered before Express: the
- * same token check (Authenticate.signedIn), the same cached answer, the
- * same headers, the same log line and metrics. Anything else — another
- * query form, a HEAD, an If-None-Match that is not exactly the current
- * ETag, a CORS request, a token that does not check out, an answer not in
- * the cache — goes to the app, which answers as it always did. A test
- * sends the same requests both ways and compares the answers, log lines
- * included.
- *
- * Measured (20,000 week schedules from 500 candidates, 64 in flight, the
- * API as `pnpm start` runs it, paired runs on this 2-core machine): 2,600–
- * 4,300 answers a second without the fast path, 8,200–14,500 with it, at
- * 3.1–3.4 times the rate in each pair; the whole benchmark process, set-up
- * included, took 0.59 of the CPU time.
+ * schedule whose answer is in the cache. Express's own dispatch costs more
+ * than everything else such a request needs (BENCHMARKS.md, the registration
+ * rush), so these are answered before Express, with the same token check,
+ * cached answer, headers, log line and metrics; anything else goes to the app
+ * as before. A test sends the same requests both ways and compares them.
  *
  * @returns a request listener: serves what it can, hands the rest to `app`
  */

@@ -19,7 +19,8 @@ export type {
   WebhookEndpointsTable,
 } from './database.js';
 export { KyselyStore, type PoolUsage, type PostgresStore } from './kysely-store.js';
-export { type MigrationRun, migrateToLatest, migrations } from './migrations.js';
+export { migrations } from './migrations/index.js';
+export { type MigrationRun, migrateToLatest } from './migrations/migrate-to-latest.js';
 export {
   EMBEDDED_SHARED_BUFFERS,
   type EmbeddedStoreOptions,

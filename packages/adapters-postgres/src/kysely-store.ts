@@ -2,7 +2,7 @@ import type { LoginAttempts, UnitOfWork } from '@exam-reservation/application';
 import { type Kysely, sql } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './database.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest } from './migrations/migrate-to-latest.js';
 import { PostgresLoginAttempts } from './postgres-login-attempts.js';
 import { PostgresUnitOfWork } from './postgres-unit-of-work.js';
 

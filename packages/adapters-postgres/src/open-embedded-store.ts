@@ -4,13 +4,10 @@ import type { Database } from './database.js';
 import { KyselyStore, type PostgresStore } from './kysely-store.js';
 
 /**
- * The engine's buffer pool. PGlite starts PostgreSQL with the server default
- * of 128 MB, and preparing that pool inside WebAssembly memory is most of
- * the time it takes to open a store: opening an existing folder took
- * 1.09–1.19 s with 128 MB and 0.73–0.75 s with 32 MB (16 MB: no faster),
- * 2-core machine, 2026-12-02. 32 MB (4,096 pages) holds an embedded
- * store's working set many times over. (The process's memory stays about
- * the same: PGlite reserves its WebAssembly memory either way.)
+ * The engine's buffer pool. PGlite's default, the server's 128 MB, makes
+ * preparing the pool most of the time it takes to open a store; 32 MB
+ * (4,096 pages) holds an embedded store's working set many times over
+ * (BENCHMARKS.md, start and restart).
  */
 export const EMBEDDED_SHARED_BUFFERS = '32MB';
 

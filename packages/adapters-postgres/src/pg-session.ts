@@ -11,17 +11,12 @@ export function lastResult<R>(result: pg.QueryResult | pg.QueryResult[]): R[] {
 }
 
 /**
- * One unit of work on one pooled node-postgres connection, sent in as few
- * round trips as it takes:
- * - BEGIN travels with the first statement;
- * - writes that cannot fail on a row the unit already holds (saving a locked
- *   reservation, appending an audit event) are held back, and go in one
- *   message with the slot-ledger write and the COMMIT.
- * So a confirmation is three round trips: lock the reservation, check the
- * ledger, write everything and commit. And the hot slot rows are locked only
- * while the server runs that last message, never across a round trip to this
- * process. A read of a table with held-back writes sends them first, so the
- * unit always reads its own writes.
+ * One unit of work on one pooled node-postgres connection, in as few round
+ * trips as it takes: BEGIN travels with the first statement, and writes that
+ * cannot fail on a row the unit already holds wait to go in one message with
+ * the slot-ledger write and the COMMIT, so the hot slot rows are locked only
+ * while the server runs that message, never across a round trip to this
+ * process. Held-back writes to a table are sent before it is read.
  */
 export class PgSession implements Session {
   readonly ledger = new PendingLedgerChange();

@@ -32,17 +32,12 @@ function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
 }
 
 /**
- * Stored answers in `idempotency_keys`, bound to one unit of work.
- *
- * A claim takes a transaction-scoped advisory lock on a hash of (user, key)
- * with `pg_try_advisory_xact_lock`: it never waits, so a concurrent request
- * with the same key is told at once that it is in progress, and the lock
- * goes with the transaction, never with the connection (so the API also
- * works through PgBouncer in transaction pooling mode). The stored row is
- * read by a second statement, whose snapshot is taken after the lock was:
- * whoever held the lock before has committed by then, and its answer is
- * seen. Two different keys share a lock only if their 64-bit hashes
- * collide; the cost would be a spurious 409 in progress.
+ * Stored answers in `idempotency_keys`, bound to one unit of work. A claim
+ * takes `pg_try_advisory_xact_lock` on a hash of (user, key): it never waits,
+ * so a concurrent request with the key is told at once it is in progress, and
+ * the lock ends with the transaction (fine behind PgBouncer). The row is read
+ * by a second statement, whose snapshot follows the lock, so the previous
+ * holder's answer is seen. A hash collision costs only a spurious 409.
  */
 export class PostgresIdempotencyKeys implements IdempotencyKeys {
   constructor(

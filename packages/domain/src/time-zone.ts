@@ -121,12 +121,10 @@ export function parseRequestTime(text: string, zone: string, path: string): numb
 }
 
 function readRequestTime(text: string, zone: string, path: string): number {
-  // Every booking reads two times: Temporal's parse and zone arithmetic (with
-  // the lead-time boundary's) were 7 % of the API's CPU profile samples under
-  // 64 bookings in flight, and no longer show among the top 25 with this. The
-  // fast reading answers only where it is sure to agree with Temporal (a
-  // property test compares them), and hands everything else — bad input
-  // included, for its error message — to it.
+  // Every booking reads two times, and Temporal's parse and zone arithmetic
+  // showed in the API's CPU profile under load. The fast reading answers only
+  // where it is sure to agree with Temporal (a property test compares them),
+  // and hands everything else — bad input included, for its error message — to it.
   const fast = readTimeFast(text, zone);
   if (fast !== undefined) return fast;
   const local = LOCAL_DATE_TIME.exec(text);

@@ -17,13 +17,20 @@ function withDatabase(url: string, database: string): string {
 /**
  * Creates a new database on the server at `adminUrl` (in tests, the one
  * `inject('testDatabaseAdminUrl')` gives), so test files never share state.
+ * With `template` (a test database nobody is connected to), the new one is a
+ * copy of it: cheaper than migrating each of many databases afresh.
  */
-export async function createTestDatabase(adminUrl: string): Promise<TestDatabase> {
+export async function createTestDatabase(
+  adminUrl: string,
+  options: { template?: TestDatabase } = {},
+): Promise<TestDatabase> {
   const name = `exam_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`create database ${name}`);
+    await admin.query(
+      `create database ${name}${options.template ? ` template ${options.template.name}` : ''}`,
+    );
   } finally {
     await admin.end();
   }

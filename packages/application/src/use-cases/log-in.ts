@@ -38,18 +38,14 @@ export const DEFAULT_LOG_IN_THROTTLE: LogInThrottle = {
 };
 
 /**
- * Exchanges e-mail and password for an access token. A wrong e-mail and a
- * wrong password get the same answer, after the same amount of hashing work.
- *
- * Every attempt is counted before its password is checked, and the count is
- * taken back when it was right: parallel guesses cannot all pass the limit
- * before the first of them is counted. An attempt that finds a limit full of
- * attempts still being checked waits for them instead of being refused, so
- * right passwords sent together (one account on several devices, many
- * accounts behind one address) all get in. The tightest limit is
- * per account and address, so a stranger guessing from elsewhere does not
- * lock the owner out of the owner's own address; the per-address and
- * per-account limits stop guessing across accounts and from many addresses.
+ * Exchanges e-mail and password for an access token; a wrong e-mail and a
+ * wrong password get the same answer after the same hashing work. Each
+ * attempt is counted before its password is checked (and taken back if it was
+ * right), so parallel guesses cannot all pass the limit; one that finds a
+ * limit full only of attempts still being checked waits instead of being
+ * refused, so right passwords sent together all get in. The tightest limit is
+ * per account and address, so a stranger guessing elsewhere cannot lock the
+ * owner out; the per-address and per-account limits stop wider guessing.
  */
 export class LogIn {
   private dummyHash: Promise<string> | undefined;
@@ -152,7 +148,7 @@ const MAX_WAITING = 1_000;
 /**
  * How long an attempt waits, at most, for attempts still being checked that
  * fill a limit. Checks queue for the password hasher (a few at a time), so a
- * crowd of log-ins sent at once from one address takes a while: 600 took
- * 10–12 s on 2 cores (`pnpm bench:login`). Past this, something is stuck.
+ * crowd of log-ins sent at once from one address takes a while (`pnpm
+ * bench:login`, BENCHMARKS.md). Past this, something is stuck.
  */
 const UNDECIDED_WAIT_MS = 30_000;

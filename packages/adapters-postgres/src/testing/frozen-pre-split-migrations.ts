@@ -1,3 +1,11 @@
+// FROZEN COPY — do not edit, do not import from production code.
+// packages/adapters-postgres/src/migrations.ts exactly as it was on main
+// (405b513) before its migrations moved to one file each under
+// src/migrations/. The upgrade test (src/migrations/pre-split-upgrade.int.test.ts)
+// migrates a database with it, as every database deployed before the split
+// was, then checks the split code runs nothing again and ends with the same
+// schema as a fresh database.
+
 import { type Kysely, type Migration, sql } from 'kysely';
 
 /**
@@ -455,27 +463,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
                 where key = any(p_keys);
             end;
           $$
-        `,
-      ];
-      for (const statement of statements) await statement.execute(db);
-    },
-  },
-  '0006-opaque-idempotency-answers': {
-    // The application stores an answer without knowing its shape: one text,
-    // the transport's own encoding. Stored answers keep the HTTP adapter's.
-    async up(db) {
-      const statements = [
-        sql`alter table idempotency_keys add column answer text`,
-        sql`
-          update idempotency_keys
-            set answer = json_build_object('status', status, 'headers', headers, 'body', body)::text
-            where state = 'done'
-        `,
-        sql`alter table idempotency_keys drop constraint idempotency_keys_done_has_answer`,
-        sql`alter table idempotency_keys drop column status, drop column headers, drop column body`,
-        sql`
-          alter table idempotency_keys add constraint idempotency_keys_done_has_answer
-            check ((state = 'done') = (answer is not null))
         `,
       ];
       for (const statement of statements) await statement.execute(db);

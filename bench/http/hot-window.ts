@@ -1,0 +1,92 @@
+/**
+ * Scenarios (2) and (1) of `pnpm bench` on one hot window: its reservations
+ * booked, 32 in flight, then confirmed by the admin, 64 in flight, until
+ * they exactly fill it.
+ */
+import type { JobResult } from './driver.js';
+import type { RunContext } from './run-context.js';
+import { HOT_PEOPLE, HOT_RESERVATIONS } from './settings.js';
+import { seoulDate } from './support.js';
+
+/** (2) creation, 32 in flight: the hot window's pending reservations. */
+export async function createHotWindow({
+  origin,
+  driver,
+  db,
+  auth,
+}: RunContext): Promise<{ create: JobResult; hotIds: number[] }> {
+  const hotDay = seoulDate(10);
+  const create = await driver.run(
+    origin,
+    32,
+    Array.from({ length: HOT_RESERVATIONS }, (_, i) => ({
+      method: 'POST' as const,
+      path: '/reservations',
+      headers: auth(i),
+      body: JSON.stringify({
+        reservation_name: `hot ${i}`,
+        start: `${hotDay} 09:00`,
+        end: `${hotDay} 10:00`,
+        number_of_people: HOT_PEOPLE,
+      }),
+    })),
+    [201],
+  );
+  const hotIds = (
+    await db.query<{ id: number }>('select id from reservations where status = $1 order by id', ['pending'])
+  ).rows.map((r) => r.id);
+  return { create, hotIds };
+}
+
+/** (1) admin confirmations on the hot window, 64 in flight: exactly fills it. */
+export async function confirmHotWindow(
+  { origin, driver, db, auth, adminAuth }: RunContext,
+  hotIds: readonly number[],
+): Promise<JobResult> {
+  // Warm-up, not measured: the confirm route's first calls compile its code
+  // paths (JIT). A server is warm when registration opens; 300 confirmations
+  // on another day, away from the hot window, stand for the traffic before.
+  const warmDay = seoulDate(12);
+  const warm = await driver.run(
+    origin,
+    32,
+    Array.from({ length: 300 }, (_, i) => ({
+      method: 'POST' as const,
+      path: '/reservations',
+      headers: auth(i),
+      body: JSON.stringify({
+        reservation_name: `warm-up ${i}`,
+        start: `${warmDay} ${String(i % 24).padStart(2, '0')}:00`,
+        end: `${warmDay} ${String(i % 24).padStart(2, '0')}:10`,
+        number_of_people: 1,
+      }),
+    })),
+    [201],
+  );
+  if (warm.errors > 0) throw new Error(`warm-up bookings failed: ${JSON.stringify(warm.statuses)}`);
+  const warmIds = (
+    await db.query<{ id: number }>(`select id from reservations where reservation_name like 'warm-up %'`)
+  ).rows.map((r) => r.id);
+  await driver.run(
+    origin,
+    64,
+    warmIds.map((id) => ({
+      method: 'POST' as const,
+      path: `/reservations/${id}/confirm`,
+      headers: adminAuth,
+    })),
+    [200],
+  );
+  // (1) admin confirmations on the hot window, 64 in flight: exactly fills it.
+  const confirm = await driver.run(
+    origin,
+    64,
+    hotIds.map((id) => ({
+      method: 'POST' as const,
+      path: `/reservations/${id}/confirm`,
+      headers: adminAuth,
+    })),
+    [200],
+  );
+  return confirm;
+}
