@@ -9,7 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfirmReservation, FixedClock } from '@exam-reservation/application';
+import { confirmReservation } from '@exam-reservation/application';
+import { FixedClock } from '@exam-reservation/application/testing';
 import { type Actor, bookingPolicy, CapacityExceededError } from '@exam-reservation/domain';
 import { type Kysely, Kysely as KyselyClass, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -78,9 +79,8 @@ async function hotWindow(
   const ids = await insertPending(store.kysely, userId, HOT_RESERVATIONS, start, end, () => '5 + (i % 21)');
   await sql`analyze`.execute(store.kysely);
   // Several confirmers over one store stand for several API processes.
-  const confirmers = Array.from(
-    { length: mode.confirmers ?? 1 },
-    () => new ConfirmReservation({ uow: store, clock, policy, maxBatch: mode.maxBatch }),
+  const confirmers = Array.from({ length: mode.confirmers ?? 1 }, () =>
+    confirmReservation({ uow: store, clock, policy }, mode.maxBatch),
   );
   let turn = 0;
   // Open every pooled connection before the clock starts: connecting (a

@@ -1,7 +1,7 @@
 import { type BookingPolicy, CapacityExceededError, type Reservation } from '@exam-reservation/domain';
 import type { Clock, Metrics, UnitOfWork } from '../ports/index.js';
+import type { BulkOutcome } from '../support/bulk.js';
 import { AdmitReservations } from '../use-cases/admit-reservations.js';
-import type { BulkOutcome } from '../use-cases/bulk.js';
 import { type BulkCommand, BulkConfirmReservations } from '../use-cases/bulk-confirm-reservations.js';
 import { BulkRejectReservations } from '../use-cases/bulk-reject-reservations.js';
 import { CancelReservation } from '../use-cases/cancel-reservation.js';

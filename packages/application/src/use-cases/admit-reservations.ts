@@ -9,8 +9,8 @@ import {
   ValidationError,
 } from '@exam-reservation/domain';
 import type { Clock, Metrics, PendingCursor, UnitOfWork } from '../ports/index.js';
+import { type AdmissionCounts, addCounts, admitChunk, NO_COUNTS } from '../support/admission-chunk.js';
 import type { Lease, LongAction } from '../wrappers/leased.js';
-import { type AdmissionCounts, addCounts, admitChunk, NO_COUNTS } from './admission-chunk.js';
 
 export interface AdmitCommand {
   readonly actor: Actor;

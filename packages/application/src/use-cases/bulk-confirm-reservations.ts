@@ -1,8 +1,8 @@
 import { type Actor, assertAdmin, type BookingPolicy, type Reservation } from '@exam-reservation/domain';
 import type { Clock } from '../ports/index.js';
+import { assertBulkIds, type BulkOutcome } from '../support/bulk.js';
+import { confirmTogether } from '../support/confirm-together.js';
 import { type Action, oneByOne } from '../wrappers/action.js';
-import { assertBulkIds, type BulkOutcome } from './bulk.js';
-import { confirmTogether } from './confirm-together.js';
 
 export interface BulkCommand {
   readonly actor: Actor;

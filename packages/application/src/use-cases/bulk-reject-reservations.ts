@@ -9,8 +9,8 @@ import {
   validateReason,
 } from '@exam-reservation/domain';
 import type { Clock } from '../ports/index.js';
+import { assertBulkIds, type BulkOutcome } from '../support/bulk.js';
 import { type Action, oneByOne } from '../wrappers/action.js';
-import { assertBulkIds, type BulkOutcome } from './bulk.js';
 
 export interface BulkRejectCommand {
   readonly actor: Actor;

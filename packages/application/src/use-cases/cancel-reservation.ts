@@ -1,7 +1,7 @@
 import { type Actor, type BookingPolicy, cancel, type Reservation } from '@exam-reservation/domain';
 import type { Clock } from '../ports/index.js';
+import { changeWithin } from '../support/change-reservation.js';
 import { type Action, oneByOne } from '../wrappers/action.js';
-import { changeWithin } from './change-reservation.js';
 
 export interface CancelReservationCommand {
   readonly actor: Actor;

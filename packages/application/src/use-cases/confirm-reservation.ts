@@ -6,9 +6,9 @@ import {
   type Reservation,
 } from '@exam-reservation/domain';
 import type { Clock, TransactionStores } from '../ports/index.js';
+import { changeWithin } from '../support/change-reservation.js';
+import { confirmTogether } from '../support/confirm-together.js';
 import { type Action, type Decided, oneByOne } from '../wrappers/action.js';
-import { changeWithin } from './change-reservation.js';
-import { confirmTogether } from './confirm-together.js';
 
 export interface ConfirmReservationCommand {
   readonly actor: Actor;

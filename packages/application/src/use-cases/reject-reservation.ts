@@ -7,8 +7,8 @@ import {
   validateReason,
 } from '@exam-reservation/domain';
 import type { Clock } from '../ports/index.js';
+import { changeWithin } from '../support/change-reservation.js';
 import { type Action, oneByOne } from '../wrappers/action.js';
-import { changeWithin } from './change-reservation.js';
 
 export interface RejectReservationCommand {
   readonly actor: Actor;
