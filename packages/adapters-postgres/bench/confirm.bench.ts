@@ -151,7 +151,7 @@ async function latency(store: KyselyStore, admin: Actor, userId: number, day: nu
   );
   const targets = await insertPending(store.kysely, userId, LATENCY_SAMPLES, start, end, () => '1');
   await sql`analyze`.execute(store.kysely);
-  const confirm = new ConfirmReservation({ uow: store, clock, policy });
+  const confirm = confirmReservation({ uow: store, clock, policy });
   // Warm the pool and the plan caches first.
   for (const id of targets.slice(0, 20)) await confirm.execute({ actor: admin, id });
   const samples: number[] = [];
@@ -225,7 +225,7 @@ async function roundTrips(url: string, admin: Actor, userId: number): Promise<st
     () => '1',
   );
   messages.length = 0;
-  await new ConfirmReservation({ uow: store, clock, policy }).execute({ actor: admin, id: id! });
+  await confirmReservation({ uow: store, clock, policy }).execute({ actor: admin, id: id! });
   await store.close();
   return messages;
 }
