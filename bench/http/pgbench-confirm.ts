@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Database, PostgresUnitOfWork } from '@exam-reservation/adapters-postgres';
-import { ConfirmReservation, SystemClock } from '@exam-reservation/application';
+import { confirmReservation, SystemClock } from '@exam-reservation/application';
 import { bookingPolicy } from '@exam-reservation/domain';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -44,7 +44,7 @@ async function captureConfirm(url: string, adminId: number): Promise<string[]> {
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     const uow = new PostgresUnitOfWork(db, pool);
-    const confirm = new ConfirmReservation({ uow, clock: new SystemClock(), policy: bookingPolicy() });
+    const confirm = confirmReservation({ uow, clock: new SystemClock(), policy: bookingPolicy() });
     await confirm.execute({ actor: { userId: adminId, role: 'admin' }, id: SENTINEL_ID });
   } finally {
     await db.destroy();

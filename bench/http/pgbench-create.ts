@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type Database, PostgresUnitOfWork, sessionLimits } from '@exam-reservation/adapters-postgres';
-import { CreateReservation, SystemClock } from '@exam-reservation/application';
+import { createReservation, SystemClock } from '@exam-reservation/application';
 import { bookingPolicy, parseRequestTime } from '@exam-reservation/domain';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -42,7 +42,7 @@ async function captureCreate(url: string, userId: number, day: string): Promise<
       pool,
       sessionLimits({ statementTimeoutMs: 30_000, idleInTransactionMs: 60_000 }),
     );
-    const create = new CreateReservation({ uow, clock: new SystemClock(), policy: bookingPolicy() });
+    const create = createReservation({ uow, clock: new SystemClock(), policy: bookingPolicy() });
     await create.execute({
       actor: { userId, role: 'user' },
       draft: {

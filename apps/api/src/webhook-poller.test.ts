@@ -1,10 +1,5 @@
-import {
-  CreateWebhookEndpoint,
-  DeliverWebhooks,
-  FakeWebhookTransport,
-  FixedClock,
-  InMemoryStore,
-} from '@exam-reservation/application';
+import { CreateWebhookEndpoint, DeliverWebhooks } from '@exam-reservation/application';
+import { FakeWebhookTransport, FixedClock, InMemoryStore } from '@exam-reservation/application/testing';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebhookPoller } from './webhook-poller.js';

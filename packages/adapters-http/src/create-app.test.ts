@@ -1,10 +1,6 @@
 import { connect } from 'node:net';
-import {
-  InMemoryStore,
-  type ReadStores,
-  StoreUnavailableError,
-  type UnitOfWork,
-} from '@exam-reservation/application';
+import { type ReadStores, StoreUnavailableError, type UnitOfWork } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capturedLogger, startTestApp, type TestApp } from './testing/test-app.js';

@@ -1,4 +1,4 @@
-import { InMemoryStore } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import { describeHttpApi } from './testing/http-api-suite.js';
 
 describeHttpApi('the in-memory store', async () => ({

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Decided, Once, OnceAnswer, StoredResponse } from '@exam-reservation/application';
+import type { Decided, Once, OnceAnswer, StoredAnswer } from '@exam-reservation/application';
 import { ValidationError } from '@exam-reservation/domain';
 import type { Request, Response } from 'express';
 
@@ -55,6 +55,17 @@ export function fingerprint(method: string, path: string, body: unknown): string
     .digest('base64url');
 }
 
+/** An HTTP answer as it is sent, and written down under a key. */
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** How this adapter writes an answer down: the application stores it without looking inside. */
+const encode = (answer: HttpAnswer): StoredAnswer => JSON.stringify(answer);
+const decode = (stored: StoredAnswer): HttpAnswer => JSON.parse(stored) as HttpAnswer;
+
 /**
  * The idempotency of one request, or undefined when it carries no key.
  * @param path the route's canonical path (ids as parsed), not the raw URL
@@ -63,17 +74,25 @@ export function fingerprint(method: string, path: string, body: unknown): string
 export function onceOf<T>(
   req: Request,
   path: string,
-  render: (decided: Decided<T>) => StoredResponse,
+  render: (decided: Decided<T>) => HttpAnswer,
 ): Once<T> | undefined {
   const key = parseIdempotencyKey(req.headers['idempotency-key']);
   if (key === undefined) return undefined;
-  return { key, fingerprint: fingerprint(req.method, path, req.body), render };
+  return {
+    key,
+    fingerprint: fingerprint(req.method, path, req.body),
+    render: (decided) => encode(render(decided)),
+  };
 }
 
-/** Sends an answer given to a request with a key, exactly as stored; a replay says so. */
-export function sendAnswer(res: Response, answer: OnceAnswer): void {
-  const { response } = answer;
+/** Sends an answer; a replay says so. */
+export function send(res: Response, response: HttpAnswer, replayed = false): void {
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
-  if (answer.replayed) res.setHeader(IDEMPOTENT_REPLAYED, 'true');
+  if (replayed) res.setHeader(IDEMPOTENT_REPLAYED, 'true');
   res.status(response.status).send(Buffer.from(response.body, 'utf8'));
+}
+
+/** Sends the answer given to a request with a key, exactly as stored. */
+export function sendAnswer(res: Response, answer: OnceAnswer): void {
+  send(res, decode(answer.answer), answer.replayed);
 }

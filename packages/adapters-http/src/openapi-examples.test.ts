@@ -1,4 +1,4 @@
-import { InMemoryStore } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import { bookingPolicy } from '@exam-reservation/domain';
 import type { oas31 } from 'openapi3-ts';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,6 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InMemoryStore } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookableDay } from './testing/http-api-suite.js';

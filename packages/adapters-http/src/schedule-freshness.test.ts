@@ -1,9 +1,5 @@
-import {
-  InMemoryStore,
-  type ReadStores,
-  type TransactionStores,
-  type UnitOfWork,
-} from '@exam-reservation/application';
+import type { ReadStores, TransactionStores, UnitOfWork } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookableDay } from './testing/http-api-suite.js';

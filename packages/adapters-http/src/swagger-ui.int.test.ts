@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { InMemoryStore } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './testing/test-app.js';

@@ -9,7 +9,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfirmReservation, FixedClock } from '@exam-reservation/application';
+import { confirmReservation } from '@exam-reservation/application';
+import { FixedClock } from '@exam-reservation/application/testing';
 import { type Actor, bookingPolicy, CapacityExceededError } from '@exam-reservation/domain';
 import { type Kysely, Kysely as KyselyClass, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
@@ -78,9 +79,8 @@ async function hotWindow(
   const ids = await insertPending(store.kysely, userId, HOT_RESERVATIONS, start, end, () => '5 + (i % 21)');
   await sql`analyze`.execute(store.kysely);
   // Several confirmers over one store stand for several API processes.
-  const confirmers = Array.from(
-    { length: mode.confirmers ?? 1 },
-    () => new ConfirmReservation({ uow: store, clock, policy, maxBatch: mode.maxBatch }),
+  const confirmers = Array.from({ length: mode.confirmers ?? 1 }, () =>
+    confirmReservation({ uow: store, clock, policy }, mode.maxBatch),
   );
   let turn = 0;
   // Open every pooled connection before the clock starts: connecting (a
@@ -151,7 +151,7 @@ async function latency(store: KyselyStore, admin: Actor, userId: number, day: nu
   );
   const targets = await insertPending(store.kysely, userId, LATENCY_SAMPLES, start, end, () => '1');
   await sql`analyze`.execute(store.kysely);
-  const confirm = new ConfirmReservation({ uow: store, clock, policy });
+  const confirm = confirmReservation({ uow: store, clock, policy });
   // Warm the pool and the plan caches first.
   for (const id of targets.slice(0, 20)) await confirm.execute({ actor: admin, id });
   const samples: number[] = [];
@@ -225,7 +225,7 @@ async function roundTrips(url: string, admin: Actor, userId: number): Promise<st
     () => '1',
   );
   messages.length = 0;
-  await new ConfirmReservation({ uow: store, clock, policy }).execute({ actor: admin, id: id! });
+  await confirmReservation({ uow: store, clock, policy }).execute({ actor: admin, id: id! });
   await store.close();
   return messages;
 }

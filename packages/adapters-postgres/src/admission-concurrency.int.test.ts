@@ -1,5 +1,11 @@
-import type { StoredResponse } from '@exam-reservation/application';
-import { at, bookingDraft, NOW, useCaseKit } from '@exam-reservation/application/testing';
+import {
+  at,
+  bookingDraft,
+  encodeAnswer,
+  keyedAnswer,
+  NOW,
+  useCaseKit,
+} from '@exam-reservation/application/testing';
 import {
   DomainError,
   IdempotencyInProgressError,
@@ -155,10 +161,12 @@ describe('Idempotency-Key races on PostgreSQL', () => {
   const once = (key: string) => ({
     key,
     fingerprint: `fp-${key}`,
-    render: (d: { ok: unknown } | { error: DomainError }): StoredResponse =>
-      'ok' in d
-        ? { status: 201, headers: {}, body: JSON.stringify(d.ok) }
-        : { status: 409, headers: {}, body: JSON.stringify({ code: d.error.code }) },
+    render: (d: { ok: unknown } | { error: DomainError }) =>
+      encodeAnswer(
+        'ok' in d
+          ? { status: 201, headers: {}, body: JSON.stringify(d.ok) }
+          : { status: 409, headers: {}, body: JSON.stringify({ code: d.error.code }) },
+      ),
   });
 
   it('20 concurrent creates with one key make exactly one reservation', async () => {
@@ -167,7 +175,7 @@ describe('Idempotency-Key races on PostgreSQL', () => {
     // Open the pool's connections first, so the 20 start together rather than one per new connection.
     await Promise.all(Array.from({ length: 20 }, () => store.run((s) => s.users.findById(kit.alice.userId))));
     const settled = await Promise.allSettled(
-      Array.from({ length: 20 }, () => kit.create.executeOnce(command, once('one'))),
+      Array.from({ length: 20 }, () => keyedAnswer(kit.create.execute(command, once('one')))),
     );
     expect((await all()).length).toBe(1);
     const answered = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -177,7 +185,7 @@ describe('Idempotency-Key races on PostgreSQL', () => {
     for (const error of refused) expect(error).toBeInstanceOf(IdempotencyInProgressError);
     // Separate connections: some of them did meet the key while it was held.
     expect(refused.length + answered.length).toBe(20);
-    const replay = await kit.create.executeOnce(command, once('one'));
+    const replay = await keyedAnswer(kit.create.execute(command, once('one')));
     expect(replay.replayed).toBe(true);
   });
 
@@ -188,7 +196,7 @@ describe('Idempotency-Key races on PostgreSQL', () => {
     const confirmers = [kit.confirm, kit.newConfirmer(), kit.newConfirmer()];
     const settled = await Promise.allSettled(
       rs.flatMap((r, i) =>
-        confirmers.map((c) => c.executeOnce({ actor: kit.admin, id: r.id }, once(`confirm-${i}`))),
+        confirmers.map((c) => keyedAnswer(c.execute({ actor: kit.admin, id: r.id }, once(`confirm-${i}`)))),
       ),
     );
     for (const s of settled) {
@@ -196,7 +204,9 @@ describe('Idempotency-Key races on PostgreSQL', () => {
     }
     await expectConsistent();
     for (const [i, r] of rs.entries()) {
-      const stored = await kit.confirm.executeOnce({ actor: kit.admin, id: r.id }, once(`confirm-${i}`));
+      const stored = await keyedAnswer(
+        kit.confirm.execute({ actor: kit.admin, id: r.id }, once(`confirm-${i}`)),
+      );
       expect(stored.replayed).toBe(true);
       const current = await store.read((s) => s.reservations.get(r.id));
       expect(stored.response.status).toBe(current!.status === 'confirmed' ? 201 : 409);

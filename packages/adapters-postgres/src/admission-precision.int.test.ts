@@ -1,5 +1,6 @@
-import { AdmitReservations, type PendingCursor, type StoredResponse } from '@exam-reservation/application';
-import { at, NOW, useCaseKit } from '@exam-reservation/application/testing';
+import type { AdmissionResult, AdmitCommand } from '@exam-reservation/application';
+import { admitReservations, type PendingCursor, type UseCase } from '@exam-reservation/application';
+import { at, encodeAnswer, keyedAnswer, NOW, useCaseKit } from '@exam-reservation/application/testing';
 import { admitFirstComeFirstServed, type Reservation, TimeRange } from '@exam-reservation/domain';
 import fc from 'fast-check';
 import { sql } from 'kysely';
@@ -81,7 +82,7 @@ async function decisions() {
  */
 async function expectOnePass(
   kit: Awaited<ReturnType<typeof useCaseKit>>,
-  admitter: AdmitReservations,
+  admitter: UseCase<AdmitCommand, AdmissionResult>,
   rejectRest: boolean,
 ): Promise<void> {
   const pending = await queue();
@@ -209,25 +210,19 @@ describe('admission cut by ADMISSION_MAX_MS on PostgreSQL', () => {
       const kit = await useCaseKit(store, { capacity });
       await insertPending(kit.alice.userId, rows);
       // A fixed clock and no time at all: every run stops after its first chunk.
-      const cut = new AdmitReservations({
-        uow: store,
-        clock: kit.clock,
-        policy: kit.policy,
-        chunkSize: 11,
-        maxMs: 0,
-      });
+      const cut = admitReservations(
+        { uow: store, clock: kit.clock, policy: kit.policy },
+        { chunkSize: 11, maxMs: 0 },
+      );
       const once = {
         key: 'admit',
         fingerprint: 'fp',
-        render: (d: { ok: unknown } | { error: { code: string } }): StoredResponse => ({
-          status: 200,
-          headers: {},
-          body: JSON.stringify('ok' in d ? d.ok : d.error.code),
-        }),
+        render: (d: { ok: unknown } | { error: { code: string } }) =>
+          encodeAnswer({ status: 200, headers: {}, body: JSON.stringify('ok' in d ? d.ok : d.error.code) }),
       };
       const answers: { confirmed: number; rejected: number; complete: boolean }[] = [];
       for (let i = 0; i < 200; i++) {
-        const answer = await cut.executeOnce({ ...command, actor: kit.admin }, once);
+        const answer = await keyedAnswer(cut.execute({ ...command, actor: kit.admin }, once));
         expect(answer.replayed).toBe(false);
         answers.push(JSON.parse(answer.response.body));
         if (answers[answers.length - 1]!.complete) break;
@@ -240,7 +235,7 @@ describe('admission cut by ADMISSION_MAX_MS on PostgreSQL', () => {
       const total = (key: 'confirmed' | 'rejected') => answers.reduce((n, a) => n + a[key], 0);
       expect([total('confirmed'), total('rejected')]).toEqual([one.confirmed, one.rejected]);
       // The complete answer was stored: the key now replays it.
-      const replay = await cut.executeOnce({ ...command, actor: kit.admin }, once);
+      const replay = await keyedAnswer(cut.execute({ ...command, actor: kit.admin }, once));
       expect(replay.replayed).toBe(true);
       expect(JSON.parse(replay.response.body)).toEqual(answers[answers.length - 1]);
     },

@@ -67,9 +67,8 @@ export interface IdempotencyKeysTable {
   state: 'running' | 'done';
   token: string | null;
   lease_until: Timestamp | null;
-  status: number | null;
-  headers: ColumnType<Record<string, string> | null, string | null, string | null>;
-  body: string | null;
+  /** The answer of a 'done' row, in the transport's encoding. */
+  answer: string | null;
   created_at: Timestamp;
   expires_at: Timestamp;
 }

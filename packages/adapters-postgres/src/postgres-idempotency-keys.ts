@@ -26,7 +26,7 @@ function toRecord(row: Selectable<IdempotencyKeysTable>): IdempotencyRecord {
   return {
     state: 'done',
     fingerprint: row.fingerprint,
-    response: { status: row.status!, headers: row.headers!, body: row.body! },
+    answer: row.answer!,
     expiresAt: row.expires_at.getTime(),
   };
 }
@@ -90,9 +90,7 @@ export class PostgresIdempotencyKeys implements IdempotencyKeys {
           state: 'done',
           token: null,
           lease_until: null,
-          status: record.response.status,
-          headers: JSON.stringify(record.response.headers),
-          body: record.response.body,
+          answer: record.answer,
           created_at: new Date(createdAt),
           expires_at: new Date(record.expiresAt),
         })
@@ -102,9 +100,7 @@ export class PostgresIdempotencyKeys implements IdempotencyKeys {
             state: eb.ref('excluded.state'),
             token: null,
             lease_until: null,
-            status: eb.ref('excluded.status'),
-            headers: eb.ref('excluded.headers'),
-            body: eb.ref('excluded.body'),
+            answer: eb.ref('excluded.answer'),
             created_at: eb.ref('excluded.created_at'),
             expires_at: eb.ref('excluded.expires_at'),
           })),
@@ -128,9 +124,7 @@ export class PostgresIdempotencyKeys implements IdempotencyKeys {
           state: 'running',
           token: sql<string>`gen_random_uuid()::text`,
           lease_until: new Date(run.leaseUntil),
-          status: null,
-          headers: null,
-          body: null,
+          answer: null,
           created_at: new Date(createdAt),
           expires_at: new Date(run.expiresAt),
         })
@@ -140,9 +134,7 @@ export class PostgresIdempotencyKeys implements IdempotencyKeys {
             state: eb.ref('excluded.state'),
             token: eb.ref('excluded.token'),
             lease_until: eb.ref('excluded.lease_until'),
-            status: null,
-            headers: null,
-            body: null,
+            answer: null,
             created_at: eb.ref('excluded.created_at'),
             expires_at: eb.ref('excluded.expires_at'),
           })),
@@ -167,9 +159,7 @@ export class PostgresIdempotencyKeys implements IdempotencyKeys {
           state: 'done',
           token: null,
           lease_until: null,
-          status: record.response.status,
-          headers: JSON.stringify(record.response.headers),
-          body: record.response.body,
+          answer: record.answer,
           expires_at: new Date(record.expiresAt),
         })
         .where('user_id', '=', scope.userId)

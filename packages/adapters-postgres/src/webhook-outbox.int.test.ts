@@ -1,5 +1,5 @@
-import { CreateWebhookEndpoint, FakeWebhookTransport } from '@exam-reservation/application';
-import { useCaseKit } from '@exam-reservation/application/testing';
+import { CreateWebhookEndpoint } from '@exam-reservation/application';
+import { FakeWebhookTransport, useCaseKit } from '@exam-reservation/application/testing';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';

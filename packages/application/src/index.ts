@@ -1,41 +1,46 @@
 /**
- * Use cases of the exam reservation service, the ports they need, and
- * in-memory implementations of every port for tests and simulations.
+ * Use cases of the exam reservation service and the ports they need; the
+ * in-memory implementations of every port are in `./testing`.
  * @packageDocumentation
  */
 
-export { FixedClock, SystemClock } from './fakes/clocks.js';
-export { FakePasswordHasher, FakeTokenIssuer } from './fakes/fake-auth.js';
-export { FakeWebhookTransport } from './fakes/fake-webhook-transport.js';
-export { InMemoryLoginAttempts } from './fakes/in-memory-login-attempts.js';
+export { createUseCases, type UseCaseDeps, type UseCases } from './composition/create-use-cases.js';
 export {
-  InMemoryIdempotencyKeys,
-  InMemoryReservationEvents,
-  InMemoryReservations,
-  InMemorySlotLedger,
-  InMemoryStore,
-  InMemoryUsers,
-  InMemoryWebhookEndpoints,
-  InMemoryWebhookOutbox,
-} from './fakes/in-memory-store.js';
+  admitReservations,
+  bulkConfirmReservations,
+  bulkRejectReservations,
+  cancelReservation,
+  confirmReservation,
+  createReservation,
+  type ReservationDeps,
+  rejectReservation,
+  updateReservation,
+} from './composition/reservation-actions.js';
 export * from './ports/index.js';
 export { attemptStamps } from './support/attempt-stamps.js';
+export { type BulkOutcome, MAX_BULK_IDS } from './support/bulk.js';
 export { MAX_PAGE_LIMIT } from './support/page-window.js';
 export { QueuedPasswordHasher } from './support/queued-password-hasher.js';
 export { SheddingQueue, type SheddingQueueOptions } from './support/shedding-queue.js';
+export { SystemClock } from './support/system-clock.js';
+export {
+  RETRY_JITTER,
+  retryDelay,
+  STANDARD_RETRY_DELAYS_MS,
+  settlementOf,
+} from './support/webhook-retries.js';
+export { WorkLimit } from './support/work-limit.js';
 export {
   type AdmissionResult,
   type AdmitCommand,
   AdmitReservations,
 } from './use-cases/admit-reservations.js';
 export { Authenticate } from './use-cases/authenticate.js';
-export { type BulkOutcome, MAX_BULK_IDS } from './use-cases/bulk.js';
 export { type BulkCommand, BulkConfirmReservations } from './use-cases/bulk-confirm-reservations.js';
 export { type BulkRejectCommand, BulkRejectReservations } from './use-cases/bulk-reject-reservations.js';
 export { CancelReservation, type CancelReservationCommand } from './use-cases/cancel-reservation.js';
 export { ConfirmReservation, type ConfirmReservationCommand } from './use-cases/confirm-reservation.js';
 export { CreateReservation, type CreateReservationCommand } from './use-cases/create-reservation.js';
-export { createUseCases, type UseCaseDeps, type UseCases } from './use-cases/create-use-cases.js';
 export {
   type CreatedWebhookEndpoint,
   CreateWebhookEndpoint,
@@ -50,12 +55,6 @@ export {
   type GetReservationHistoryQuery,
 } from './use-cases/get-reservation-history.js';
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';
-export {
-  DEFAULT_IDEMPOTENCY_TTL_MS,
-  type Decided,
-  type Once,
-  type OnceAnswer,
-} from './use-cases/idempotency.js';
 export { ListReservations, type ListReservationsQuery } from './use-cases/list-reservations.js';
 export { ListWebhookDeliveries } from './use-cases/list-webhook-deliveries.js';
 export { ListWebhookEndpoints } from './use-cases/list-webhook-endpoints.js';
@@ -69,10 +68,6 @@ export {
 export { RejectReservation, type RejectReservationCommand } from './use-cases/reject-reservation.js';
 export { RemoveWebhookEndpoint } from './use-cases/remove-webhook-endpoint.js';
 export { UpdateReservation } from './use-cases/update-reservation.js';
-export {
-  RETRY_JITTER,
-  retryDelay,
-  STANDARD_RETRY_DELAYS_MS,
-  settlementOf,
-} from './use-cases/webhook-retries.js';
-export { WorkLimit } from './use-cases/work-limit.js';
+export type { Decided } from './wrappers/action.js';
+export { DEFAULT_IDEMPOTENCY_TTL_MS, type Once, type OnceAnswer } from './wrappers/idempotent.js';
+export type { UseCase } from './wrappers/use-case.js';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { buildOpenApiDocument } from '@exam-reservation/adapters-http';
 import { startTestApp } from '@exam-reservation/adapters-http/testing';
-import { InMemoryStore } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import { bookingPolicy } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { GENERATED_AT, generateSchema, SCHEMA_FILE } from '../scripts/generate.js';

@@ -1,4 +1,4 @@
-import { FixedClock } from '@exam-reservation/application';
+import { FixedClock } from '@exam-reservation/application/testing';
 import { UnauthorizedError } from '@exam-reservation/domain';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';

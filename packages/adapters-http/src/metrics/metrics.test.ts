@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { InMemoryStore } from '@exam-reservation/application';
+import { InMemoryStore } from '@exam-reservation/application/testing';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../testing/test-app.js';

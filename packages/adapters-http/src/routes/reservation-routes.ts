@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Decided, Once, OnceAnswer, StoredResponse } from '@exam-reservation/application';
+import type { Decided, UseCase } from '@exam-reservation/application';
 import { assertAdmin, type DomainError, type Reservation } from '@exam-reservation/domain';
 import { type Request, type Response, Router } from 'express';
 import { requireAuth, requireSignedIn, signedIn } from '../auth/require-auth.js';
 import type { FreshCache } from '../fresh-cache.js';
 import type { HttpDeps } from '../http-deps.js';
-import { onceOf, sendAnswer } from '../idempotency.js';
+import { type HttpAnswer, onceOf, send, sendAnswer } from '../idempotency.js';
 import { setPageHeaders } from '../paging.js';
 import { bodyOf, parseInput, parseQuery, parseTimes, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
@@ -28,39 +28,37 @@ import {
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** A JSON answer as it is sent, and stored when the request carries an Idempotency-Key. */
-function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): StoredResponse {
+function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpAnswer {
   return { status, headers: { 'Content-Type': JSON_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };
 }
 
 /** A refusal as it is sent by the error middleware, for answers that are stored. */
-function refusal(error: DomainError, zone: string): StoredResponse {
+function refusal(error: DomainError, zone: string): HttpAnswer {
   const { status, body } = problemOf(error, zone);
   return { status, headers: { 'Content-Type': PROBLEM_CONTENT_TYPE }, body: JSON.stringify(body) };
 }
 
 /**
- * Answers a request with `render(value)`. With an `Idempotency-Key`, the use
- * case's keyed path runs instead and its stored (or replayed) answer is
- * sent; without one, refusals are thrown to the error middleware as usual.
+ * Answers a request with `render(value)`. With an `Idempotency-Key`, the
+ * use case stores its answer (a refusal too) and that, or the one stored
+ * before, is sent; without one, refusals are thrown to the error middleware.
  * @param path the route's canonical path, part of the request's fingerprint
  * @param zone the zone times in a stored refusal's detail are written in
  */
-async function answer<T>(
+async function answer<C, T>(
   req: Request,
   res: Response,
   path: string,
-  render: (value: T) => StoredResponse,
-  run: { plain: () => Promise<T>; keyed: (once: Once<T>) => Promise<OnceAnswer> },
+  render: (value: T) => HttpAnswer,
+  useCase: UseCase<C, T>,
+  command: C,
   zone: string,
 ): Promise<void> {
   const once = onceOf<T>(req, path, (decided: Decided<T>) =>
     'ok' in decided ? render(decided.ok) : refusal(decided.error, zone),
   );
-  if (once) {
-    sendAnswer(res, await run.keyed(once));
-    return;
-  }
-  sendAnswer(res, { response: render(await run.plain()), replayed: false });
+  if (once) sendAnswer(res, await useCase.execute(command, once));
+  else send(res, render(await useCase.execute(command)));
 }
 
 /** `/reservations`: schedules, listing, booking, the status changes, bulk actions and admission; all need a bearer token. */
@@ -143,10 +141,8 @@ export function reservationRoutes(
       res,
       req.baseUrl,
       (created: Reservation) => show(created, 201, { Location: `${req.baseUrl}/${created.id}` }),
-      {
-        plain: () => uc.createReservation.execute(command),
-        keyed: (once) => uc.createReservation.executeOnce(command, once),
-      },
+      uc.createReservation,
+      command,
       zone,
     );
   });
@@ -161,10 +157,8 @@ export function reservationRoutes(
       res,
       `${req.baseUrl}/bulk/confirm`,
       (outcomes) => jsonResponse(200, present.bulk(outcomes, zone)),
-      {
-        plain: () => uc.bulkConfirmReservations.execute({ actor, ids }),
-        keyed: (once) => uc.bulkConfirmReservations.executeOnce({ actor, ids }, once),
-      },
+      uc.bulkConfirmReservations,
+      { actor, ids },
       zone,
     );
   });
@@ -178,10 +172,8 @@ export function reservationRoutes(
       res,
       `${req.baseUrl}/bulk/reject`,
       (outcomes) => jsonResponse(200, present.bulk(outcomes, zone)),
-      {
-        plain: () => uc.bulkRejectReservations.execute({ actor, ids, reason }),
-        keyed: (once) => uc.bulkRejectReservations.executeOnce({ actor, ids, reason }, once),
-      },
+      uc.bulkRejectReservations,
+      { actor, ids, reason },
       zone,
     );
   });
@@ -201,10 +193,8 @@ export function reservationRoutes(
       res,
       `${req.baseUrl}/admit`,
       (result) => jsonResponse(200, present.admission(result)),
-      {
-        plain: () => uc.admitReservations.execute(command),
-        keyed: (once) => uc.admitReservations.executeOnce(command, once),
-      },
+      uc.admitReservations,
+      command,
       zone,
     );
   });
@@ -253,10 +243,8 @@ export function reservationRoutes(
       res,
       `${req.baseUrl}/${command.id}/confirm`,
       (r: Reservation) => show(r),
-      {
-        plain: () => uc.confirmReservation.execute(command),
-        keyed: (once) => uc.confirmReservation.executeOnce(command, once),
-      },
+      uc.confirmReservation,
+      command,
       zone,
     );
   });
@@ -272,10 +260,8 @@ export function reservationRoutes(
       res,
       `${req.baseUrl}/${id}/reject`,
       (r: Reservation) => show(r),
-      {
-        plain: () => uc.rejectReservation.execute(command),
-        keyed: (once) => uc.rejectReservation.executeOnce(command, once),
-      },
+      uc.rejectReservation,
+      command,
       zone,
     );
   });
@@ -289,10 +275,8 @@ export function reservationRoutes(
       res,
       `${req.baseUrl}/${command.id}/cancel`,
       (r: Reservation) => show(r),
-      {
-        plain: () => uc.cancelReservation.execute(command),
-        keyed: (once) => uc.cancelReservation.executeOnce(command, once),
-      },
+      uc.cancelReservation,
+      command,
       zone,
     );
   });

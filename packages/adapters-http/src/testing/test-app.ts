@@ -4,15 +4,17 @@ import { Writable } from 'node:stream';
 import {
   createUseCases,
   EnsureAdmin,
-  FakePasswordHasher,
-  FakeWebhookTransport,
-  FixedClock,
-  InMemoryLoginAttempts,
   type LoginAttempts,
   type UnitOfWork,
   type UseCases,
   type WebhookTransport,
 } from '@exam-reservation/application';
+import {
+  FakePasswordHasher,
+  FakeWebhookTransport,
+  FixedClock,
+  InMemoryLoginAttempts,
+} from '@exam-reservation/application/testing';
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
 import { JoseTokenIssuer } from '../auth/jose-token-issuer.js';

@@ -4,6 +4,7 @@ import { loginThrottle } from './0002-login-throttle.js';
 import { rejectedHistoryIdempotency } from './0003-rejected-history-idempotency.js';
 import { webhooksOutbox } from './0004-webhooks-outbox.js';
 import { loginUndecidedAttempts } from './0005-login-undecided-attempts.js';
+import { opaqueIdempotencyAnswers } from './0006-opaque-idempotency-answers.js';
 
 /**
  * Every schema version, by the name recorded in `kysely_migration`; they run
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-rejected-history-idempotency': rejectedHistoryIdempotency,
   '0004-webhooks-outbox': webhooksOutbox,
   '0005-login-undecided-attempts': loginUndecidedAttempts,
+  '0006-opaque-idempotency-answers': opaqueIdempotencyAnswers,
 };

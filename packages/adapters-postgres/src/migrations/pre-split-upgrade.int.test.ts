@@ -118,7 +118,10 @@ describe('the migrations split into one file each, on a database migrated before
 
   it('sends the same SQL, statement for statement, as the code before the split', () => {
     expect(preSplitStatements.length).toBeGreaterThan(preSplitNames.length * 2);
-    expect(freshStatements.slice(0, preSplitStatements.length)).toEqual(preSplitStatements);
+    // Up to its commit: migrations added since run after these, in the same transaction.
+    const upToCommit = preSplitStatements.slice(0, -1);
+    expect(preSplitStatements.at(-1)).toBe('commit');
+    expect(freshStatements.slice(0, upToCommit.length)).toEqual(upToCommit);
   });
 
   it('gives a fresh database the same tables, columns, constraints, indexes, functions and triggers', async () => {

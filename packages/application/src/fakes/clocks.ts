@@ -1,11 +1,5 @@
 import type { Clock } from '../ports/index.js';
 
-export class SystemClock implements Clock {
-  now(): number {
-    return Date.now();
-  }
-}
-
 /** A clock that only moves when told to. */
 export class FixedClock implements Clock {
   constructor(private current: number) {}

@@ -5,14 +5,10 @@ export interface IdempotencyScope {
 }
 
 /**
- * The answer given to the first request with a key, as the transport
- * rendered it; the service stores and replays it without looking inside.
+ * The answer given to the first request with a key, in the transport's own
+ * encoding; the service stores and replays it without looking inside.
  */
-export interface StoredResponse {
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+export type StoredAnswer = string;
 
 /** What is stored under a key. */
 export type IdempotencyRecord =
@@ -21,7 +17,7 @@ export type IdempotencyRecord =
       readonly state: 'done';
       /** Identifies the request (method, path, body) the key was first used with. */
       readonly fingerprint: string;
-      readonly response: StoredResponse;
+      readonly answer: StoredAnswer;
       /** epoch ms; from then on the key counts as unused */
       readonly expiresAt: number;
     }

@@ -4,7 +4,7 @@ export type {
   IdempotencyKeys,
   IdempotencyRecord,
   IdempotencyScope,
-  StoredResponse,
+  StoredAnswer,
 } from './idempotency-keys.js';
 export {
   type CountedAttempt,

@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { IdempotencyClaim, IdempotencyScope, StoredResponse } from '../ports/index.js';
+import type { IdempotencyClaim, IdempotencyScope, StoredAnswer } from '../ports/index.js';
 import { type MakeStore, rejectionOf, seedUser, T0 } from './fixtures.js';
 
 const HOUR = 3_600_000;
 
-const response = (n: number): StoredResponse => ({
-  status: 201,
-  headers: { 'content-type': 'application/json; charset=utf-8', location: `/reservations/${n}` },
-  body: JSON.stringify({ id: n, name: `it's "${n}" \\ 시험 ✓ \u0000 \ud800` }),
-});
+/** An answer as a transport might encode it: opaque text to the store. */
+const response = (n: number): StoredAnswer =>
+  JSON.stringify({
+    status: 201,
+    headers: { 'content-type': 'application/json; charset=utf-8', location: `/reservations/${n}` },
+    body: JSON.stringify({ id: n, name: `it's "${n}" \\ 시험 ✓ \u0000 \ud800` }),
+  });
 
 const done = (fingerprint: string, n: number, expiresAt = T0 + 24 * HOUR) => ({
   state: 'done' as const,
   fingerprint,
-  response: response(n),
+  answer: response(n),
   expiresAt,
 });
 

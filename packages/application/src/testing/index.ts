@@ -1,11 +1,26 @@
 /**
- * Contract suites for store adapters: the same cases run against the
+ * In-memory implementations of every port, and contract suites for store adapters: the same cases run against the
  * in-memory fakes and every real store, so they cannot drift apart.
  * Import from `@exam-reservation/application/testing` in test files only.
  * @packageDocumentation
  */
+export { FixedClock } from '../fakes/clocks.js';
+export { FakePasswordHasher, FakeTokenIssuer } from '../fakes/fake-auth.js';
+export { FakeWebhookTransport } from '../fakes/fake-webhook-transport.js';
+export { InMemoryLoginAttempts } from '../fakes/in-memory-login-attempts.js';
+export {
+  InMemoryIdempotencyKeys,
+  InMemoryReservationEvents,
+  InMemoryReservations,
+  InMemorySlotLedger,
+  InMemoryStore,
+  InMemoryUsers,
+  InMemoryWebhookEndpoints,
+  InMemoryWebhookOutbox,
+} from '../fakes/in-memory-store.js';
 export { at, type MakeStore, rejectionOf, SLOT, T0 } from './fixtures.js';
 export { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
+export { encodeAnswer, keyedAnswer, type TestResponse } from './keyed.js';
 export { describeLoginAttemptsContract, type MakeLoginAttempts } from './login-attempts-contract.js';
 export { describeReservationEventsContract } from './reservation-events-contract.js';
 export { describeReservationsContract } from './reservations-contract.js';

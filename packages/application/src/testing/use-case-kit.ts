@@ -1,16 +1,9 @@
 import { type Actor, type BookingDraft, bookingPolicy, type User } from '@exam-reservation/domain';
+import * as actions from '../composition/reservation-actions.js';
 import { FixedClock } from '../fakes/clocks.js';
 import type { UnitOfWork } from '../ports/index.js';
-import { AdmitReservations } from '../use-cases/admit-reservations.js';
-import { BulkConfirmReservations } from '../use-cases/bulk-confirm-reservations.js';
-import { BulkRejectReservations } from '../use-cases/bulk-reject-reservations.js';
-import { CancelReservation } from '../use-cases/cancel-reservation.js';
-import { ConfirmReservation } from '../use-cases/confirm-reservation.js';
-import { CreateReservation } from '../use-cases/create-reservation.js';
 import { GetReservationHistory } from '../use-cases/get-reservation-history.js';
 import { GetSchedules } from '../use-cases/get-schedules.js';
-import { RejectReservation } from '../use-cases/reject-reservation.js';
-import { UpdateReservation } from '../use-cases/update-reservation.js';
 import { at, T0 } from './fixtures.js';
 
 /** Nine days before {@link T0}: every slot from T0 on is past the 3-day lead time. */
@@ -39,7 +32,7 @@ export async function useCaseKit(
   const admin = actorOf(await account('admin@example.com', 'admin'));
   const alice = actorOf(await account('alice@example.com', 'user'));
   const bob = actorOf(await account('bob@example.com', 'user'));
-  const create = new CreateReservation(deps);
+  const create = actions.createReservation(deps);
   return {
     uow,
     clock,
@@ -48,17 +41,17 @@ export async function useCaseKit(
     alice,
     bob,
     create,
-    confirm: new ConfirmReservation({ ...deps, maxBatch: options.confirmBatch }),
+    confirm: actions.confirmReservation(deps, options.confirmBatch),
     /** Another confirmer over the same store, batching on its own, as a second API process would. */
-    newConfirmer: () => new ConfirmReservation({ ...deps, maxBatch: options.confirmBatch }),
-    cancel: new CancelReservation(deps),
-    reject: new RejectReservation(deps),
-    update: new UpdateReservation(deps),
-    bulkConfirm: new BulkConfirmReservations(deps),
-    bulkReject: new BulkRejectReservations(deps),
-    admit: new AdmitReservations({ ...deps, chunkSize: options.admissionChunk }),
+    newConfirmer: () => actions.confirmReservation(deps, options.confirmBatch),
+    cancel: actions.cancelReservation(deps),
+    reject: actions.rejectReservation(deps),
+    update: actions.updateReservation(deps),
+    bulkConfirm: actions.bulkConfirmReservations(deps),
+    bulkReject: actions.bulkRejectReservations(deps),
+    admit: actions.admitReservations(deps, { chunkSize: options.admissionChunk }),
     /** Another admitter over the same store, as a second API process would run one. */
-    newAdmitter: (chunkSize = options.admissionChunk) => new AdmitReservations({ ...deps, chunkSize }),
+    newAdmitter: (chunkSize = options.admissionChunk) => actions.admitReservations(deps, { chunkSize }),
     history: new GetReservationHistory(deps),
     schedules: new GetSchedules(deps),
     /** A pending booking by `actor` over slots `[from, to)` after {@link T0}. */

@@ -1,11 +1,18 @@
 import type { ReservationStatus } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
+import { admitReservations, type ReservationDeps } from '../composition/reservation-actions.js';
 import { FixedClock } from '../fakes/clocks.js';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import type { Clock, StoredResponse } from '../ports/index.js';
+import type { Clock } from '../ports/index.js';
+import { encodeAnswer, keyedAnswer } from '../testing/keyed.js';
 import { NOW, useCaseKit } from '../testing/use-case-kit.js';
-import { type AdmissionResult, AdmitReservations } from './admit-reservations.js';
-import type { Decided, Once } from './idempotency.js';
+import type { Decided } from '../wrappers/action.js';
+import type { Once } from '../wrappers/idempotent.js';
+import type { AdmissionResult } from './admit-reservations.js';
+
+/** Admission as the service composes it, with its chunk size and time limit. */
+const admitter = (deps: ReservationDeps & { chunkSize: number; maxMs?: number }) =>
+  admitReservations(deps, { chunkSize: deps.chunkSize, maxMs: deps.maxMs });
 
 /** The Seoul day of at(0..89). */
 const DAY = '2026-12-10';
@@ -47,11 +54,11 @@ describe('AdmitReservations under ADMISSION_MAX_MS', () => {
         rejectRest,
       });
       const whole = await seeded();
-      const once = await new AdmitReservations({ ...whole, chunkSize: 2 }).execute(command(whole));
+      const once = await admitter({ ...whole, chunkSize: 2 }).execute(command(whole));
       expect(once.complete).toBe(true);
 
       const cut = await seeded();
-      const admitter = new AdmitReservations({
+      const admission = admitter({
         uow: cut.uow,
         policy: cut.policy,
         clock: new TickingClock(NOW),
@@ -61,7 +68,7 @@ describe('AdmitReservations under ADMISSION_MAX_MS', () => {
         maxMs: rejectRest ? 5 : 12,
       });
       const runs: AdmissionResult[] = [];
-      do runs.push(await admitter.execute(command(cut)));
+      do runs.push(await admission.execute(command(cut)));
       while (!runs[runs.length - 1]!.complete && runs.length < 50);
       expect(runs.length).toBeGreaterThan(1);
       expect(runs.slice(0, -1).every((r) => !r.complete)).toBe(true);
@@ -77,10 +84,10 @@ describe('AdmitReservations under ADMISSION_MAX_MS', () => {
 
   it('with no time at all, every run still decides one chunk, and the last says complete', async () => {
     const kit = await seeded();
-    const admitter = new AdmitReservations({ ...kit, chunkSize: 7, maxMs: 0 });
+    const admission = admitter({ ...kit, chunkSize: 7, maxMs: 0 });
     const command = { actor: kit.admin, startDate: DAY, endDate: DAY, rejectRest: true };
     const runs = [];
-    for (let i = 0; i < 3; i++) runs.push(await admitter.execute(command));
+    for (let i = 0; i < 3; i++) runs.push(await admission.execute(command));
     expect(runs.map((r) => [decided(r), r.complete])).toEqual([
       [7, false],
       [7, false],
@@ -91,19 +98,20 @@ describe('AdmitReservations under ADMISSION_MAX_MS', () => {
 
   it('a keyed run cut short stores no answer and gives its key up: a repeat with the key admits again', async () => {
     const kit = await seeded();
-    const admitter = new AdmitReservations({ ...kit, clock: new FixedClock(NOW), chunkSize: 7, maxMs: 0 });
+    const admission = admitter({ ...kit, clock: new FixedClock(NOW), chunkSize: 7, maxMs: 0 });
     const command = { actor: kit.admin, startDate: DAY, endDate: DAY, rejectRest: true };
     const once: Once<AdmissionResult> = {
       key: 'admit-1',
       fingerprint: 'fp',
-      render: (d: Decided<AdmissionResult>): StoredResponse => ({
-        status: 200,
-        headers: {},
-        body: JSON.stringify('ok' in d ? d.ok : { code: d.error.code }),
-      }),
+      render: (d: Decided<AdmissionResult>) =>
+        encodeAnswer({
+          status: 200,
+          headers: {},
+          body: JSON.stringify('ok' in d ? d.ok : { code: d.error.code }),
+        }),
     };
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await admitter.executeOnce(command, once));
+    for (let i = 0; i < 4; i++) answers.push(await keyedAnswer(admission.execute(command, once)));
     expect(answers.map((a) => [JSON.parse(a.response.body), a.replayed])).toEqual([
       [
         { confirmed: expect.any(Number), rejected: expect.any(Number), leftPending: 0, complete: false },

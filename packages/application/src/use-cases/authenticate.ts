@@ -1,6 +1,6 @@
 import { type Actor, UnauthorizedError, type User } from '@exam-reservation/domain';
 import type { TokenIssuer, UnitOfWork } from '../ports/index.js';
-import { NaturalBatch } from './natural-batch.js';
+import { NaturalBatch } from '../wrappers/natural-batch.js';
 
 /**
  * Turns an access token into the user behind it. The role is read from the

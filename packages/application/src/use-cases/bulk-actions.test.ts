@@ -8,9 +8,9 @@ import {
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
 import type { ReadStores, TransactionStores, UnitOfWork } from '../ports/index.js';
+import type { BulkOutcome } from '../support/bulk.js';
 import { rejectionOf } from '../testing/fixtures.js';
 import { useCaseKit } from '../testing/use-case-kit.js';
-import type { BulkOutcome } from './bulk.js';
 
 /** Counts the units of work and reads it is asked for. */
 class CountingStore implements UnitOfWork {

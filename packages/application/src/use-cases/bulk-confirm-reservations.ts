@@ -1,8 +1,8 @@
 import { type Actor, assertAdmin, type BookingPolicy, type Reservation } from '@exam-reservation/domain';
-import type { Metrics, TransactionStores } from '../ports/index.js';
-import { assertBulkIds, type BulkOutcome } from './bulk.js';
-import { confirmTogether } from './confirm-together.js';
-import { type Decided, type IdempotencyDeps, type Once, type OnceAnswer, runOnce } from './idempotency.js';
+import type { Clock } from '../ports/index.js';
+import { assertBulkIds, type BulkOutcome } from '../support/bulk.js';
+import { confirmTogether } from '../support/confirm-together.js';
+import { type Action, oneByOne } from '../wrappers/action.js';
 
 export interface BulkCommand {
   readonly actor: Actor;
@@ -16,63 +16,24 @@ export interface BulkCommand {
  * same path as batched single confirmations ({@link confirmTogether}), in
  * one unit of work.
  */
-export class BulkConfirmReservations {
-  constructor(
-    private readonly deps: IdempotencyDeps & { policy: BookingPolicy; metrics?: Metrics | undefined },
-  ) {}
+export class BulkConfirmReservations implements Action<BulkCommand, BulkOutcome<Reservation>[]> {
+  constructor(private readonly deps: { readonly clock: Clock; readonly policy: BookingPolicy }) {}
 
-  /**
-   * A user is refused before anything is read.
-   * @returns one outcome per id, in the order given
-   * @throws ForbiddenError | ValidationError (bad id list)
-   */
-  async execute(command: BulkCommand): Promise<BulkOutcome<Reservation>[]> {
+  /** A user, or a bad id list, is refused before anything is read. */
+  static check(command: BulkCommand): void {
     assertAdmin(command.actor, 'confirm reservations');
     assertBulkIds(command.ids);
-    const outcomes = await this.deps.uow.run((stores) => this.within(stores, command));
-    this.count(outcomes);
-    return outcomes;
   }
 
-  /** {@link execute} at most once per key; the whole answer is stored with the confirmations. */
-  async executeOnce(command: BulkCommand, once: Once<BulkOutcome<Reservation>[]>): Promise<OnceAnswer> {
-    // The outcomes of the unit of work that committed are the ones last rendered.
-    let rendered: BulkOutcome<Reservation>[] | undefined;
-    const answer = await runOnce<BulkOutcome<Reservation>[]>(
-      this.deps,
-      command.actor.userId,
-      {
-        key: once.key,
-        fingerprint: once.fingerprint,
-        render: (decided: Decided<BulkOutcome<Reservation>[]>) => {
-          rendered = 'ok' in decided ? decided.ok : undefined;
-          return once.render(decided);
-        },
-      },
-      async (stores) => {
-        assertAdmin(command.actor, 'confirm reservations');
-        assertBulkIds(command.ids);
-        return this.within(stores, command);
-      },
-    );
-    if (rendered && !answer.replayed) this.count(rendered);
-    return answer;
-  }
-
-  private count(outcomes: readonly BulkOutcome<Reservation>[]): void {
-    const metrics = this.deps.metrics;
-    if (!metrics) return;
-    metrics.confirmationBatch(outcomes.length);
-    for (const o of outcomes) metrics.confirmation('ok' in o ? 'confirmed' : o.error.code);
-  }
-
-  private async within(stores: TransactionStores, command: BulkCommand): Promise<BulkOutcome<Reservation>[]> {
+  /** @returns one outcome per id, in the order given */
+  readonly decide = oneByOne(async (stores, command: BulkCommand) => {
+    BulkConfirmReservations.check(command);
     const decided = await confirmTogether(
       stores,
       this.deps.policy,
       command.ids.map((id) => ({ actor: command.actor, id })),
       this.deps.clock.now(),
     );
-    return decided.map((outcome, i) => ({ id: command.ids[i]!, ...outcome }));
-  }
+    return decided.map((outcome, i): BulkOutcome<Reservation> => ({ id: command.ids[i]!, ...outcome }));
+  });
 }

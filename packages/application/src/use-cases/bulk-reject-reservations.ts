@@ -8,9 +8,9 @@ import {
   type Transition,
   validateReason,
 } from '@exam-reservation/domain';
-import type { Clock, TransactionStores, UnitOfWork } from '../ports/index.js';
-import { assertBulkIds, type BulkOutcome } from './bulk.js';
-import { type IdempotencyDeps, type Once, type OnceAnswer, runOnce } from './idempotency.js';
+import type { Clock } from '../ports/index.js';
+import { assertBulkIds, type BulkOutcome } from '../support/bulk.js';
+import { type Action, oneByOne } from '../wrappers/action.js';
 
 export interface BulkRejectCommand {
   readonly actor: Actor;
@@ -26,37 +26,19 @@ export interface BulkRejectCommand {
  * locks them in ascending id order. Rejections hold no places, so the slot
  * ledger is not touched.
  */
-export class BulkRejectReservations {
-  constructor(private readonly deps: IdempotencyDeps & { uow: UnitOfWork; clock: Clock }) {}
+export class BulkRejectReservations implements Action<BulkRejectCommand, BulkOutcome<Reservation>[]> {
+  constructor(private readonly deps: { readonly clock: Clock }) {}
 
-  /**
-   * A user is refused before anything is read.
-   * @returns one outcome per id, in the order given
-   * @throws ForbiddenError | ValidationError (bad id list or reason)
-   */
-  async execute(command: BulkRejectCommand): Promise<BulkOutcome<Reservation>[]> {
-    this.check(command);
-    return this.deps.uow.run((stores) => this.within(stores, command));
-  }
-
-  /** {@link execute} at most once per key; the whole answer is stored with the rejections. */
-  executeOnce(command: BulkRejectCommand, once: Once<BulkOutcome<Reservation>[]>): Promise<OnceAnswer> {
-    return runOnce(this.deps, command.actor.userId, once, async (stores) => {
-      this.check(command);
-      return this.within(stores, command);
-    });
-  }
-
-  private check(command: BulkRejectCommand): void {
+  /** A user, a bad id list or reason, is refused before anything is read. */
+  static check(command: BulkRejectCommand): void {
     assertAdmin(command.actor, 'reject reservations');
     assertBulkIds(command.ids);
     if (command.reason !== undefined) validateReason(command.reason);
   }
 
-  private async within(
-    stores: TransactionStores,
-    command: BulkRejectCommand,
-  ): Promise<BulkOutcome<Reservation>[]> {
+  /** @returns one outcome per id, in the order given */
+  readonly decide = oneByOne(async (stores, command: BulkRejectCommand) => {
+    BulkRejectReservations.check(command);
     const { actor, reason } = command;
     const current = new Map((await stores.reservations.getManyForUpdate(command.ids)).map((r) => [r.id, r]));
     const now = this.deps.clock.now();
@@ -93,5 +75,5 @@ export class BulkRejectReservations {
       })),
     );
     return outcomes;
-  }
+  });
 }

@@ -6,10 +6,11 @@ import {
 } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import type { ReadStores, StoredResponse, TransactionStores, UnitOfWork } from '../ports/index.js';
-import { at, NOW, T0 } from '../testing/index.js';
+import type { ReadStores, TransactionStores, UnitOfWork } from '../ports/index.js';
+import { at, encodeAnswer, keyedAnswer, NOW, T0 } from '../testing/index.js';
 import { bookingDraft, useCaseKit } from '../testing/use-case-kit.js';
-import type { Decided, Once } from './idempotency.js';
+import type { Decided } from '../wrappers/action.js';
+import type { Once } from '../wrappers/idempotent.js';
 
 /** Counts transactions, and can make the next few batches of several bookings fail as a whole. */
 class ObservedStore implements UnitOfWork {
@@ -37,10 +38,12 @@ class ObservedStore implements UnitOfWork {
 const once = (key: string, fingerprint = 'fp'): Once<Reservation> => ({
   key,
   fingerprint,
-  render: (decided: Decided<Reservation>): StoredResponse =>
-    'ok' in decided
-      ? { status: 201, headers: {}, body: JSON.stringify({ id: decided.ok.id }) }
-      : { status: 409, headers: {}, body: JSON.stringify({ code: decided.error.code }) },
+  render: (decided: Decided<Reservation>) =>
+    encodeAnswer(
+      'ok' in decided
+        ? { status: 201, headers: {}, body: JSON.stringify({ id: decided.ok.id }) }
+        : { status: 409, headers: {}, body: JSON.stringify({ code: decided.error.code }) },
+    ),
 });
 
 describe('CreateReservation batching', () => {
@@ -130,9 +133,9 @@ describe('CreateReservation batching', () => {
     const command = { actor: kit.alice, draft: bookingDraft(0, 2, 10) };
     const answers = await Promise.all([
       kit.create.execute({ actor: kit.bob, draft: bookingDraft(0, 1, 1) }),
-      ...Array.from({ length: 6 }, () => kit.create.executeOnce(command, once('same'))),
+      ...Array.from({ length: 6 }, () => keyedAnswer(kit.create.execute(command, once('same')))),
     ]);
-    const keyed = answers.slice(1) as Awaited<ReturnType<typeof kit.create.executeOnce>>[];
+    const keyed = answers.slice(1) as Awaited<ReturnType<typeof keyedAnswer>>[];
     expect(keyed.filter((a) => !a.replayed)).toHaveLength(1);
     for (const a of keyed) expect(a.response).toEqual(keyed[0]!.response);
     const mine = await kit.uow.read((s) =>
@@ -142,8 +145,8 @@ describe('CreateReservation batching', () => {
     // Another request with the key in the same batch is 422, and creates nothing.
     const mixed = await Promise.allSettled([
       kit.create.execute({ actor: kit.bob, draft: bookingDraft(0, 1, 1) }),
-      kit.create.executeOnce({ actor: kit.alice, draft: bookingDraft(3, 4, 1) }, once('k2', 'a')),
-      kit.create.executeOnce({ actor: kit.alice, draft: bookingDraft(5, 6, 1) }, once('k2', 'b')),
+      keyedAnswer(kit.create.execute({ actor: kit.alice, draft: bookingDraft(3, 4, 1) }, once('k2', 'a'))),
+      keyedAnswer(kit.create.execute({ actor: kit.alice, draft: bookingDraft(5, 6, 1) }, once('k2', 'b'))),
     ]);
     expect(mixed[1]?.status).toBe('fulfilled');
     expect((mixed[2] as PromiseRejectedResult).reason).toBeInstanceOf(IdempotencyKeyReusedError);

@@ -6,9 +6,9 @@ import type {
   UnitOfWork,
   WebhookTransport,
 } from '../ports/index.js';
-import { NaturalBatch } from './natural-batch.js';
-import { WebhookAllowances } from './webhook-allowances.js';
-import { STANDARD_RETRY_DELAYS_MS, settlementOf } from './webhook-retries.js';
+import { WebhookAllowances } from '../support/webhook-allowances.js';
+import { STANDARD_RETRY_DELAYS_MS, settlementOf } from '../support/webhook-retries.js';
+import { NaturalBatch } from '../wrappers/natural-batch.js';
 
 /** How long an endpoint's allowance is kept after its last attempt: then it starts afresh. */
 const FORGET_AFTER_MS = 10 * 60_000;

@@ -8,7 +8,7 @@ import {
   ValidationError,
 } from '@exam-reservation/domain';
 import type { Clock, UnitOfWork } from '../ports/index.js';
-import { WorkLimit } from './work-limit.js';
+import { WorkLimit } from '../support/work-limit.js';
 
 export interface GetSchedulesQuery {
   /** YYYY-MM-DD, read in the policy's zone */

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import * as actions from '../composition/reservation-actions.js';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import type { Metrics, StoredResponse } from '../ports/index.js';
+import type { Metrics } from '../ports/index.js';
+import { encodeAnswer, keyedAnswer } from '../testing/keyed.js';
 import { useCaseKit } from '../testing/use-case-kit.js';
-import { AdmitReservations } from './admit-reservations.js';
-import { BulkConfirmReservations } from './bulk-confirm-reservations.js';
-import { ConfirmReservation } from './confirm-reservation.js';
-import { CreateReservation } from './create-reservation.js';
-import type { Decided, Once } from './idempotency.js';
+import type { Decided } from '../wrappers/action.js';
+import type { Once } from '../wrappers/idempotent.js';
 
 class RecordingMetrics implements Metrics {
   readonly confirmations: string[] = [];
@@ -32,11 +31,12 @@ class RecordingMetrics implements Metrics {
 const once = <T>(key: string): Once<T> => ({
   key,
   fingerprint: `fp-${key}`,
-  render: (decided: Decided<T>): StoredResponse => ({
-    status: 'ok' in decided ? 200 : 409,
-    headers: {},
-    body: '{}',
-  }),
+  render: (decided: Decided<T>) =>
+    encodeAnswer({
+      status: 'ok' in decided ? 200 : 409,
+      headers: {},
+      body: '{}',
+    }),
 });
 
 async function setUp() {
@@ -49,7 +49,7 @@ async function setUp() {
 describe('what the use cases count', () => {
   it('counts each confirmation once by its final answer, keyed ones too, but not replays', async () => {
     const { kit, metrics, deps } = await setUp();
-    const confirm = new ConfirmReservation(deps);
+    const confirm = actions.confirmReservation(deps);
     const fits = await kit.book(kit.alice, 0, 6, 60);
     const tooMany = await kit.book(kit.alice, 0, 6, 60);
     const keyed = await kit.book(kit.alice, 6, 7, 10);
@@ -58,9 +58,9 @@ describe('what the use cases count', () => {
       code: 'capacity_exceeded',
     });
     await expect(confirm.execute({ actor: kit.admin, id: 999 })).rejects.toMatchObject({ code: 'not_found' });
-    await confirm.executeOnce({ actor: kit.admin, id: keyed.id }, once('k1'));
-    await confirm.executeOnce({ actor: kit.admin, id: keyed.id }, once('k1'));
-    await confirm.executeOnce({ actor: kit.admin, id: tooMany.id }, once('k2'));
+    await keyedAnswer(confirm.execute({ actor: kit.admin, id: keyed.id }, once('k1')));
+    await keyedAnswer(confirm.execute({ actor: kit.admin, id: keyed.id }, once('k1')));
+    await keyedAnswer(confirm.execute({ actor: kit.admin, id: tooMany.id }, once('k2')));
     await expect(confirm.execute({ actor: kit.alice, id: fits.id })).rejects.toMatchObject({
       code: 'forbidden',
     });
@@ -76,7 +76,7 @@ describe('what the use cases count', () => {
 
   it('reports the size of each batch of confirmations that arrive together', async () => {
     const { kit, metrics, deps } = await setUp();
-    const confirm = new ConfirmReservation(deps);
+    const confirm = actions.confirmReservation(deps);
     const booked = [];
     for (let i = 0; i < 10; i++) booked.push(await kit.book(kit.alice, i, i + 1, 1));
     await Promise.all(booked.map((r) => confirm.execute({ actor: kit.admin, id: r.id })));
@@ -88,10 +88,10 @@ describe('what the use cases count', () => {
     const { kit, metrics, deps } = await setUp();
     const a = await kit.book(kit.alice, 0, 1, 70);
     const b = await kit.book(kit.alice, 0, 1, 70);
-    await new BulkConfirmReservations(deps).execute({ actor: kit.admin, ids: [a.id, b.id, 12345] });
+    await actions.bulkConfirmReservations(deps).execute({ actor: kit.admin, ids: [a.id, b.id, 12345] });
     expect(metrics.confirmations).toEqual(['confirmed', 'capacity_exceeded', 'not_found']);
     expect(metrics.batches).toEqual([3]);
-    const create = new CreateReservation(deps);
+    const create = actions.createReservation(deps);
     await expect(
       create.execute({
         actor: kit.alice,
@@ -99,7 +99,7 @@ describe('what the use cases count', () => {
       }),
     ).rejects.toMatchObject({ code: 'capacity_exceeded' });
     expect(metrics.bookingRefusals).toBe(1);
-    await new AdmitReservations(deps).execute({
+    await actions.admitReservations(deps).execute({
       actor: kit.admin,
       startDate: '2026-12-10',
       endDate: '2026-12-10',

@@ -1,7 +1,14 @@
-import { type Actor, assertAdmin, type Reservation, reject, validateReason } from '@exam-reservation/domain';
-import type { TransactionStores } from '../ports/index.js';
-import { type ChangeDeps, changeWithin } from './change-reservation.js';
-import { type IdempotencyDeps, type Once, type OnceAnswer, runOnce } from './idempotency.js';
+import {
+  type Actor,
+  assertAdmin,
+  type BookingPolicy,
+  type Reservation,
+  reject,
+  validateReason,
+} from '@exam-reservation/domain';
+import type { Clock } from '../ports/index.js';
+import { changeWithin } from '../support/change-reservation.js';
+import { type Action, oneByOne } from '../wrappers/action.js';
 
 export interface RejectReservationCommand {
   readonly actor: Actor;
@@ -14,32 +21,18 @@ export interface RejectReservationCommand {
  * An admin rejects a pending reservation, with an optional reason that the
  * audit trail keeps. Rejected is final and holds no places.
  */
-export class RejectReservation {
-  constructor(private readonly deps: ChangeDeps & IdempotencyDeps) {}
+export class RejectReservation implements Action<RejectReservationCommand, Reservation> {
+  constructor(private readonly deps: { readonly clock: Clock; readonly policy: BookingPolicy }) {}
 
-  /**
-   * A user is refused before anything is read, so ids cannot be probed.
-   * @throws ForbiddenError | ValidationError | NotFoundError | InvalidStateError
-   */
-  async execute(command: RejectReservationCommand): Promise<Reservation> {
-    this.check(command);
-    return this.deps.uow.run((stores) => this.within(stores, command));
-  }
-
-  /** {@link execute} at most once per key; refusals are answered (and stored), not thrown. */
-  executeOnce(command: RejectReservationCommand, once: Once<Reservation>): Promise<OnceAnswer> {
-    return runOnce(this.deps, command.actor.userId, once, async (stores) => {
-      this.check(command);
-      return this.within(stores, command);
-    });
-  }
-
-  private check(command: RejectReservationCommand): void {
+  /** A user is refused before anything is read, so ids cannot be probed. */
+  static check(command: RejectReservationCommand): void {
     assertAdmin(command.actor, 'reject reservations');
     if (command.reason !== undefined) validateReason(command.reason);
   }
 
-  private within(stores: TransactionStores, command: RejectReservationCommand): Promise<Reservation> {
+  /** @throws ForbiddenError | ValidationError | NotFoundError | InvalidStateError */
+  readonly decide = oneByOne((stores, command: RejectReservationCommand) => {
+    RejectReservation.check(command);
     return changeWithin(stores, this.deps, {
       id: command.id,
       actor: command.actor,
@@ -47,5 +40,5 @@ export class RejectReservation {
       reason: command.reason ?? null,
       decide: (r, now) => reject(command.actor, r, now, command.reason),
     });
-  }
+  });
 }

@@ -6,7 +6,7 @@ import {
   update,
 } from '@exam-reservation/domain';
 import type { Clock, UnitOfWork } from '../ports/index.js';
-import { changeReservation } from './change-reservation.js';
+import { changeReservation } from '../support/change-reservation.js';
 
 /**
  * Changes name, times or head count. For a confirmed reservation the ledger

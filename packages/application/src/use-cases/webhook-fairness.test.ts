@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { FakeWebhookTransport } from '../fakes/fake-webhook-transport.js';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
 import { NO_METRICS, type SendResult } from '../ports/index.js';
+import { WebhookAllowances } from '../support/webhook-allowances.js';
 import { useCaseKit } from '../testing/use-case-kit.js';
 import { CreateWebhookEndpoint } from './create-webhook-endpoint.js';
 import { DeliverWebhooks } from './deliver-webhooks.js';
-import { WebhookAllowances } from './webhook-allowances.js';
 
 const TIMED_OUT: SendResult = { kind: 'failed', error: 'timed out', durationMs: 10_000 };
 const OK: SendResult = { kind: 'answered', status: 204, durationMs: 1 };

@@ -5,26 +5,30 @@ import {
 } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import type { ReadStores, StoredResponse, TransactionStores, UnitOfWork } from '../ports/index.js';
+import type { ReadStores, TransactionStores, UnitOfWork } from '../ports/index.js';
 import { rejectionOf } from '../testing/fixtures.js';
+import { encodeAnswer, keyedAnswer, type TestResponse } from '../testing/keyed.js';
 import { bookingDraft, useCaseKit } from '../testing/use-case-kit.js';
-import type { AdmissionResult } from './admit-reservations.js';
-import { DEFAULT_IDEMPOTENCY_TTL_MS, type Decided, type Once } from './idempotency.js';
-import { PurgeIdempotencyKeys } from './purge-idempotency-keys.js';
+import type { AdmissionResult } from '../use-cases/admit-reservations.js';
+import { PurgeIdempotencyKeys } from '../use-cases/purge-idempotency-keys.js';
+import type { Decided } from './action.js';
+import { DEFAULT_IDEMPOTENCY_TTL_MS, type Once } from './idempotent.js';
 
 /** What a transport would store: 200/201 with the value, or the refusal's code. */
 function once<T>(key: string, fingerprint = `fp-${key}`, status = 200): Once<T> {
   return {
     key,
     fingerprint,
-    render: (decided: Decided<T>): StoredResponse =>
-      'ok' in decided
-        ? { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(decided.ok) }
-        : { status: 409, headers: {}, body: JSON.stringify({ code: decided.error.code }) },
+    render: (decided: Decided<T>) =>
+      encodeAnswer(
+        'ok' in decided
+          ? { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(decided.ok) }
+          : { status: 409, headers: {}, body: JSON.stringify({ code: decided.error.code }) },
+      ),
   };
 }
 
-const bodyOf = (response: StoredResponse) => JSON.parse(response.body);
+const bodyOf = (response: TestResponse) => JSON.parse(response.body);
 
 /**
  * A store whose next `failures` units of work (after `spare` more that
@@ -59,7 +63,9 @@ describe('idempotent use cases', () => {
     const kit = await useCaseKit(new InMemoryStore());
     const command = { actor: kit.alice, draft: bookingDraft(0, 2, 10) };
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => kit.create.executeOnce(command, once<Reservation>('k1', 'fp', 201))),
+      Array.from({ length: 5 }, () =>
+        keyedAnswer(kit.create.execute(command, once<Reservation>('k1', 'fp', 201))),
+      ),
     );
     expect(results.map((r) => r.replayed)).toEqual([false, true, true, true, true]);
     for (const r of results) expect(r.response).toEqual(results[0]!.response);
@@ -71,14 +77,15 @@ describe('idempotent use cases', () => {
 
   it('the same key with another request is 422; keys are per user', async () => {
     const kit = await useCaseKit(new InMemoryStore());
-    await kit.create.executeOnce({ actor: kit.alice, draft: bookingDraft(0, 2, 10) }, once('k', 'fp-1'));
+    await keyedAnswer(
+      kit.create.execute({ actor: kit.alice, draft: bookingDraft(0, 2, 10) }, once('k', 'fp-1')),
+    );
     const error = await rejectionOf(
-      kit.create.executeOnce({ actor: kit.alice, draft: bookingDraft(0, 2, 11) }, once('k', 'fp-2')),
+      keyedAnswer(kit.create.execute({ actor: kit.alice, draft: bookingDraft(0, 2, 11) }, once('k', 'fp-2'))),
     );
     expect(error).toBeInstanceOf(IdempotencyKeyReusedError);
-    const bobs = await kit.create.executeOnce(
-      { actor: kit.bob, draft: bookingDraft(0, 2, 11) },
-      once('k', 'fp-2'),
+    const bobs = await keyedAnswer(
+      kit.create.execute({ actor: kit.bob, draft: bookingDraft(0, 2, 11) }, once('k', 'fp-2')),
     );
     expect(bobs.replayed).toBe(false);
     expect((await kit.uow.read((s) => s.reservations.list({ offset: 0, limit: 10 }))).total).toBe(2);
@@ -89,11 +96,11 @@ describe('idempotent use cases', () => {
     const big = await kit.book(kit.alice, 0, 1, 80);
     const other = await kit.book(kit.bob, 0, 1, 30);
     await kit.confirm.execute({ actor: kit.admin, id: big.id });
-    const first = await kit.confirm.executeOnce({ actor: kit.admin, id: other.id }, once('c'));
+    const first = await keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: other.id }, once('c')));
     expect(first).toMatchObject({ replayed: false, response: { status: 409 } });
     expect(bodyOf(first.response)).toEqual({ code: 'capacity_exceeded' });
     await kit.cancel.execute({ actor: kit.admin, id: big.id });
-    const again = await kit.confirm.executeOnce({ actor: kit.admin, id: other.id }, once('c'));
+    const again = await keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: other.id }, once('c')));
     expect(again).toEqual({ ...first, replayed: true });
     expect((await kit.uow.read((s) => s.reservations.get(other.id)))?.status).toBe('pending');
   });
@@ -101,11 +108,11 @@ describe('idempotent use cases', () => {
   it('a key expires after the TTL: then it is a new request', async () => {
     const kit = await useCaseKit(new InMemoryStore());
     const command = { actor: kit.alice, draft: bookingDraft(0, 2, 10) };
-    await kit.create.executeOnce(command, once('ttl'));
+    await keyedAnswer(kit.create.execute(command, once('ttl')));
     kit.clock.advance(DEFAULT_IDEMPOTENCY_TTL_MS - 1);
-    expect((await kit.create.executeOnce(command, once('ttl'))).replayed).toBe(true);
+    expect((await keyedAnswer(kit.create.execute(command, once('ttl')))).replayed).toBe(true);
     kit.clock.advance(1);
-    expect((await kit.create.executeOnce(command, once('ttl'))).replayed).toBe(false);
+    expect((await keyedAnswer(kit.create.execute(command, once('ttl')))).replayed).toBe(false);
     expect((await kit.uow.read((s) => s.reservations.list({ offset: 0, limit: 10 }))).total).toBe(2);
   });
 
@@ -114,12 +121,12 @@ describe('idempotent use cases', () => {
     const kit = await useCaseKit(store);
     store.failures = 1;
     const command = { actor: kit.alice, draft: bookingDraft(0, 2, 10) };
-    expect(await rejectionOf(kit.create.executeOnce(command, once('f')))).toMatchObject({
+    expect(await rejectionOf(keyedAnswer(kit.create.execute(command, once('f'))))).toMatchObject({
       message: 'connection lost',
     });
     expect((await kit.uow.read((s) => s.reservations.list({ offset: 0, limit: 10 }))).total).toBe(0);
-    expect((await kit.create.executeOnce(command, once('f'))).replayed).toBe(false);
-    expect((await kit.create.executeOnce(command, once('f'))).replayed).toBe(true);
+    expect((await keyedAnswer(kit.create.execute(command, once('f')))).replayed).toBe(false);
+    expect((await keyedAnswer(kit.create.execute(command, once('f')))).replayed).toBe(true);
     expect((await kit.uow.read((s) => s.reservations.list({ offset: 0, limit: 10 }))).total).toBe(1);
   });
 
@@ -132,11 +139,11 @@ describe('idempotent use cases', () => {
     const first = kit.confirm.execute({ actor: kit.admin, id: blocker.id });
     const runs = store.runs;
     const settled = await Promise.allSettled([
-      kit.confirm.executeOnce({ actor: kit.admin, id: rs[0]!.id }, once('a')),
-      kit.confirm.executeOnce({ actor: kit.admin, id: rs[1]!.id }, once('b')),
-      kit.confirm.executeOnce({ actor: kit.admin, id: rs[1]!.id }, once('b')),
+      keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: rs[0]!.id }, once('a'))),
+      keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: rs[1]!.id }, once('b'))),
+      keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: rs[1]!.id }, once('b'))),
       kit.confirm.execute({ actor: kit.admin, id: rs[2]!.id }),
-      kit.confirm.executeOnce({ actor: kit.admin, id: rs[3]!.id }, once('d')),
+      keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: rs[3]!.id }, once('d'))),
     ]);
     await first;
     expect(store.runs - runs).toBe(1);
@@ -147,7 +154,7 @@ describe('idempotent use cases', () => {
     expect(plain).toMatchObject({ status: 'fulfilled', value: { status: 'confirmed' } });
     expect(d).toMatchObject({ status: 'fulfilled', value: { replayed: false, response: { status: 409 } } });
     expect(await kit.loads(0, 1)).toEqual([90]);
-    const replay = await kit.confirm.executeOnce({ actor: kit.admin, id: rs[3]!.id }, once('d'));
+    const replay = await keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: rs[3]!.id }, once('d')));
     expect(d.status === 'fulfilled' && replay).toEqual({
       replayed: true,
       response: d.status === 'fulfilled' && d.value.response,
@@ -163,8 +170,8 @@ describe('idempotent use cases', () => {
     const first = kit.confirm.execute({ actor: kit.admin, id: blocker.id });
     store.failures = 1; // the blocker's own unit of work
     const results = await Promise.allSettled([
-      kit.confirm.executeOnce({ actor: kit.admin, id: a.id }, once('x')),
-      kit.confirm.executeOnce({ actor: kit.admin, id: b.id }, once('y')),
+      keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: a.id }, once('x'))),
+      keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: b.id }, once('y'))),
     ]);
     await first.catch(() => undefined);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
@@ -175,7 +182,9 @@ describe('idempotent use cases', () => {
     ] as const) {
       const events = await kit.uow.read((s) => s.events.listFor(r.id));
       expect(events.filter((e) => e.type === 'confirmed')).toHaveLength(1);
-      expect((await kit.confirm.executeOnce({ actor: kit.admin, id: r.id }, once(key))).replayed).toBe(true);
+      expect(
+        (await keyedAnswer(kit.confirm.execute({ actor: kit.admin, id: r.id }, once(key)))).replayed,
+      ).toBe(true);
     }
   });
 
@@ -183,12 +192,16 @@ describe('idempotent use cases', () => {
     const kit = await useCaseKit(new InMemoryStore(), { capacity: 100 });
     const a = await kit.book(kit.alice, 0, 1, 60);
     const b = await kit.book(kit.alice, 0, 1, 60);
-    const first = await kit.bulkConfirm.executeOnce({ actor: kit.admin, ids: [a.id, b.id] }, once('bulk'));
+    const first = await keyedAnswer(
+      kit.bulkConfirm.execute({ actor: kit.admin, ids: [a.id, b.id] }, once('bulk')),
+    );
     await kit.cancel.execute({ actor: kit.admin, id: a.id });
-    const again = await kit.bulkConfirm.executeOnce({ actor: kit.admin, ids: [a.id, b.id] }, once('bulk'));
+    const again = await keyedAnswer(
+      kit.bulkConfirm.execute({ actor: kit.admin, ids: [a.id, b.id] }, once('bulk')),
+    );
     expect(again).toEqual({ ...first, replayed: true });
     expect((await kit.uow.read((s) => s.reservations.get(b.id)))?.status).toBe('pending');
-    const forbidden = await kit.bulkReject.executeOnce({ actor: kit.alice, ids: [b.id] }, once('r'));
+    const forbidden = await keyedAnswer(kit.bulkReject.execute({ actor: kit.alice, ids: [b.id] }, once('r')));
     expect(forbidden.response.status).toBe(409); // this test's render maps every refusal to 409
     expect(bodyOf(forbidden.response)).toEqual({ code: 'forbidden' });
   });
@@ -201,14 +214,16 @@ describe('idempotent admission (a run over several units of work)', () => {
     const kit = await useCaseKit(new InMemoryStore(), { capacity: 100, admissionChunk: 2 });
     for (let i = 0; i < 5; i++) await kit.book(kit.alice, 0, 1, 30);
     const command = { actor: kit.admin, startDate: DAY, endDate: DAY, rejectRest: false };
-    const first = await kit.admit.executeOnce(command, once<AdmissionResult>('adm'));
+    const first = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('adm')));
     expect(bodyOf(first.response)).toEqual({ confirmed: 3, rejected: 0, leftPending: 2, complete: true });
     await kit.cancel.execute({ actor: kit.admin, id: 1 });
-    const again = await kit.admit.executeOnce(command, once<AdmissionResult>('adm'));
+    const again = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('adm')));
     expect(again).toEqual({ ...first, replayed: true });
     expect(await kit.loads(0, 1)).toEqual([60]);
     const other = await rejectionOf(
-      kit.admit.executeOnce({ ...command, rejectRest: true }, once<AdmissionResult>('adm', 'fp-other')),
+      keyedAnswer(
+        kit.admit.execute({ ...command, rejectRest: true }, once<AdmissionResult>('adm', 'fp-other')),
+      ),
     );
     expect(other).toBeInstanceOf(IdempotencyKeyReusedError);
   });
@@ -230,35 +245,34 @@ describe('idempotent admission (a run over several units of work)', () => {
         kit.clock.now(),
       ),
     );
-    expect(await rejectionOf(kit.admit.executeOnce(command, once('crash')))).toBeInstanceOf(
+    expect(await rejectionOf(keyedAnswer(kit.admit.execute(command, once('crash'))))).toBeInstanceOf(
       IdempotencyInProgressError,
     );
     kit.clock.advance(60_000);
-    const retried = await kit.admit.executeOnce(command, once<AdmissionResult>('crash'));
+    const retried = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('crash')));
     expect(retried.replayed).toBe(false);
     expect(bodyOf(retried.response)).toEqual({ confirmed: 3, rejected: 2, leftPending: 0, complete: true });
-    expect((await kit.admit.executeOnce(command, once('crash'))).replayed).toBe(true);
+    expect((await keyedAnswer(kit.admit.execute(command, once('crash')))).replayed).toBe(true);
   });
 
   it('a refusal before the run is stored like any other; a fault mid-run gives the key up at once', async () => {
     const store = new FlakyStore();
     const kit = await useCaseKit(store, { capacity: 100, admissionChunk: 2 });
     for (let i = 0; i < 5; i++) await kit.book(kit.alice, 0, 1, 30);
-    const refused = await kit.admit.executeOnce(
-      { actor: kit.alice, startDate: DAY, endDate: DAY, rejectRest: false },
-      once('u'),
+    const refused = await keyedAnswer(
+      kit.admit.execute({ actor: kit.alice, startDate: DAY, endDate: DAY, rejectRest: false }, once('u')),
     );
     expect(bodyOf(refused.response)).toEqual({ code: 'forbidden' });
     const command = { actor: kit.admin, startDate: DAY, endDate: DAY, rejectRest: false };
     // The unit of work that takes the lease succeeds; the first chunk's fails.
     store.spare = 1;
     store.failures = 1;
-    expect(await rejectionOf(kit.admit.executeOnce(command, once('mid')))).toMatchObject({
+    expect(await rejectionOf(keyedAnswer(kit.admit.execute(command, once('mid'))))).toMatchObject({
       message: 'connection lost',
     });
     expect(await kit.loads(0, 1)).toEqual([0]);
     // Not 409 until the lease runs out: the failed run gave the key up.
-    const retried = await kit.admit.executeOnce(command, once<AdmissionResult>('mid'));
+    const retried = await keyedAnswer(kit.admit.execute(command, once<AdmissionResult>('mid')));
     expect(retried.replayed).toBe(false);
     expect(bodyOf(retried.response)).toEqual({ confirmed: 3, rejected: 0, leftPending: 2, complete: true });
   });
@@ -277,7 +291,7 @@ describe('PurgeIdempotencyKeys', () => {
           {
             state: 'done',
             fingerprint: 'fp',
-            response: { status: 200, headers: {}, body: '{}' },
+            answer: encodeAnswer({ status: 200, headers: {}, body: '{}' }),
             expiresAt: now + (n < 10 ? 0 : 1),
           },
           now,

@@ -1,11 +1,12 @@
+import type { Outcome } from './action.js';
+
+export type { Outcome } from './action.js';
+
 interface Waiting<I, O> {
   readonly input: I;
   readonly resolve: (output: O) => void;
   readonly reject: (error: unknown) => void;
 }
-
-/** What a batch handler says for each input, in input order. */
-export type Outcome<O> = { readonly ok: O } | { readonly error: unknown };
 
 /** Settings of {@link NaturalBatch}. */
 export interface NaturalBatchOptions {

@@ -8,27 +8,29 @@ import type {
   UnitOfWork,
   WebhookTransport,
 } from '../ports/index.js';
-import { AdmitReservations } from './admit-reservations.js';
-import { Authenticate } from './authenticate.js';
-import { BulkConfirmReservations } from './bulk-confirm-reservations.js';
-import { BulkRejectReservations } from './bulk-reject-reservations.js';
-import { CancelReservation } from './cancel-reservation.js';
-import { ConfirmReservation } from './confirm-reservation.js';
-import { CreateReservation } from './create-reservation.js';
-import { CreateWebhookEndpoint } from './create-webhook-endpoint.js';
-import { DeliverWebhooks, type DeliverWebhooksDeps } from './deliver-webhooks.js';
-import { GetReservation } from './get-reservation.js';
-import { GetReservationHistory } from './get-reservation-history.js';
-import { GetSchedules } from './get-schedules.js';
-import { ListReservations } from './list-reservations.js';
-import { ListWebhookDeliveries } from './list-webhook-deliveries.js';
-import { ListWebhookEndpoints } from './list-webhook-endpoints.js';
-import { LogIn, type LogInThrottle } from './log-in.js';
-import { PurgeIdempotencyKeys } from './purge-idempotency-keys.js';
-import { RegisterUser } from './register-user.js';
-import { RejectReservation } from './reject-reservation.js';
-import { RemoveWebhookEndpoint } from './remove-webhook-endpoint.js';
-import { UpdateReservation } from './update-reservation.js';
+import { Authenticate } from '../use-cases/authenticate.js';
+import { CreateWebhookEndpoint } from '../use-cases/create-webhook-endpoint.js';
+import { DeliverWebhooks, type DeliverWebhooksDeps } from '../use-cases/deliver-webhooks.js';
+import { GetReservation } from '../use-cases/get-reservation.js';
+import { GetReservationHistory } from '../use-cases/get-reservation-history.js';
+import { GetSchedules } from '../use-cases/get-schedules.js';
+import { ListReservations } from '../use-cases/list-reservations.js';
+import { ListWebhookDeliveries } from '../use-cases/list-webhook-deliveries.js';
+import { ListWebhookEndpoints } from '../use-cases/list-webhook-endpoints.js';
+import { LogIn, type LogInThrottle } from '../use-cases/log-in.js';
+import { PurgeIdempotencyKeys } from '../use-cases/purge-idempotency-keys.js';
+import { RegisterUser } from '../use-cases/register-user.js';
+import { RemoveWebhookEndpoint } from '../use-cases/remove-webhook-endpoint.js';
+import {
+  admitReservations,
+  bulkConfirmReservations,
+  bulkRejectReservations,
+  cancelReservation,
+  confirmReservation,
+  createReservation,
+  rejectReservation,
+  updateReservation,
+} from './reservation-actions.js';
 
 /** The ports every use case of the service needs between them, and the settings some take. */
 export interface UseCaseDeps {
@@ -85,15 +87,14 @@ export function createUseCases(deps: UseCaseDeps) {
     listReservations: new ListReservations({ uow, policy }),
     getReservation: new GetReservation({ uow }),
     getReservationHistory: new GetReservationHistory({ uow }),
-    createReservation: new CreateReservation(shared),
-    updateReservation: new UpdateReservation(shared),
-    confirmReservation: new ConfirmReservation(shared),
-    rejectReservation: new RejectReservation(shared),
-    cancelReservation: new CancelReservation(shared),
-    bulkConfirmReservations: new BulkConfirmReservations(shared),
-    bulkRejectReservations: new BulkRejectReservations(shared),
-    admitReservations: new AdmitReservations({
-      ...shared,
+    createReservation: createReservation(shared),
+    updateReservation: updateReservation(shared),
+    confirmReservation: confirmReservation(shared),
+    rejectReservation: rejectReservation(shared),
+    cancelReservation: cancelReservation(shared),
+    bulkConfirmReservations: bulkConfirmReservations(shared),
+    bulkRejectReservations: bulkRejectReservations(shared),
+    admitReservations: admitReservations(shared, {
       chunkSize: deps.admissionChunkSize,
       maxMs: deps.admissionMaxMs,
     }),

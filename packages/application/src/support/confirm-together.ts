@@ -10,7 +10,7 @@ import {
   type Transition,
 } from '@exam-reservation/domain';
 import type { TransactionStores } from '../ports/index.js';
-import type { Decided } from './idempotency.js';
+import type { Decided } from '../wrappers/action.js';
 
 /** One confirmation among several decided together. */
 export interface ConfirmationRequest {
