@@ -1,5 +1,5 @@
 import type { RawOutcome } from '../raw-http.js';
-import { JsonEntries } from './generators.js';
+import { JsonEntries } from './json-text.js';
 import type { Draft, Prepared } from './requests.js';
 
 /** The code each status must carry (API.md's error table, plus the adapter's own). */

@@ -2,23 +2,11 @@ import { createHmac } from 'node:crypto';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { RawRequest } from '../raw-http.js';
-import {
-  bodyValueFamilies,
-  bookableDay,
-  JsonEntries,
-  Late,
-  type LateContext,
-  localTime,
-  type Probe,
-  paramTextFamilies,
-  percentEncode,
-  RAW_BODIES,
-  RAW_ESCAPES,
-  resolveLate,
-  toJsonText,
-  UNKNOWN_FIELDS,
-} from './generators.js';
+import { JsonEntries, Late, type LateContext, percentEncode, resolveLate, toJsonText } from './json-text.js';
 import type { Field, Operation } from './openapi-operations.js';
+import { RAW_BODIES, RAW_ESCAPES, UNKNOWN_FIELDS } from './raw-inputs.js';
+import type { Probe } from './string-probes.js';
+import { bodyValueFamilies, bookableDay, localTime, paramTextFamilies } from './value-probes.js';
 
 /** Who sends a request: nobody, a signed-in user, or an admin. */
 export type Identity = 'anon' | 'user' | 'admin';
