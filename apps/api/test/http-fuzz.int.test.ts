@@ -9,20 +9,14 @@ import {
 } from '@exam-reservation/adapters-postgres/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Credentials, type Draft, draftArbitrary, type Identity } from './fuzz/draft.js';
 import { describeOutcome, describeRequest, Findings } from './fuzz/findings.js';
 import { FuzzServerProcess } from './fuzz/fuzz-server-process.js';
 import type { LateContext } from './fuzz/json-text.js';
+import { anyMutation, mutationFamilies } from './fuzz/mutations.js';
 import { type Operation, readOperations } from './fuzz/openapi-operations.js';
 import { judge } from './fuzz/oracle.js';
-import {
-  anyMutation,
-  type Credentials,
-  type Draft,
-  draftArbitrary,
-  type Identity,
-  mutationFamilies,
-  prepare,
-} from './fuzz/requests.js';
+import { prepare } from './fuzz/prepare.js';
 import { localTime } from './fuzz/value-probes.js';
 import { type RawOutcome, sendRaw } from './raw-http.js';
 
