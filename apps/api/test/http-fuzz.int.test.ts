@@ -9,26 +9,21 @@ import {
 } from '@exam-reservation/adapters-postgres/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Credentials, type Draft, draftArbitrary, type Identity } from './fuzz/draft.js';
 import { describeOutcome, describeRequest, Findings } from './fuzz/findings.js';
 import { FuzzServerProcess } from './fuzz/fuzz-server-process.js';
-import { type LateContext, localTime } from './fuzz/generators.js';
+import type { LateContext } from './fuzz/json-text.js';
+import { anyMutation, mutationFamilies } from './fuzz/mutations.js';
 import { type Operation, readOperations } from './fuzz/openapi-operations.js';
 import { judge } from './fuzz/oracle.js';
-import {
-  anyMutation,
-  type Credentials,
-  type Draft,
-  draftArbitrary,
-  type Identity,
-  mutationFamilies,
-  prepare,
-} from './fuzz/requests.js';
+import { prepare } from './fuzz/prepare.js';
+import { localTime } from './fuzz/value-probes.js';
 import { type RawOutcome, sendRaw } from './raw-http.js';
 
 /*
  * The OpenAPI-driven HTTP fuzz suite (issue 9). Every operation of the
  * app's own GET /openapi.json, every field and the headers that matter get
- * hostile values (fuzz/generators.ts), as a user, an admin and nobody, over
+ * hostile values (fuzz/string-probes.ts, value-probes.ts), as a user, an admin and nobody, over
  * a real socket to the real app on a real PostgreSQL; valid requests in the
  * mix give the database state. Seeded and bounded in time:
  *   FUZZ_SEED (default below), FUZZ_RUNS (5000), FUZZ_TIME_MS (30 s),

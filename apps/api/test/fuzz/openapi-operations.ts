@@ -1,4 +1,4 @@
-import type { FieldFacts, FieldKind } from './generators.js';
+import type { FieldFacts, FieldKind } from './string-probes.js';
 
 /** The parts of a JSON Schema the fuzzer reads. */
 export interface Schema {

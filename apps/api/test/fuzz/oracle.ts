@@ -1,6 +1,7 @@
 import type { RawOutcome } from '../raw-http.js';
-import { JsonEntries } from './generators.js';
-import type { Draft, Prepared } from './requests.js';
+import type { Draft } from './draft.js';
+import { JsonEntries } from './json-text.js';
+import type { Prepared } from './prepare.js';
 
 /** The code each status must carry (API.md's error table, plus the adapter's own). */
 const CODES: Readonly<Record<number, readonly string[]>> = {
