@@ -3,7 +3,13 @@ import { type FieldError, ValidationError } from './errors.js';
 import { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
 import { textProblem } from './text.js';
 import { TimeRange } from './time-range.js';
-import { assertTimeZone, leadTimeBoundary, zoneFitsGrid } from './time-zone.js';
+import {
+  assertTimeZone,
+  dateRangeToInterval,
+  daysInDateRange,
+  leadTimeBoundary,
+  zoneFitsGrid,
+} from './time-zone.js';
 
 /** The tunable rules of one deployment. */
 export interface BookingPolicy {
@@ -85,6 +91,19 @@ export function bookingPolicy(options: BookingPolicyOptions = {}): BookingPolicy
     maxReservationHours,
     maxChangesPerReservation,
   });
+}
+
+/**
+ * The instants of a range of whole days (`YYYY-MM-DD`, both inclusive) in
+ * the policy's zone, no longer than its `maxRangeDays`.
+ * @throws ValidationError for bad dates or a range over the maximum (on `end`)
+ */
+export function policyDateRange(startDate: string, endDate: string, policy: BookingPolicy): TimeRange {
+  const range = dateRangeToInterval(startDate, endDate, policy.timeZone);
+  if (daysInDateRange(startDate, endDate) > policy.maxRangeDays) {
+    throw ValidationError.of('end', `a range may span at most ${policy.maxRangeDays} days`);
+  }
+  return range;
 }
 
 /** The fields a booking is made of; times in epoch ms. */

@@ -17,6 +17,7 @@ export {
   type BookingPolicyOptions,
   bookableFrom,
   bookingPolicy,
+  policyDateRange,
   validateDraft,
 } from './booking-policy.js';
 export {

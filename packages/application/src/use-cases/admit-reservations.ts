@@ -3,10 +3,8 @@ import {
   assertAdmin,
   type BookingPolicy,
   CapacityExceededError,
-  dateRangeToInterval,
-  daysInDateRange,
+  policyDateRange,
   type TimeRange,
-  ValidationError,
 } from '@exam-reservation/domain';
 import type { Clock, Metrics, PendingCursor, UnitOfWork } from '../ports/index.js';
 import { type AdmissionCounts, addCounts, admitChunk, NO_COUNTS } from '../support/admission-chunk.js';
@@ -41,10 +39,7 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
   private readonly chunkSize: number;
   private readonly maxMs: number;
 
-  /**
-   * @param deps.chunkSize reservations per unit of work (default 500)
-   * @param deps.maxMs how long a run may go on (default 120 s; every run decides at least one chunk)
-   */
+  /** @param deps.chunkSize per unit of work (default 500); deps.maxMs: a run's time (default 120 s) */
   constructor(
     private readonly deps: {
       uow: UnitOfWork;
@@ -87,12 +82,7 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
 
   private rangeOf(command: AdmitCommand): TimeRange {
     assertAdmin(command.actor, 'admit reservations');
-    const { policy } = this.deps;
-    const range = dateRangeToInterval(command.startDate, command.endDate, policy.timeZone);
-    if (daysInDateRange(command.startDate, command.endDate) > policy.maxRangeDays) {
-      throw ValidationError.of('end', `a range may span at most ${policy.maxRangeDays} days`);
-    }
-    return range;
+    return policyDateRange(command.startDate, command.endDate, this.deps.policy);
   }
 
   private async chunks(

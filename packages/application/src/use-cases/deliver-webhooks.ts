@@ -1,76 +1,29 @@
-import type {
-  ClaimedDelivery,
-  Clock,
-  DeliverySettlement,
-  Metrics,
-  UnitOfWork,
-  WebhookTransport,
-} from '../ports/index.js';
+import { AttemptsInFlight } from '../support/attempts-in-flight.js';
 import { WebhookAllowances } from '../support/webhook-allowances.js';
-import { STANDARD_RETRY_DELAYS_MS, settlementOf } from '../support/webhook-retries.js';
-import { NaturalBatch } from '../wrappers/natural-batch.js';
+import type { DeliverWebhooksDeps } from '../support/webhook-delivery-settings.js';
+import { STANDARD_RETRY_DELAYS_MS } from '../support/webhook-retries.js';
+
+export type { DeliverWebhooksDeps } from '../support/webhook-delivery-settings.js';
 
 /** How long an endpoint's allowance is kept after its last attempt: then it starts afresh. */
 const FORGET_AFTER_MS = 10 * 60_000;
 
-/** Settings of {@link DeliverWebhooks}. */
-export interface DeliverWebhooksDeps {
-  readonly uow: UnitOfWork;
-  readonly clock: Clock;
-  readonly transport: WebhookTransport;
-  readonly metrics?: Metrics | undefined;
-  /**
-   * How long a claimed message is this process's alone: longer than the
-   * transport's timeout, so no other process starts the same message while
-   * an attempt is in flight.
-   */
-  readonly leaseMs: number;
-  /** Waits between attempts (default {@link STANDARD_RETRY_DELAYS_MS}). */
-  readonly retryDelaysMs?: readonly number[] | undefined;
-  /** Most attempts in flight in this process (default 64). */
-  readonly maxInFlight?: number | undefined;
-  /** Most attempts in flight per endpoint in this process (default 16). */
-  readonly perEndpoint?: number | undefined;
-  /**
-   * Attempts in flight an endpoint may have before it has answered (default
-   * 4, at most `perEndpoint`): each delivered attempt allows one more, up to
-   * `perEndpoint`, and each failed one halves it, down to 1 (see
-   * {@link WebhookAllowances}).
-   */
-  readonly startPerEndpoint?: number | undefined;
-  /** [0, 1), for jitter (default Math.random). */
-  readonly random?: (() => number) | undefined;
-  /** Told about failures that have no caller to go to (recording an attempt failed). */
-  readonly onError?: ((error: unknown) => void) | undefined;
-}
-
 /**
  * Sends the outbox's messages, at least once each: a round claims due
- * messages (one process at a time per attempt, see WebhookOutbox.claim)
- * and starts their attempts without waiting for them, so one slow endpoint
- * never holds up the others; each attempt's result is then recorded
- * (results that come in together are recorded in one unit of work). If the
- * process dies before an attempt is recorded, its lease runs out and the
- * message is due again: another attempt, with the same message id. An
- * endpoint that keeps failing or timing out is allowed fewer attempts in
- * flight, so endpoints that hang cannot take the whole process's room.
+ * messages under a lease and starts their attempts without waiting (see
+ * {@link AttemptsInFlight}); a process that dies leaves them due again. An
+ * endpoint that keeps failing gets fewer attempts in flight, so endpoints
+ * that hang cannot take the whole process's room.
  */
 export class DeliverWebhooks {
   private readonly endpoints: WebhookAllowances;
-  private inFlight = 0;
-  private readonly running = new Set<Promise<void>>();
-  private readonly settler: NaturalBatch<DeliverySettlement, undefined>;
+  private readonly attempts: AttemptsInFlight;
   private readonly maxInFlight: number;
   private readonly perEndpoint: number;
-  private readonly delays: readonly number[];
-  private readonly random: () => number;
-  private roomWaiters: (() => void)[] = [];
 
   constructor(private readonly deps: DeliverWebhooksDeps) {
     this.maxInFlight = deps.maxInFlight ?? 64;
     this.perEndpoint = deps.perEndpoint ?? 16;
-    this.delays = deps.retryDelaysMs ?? STANDARD_RETRY_DELAYS_MS;
-    this.random = deps.random ?? Math.random;
     for (const [name, n] of [
       ['leaseMs', deps.leaseMs],
       ['maxInFlight', this.maxInFlight],
@@ -83,26 +36,22 @@ export class DeliverWebhooks {
       start: Math.min(deps.startPerEndpoint ?? 4, this.perEndpoint),
       forgetAfterMs: FORGET_AFTER_MS,
     });
-    this.settler = new NaturalBatch(
-      async (settlements) => {
-        await deps.uow.run((stores) => stores.outbox.settle(settlements));
-        return settlements.map(() => ({ ok: undefined }));
-      },
-      { maxBatch: 256 },
-    );
+    this.attempts = new AttemptsInFlight({
+      ...deps,
+      endpoints: this.endpoints,
+      retryDelaysMs: deps.retryDelaysMs ?? STANDARD_RETRY_DELAYS_MS,
+      random: deps.random ?? Math.random,
+    });
   }
 
   /**
    * Claims what there is room for (at most `limit`) and starts sending it.
-   * @returns how many messages it claimed, how many it had room for, and
-   *   whether it ran out of room (in all, or for an endpoint it claimed
-   *   for): then more may be due than it took, and another round is worth
-   *   making as soon as an attempt ends
+   * @returns what it claimed, its room, and whether it ran out of room (more may be due)
    */
   async round(
     limit = Number.POSITIVE_INFINITY,
   ): Promise<{ claimed: number; room: number; saturated: boolean }> {
-    const room = Math.min(limit, this.maxInFlight - this.inFlight);
+    const room = Math.min(limit, this.maxInFlight - this.attempts.count);
     if (room <= 0) return { claimed: 0, room: 0, saturated: true };
     const now = this.deps.clock.now();
     if (this.endpoints.sweep(now))
@@ -124,7 +73,7 @@ export class DeliverWebhooks {
     for (const delivery of claimed) {
       const endpointId = delivery.target.endpointId;
       taken.set(endpointId, (taken.get(endpointId) ?? 0) + 1);
-      this.start(delivery);
+      this.attempts.start(delivery);
     }
     const saturated =
       claimed.length === room ||
@@ -137,18 +86,17 @@ export class DeliverWebhooks {
 
   /** Resolves when the next attempt in flight ends (at once when none is in flight). */
   anAttemptEnded(): Promise<void> {
-    if (this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    return this.attempts.oneEnded();
   }
 
   /** Resolves once every attempt started so far has ended and been recorded (or failed to be). */
-  async settled(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  settled(): Promise<void> {
+    return this.attempts.settled();
   }
 
   /** Attempts in flight in this process. */
   get inFlightCount(): number {
-    return this.inFlight;
+    return this.attempts.count;
   }
 
   /** How many attempts `endpointId` may have in flight in this process now. */
@@ -168,36 +116,5 @@ export class DeliverWebhooks {
   tidy(retainMs: number, limit = 1000): Promise<number> {
     const now = this.deps.clock.now();
     return this.deps.uow.run((stores) => stores.outbox.tidy(now, now - retainMs, limit));
-  }
-
-  private start(delivery: ClaimedDelivery): void {
-    const endpointId = delivery.target.endpointId;
-    this.inFlight++;
-    this.endpoints.started(endpointId);
-    let ended: 'delivered' | 'failed' | 'gone' = 'failed';
-    const startedAt = this.deps.clock.now();
-    const attempt = this.deps.transport
-      .send(delivery.target, delivery.message)
-      .catch((error: unknown) => ({
-        kind: 'failed' as const,
-        error: `could not send: ${error instanceof Error ? error.message : String(error)}`.slice(0, 200),
-        durationMs: this.deps.clock.now() - startedAt,
-      }))
-      .then(async (result) => {
-        const settlement = settlementOf(delivery, result, startedAt, this.delays, this.random());
-        ended =
-          settlement.outcome === 'delivered' || settlement.outcome === 'gone' ? settlement.outcome : 'failed';
-        await this.settler.submit(settlement);
-        this.deps.metrics?.webhookAttempt(settlement.outcome, settlement.durationMs / 1000);
-      })
-      .catch((error: unknown) => this.deps.onError?.(error))
-      .finally(() => {
-        this.inFlight--;
-        this.endpoints.ended(endpointId, ended, this.deps.clock.now());
-        this.deps.metrics?.webhookEndpointsThrottled(this.endpoints.throttledCount);
-        this.running.delete(attempt);
-        for (const wake of this.roomWaiters.splice(0)) wake();
-      });
-    this.running.add(attempt);
   }
 }

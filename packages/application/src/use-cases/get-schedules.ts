@@ -2,10 +2,8 @@ import {
   type BookingPolicy,
   bookableFrom,
   computeSchedule,
-  dateRangeToInterval,
-  daysInDateRange,
+  policyDateRange,
   type ScheduleItem,
-  ValidationError,
 } from '@exam-reservation/domain';
 import type { Clock, UnitOfWork } from '../ports/index.js';
 import { WorkLimit } from '../support/work-limit.js';
@@ -35,10 +33,7 @@ export class GetSchedules {
   /** @throws ValidationError for bad dates or a range over the policy's maximum */
   async execute(query: GetSchedulesQuery): Promise<ScheduleItem[]> {
     const { policy, clock, uow } = this.deps;
-    const range = dateRangeToInterval(query.startDate, query.endDate, policy.timeZone);
-    if (daysInDateRange(query.startDate, query.endDate) > policy.maxRangeDays) {
-      throw ValidationError.of('end', `a range may span at most ${policy.maxRangeDays} days`);
-    }
+    const range = policyDateRange(query.startDate, query.endDate, policy);
     return this.limit.run(async () => {
       const loads = await uow.read((stores) => stores.ledger.loadsIn(range.start, range.end));
       return computeSchedule({

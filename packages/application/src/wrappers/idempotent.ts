@@ -103,21 +103,13 @@ export function idempotent<C extends Command, T>(
   options: { readonly repeats?: 'in progress' | 'replay' } = {},
 ): Action<Keyed<C, T>, Reply<T>> {
   const replayRepeats = options.repeats === 'replay';
-  const store = async (
+  const store = (
     stores: TransactionStores,
     scope: IdempotencyScope,
     once: Once<T>,
     decided: Decided<T>,
     now: number,
-  ): Promise<OnceAnswer<T>> => {
-    const answer = once.render(decided);
-    await stores.idempotencyKeys.complete(
-      scope,
-      { state: 'done', fingerprint: once.fingerprint, answer, expiresAt: expiryOf(deps, now) },
-      now,
-    );
-    return { answer, replayed: false, decided };
-  };
+  ) => storeAnswer(stores, deps, scope, once, decided, now);
 
   return {
     async decide(stores, keyed) {
@@ -178,14 +170,43 @@ export function idempotent<C extends Command, T>(
 
     async refused({ command, once }, error) {
       if (!once || isIdempotencyRefusal(error)) return { error };
-      const scope = scopeOf(command.actor.userId, once);
-      const now = deps.clock.now();
-      return {
-        ok: await deps.uow.run(async (stores) => {
-          const [claim] = await stores.idempotencyKeys.claim([scope], now);
-          return verdict<T>(claim!, once.fingerprint, now) ?? store(stores, scope, once, { error }, now);
-        }),
-      };
+      return { ok: await answerAlone(deps, scopeOf(command.actor.userId, once), once, { error }) };
     },
   };
+}
+
+/** Stores `decided`, rendered, as the answer under a key this unit of work holds. */
+async function storeAnswer<T>(
+  stores: TransactionStores,
+  deps: IdempotencyDeps,
+  scope: IdempotencyScope,
+  once: Once<T>,
+  decided: Decided<T>,
+  now: number,
+): Promise<OnceAnswer<T>> {
+  const answer = once.render(decided);
+  await stores.idempotencyKeys.complete(
+    scope,
+    { state: 'done', fingerprint: once.fingerprint, answer, expiresAt: expiryOf(deps, now) },
+    now,
+  );
+  return { answer, replayed: false, decided };
+}
+
+/**
+ * Answers a keyed request with `decided` in a unit of work of its own: the
+ * answer stored under its key, unless one is stored already (then that one).
+ * @throws IdempotencyKeyReusedError | IdempotencyInProgressError
+ */
+export function answerAlone<T>(
+  deps: IdempotencyDeps,
+  scope: IdempotencyScope,
+  once: Once<T>,
+  decided: Decided<T>,
+): Promise<OnceAnswer<T>> {
+  const now = deps.clock.now();
+  return deps.uow.run(async (stores) => {
+    const [claim] = await stores.idempotencyKeys.claim([scope], now);
+    return verdict<T>(claim!, once.fingerprint, now) ?? storeAnswer(stores, deps, scope, once, decided, now);
+  });
 }

@@ -1,12 +1,12 @@
 import { DomainError } from '@exam-reservation/domain';
-import type { IdempotencyScope, TransactionStores } from '../ports/index.js';
-import type { Command, Decided } from './action.js';
+import type { TransactionStores } from '../ports/index.js';
+import type { Command } from './action.js';
 import {
+  answerAlone,
   expiryOf,
   type IdempotencyDeps,
   isIdempotencyRefusal,
   type Keyed,
-  type Once,
   type OnceAnswer,
   type Reply,
   scopeOf,
@@ -45,21 +45,6 @@ export function leased<C extends Command, T>(
   deps: IdempotencyDeps & { readonly leaseMs: number },
 ): (keyed: Keyed<C, T>) => Promise<Reply<T>> {
   const { uow, clock } = deps;
-  const answerOnce = (scope: IdempotencyScope, once: Once<T>, decided: Decided<T>) =>
-    uow.run(async (stores): Promise<OnceAnswer<T>> => {
-      const now = clock.now();
-      const [claim] = await stores.idempotencyKeys.claim([scope], now);
-      const stored = verdict<T>(claim!, once.fingerprint, now);
-      if (stored) return stored;
-      const answer = once.render(decided);
-      await stores.idempotencyKeys.complete(
-        scope,
-        { state: 'done', fingerprint: once.fingerprint, answer, expiresAt: expiryOf(deps, now) },
-        now,
-      );
-      return { answer, replayed: false, decided };
-    });
-
   return async ({ command, once }) => {
     if (!once) {
       action.check(command);
@@ -70,7 +55,7 @@ export function leased<C extends Command, T>(
       action.check(command);
     } catch (error) {
       if (!(error instanceof DomainError) || isIdempotencyRefusal(error)) throw error;
-      return answerOnce(scope, once, { error });
+      return answerAlone(deps, scope, once, { error });
     }
     const createdAt = clock.now();
     const started = await uow.run(async (stores) => {
