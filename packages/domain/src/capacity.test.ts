@@ -234,7 +234,9 @@ describe('firstOverflow of a booking over a range', () => {
   });
 
   it('refuses more people than capacity even on an empty schedule', () => {
-    expect(bookingOverflow(new Map(), range, 50_001, DEFAULT_SLOT_CAPACITY, grid)?.slotStart).toBe(range.start);
+    expect(bookingOverflow(new Map(), range, 50_001, DEFAULT_SLOT_CAPACITY, grid)?.slotStart).toBe(
+      range.start,
+    );
   });
 });
 
