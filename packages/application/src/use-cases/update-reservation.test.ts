@@ -1,8 +1,7 @@
 import { CapacityExceededError, InvalidStateError, ValidationError } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import type { UnitOfWork } from '../ports/index.js';
-import { at, rejectionOf } from '../testing/fixtures.js';
+import { at, rejectionOf, withLedger } from '../testing/fixtures.js';
 import { useCaseKit } from '../testing/use-case-kit.js';
 
 describe('UpdateReservation', () => {
@@ -47,25 +46,15 @@ describe('UpdateReservation', () => {
   });
 
   it('the domain refuses an overflowing move before the ledger is asked to write anything', async () => {
-    const inner = new InMemoryStore();
     let writes = 0;
-    const store: UnitOfWork = {
-      read: (work) => inner.read(work),
-      run: (work) =>
-        inner.run((stores) =>
-          work({
-            ...stores,
-            ledger: {
-              loadsIn: (from, to) => stores.ledger.loadsIn(from, to),
-              lockLoads: (slots, capacity) => stores.ledger.lockLoads(slots, capacity),
-              apply: (deltas, capacity) => {
-                writes++;
-                return stores.ledger.apply(deltas, capacity);
-              },
-            },
-          }),
-        ),
-    };
+    const store = withLedger(new InMemoryStore(), (ledger) => ({
+      loadsIn: (from, to) => ledger.loadsIn(from, to),
+      lockLoads: (slots, capacity) => ledger.lockLoads(slots, capacity),
+      apply: (deltas, capacity) => {
+        writes++;
+        return ledger.apply(deltas, capacity);
+      },
+    }));
     const kit = await useCaseKit(store);
     const other = await kit.book(kit.bob, 10, 12, 50);
     const r = await kit.book(kit.alice, 0, 4, 60);
