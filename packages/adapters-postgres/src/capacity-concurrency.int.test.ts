@@ -199,8 +199,8 @@ describe('the authoritative capacity check at commit', () => {
     const hasChecked = new Promise<void>((resolve) => {
       checked = resolve;
     });
-    // A unit that has written its confirmation and passed the ledger's early
-    // check (room for 60), then pauses before committing...
+    // A unit that has written its confirmation and its ledger change (room
+    // for 60 when it looked), then pauses before committing...
     const slowUnit = store.run(async (s) => {
       const before = (await s.reservations.getForUpdate(slow.id))!;
       const after = { ...before, status: 'confirmed' as const };

@@ -37,8 +37,10 @@ export class KyselySession implements Session {
   }
 
   async commit(): Promise<void> {
-    if (!this.begun) return;
-    for (const statement of this.ledger.statements()) await sql.raw(statement).execute(this.connection);
+    const ledger = this.ledger.statements();
+    if (!this.begun && ledger.length === 0) return;
+    await this.begin();
+    for (const statement of ledger) await sql.raw(statement).execute(this.connection);
     await sql`commit`.execute(this.connection);
   }
 

@@ -1,4 +1,4 @@
-import type { SlotDelta } from '@exam-reservation/domain';
+import { type SlotDelta, sumDeltas } from '@exam-reservation/domain';
 
 /**
  * The ledger change a unit of work has asked for, held back until commit so
@@ -6,32 +6,24 @@ import type { SlotDelta } from '@exam-reservation/domain';
  * for as short a time as the database allows.
  */
 export class PendingLedgerChange {
-  private readonly net = new Map<number, number>();
+  private readonly changes: SlotDelta[] = [];
   private capacityOf: number | undefined;
 
-  /** Adds deltas to the change; deltas for one slot are summed. */
+  /** Adds deltas to the change. */
   add(deltas: readonly SlotDelta[], capacity: number): void {
     for (const { slotStart, delta } of deltas) {
       if (!Number.isSafeInteger(slotStart) || !Number.isSafeInteger(delta)) {
         throw new RangeError(`not a whole slot delta: ${slotStart} ${delta}`);
       }
-      this.net.set(slotStart, (this.net.get(slotStart) ?? 0) + delta);
+      this.changes.push({ slotStart, delta });
     }
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`bad capacity ${capacity}`);
     this.capacityOf = capacity;
   }
 
-  /** What a slot's load will change by at commit (0 when untouched). */
-  deltaOf(slotStart: number): number {
-    return this.net.get(slotStart) ?? 0;
-  }
-
-  /** Net non-zero deltas in ascending slot order: the global lock order. */
+  /** The change summed per slot by the domain: ascending slot order is the global lock order. */
   deltas(): SlotDelta[] {
-    return [...this.net]
-      .filter(([, delta]) => delta !== 0)
-      .sort(([a], [b]) => a - b)
-      .map(([slotStart, delta]) => ({ slotStart, delta }));
+    return sumDeltas(this.changes);
   }
 
   get capacity(): number {

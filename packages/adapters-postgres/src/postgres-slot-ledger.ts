@@ -1,5 +1,5 @@
 import type { SlotLedger } from '@exam-reservation/application';
-import { firstOverflow, type SlotDelta, type SlotLoads } from '@exam-reservation/domain';
+import type { SlotDelta, SlotLoads } from '@exam-reservation/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import type { Executor } from './executor.js';
@@ -8,12 +8,11 @@ import type { PendingLedgerChange } from './pending-ledger-change.js';
 /**
  * The capacity ledger in `slot_loads`, bound to one unit of work.
  *
- * `apply` checks the change against the loads as they are (no locks taken)
- * and refuses at once if it cannot fit; otherwise it joins the unit's
- * pending change, which {@link PostgresUnitOfWork} writes as the last
- * statement of the transaction, in the same round trip as the COMMIT. That
- * write is the authoritative check: the table's CHECK refuses any slot over
- * capacity, so a change that lost a race since the first check rolls the
+ * `apply` decides nothing: the caller has asked the domain whether the
+ * change fits. It joins the unit's pending change, which
+ * {@link PostgresUnitOfWork} writes as the last statement of the
+ * transaction, in the same round trip as the COMMIT. The table's CHECK is the
+ * last guard: a change that lost a race since the caller's check rolls the
  * whole unit back with a CapacityExceededError.
  */
 export class PostgresSlotLedger implements SlotLedger {
@@ -71,26 +70,8 @@ export class PostgresSlotLedger implements SlotLedger {
   }
 
   async apply(deltas: readonly SlotDelta[], capacity: number): Promise<void> {
-    const pending = this.pending;
-    if (!pending) throw new Error('the slot ledger can only change inside a unit of work');
-    const net = new Map<number, number>();
-    for (const { slotStart, delta } of deltas) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
-    const slots = [...net.keys()].filter((slot) => net.get(slot) !== 0).sort((a, b) => a - b);
-    if (slots.length === 0) return;
-    const stored = await this.loadsIn(slots[0]!, slots[slots.length - 1]! + 1);
-    // What the loads will be once this unit's earlier changes are written too.
-    const loads = new Map(slots.map((slot) => [slot, (stored.get(slot) ?? 0) + pending.deltaOf(slot)]));
-    const change = slots.map((slotStart) => ({ slotStart, delta: net.get(slotStart)! }));
-    const overflow = firstOverflow(loads, change, capacity);
-    if (overflow) throw overflow;
-    for (const { slotStart, delta } of change) {
-      // Rows are never deleted and this unit holds the reservation whose load
-      // is being released, so a release larger than the load is a bug.
-      if ((loads.get(slotStart) ?? 0) + delta < 0) {
-        throw new RangeError(`slot ${new Date(slotStart).toISOString()} would have a negative load`);
-      }
-    }
-    pending.add(change, capacity);
+    if (!this.pending) throw new Error('the slot ledger can only change inside a unit of work');
+    this.pending.add(deltas, capacity);
   }
 }
 

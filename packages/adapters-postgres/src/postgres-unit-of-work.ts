@@ -127,7 +127,7 @@ export class PostgresUnitOfWork implements UnitOfWork {
     }
   }
 
-  /** The refusal for a ledger write the CHECK stopped: a race lost since `apply` checked. */
+  /** The refusal for a ledger write the CHECK stopped (a race lost since the caller's check), in the domain's terms. */
   private async refusal(session: Session): Promise<CapacityExceededError> {
     // Read on the session's own connection, now out of its transaction:
     // PGlite has no other connection to read on.

@@ -1,4 +1,4 @@
-import { firstOverflow, type SlotDelta, type SlotLoads } from './capacity.js';
+import { firstOverflow, type SlotDelta, type SlotLoads, sumDeltas } from './capacity.js';
 
 /**
  * An in-memory ledger of confirmed load per slot that refuses any change that
@@ -18,11 +18,9 @@ export class CapacityLedger {
 
   /** @throws CapacityExceededError naming the first slot that would overflow */
   apply(deltas: readonly SlotDelta[]): void {
-    // Net deltas per slot first: two deltas for one slot must be checked as
-    // their sum, and every check must pass before anything is written.
-    const net = new Map<number, number>();
-    for (const { slotStart, delta } of deltas) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
-    const netDeltas = [...net].map(([slotStart, delta]) => ({ slotStart, delta }));
+    // Summed per slot first: two deltas for one slot are checked as their
+    // sum, and every check must pass before anything is written.
+    const netDeltas = sumDeltas(deltas);
     const overflow = firstOverflow(this.loads, netDeltas, this.capacity);
     if (overflow) throw overflow;
     for (const { slotStart, delta } of netDeltas) {

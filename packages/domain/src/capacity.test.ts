@@ -4,11 +4,12 @@ import {
   computeSchedule,
   DEFAULT_SLOT_CAPACITY,
   expandSchedule,
-  findOverflow,
   firstOverflow,
+  rangeLoad,
   type ScheduleItem,
   type ScheduleQuery,
   type SlotLoads,
+  sumDeltas,
 } from './capacity.js';
 import { CapacityExceededError } from './errors.js';
 import { SlotGrid } from './slot-grid.js';
@@ -18,6 +19,14 @@ import { dateRangeToInterval, formatInstant, leadTimeBoundary, parseRequestTime 
 const SEOUL = 'Asia/Seoul';
 const grid = new SlotGrid();
 const local = (text: string): number => parseRequestTime(text, SEOUL, 'time');
+/** The first slot a booking of `people` over `range` would overfill. */
+const bookingOverflow = (
+  loads: SlotLoads,
+  range: TimeRange,
+  people: number,
+  capacity: number,
+  on: SlotGrid,
+): CapacityExceededError | null => firstOverflow(loads, rangeLoad(range, people, on), capacity);
 const localRange = (start: string, end: string): TimeRange => TimeRange.of(local(start), local(end));
 /** Every slot of `range` loaded with `people`. */
 const loadOf = (range: TimeRange, people: number, g: SlotGrid = grid): Map<number, number> =>
@@ -184,7 +193,7 @@ describe('expandSchedule', () => {
   });
 });
 
-describe('findOverflow', () => {
+describe('firstOverflow of a booking over a range', () => {
   const range = localRange('2026-12-10 09:00', '2026-12-10 10:00');
   const loads = new Map([
     [local('2026-12-10 08:50'), 50_000],
@@ -195,7 +204,7 @@ describe('findOverflow', () => {
   ]);
 
   it('returns the first (earliest) slot that would overflow', () => {
-    const overflow = findOverflow(loads, range, 6_000, DEFAULT_SLOT_CAPACITY, grid);
+    const overflow = bookingOverflow(loads, range, 6_000, DEFAULT_SLOT_CAPACITY, grid);
     expect(overflow).toBeInstanceOf(CapacityExceededError);
     expect(overflow?.code).toBe('capacity_exceeded');
     expect(overflow?.slotStart).toBe(local('2026-12-10 09:30'));
@@ -204,7 +213,7 @@ describe('findOverflow', () => {
   });
 
   it('skips slots that still fit and names a later one', () => {
-    const overflow = findOverflow(loads, range, 1, DEFAULT_SLOT_CAPACITY, grid);
+    const overflow = bookingOverflow(loads, range, 1, DEFAULT_SLOT_CAPACITY, grid);
     expect(overflow?.slotStart).toBe(local('2026-12-10 09:40'));
     expect(overflow?.available).toBe(0);
   });
@@ -214,18 +223,20 @@ describe('findOverflow', () => {
       [local('2026-12-10 09:10'), 40_000],
       [local('2026-12-10 09:30'), 45_000],
     ]);
-    expect(findOverflow(fits, range, 5_000, DEFAULT_SLOT_CAPACITY, grid)).toBeNull();
-    expect(findOverflow(new Map(), range, DEFAULT_SLOT_CAPACITY, DEFAULT_SLOT_CAPACITY, grid)).toBeNull();
+    expect(bookingOverflow(fits, range, 5_000, DEFAULT_SLOT_CAPACITY, grid)).toBeNull();
+    expect(bookingOverflow(new Map(), range, DEFAULT_SLOT_CAPACITY, DEFAULT_SLOT_CAPACITY, grid)).toBeNull();
   });
 
   it('does not charge the slot at the end of the range (half-open)', () => {
     // 10:00 is full, but a 09:00–10:00 booking does not occupy it.
     const full = new Map([[local('2026-12-10 10:00'), 50_000]]);
-    expect(findOverflow(full, range, 50_000, DEFAULT_SLOT_CAPACITY, grid)).toBeNull();
+    expect(bookingOverflow(full, range, 50_000, DEFAULT_SLOT_CAPACITY, grid)).toBeNull();
   });
 
   it('refuses more people than capacity even on an empty schedule', () => {
-    expect(findOverflow(new Map(), range, 50_001, DEFAULT_SLOT_CAPACITY, grid)?.slotStart).toBe(range.start);
+    expect(bookingOverflow(new Map(), range, 50_001, DEFAULT_SLOT_CAPACITY, grid)?.slotStart).toBe(
+      range.start,
+    );
   });
 });
 
@@ -383,10 +394,10 @@ describe('schedule laws', () => {
     );
   });
 
-  it('findOverflow is null exactly when every slot of the range has room for the people', () => {
+  it('a booking overflows nowhere exactly when every slot of the range has room for the people', () => {
     fc.assert(
       fc.property(queries, fc.integer({ min: 1, max: 6 }), (q, people) => {
-        const overflow = findOverflow(q.loads, q.range, people, q.capacity, q.grid);
+        const overflow = bookingOverflow(q.loads, q.range, people, q.capacity, q.grid);
         const full = q.grid.slotsOf(q.range).filter((t) => (q.loads.get(t) ?? 0) + people > q.capacity);
         expect(overflow?.slotStart ?? null).toBe(full[0] ?? null);
       }),
@@ -407,5 +418,22 @@ describe('firstOverflow with repeated slots', () => {
     );
     expect(overflow?.slotStart).toBe(0);
     expect(overflow?.requested).toBe(12);
+  });
+});
+
+describe('sumDeltas', () => {
+  it('sums per slot, leaves zero sums out and sorts by slot', () => {
+    expect(
+      sumDeltas([
+        { slotStart: 20, delta: 3 },
+        { slotStart: 10, delta: 2 },
+        { slotStart: 20, delta: -3 },
+        { slotStart: 0, delta: -1 },
+        { slotStart: 10, delta: 4 },
+      ]),
+    ).toEqual([
+      { slotStart: 0, delta: -1 },
+      { slotStart: 10, delta: 6 },
+    ]);
   });
 });

@@ -79,43 +79,38 @@ export interface SlotDelta {
   readonly delta: number;
 }
 
-/**
- * The first slot that adding `people` to every slot of `range` would put over
- * `capacity`, or `null` when all fit. Used to refuse a new reservation early.
- */
-export function findOverflow(
-  loads: SlotLoads,
-  range: TimeRange,
-  people: number,
-  capacity: number,
-  grid: SlotGrid,
-): CapacityExceededError | null {
-  return firstOverflow(
-    loads,
-    grid.slotsOf(range).map((slotStart) => ({ slotStart, delta: people })),
-    capacity,
-  );
+/** `people` in every slot that starts in `range`: the load a booking of that range holds once confirmed. */
+export function rangeLoad(range: TimeRange, people: number, grid: SlotGrid): SlotDelta[] {
+  return grid.slotsOf(range).map((slotStart) => ({ slotStart, delta: people }));
 }
 
 /**
- * The first slot (in ascending order) where `deltas` would put the load over
- * `capacity`, or `null`. Deltas for the same slot are summed first; only a
- * positive net change can overflow.
+ * Deltas summed per slot: one delta per slot, zero sums left out, in
+ * ascending slot order (the lock order of any store that locks slots).
+ */
+export function sumDeltas(deltas: Iterable<SlotDelta>): SlotDelta[] {
+  const net = new Map<number, number>();
+  for (const { slotStart, delta } of deltas) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
+  const summed: SlotDelta[] = [];
+  for (const [slotStart, delta] of net) if (delta !== 0) summed.push({ slotStart, delta });
+  return summed.sort((a, b) => a.slotStart - b.slotStart);
+}
+
+/**
+ * The capacity rule: the first slot (in ascending order) where `deltas`,
+ * summed per slot, would put the load over `capacity`, or `null` when all
+ * fit. Only a positive net change can overflow, so load can always be
+ * released, even above a capacity lowered since.
  */
 export function firstOverflow(
   loads: SlotLoads,
-  deltas: readonly SlotDelta[],
+  deltas: Iterable<SlotDelta>,
   capacity: number,
 ): CapacityExceededError | null {
-  const net = new Map<number, number>();
-  for (const { slotStart, delta } of deltas) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
-  let first: CapacityExceededError | null = null;
-  for (const [slotStart, delta] of net) {
+  for (const { slotStart, delta } of sumDeltas(deltas)) {
     if (delta <= 0) continue;
     const current = loads.get(slotStart) ?? 0;
-    if (current + delta > capacity && (first === null || slotStart < first.slotStart)) {
-      first = new CapacityExceededError(slotStart, capacity - current, delta);
-    }
+    if (current + delta > capacity) return new CapacityExceededError(slotStart, capacity - current, delta);
   }
-  return first;
+  return null;
 }

@@ -24,12 +24,13 @@ export {
   computeSchedule,
   DEFAULT_SLOT_CAPACITY,
   expandSchedule,
-  findOverflow,
   firstOverflow,
+  rangeLoad,
   type ScheduleItem,
   type ScheduleQuery,
   type SlotDelta,
   type SlotLoads,
+  sumDeltas,
 } from './capacity.js';
 export { CapacityLedger } from './capacity-ledger.js';
 export {

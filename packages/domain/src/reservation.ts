@@ -1,5 +1,5 @@
 import { type BookingDraft, type BookingPolicy, validateDraft } from './booking-policy.js';
-import type { SlotDelta } from './capacity.js';
+import { rangeLoad, type SlotDelta, sumDeltas } from './capacity.js';
 import {
   ForbiddenError,
   InvalidStateError,
@@ -235,16 +235,7 @@ export function confirmedLoadDelta(
   after: Reservation | null,
   grid: SlotGrid,
 ): SlotDelta[] {
-  const net = new Map<number, number>();
-  const add = (r: Reservation | null, sign: 1 | -1): void => {
-    if (r?.status !== 'confirmed') return;
-    for (const slot of grid.slotsOf(rangeOf(r)))
-      net.set(slot, (net.get(slot) ?? 0) + sign * r.numberOfPeople);
-  };
-  add(before, -1);
-  add(after, 1);
-  return [...net]
-    .filter(([, delta]) => delta !== 0)
-    .sort(([a], [b]) => a - b)
-    .map(([slotStart, delta]) => ({ slotStart, delta }));
+  const load = (r: Reservation | null, sign: 1 | -1): SlotDelta[] =>
+    r?.status === 'confirmed' ? rangeLoad(rangeOf(r), sign * r.numberOfPeople, grid) : [];
+  return sumDeltas([...load(before, -1), ...load(after, 1)]);
 }

@@ -1,6 +1,6 @@
 import { admitFirstComeFirstServed } from './admission.js';
 import type { BookingDraft, BookingPolicy } from './booking-policy.js';
-import { findOverflow, type SlotLoads } from './capacity.js';
+import { firstOverflow, rangeLoad, type SlotLoads } from './capacity.js';
 import { CapacityLedger } from './capacity-ledger.js';
 import { DomainError, NotFoundError } from './errors.js';
 import {
@@ -151,12 +151,10 @@ export function simulate(events: Iterable<SimulationEvent>, policy: BookingPolic
       switch (event.type) {
         case 'create': {
           const draft = newReservation(event.actor, event.draft, policy, event.at);
-          const overflow = findOverflow(
+          const overflow = firstOverflow(
             ledger.snapshot(),
-            rangeOf(draft),
-            draft.numberOfPeople,
+            rangeLoad(rangeOf(draft), draft.numberOfPeople, policy.grid),
             policy.capacity,
-            policy.grid,
           );
           if (overflow) throw overflow;
           const id = reservations.size + 1;

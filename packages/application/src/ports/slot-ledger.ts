@@ -7,14 +7,18 @@ export interface SlotLoadReader {
 }
 
 /**
- * The per-slot ledger of confirmed people: the one place the capacity
- * invariant is enforced. Changed only inside the unit of work that changes a
- * reservation's confirmed load.
+ * The per-slot ledger of confirmed people. Changed only inside the unit of
+ * work that changes a reservation's confirmed load, with what the domain
+ * allowed: the ledger writes, it does not decide.
  */
 export interface SlotLedger extends SlotLoadReader {
   /**
-   * Adds the deltas all at once, locking slots in ascending order. Refuses
-   * (and changes nothing) if any slot would end above `capacity`.
+   * Writes the deltas (summed per slot) in this unit of work, locking slots in
+   * ascending order. Whether they fit is the caller's to ask the domain
+   * (`firstOverflow`) first. The store's last guard still refuses the unit if
+   * a slot would end above `capacity` (a race lost since that check), at the
+   * latest when it commits, and nothing of the unit is kept.
+   * @param capacity stored with every slot the deltas add to
    * @throws CapacityExceededError naming the first slot that would overflow
    */
   apply(deltas: readonly SlotDelta[], capacity: number): Promise<void>;

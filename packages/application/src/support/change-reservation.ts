@@ -3,10 +3,12 @@ import {
   assertChangesLeft,
   type BookingPolicy,
   confirmedLoadDelta,
-  findOverflow,
+  firstOverflow,
   NotFoundError,
   type Reservation,
+  rangeLoad,
   rangeOf,
+  type SlotDelta,
   type Transition,
 } from '@exam-reservation/domain';
 import type { Clock, ReservationEventType, TransactionStores, UnitOfWork } from '../ports/index.js';
@@ -31,9 +33,10 @@ export interface ChangeRequest {
 /**
  * The shape every state change shares, inside a unit of work: lock the
  * reservation, let the domain decide (an update also against the user's
- * change limit), then write the reservation, its audit event and the
- * slot-ledger delta. The ledger goes last so that slot rows
- * are held for as short a time as possible. A no-op writes nothing.
+ * change limit, a change of load against the confirmed load), then write the
+ * reservation, its audit event and the slot-ledger delta. The ledger goes
+ * last so that slot rows are held for as short a time as possible. A no-op
+ * writes nothing.
  */
 export async function changeWithin(
   stores: TransactionStores,
@@ -52,10 +55,7 @@ export async function changeWithin(
   }
   if (after.status === 'pending' && type === 'updated') {
     // Like a new booking, a changed pending one must fit the confirmed load as it stands.
-    const range = rangeOf(after);
-    const loads = await stores.ledger.loadsIn(range.start, range.end);
-    const overflow = findOverflow(loads, range, after.numberOfPeople, deps.policy.capacity, deps.policy.grid);
-    if (overflow) throw overflow;
+    await assertFits(stores, rangeLoad(rangeOf(after), after.numberOfPeople, deps.policy.grid), deps.policy);
   }
   await stores.reservations.save(after);
   await stores.events.append({
@@ -69,8 +69,35 @@ export async function changeWithin(
     after,
   });
   const deltas = confirmedLoadDelta(before, after, deps.policy.grid);
-  if (deltas.length > 0) await stores.ledger.apply(deltas, deps.policy.capacity);
+  if (deltas.length > 0) {
+    await assertFits(stores, deltas, deps.policy);
+    await stores.ledger.apply(deltas, deps.policy.capacity);
+  }
   return after;
+}
+
+/**
+ * Refuses deltas the confirmed load, as it stands, has no room for: the
+ * domain's rule over the loads of the slots they add to. A release reads
+ * nothing (it always fits).
+ * @throws CapacityExceededError naming the first slot that would overflow
+ */
+async function assertFits(
+  stores: TransactionStores,
+  deltas: readonly SlotDelta[],
+  policy: BookingPolicy,
+): Promise<void> {
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const { slotStart, delta } of deltas) {
+    if (delta <= 0) continue;
+    from = Math.min(from, slotStart);
+    to = Math.max(to, slotStart + 1);
+  }
+  if (from > to) return;
+  const loads = await stores.ledger.loadsIn(from, to);
+  const overflow = firstOverflow(loads, deltas, policy.capacity);
+  if (overflow) throw overflow;
 }
 
 /** {@link changeWithin} in a unit of work of its own. */

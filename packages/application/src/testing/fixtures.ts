@@ -1,6 +1,6 @@
 import type { Reservation, User } from '@exam-reservation/domain';
 import { expect } from 'vitest';
-import type { NewReservation, UnitOfWork } from '../ports/index.js';
+import type { NewReservation, SlotLedger, UnitOfWork } from '../ports/index.js';
 
 /** Returns a fresh, empty store for one test. */
 export type MakeStore = () => Promise<UnitOfWork>;
@@ -11,6 +11,14 @@ export const SLOT = 10 * 60_000;
 export const T0 = Date.parse('2026-12-10T00:00:00Z');
 /** `T0 + n` slots. */
 export const at = (n: number): number => T0 + n * SLOT;
+
+/** `store` with the ledger of each unit of work replaced by what `wrap` makes of it (to watch or break it). */
+export function withLedger(store: UnitOfWork, wrap: (ledger: SlotLedger) => SlotLedger): UnitOfWork {
+  return {
+    read: (work) => store.read(work),
+    run: (work) => store.run((stores) => work({ ...stores, ledger: wrap(stores.ledger) })),
+  };
+}
 
 let emails = 0;
 

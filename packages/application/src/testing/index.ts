@@ -7,17 +7,14 @@
 export { FixedClock } from '../fakes/clocks.js';
 export { FakePasswordHasher, FakeTokenIssuer } from '../fakes/fake-auth.js';
 export { FakeWebhookTransport } from '../fakes/fake-webhook-transport.js';
+export { InMemoryIdempotencyKeys } from '../fakes/in-memory-idempotency-keys.js';
 export { InMemoryLoginAttempts } from '../fakes/in-memory-login-attempts.js';
-export {
-  InMemoryIdempotencyKeys,
-  InMemoryReservationEvents,
-  InMemoryReservations,
-  InMemorySlotLedger,
-  InMemoryStore,
-  InMemoryUsers,
-  InMemoryWebhookEndpoints,
-  InMemoryWebhookOutbox,
-} from '../fakes/in-memory-store.js';
+export { InMemoryReservationEvents } from '../fakes/in-memory-reservation-events.js';
+export { InMemoryReservations } from '../fakes/in-memory-reservations.js';
+export { InMemorySlotLedger } from '../fakes/in-memory-slot-ledger.js';
+export { InMemoryStore } from '../fakes/in-memory-store.js';
+export { InMemoryUsers } from '../fakes/in-memory-users.js';
+export { InMemoryWebhookEndpoints, InMemoryWebhookOutbox } from '../fakes/in-memory-webhooks.js';
 export { at, type MakeStore, rejectionOf, SLOT, T0 } from './fixtures.js';
 export { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
 export { encodeAnswer, keyedAnswer, type TestResponse } from './keyed.js';

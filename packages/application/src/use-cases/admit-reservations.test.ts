@@ -10,8 +10,7 @@ import {
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import type { UnitOfWork } from '../ports/index.js';
-import { at, rejectionOf } from '../testing/fixtures.js';
+import { at, rejectionOf, withLedger } from '../testing/fixtures.js';
 import { NOW, useCaseKit } from '../testing/use-case-kit.js';
 
 /** The Seoul day of {@link at}(0..89). */
@@ -112,30 +111,20 @@ describe('AdmitReservations', () => {
     let lockLoadsCalls = 0;
     let raced = false;
     // A store whose first admission chunk meets a confirmation that took the room at commit.
-    const store: UnitOfWork = {
-      read: (work) => inner.read(work),
-      run: (work) =>
-        inner.run((stores) =>
-          work({
-            ...stores,
-            ledger: {
-              ...stores.ledger,
-              loadsIn: (from, to) => stores.ledger.loadsIn(from, to),
-              lockLoads: (slots, capacity) => {
-                lockLoadsCalls++;
-                return stores.ledger.lockLoads(slots, capacity);
-              },
-              apply: async (deltas, capacity) => {
-                if (!raced && deltas.length > 1) {
-                  raced = true;
-                  throw new CapacityExceededError(deltas[0]!.slotStart, 0, deltas[0]!.delta);
-                }
-                return stores.ledger.apply(deltas, capacity);
-              },
-            },
-          }),
-        ),
-    };
+    const store = withLedger(inner, (ledger) => ({
+      loadsIn: (from, to) => ledger.loadsIn(from, to),
+      lockLoads: (slots, capacity) => {
+        lockLoadsCalls++;
+        return ledger.lockLoads(slots, capacity);
+      },
+      apply: async (deltas, capacity) => {
+        if (!raced && deltas.length > 1) {
+          raced = true;
+          throw new CapacityExceededError(deltas[0]!.slotStart, 0, deltas[0]!.delta);
+        }
+        return ledger.apply(deltas, capacity);
+      },
+    }));
     const kit = await useCaseKit(store, { capacity: 100, admissionChunk: 3 });
     for (let i = 0; i < 5; i++) await kit.book(kit.alice, 0, 1, 30);
     const result = await kit.admit.execute({

@@ -3,9 +3,10 @@ import {
   type BookingDraft,
   type BookingPolicy,
   DomainError,
-  findOverflow,
+  firstOverflow,
   newReservation,
   type Reservation,
+  rangeLoad,
   rangeOf,
   type SlotLoads,
 } from '@exam-reservation/domain';
@@ -62,12 +63,10 @@ export class CreateReservation implements Action<CreateReservationCommand, Reser
         return;
       }
       const fresh = m.ok;
-      const overflow = findOverflow(
+      const overflow = firstOverflow(
         loads,
-        rangeOf(fresh),
-        fresh.numberOfPeople,
+        rangeLoad(rangeOf(fresh), fresh.numberOfPeople, policy.grid),
         policy.capacity,
-        policy.grid,
       );
       if (overflow) outcomes[index] = { error: overflow };
       else accepted.push({ index, fresh });

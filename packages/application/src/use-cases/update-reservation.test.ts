@@ -1,7 +1,7 @@
 import { CapacityExceededError, InvalidStateError, ValidationError } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import { at, rejectionOf } from '../testing/fixtures.js';
+import { at, rejectionOf, withLedger } from '../testing/fixtures.js';
 import { useCaseKit } from '../testing/use-case-kit.js';
 
 describe('UpdateReservation', () => {
@@ -43,6 +43,29 @@ describe('UpdateReservation', () => {
       'created',
       'confirmed',
     ]);
+  });
+
+  it('the domain refuses an overflowing move before the ledger is asked to write anything', async () => {
+    let writes = 0;
+    const store = withLedger(new InMemoryStore(), (ledger) => ({
+      loadsIn: (from, to) => ledger.loadsIn(from, to),
+      lockLoads: (slots, capacity) => ledger.lockLoads(slots, capacity),
+      apply: (deltas, capacity) => {
+        writes++;
+        return ledger.apply(deltas, capacity);
+      },
+    }));
+    const kit = await useCaseKit(store);
+    const other = await kit.book(kit.bob, 10, 12, 50);
+    const r = await kit.book(kit.alice, 0, 4, 60);
+    await kit.confirm.execute({ actor: kit.admin, id: other.id });
+    await kit.confirm.execute({ actor: kit.admin, id: r.id });
+    writes = 0;
+    const error = await rejectionOf(
+      kit.update.execute({ actor: kit.admin, id: r.id, patch: { start: at(8), end: at(12) } }),
+    );
+    expect(error).toMatchObject({ slotStart: at(10), available: 50, requested: 60 });
+    expect(writes).toBe(0);
   });
 
   it('a pending reservation moved onto a full slot is refused too', async () => {
