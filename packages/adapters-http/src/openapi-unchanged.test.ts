@@ -27,11 +27,10 @@ function inOrder(key: string, items: unknown[]): unknown[] {
 
 /** The document with object keys sorted at every level, and the arrays that are sets sorted. */
 function normalized(value: unknown, key = ''): unknown {
-  if (Array.isArray(value))
-    return inOrder(
-      key,
-      value.map((item) => normalized(item)),
-    );
+  if (Array.isArray(value)) {
+    const items = value.map((item) => normalized(item));
+    return inOrder(key, items);
+  }
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return Object.fromEntries(entries.map(([k, v]) => [k, normalized(v, k)]));
