@@ -20,8 +20,14 @@ export const UpdateReservationBody = z
       'every rule of a new reservation.',
   });
 
-/** `GET /reservations/{id}` and `PATCH /reservations/{id}`: reading and changing one reservation. */
-export const oneReservation: ReservationEndpoints = {
+/*
+ * `GET /reservations/{id}` and `PATCH /reservations/{id}`: reading and
+ * changing one reservation, two groups because the router takes the history
+ * between them (the order the routes have always been tried in).
+ */
+
+/** `GET /reservations/{id}`. */
+export const reading: ReservationEndpoints = {
   routes(router, { uc, zone, idOf }) {
     router.get('/:id', async (req, res) => {
       refuseQuery(req);
@@ -31,7 +37,29 @@ export const oneReservation: ReservationEndpoints = {
       });
       res.json(present.reservation(reservation, zone));
     });
+  },
 
+  document({ registry, secured, authed }) {
+    registry.registerPath({
+      method: 'get',
+      path: '/reservations/{id}',
+      tags: ['reservations'],
+      summary: 'One reservation',
+      security: secured,
+      request: byId,
+      responses: {
+        200: json('The reservation.', ReservationSchema),
+        400: problem(400),
+        ...notFound,
+        ...authed,
+      },
+    });
+  },
+};
+
+/** `PATCH /reservations/{id}`. */
+export const changing: ReservationEndpoints = {
+  routes(router, { uc, zone, idOf }) {
     router.patch('/:id', async (req, res) => {
       const id = idOf(req.params);
       refuseQuery(req);
@@ -52,20 +80,6 @@ export const oneReservation: ReservationEndpoints = {
   },
 
   document({ registry, examples, secured, authed }) {
-    registry.registerPath({
-      method: 'get',
-      path: '/reservations/{id}',
-      tags: ['reservations'],
-      summary: 'One reservation',
-      security: secured,
-      request: byId,
-      responses: {
-        200: json('The reservation.', ReservationSchema),
-        400: problem(400),
-        ...notFound,
-        ...authed,
-      },
-    });
     registry.registerPath({
       method: 'patch',
       path: '/reservations/{id}',

@@ -7,7 +7,7 @@ import { bookings } from './bookings.js';
 import { cancelling } from './cancelling.js';
 import { decisions } from './decisions.js';
 import { history } from './history.js';
-import { oneReservation } from './one-reservation.js';
+import { changing, reading } from './one-reservation.js';
 import { reservationContext } from './reservation-context.js';
 import { type ScheduleAnswers, schedules } from './schedules.js';
 
@@ -23,7 +23,7 @@ export function reservationRoutes(deps: HttpDeps, shared: { scheduleAnswers: Sch
   // Every other route reads the caller's role from the store on each request.
   router.use(requireAuth(deps.useCases.authenticate));
   // The bulk actions and admission before the /:id routes, which would take `bulk` and `admit` for ids.
-  for (const endpoints of [admission, bookings, oneReservation, decisions, history, cancelling]) {
+  for (const endpoints of [bookings, admission, reading, history, changing, decisions, cancelling]) {
     endpoints.routes(router, context);
   }
   return router;
@@ -31,7 +31,16 @@ export function reservationRoutes(deps: HttpDeps, shared: { scheduleAnswers: Sch
 
 /** The operations of {@link reservationRoutes}, in the order the document lists them. */
 export function documentReservationRoutes(docs: ApiDocs): void {
-  for (const endpoints of [schedules, bookings, oneReservation, decisions, history, cancelling, admission]) {
+  for (const endpoints of [
+    schedules,
+    bookings,
+    reading,
+    changing,
+    decisions,
+    history,
+    cancelling,
+    admission,
+  ]) {
     endpoints.document(docs);
   }
 }
