@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { guardServer, requestCounts } from '@exam-reservation/adapters-http';
+import { createServer, guardServer, requestCounts } from '@exam-reservation/adapters-http';
 import { ConflictError } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
 import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   // A deep accept queue (the kernel caps it at net.core.somaxconn): with Node's 511, a burst of
   // connections overflows it and the kernel drops SYNs, whose clients (a log-in among them) then
   // wait for TCP's retransmissions, 1, 3, 7, 15 s later, however fast the API answers.
-  const server: Server = app.listen({ port: config.port, backlog: 4096 });
+  const server: Server = createServer(app).listen({ port: config.port, backlog: 4096 });
   guardServer(server);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);

@@ -1,76 +1,19 @@
 import { isUtf8 } from 'node:buffer';
-import { createServer, type Server } from 'node:http';
-import { bookableFrom } from '@exam-reservation/domain';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
 import cors from 'cors';
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
-import helmet from 'helmet';
+import express, { type Express, type RequestHandler } from 'express';
 import proxyAddr from 'proxy-addr';
-import { FreshCache } from './fresh-cache.js';
 import type { HttpDeps } from './http-deps.js';
-import { bearerMatches } from './metrics/prometheus-metrics.js';
-import { buildOpenApiDocument } from './openapi-document.js';
+import { currentDocument } from './openapi-document.js';
 import { problemHandler, sendProblem } from './problem.js';
 import { mountedAt, type RequestCounts, requestLines, requestLog } from './request-log.js';
-import { reservationRoutes } from './routes/reservation-routes.js';
+import { reservationRoutes } from './routes/reservations/reservation-routes.js';
+import { SCHEDULES_ROUTE, scheduleAnswers } from './routes/reservations/schedules.js';
+import { serviceRoutes } from './routes/service-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
-import { type ScheduleAnswer, scheduleFastPath } from './schedule-fast-path.js';
-
-/**
- * The OpenAPI document as of now. Its examples are dated from the first
- * bookable day, so it is built again when that day moves on (once a day).
- */
-function currentDocument({ policy, clock }: HttpDeps): () => ReturnType<typeof buildOpenApiDocument> {
-  let day = Number.NaN;
-  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
-  return () => {
-    const now = clock.now();
-    const first = bookableFrom(policy, now);
-    if (document === undefined || first !== day) {
-      document = buildOpenApiDocument(policy, now);
-      day = first;
-    }
-    return document;
-  };
-}
-
-/**
- * Swagger UI, set up on its first request rather than at start:
- * swagger-ui-express loads a copy of Express of its own and setting it up
- * builds the OpenAPI document, a noticeable part of every start (BENCHMARKS.md)
- * for a page most processes never serve.
- */
-function swaggerUiOnFirstUse(document: () => ReturnType<typeof buildOpenApiDocument>): RequestHandler {
-  let router: Promise<RequestHandler> | undefined;
-  const load = async (): Promise<RequestHandler> => {
-    const swaggerUi = await import('swagger-ui-express');
-    const options = {
-      customSiteTitle: 'Exam reservation API',
-      swaggerOptions: { persistAuthorization: true, validatorUrl: null },
-    };
-    const routes = express.Router();
-    // swagger-ui-express writes the document it finds on the request into its init script, so
-    // the document is built when asked for, and again when its example dates move on.
-    routes.use(
-      ((req, _res, next) => {
-        (req as { swaggerDoc?: unknown }).swaggerDoc = document();
-        next();
-      }) satisfies RequestHandler,
-      // serveFiles, not serve: the init script it writes carries this app's document and options,
-      // so several apps in one process (tests) do not overwrite each other's.
-      swaggerUi.serveFiles(undefined, options),
-      swaggerUi.setup(undefined, options),
-    );
-    return routes;
-  };
-  return (req, res, next) => {
-    router ??= load().catch((error: unknown) => {
-      router = undefined;
-      throw error;
-    });
-    router.then((handle) => handle(req, res, next), next);
-  };
-}
+import { scheduleFastPath } from './schedule-fast-path.js';
+import { securityHeaders } from './security-headers.js';
 
 /** The Express application {@link createApp} builds. */
 export type HttpApp = Express;
@@ -151,15 +94,8 @@ export function createApp(deps: HttpDeps): HttpApp {
     }
     next();
   });
-  const security = helmet({
-    contentSecurityPolicy: {
-      // Swagger UI loads its own scripts and styles from this origin and draws icons from data: URIs,
-      // which helmet's defaults allow; only the upgrade directive is dropped, so the docs work over
-      // plain HTTP on a developer's machine (TLS is the reverse proxy's job).
-      directives: { upgradeInsecureRequests: null },
-    },
-  });
-  app.use(security);
+  const security = securityHeaders();
+  app.use(security.middleware);
   const origins = options.corsOrigins ?? [];
   if (origins.length > 0) {
     app.use(
@@ -179,55 +115,12 @@ export function createApp(deps: HttpDeps): HttpApp {
   }
   app.use(jsonBody(options.bodyLimit ?? '16kb'));
 
-  const document = currentDocument(deps);
-  app.get('/openapi.json', (_req, res) => {
-    res.json(document());
-  });
-  app.use('/api-docs', mountedAt('/api-docs'), swaggerUiOnFirstUse(document));
-
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', async (req, res) => {
-    try {
-      await deps.ready();
-    } catch (error) {
-      req.log.warn({ err: error }, 'readiness probe failed');
-      sendProblem(res, { status: 503, code: 'unavailable', detail: 'the database is not reachable' });
-      return;
-    }
-    res.json({ status: 'ok' });
-  });
-
-  const token = options.metricsToken;
-  if (metrics && token) {
-    // Without METRICS_TOKEN there is no such route: the 404 below.
-    app.get('/metrics', async (req, res) => {
-      if (!bearerMatches(req.headers.authorization, token)) {
-        res.setHeader('WWW-Authenticate', 'Bearer');
-        sendProblem(res, {
-          status: 401,
-          code: 'unauthorized',
-          detail: 'send Authorization: Bearer <METRICS_TOKEN>',
-        });
-        return;
-      }
-      const { contentType, body } = await metrics.exposition();
-      res.setHeader('Cache-Control', 'no-store');
-      res.type(contentType).send(body);
-    });
-  }
+  serviceRoutes(app, deps, currentDocument(deps.policy, deps.clock));
 
   app.use('/users', mountedAt('/users'), userRoutes(deps));
   // The schedule answers, shared by the route and the fast path that serves them before Express.
-  const staleness = options.scheduleMaxStalenessMs ?? 0;
-  const scheduleAnswers = new FreshCache<ScheduleAnswer>(
-    // Computed again in the background at three quarters of the bound, so that the rush never
-    // waits for a schedule as its answer expires (the answer served is still never older than it).
-    { maxAgeMs: staleness, refreshAfterMs: Math.floor((staleness * 3) / 4), now: () => deps.clock.now() },
-    (answer) => answer.body.length,
-  );
-  app.use('/reservations', mountedAt('/reservations'), reservationRoutes(deps, { scheduleAnswers }));
+  const answers = scheduleAnswers(deps);
+  app.use('/reservations', mountedAt('/reservations'), reservationRoutes(deps, { scheduleAnswers: answers }));
   app.use('/webhooks', mountedAt('/webhooks'), webhookRoutes(deps));
 
   app.use((req, res) => {
@@ -241,15 +134,14 @@ export function createApp(deps: HttpDeps): HttpApp {
   const fastPath = scheduleFastPath(
     {
       authenticate: deps.useCases.authenticate,
-      answers: scheduleAnswers,
-      headers: headersSetBy(security),
-      cacheControl: `private, max-age=${Math.floor(staleness / 1000)}`,
+      answers,
+      headers: security.fixed,
       begin: (req, res) =>
         begin(req, res, {
           url: req.url ?? '',
           // What Express's req.ip gives, under the same trust proxy setting.
           remoteAddress: proxyAddr(req, trust),
-          route: () => '/reservations/schedules',
+          route: () => SCHEDULES_ROUTE,
         }),
       cors: origins.length > 0,
       served: () => {
@@ -258,22 +150,19 @@ export function createApp(deps: HttpDeps): HttpApp {
     },
     app,
   );
-  // A server made by listen() serves through the fast path; the app itself (as a request
-  // listener, say for supertest) is the plain version, answering everything.
-  Object.defineProperty(app, 'listen', {
-    value: (...args: Parameters<Server['listen']>) => createServer(fastPath).listen(...args),
-  });
+  fastPaths.set(app, fastPath);
   return app;
 }
 
-/** The headers a middleware that only sets headers (helmet) sets, in its order: the same for every answer. */
-function headersSetBy(middleware: RequestHandler): [string, string][] {
-  const headers: [string, string][] = [];
-  const res = {
-    setHeader: (name: string, value: unknown) => headers.push([name, String(value)]),
-    removeHeader: () => undefined,
-    getHeader: () => undefined,
-  };
-  middleware({ headers: {} } as Request, res as unknown as Response, () => undefined);
-  return headers;
+/** The request listener of each app's servers: the app behind its schedule fast path. */
+const fastPaths = new WeakMap<HttpApp, RequestListener>();
+
+/**
+ * An HTTP server for an app made by {@link createApp}: requests go through
+ * the schedule fast path, and what it does not serve to the app. (The app
+ * itself, as a request listener or through its own `listen`, is the plain
+ * version, answering everything: what the fast path is tested against.)
+ */
+export function createServer(app: HttpApp): Server {
+  return createHttpServer(fastPaths.get(app) ?? app);
 }

@@ -6,7 +6,7 @@
  */
 export { Argon2PasswordHasher } from './auth/argon2-password-hasher.js';
 export { JoseTokenIssuer, type JoseTokenIssuerOptions } from './auth/jose-token-issuer.js';
-export { createApp, type HttpApp } from './create-app.js';
+export { createApp, createServer, type HttpApp } from './create-app.js';
 export type { HttpDeps, HttpOptions } from './http-deps.js';
 export {
   bearerMatches,

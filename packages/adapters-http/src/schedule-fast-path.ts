@@ -1,24 +1,17 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Authenticate } from '@exam-reservation/application';
-import type { RequestHandler } from 'express';
-import type { FreshCache } from './fresh-cache.js';
+import { bearerToken } from './auth/require-auth.js';
 import type { RequestLine } from './request-log.js';
-
-/** A schedule answer as the route writes it and the cache keeps it. */
-export interface ScheduleAnswer {
-  /** The JSON, as bytes: encoded once per computation, not once per request. */
-  readonly body: Buffer;
-  readonly etag: string;
-}
+import { rangeKey, SCHEDULES_ROUTE, type ScheduleAnswers } from './routes/reservations/schedules.js';
 
 /** What {@link scheduleFastPath} needs: the route's own parts, shared. */
 export interface ScheduleFastPathDeps {
+  /** The use case the route's token check calls. */
   readonly authenticate: Authenticate;
-  /** The schedule route's cache: the fast path serves only what it holds, fresh. */
-  readonly answers: FreshCache<ScheduleAnswer>;
+  /** The schedule route's cache: the fast path serves only what it holds, fresh, with its headers. */
+  readonly answers: ScheduleAnswers;
   /** The headers every answer of the app carries (helmet's), in the order the app sets them. */
-  readonly headers: readonly (readonly [string, string])[];
-  readonly cacheControl: string;
+  readonly headers: readonly string[];
   /** Starts the request's log line (and its metrics), as the app's request log does. */
   readonly begin: (req: IncomingMessage, res: ServerResponse) => RequestLine;
   /** Requests with an `Origin` are left to the app (its CORS answers them). */
@@ -27,8 +20,7 @@ export interface ScheduleFastPathDeps {
   readonly served?: () => void;
 }
 
-const PATH = /^\/reservations\/schedules\?start=(\d{4}-\d{2}-\d{2})&end=(\d{4}-\d{2}-\d{2})$/;
-const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+const PATH = new RegExp(`^${SCHEDULES_ROUTE}\\?start=(\\d{4}-\\d{2}-\\d{2})&end=(\\d{4}-\\d{2}-\\d{2})$`);
 
 /**
  * The hot path of the registration rush: a signed-in candidate asking for a
@@ -38,21 +30,17 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
  * cached answer, headers, log line and metrics; anything else goes to the app
  * as before. A test sends the same requests both ways and compares them.
  *
- * @returns a request listener: serves what it can, hands the rest to `app`
+ * @returns a request listener: serves what it can, hands the rest to `toApp`
  */
-export function scheduleFastPath(
-  deps: ScheduleFastPathDeps,
-  app: RequestHandler | ((req: IncomingMessage, res: ServerResponse) => void),
-): (req: IncomingMessage, res: ServerResponse) => void {
-  const toApp = app as (req: IncomingMessage, res: ServerResponse) => void;
-  const fixed: string[] = deps.headers.flat();
-  return (req, res) => {
+export function scheduleFastPath(deps: ScheduleFastPathDeps, toApp: RequestListener): RequestListener {
+  const fixed = deps.headers;
+  return (req: IncomingMessage, res: ServerResponse) => {
     const match = req.method === 'GET' ? PATH.exec(req.url ?? '') : null;
-    const bearer = match ? BEARER.exec(req.headers.authorization ?? '') : null;
-    const key = match ? `${match[1]}/${match[2]}` : '';
+    const token = match ? bearerToken(req.headers.authorization) : undefined;
+    const key = match ? rangeKey(match[1]!, match[2]!) : '';
     if (
       !match ||
-      !bearer ||
+      token === undefined ||
       // The app refuses an HTTP/1.1 request with no Host (guardServer leaves that to it).
       req.headers.host === undefined ||
       (deps.cors && req.headers.origin !== undefined) ||
@@ -61,7 +49,7 @@ export function scheduleFastPath(
       toApp(req, res);
       return;
     }
-    deps.authenticate.signedIn(bearer[1]!).then(
+    deps.authenticate.signedIn(token).then(
       () => {
         // Looked up again: the answer may have aged past the bound while the token was checked.
         const answer = deps.answers.peek(key);
@@ -72,15 +60,7 @@ export function scheduleFastPath(
         }
         deps.served?.();
         const line = deps.begin(req, res);
-        const headers = [
-          ...fixed,
-          'X-Request-Id',
-          line.id,
-          'Cache-Control',
-          deps.cacheControl,
-          'ETag',
-          answer.etag,
-        ];
+        const headers = [...fixed, 'X-Request-Id', line.id, ...answer.headers];
         if (ifNoneMatch !== undefined) {
           res.writeHead(304, headers);
           res.end();

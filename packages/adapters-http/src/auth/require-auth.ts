@@ -9,12 +9,22 @@ interface Signed {
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
+/**
+ * The token of an `Authorization: Bearer <token>` header; undefined when
+ * the header is absent or not of that form. The routes and the schedule fast
+ * path read tokens with this one function.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header === undefined ? undefined : BEARER.exec(header)?.[1];
+}
+
 /** The bearer token of the request. @throws UnauthorizedError */
 function bearerOf(header: string | undefined): string {
   if (header === undefined) throw new UnauthorizedError('missing bearer token');
-  const match = BEARER.exec(header);
-  if (!match) throw new UnauthorizedError('malformed Authorization header; expected "Bearer <token>"');
-  return match[1]!;
+  const token = bearerToken(header);
+  if (token === undefined)
+    throw new UnauthorizedError('malformed Authorization header; expected "Bearer <token>"');
+  return token;
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
 import { JoseTokenIssuer } from '../auth/jose-token-issuer.js';
-import { createApp, type HttpApp } from '../create-app.js';
+import { createApp, createServer, type HttpApp } from '../create-app.js';
 import type { HttpOptions } from '../http-deps.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { guardServer } from '../server-guards.js';
@@ -110,7 +110,7 @@ export async function startTestApp(
     options: options.http ?? {},
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = createServer(app).listen(0, '127.0.0.1', () => resolve(s));
     guardServer(s);
   });
   const { port } = server.address() as AddressInfo;

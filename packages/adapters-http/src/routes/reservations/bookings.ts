@@ -1,0 +1,109 @@
+import type { Reservation } from '@exam-reservation/domain';
+import { z } from 'zod';
+import { signedIn } from '../../auth/require-auth.js';
+import { body, json, keyed, pageHeaders, problem } from '../../openapi-parts.js';
+import { setPageHeaders } from '../../paging.js';
+import { bodyOf, parseInput, parseQuery, parseTimes, refuseQuery } from '../../parse.js';
+import { present } from '../../presenters.js';
+import { IdempotencyKeyHeader, limitParam, pageParam, requestDate } from '../common-schemas.js';
+import type { ReservationEndpoints } from './reservation-context.js';
+import { ReservationSchema, reservationFields } from './reservation-schemas.js';
+
+/** `GET /reservations` query. */
+export const ListQuery = z.strictObject({
+  start: requestDate
+    .optional()
+    .openapi({ description: 'Give both `start` and `end`, or neither (no filter).' }),
+  end: requestDate.optional().openapi({ description: 'Inclusive last date; not before `start`.' }),
+  page: pageParam,
+  limit: limitParam(10),
+});
+
+/** `POST /reservations` body: all four fields. */
+export const CreateReservationBody = z.strictObject(reservationFields).openapi('CreateReservationRequest', {
+  description:
+    'A new pending reservation. `start` must be on or after 00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE.',
+});
+
+/** `GET /reservations` and `POST /reservations`: listing and booking. */
+export const bookings: ReservationEndpoints = {
+  routes(router, { uc, zone, show, answer }) {
+    router.get('/', async (req, res) => {
+      const query = parseQuery(ListQuery, req);
+      const page = await uc.listReservations.execute({
+        actor: signedIn(res).actor,
+        startDate: query.start,
+        endDate: query.end,
+        page: query.page,
+        limit: query.limit,
+      });
+      setPageHeaders(req, res, req.baseUrl, { page: query.page, limit: query.limit, total: page.total });
+      res.json(page.items.map((r) => present.reservation(r, zone)));
+    });
+
+    router.post('/', async (req, res) => {
+      refuseQuery(req);
+      const body = parseInput(CreateReservationBody, bodyOf(req));
+      const times = parseTimes({ start: body.start, end: body.end }, zone);
+      const command = {
+        actor: signedIn(res).actor,
+        draft: {
+          reservationName: body.reservation_name,
+          start: times.start!,
+          end: times.end!,
+          numberOfPeople: body.number_of_people,
+        },
+      };
+      await answer(
+        req,
+        res,
+        req.baseUrl,
+        (created: Reservation) => show(created, 201, { Location: `${req.baseUrl}/${created.id}` }),
+        uc.createReservation,
+        command,
+      );
+    });
+  },
+
+  document({ registry, policy, examples, secured, authed }) {
+    registry.registerPath({
+      method: 'get',
+      path: '/reservations',
+      tags: ['reservations'],
+      summary: 'List reservations',
+      description:
+        'Reservations overlapping the date range (all when no range is given), any status, ordered by ' +
+        '`start_time` then `id`. Admins see everyone’s, users their own. A page past the end is an empty list.',
+      security: secured,
+      request: { query: ListQuery },
+      responses: {
+        200: { ...json('One page.', z.array(ReservationSchema)), headers: pageHeaders },
+        400: problem(400),
+        ...authed,
+      },
+    });
+    registry.registerPath({
+      method: 'post',
+      path: '/reservations',
+      tags: ['reservations'],
+      summary: 'Book a reservation (pending)',
+      description:
+        `Lead time: \`start\` no earlier than 00:00 of today + ${policy.leadTimeDays} days in ` +
+        `${policy.timeZone}. Pending reservations hold no places; the request is refused with 409 only when ` +
+        'the confirmed load already leaves no room for it. `Location` names the new reservation.',
+      security: secured,
+      request: {
+        body: body(CreateReservationBody, { example: examples.create }),
+        headers: IdempotencyKeyHeader,
+      },
+      responses: (() => {
+        const k = keyed(
+          json('The new reservation, `status: "pending"`.', ReservationSchema),
+          '`capacity_exceeded`: some slot has no room for this many people.',
+          { Location: { description: 'The new reservation.', schema: { type: 'string' } } },
+        );
+        return { 201: k.success, 400: problem(400), 409: k[409], 422: k[422], ...authed };
+      })(),
+    });
+  },
+};

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { problem } from '../../openapi-parts.js';
+import { IdParams, requestTime, responseTime } from '../common-schemas.js';
+
+/** The shapes more than one endpoint of `/reservations` (or the webhooks) uses. */
+
+/** The fields of a reservation in a request: all of them to book, any to change. */
+export const reservationFields = {
+  reservation_name: z.string().max(1024).openapi({ description: '1–100 characters.', example: 'TOEIC' }),
+  start: requestTime,
+  end: requestTime.openapi({ description: 'Exclusive end; after `start`, on the 10-minute grid.' }),
+  number_of_people: z
+    .number()
+    .int()
+    .min(1)
+    .openapi({ description: 'Integer from 1 to SLOT_CAPACITY (50,000 by default).', example: 120 }),
+};
+
+/** A rejection's reason. A cheap cap before the domain counts characters: 500 characters are at most 1,000 UTF-16 units. */
+export const reason = z.string().max(2000, 'must be 1–500 characters').openapi({
+  description: '1–500 characters; kept in the history. No NUL, no unpaired surrogates.',
+  example: 'the room is full',
+});
+
+/** A reservation as the API shows it. */
+export const ReservationSchema = z
+  .object({
+    id: z.number().int(),
+    user_id: z.number().int(),
+    reservation_name: z.string(),
+    start_time: responseTime,
+    end_time: responseTime,
+    number_of_people: z.number().int(),
+    status: z.enum(['pending', 'confirmed', 'cancelled', 'rejected']),
+    created_at: responseTime,
+    updated_at: responseTime,
+  })
+  .openapi('Reservation');
+
+/** The request of an operation on one reservation, in the document. */
+export const byId = { params: IdParams };
+
+/** The 404 of an operation on one reservation, in the document. */
+export const notFound = { 404: problem(404) };
