@@ -11,6 +11,7 @@
  * {@link FloodResult}, and exits.
  */
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { type RawOutcome, sendRaw } from './raw-http.js';
 
 export interface FloodJob {
@@ -99,4 +100,7 @@ async function main(job: FloodJob): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-await main(JSON.parse(process.argv[2] ?? '') as FloodJob);
+// Run as a script only: the test and the benchmark import the helpers above.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await main(JSON.parse(process.argv[2] ?? '') as FloodJob);
+}
