@@ -32,8 +32,9 @@ export interface FloodAnswer {
   readonly ms: number;
   readonly contentType?: string | undefined;
   readonly retryAfter?: string | undefined;
-  /** The problem's `code`, when the body is one. */
+  /** The problem's `code` and `status`, when the body is one. */
   readonly code?: string | undefined;
+  readonly problemStatus?: number | undefined;
 }
 
 export interface FloodResult {
@@ -58,8 +59,12 @@ export const floodAddress = (n: number, block: number) =>
 function reduce(o: RawOutcome): FloodAnswer {
   if (o.kind !== 'response') return { status: o.error, ms: o.ms };
   let code: string | undefined;
+  let problemStatus: number | undefined;
   try {
-    code = (JSON.parse(o.body.toString('utf8')) as { code?: string }).code;
+    ({ code, status: problemStatus } = JSON.parse(o.body.toString('utf8')) as {
+      code?: string;
+      status?: number;
+    });
   } catch {
     code = undefined;
   }
@@ -69,6 +74,7 @@ function reduce(o: RawOutcome): FloodAnswer {
     contentType: o.headers['content-type'],
     retryAfter: o.headers['retry-after'],
     code,
+    problemStatus,
   };
 }
 

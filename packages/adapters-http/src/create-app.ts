@@ -6,6 +6,7 @@ import express, { type Express, type Request, type RequestHandler, type Response
 import helmet from 'helmet';
 import proxyAddr from 'proxy-addr';
 import { FreshCache } from './fresh-cache.js';
+import { hashGate } from './hash-gate.js';
 import type { HttpDeps } from './http-deps.js';
 import { bearerMatches } from './metrics/prometheus-metrics.js';
 import { buildOpenApiDocument } from './openapi-document.js';
@@ -258,10 +259,23 @@ export function createApp(deps: HttpDeps): HttpApp {
     },
     app,
   );
-  // A server made by listen() serves through the fast path; the app itself (as a request
-  // listener, say for supertest) is the plain version, answering everything.
+  // Registrations and log-ins are shed before their bodies are read while the hashing queue is full.
+  const serve = deps.hashQueue
+    ? hashGate(
+        {
+          queue: deps.hashQueue,
+          headers: headersSetBy(security),
+          begin: (req, res, route) =>
+            begin(req, res, { url: req.url ?? '', remoteAddress: proxyAddr(req, trust), route: () => route }),
+          cors: origins.length > 0,
+        },
+        fastPath,
+      )
+    : fastPath;
+  // A server made by listen() serves through the hash gate and the fast path; the app itself (as a
+  // request listener, say for supertest) is the plain version, answering everything.
   Object.defineProperty(app, 'listen', {
-    value: (...args: Parameters<Server['listen']>) => createServer(fastPath).listen(...args),
+    value: (...args: Parameters<Server['listen']>) => createServer(serve).listen(...args),
   });
   return app;
 }
