@@ -129,9 +129,10 @@ describe('a registration flood', () => {
     for (const o of logIns) {
       expect([200, 503], report).toContain(statusOf(o));
       // End to end a log-in also waits while the process reads the flood's requests that came
-      // first (each shed at its headers, hash-gate.ts): about 2–3 s on this shared, loaded 2-core
-      // machine, so the bound of the server's own time is not asserted end to end; 10 s is.
-      expect(o.ms, report).toBeLessThan(10_000);
+      // first (each shed at its headers, hash-gate.ts): 2.6–6.8 s at worst on this shared, loaded
+      // 2-core machine (20 s before the early refusal), so the bound of the server's own time is
+      // not asserted end to end; 15 s is.
+      expect(o.ms, report).toBeLessThan(15_000);
       if (statusOf(o) === 503) expectOverloaded(o);
     }
     // Every registration was answered: created, or shed with the documented 503.
