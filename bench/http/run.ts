@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission]`: the end-to-end benchmark.
+ * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-rush | --only-flood]`:
+ * the end-to-end benchmark.
  *
  * Each run starts the API as the README does (built, `node apps/api/dist/main.js`)
  * on a fresh PostgreSQL database and drives it over HTTP from a separate
@@ -11,17 +12,19 @@
  *
  * The flags are read in settings.ts; one-run.ts runs the scenarios (each in
  * a file of its own: hot-window, webhook-confirm, schedules, get-one,
- * admission; the rush in rush.ts) and summary.ts writes the tables.
+ * admission; the rush in rush.ts, the registration flood in flood.ts) and
+ * summary.ts writes the tables.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestServer } from '@exam-reservation/adapters-postgres/testing';
 import { admissionLines } from './admission.js';
+import { type FloodReport, floodLines, floodLoginTimeline, floodRun } from './flood.js';
 import { oneRun, type RunReport } from './one-run.js';
 import { latencySvg } from './plot.js';
 import { type RushReport, rushRun } from './rush.js';
-import { onlyAdmission, onlyConfirm, onlyRush, quick, runs } from './settings.js';
+import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, quick, runs } from './settings.js';
 import { machineLine, runLines, rushSection, stripRushTimelines, stripTimeline } from './summary.js';
 import { root, startDriver } from './support.js';
 
@@ -36,18 +39,28 @@ async function main(): Promise<void> {
   process.stdout.write(`PostgreSQL: ${server.source}\n`);
   const reports: RunReport[] = [];
   const rushReports: RushReport[] = [];
+  const floodReports: FloodReport[] = [];
   try {
     for (let i = 0; i < runs; i++) {
       process.stdout.write(`run ${i + 1}/${runs}…\n`);
-      if (!onlyRush) reports.push(await oneRun(server.adminUrl, i));
+      if (!onlyRush && !onlyFlood) reports.push(await oneRun(server.adminUrl, i));
       if (onlyConfirm || onlyAdmission) continue;
-      process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
-      const driver = startDriver();
-      try {
-        rushReports.push(await rushRun(server.adminUrl, driver, { quick }));
-      } finally {
-        await driver.close();
+      if (!onlyFlood) {
+        process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
+        const driver = startDriver();
+        try {
+          rushReports.push(await rushRun(server.adminUrl, driver, { quick }));
+        } finally {
+          await driver.close();
+        }
       }
+      if (onlyRush) continue;
+      process.stdout.write(`run ${i + 1}/${runs}: the registration flood…\n`);
+      const flood = await floodRun(server.adminUrl, { quick });
+      process.stdout.write(
+        `log-ins during the flood (sent at ms:status:ms:before:served): ${floodLoginTimeline(flood)}\n`,
+      );
+      floodReports.push(flood);
     }
   } finally {
     await server.stop();
@@ -73,6 +86,25 @@ async function main(): Promise<void> {
     return;
   }
 
+  if (onlyFlood) {
+    const summary = [
+      machine,
+      `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-flood.`,
+      '',
+      ...floodLines(floodReports),
+    ].join('\n');
+    process.stdout.write(`\n${summary}\n`);
+    const out = join(root, 'bench/results');
+    await mkdir(out, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await writeFile(
+      join(out, `http-flood-${stamp}.json`),
+      JSON.stringify({ quick, runs, flood: floodReports }, null, 2),
+    );
+    process.stdout.write(`\nresults: bench/results/http-flood-${stamp}.json\n`);
+    return;
+  }
+
   if (onlyAdmission) {
     const summary = [
       machine,
@@ -94,6 +126,7 @@ async function main(): Promise<void> {
 
   const lines = runLines(reports, machine);
   if (rushReports.length > 0) lines.push('', ...rushSection(rushReports));
+  if (floodReports.length > 0) lines.push('', ...floodLines(floodReports));
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);
 
@@ -103,7 +136,13 @@ async function main(): Promise<void> {
   await writeFile(
     join(out, `http-${stamp}.json`),
     JSON.stringify(
-      { quick, runs, reports: reports.map(stripTimeline), rush: rushReports.map(stripRushTimelines) },
+      {
+        quick,
+        runs,
+        reports: reports.map(stripTimeline),
+        rush: rushReports.map(stripRushTimelines),
+        flood: floodReports,
+      },
       null,
       2,
     ),

@@ -10,6 +10,8 @@ export const onlyConfirm = args.includes('--only-confirm');
 export const onlyAdmission = args.includes('--only-admission');
 /** `--only-rush`: run the registration rush (6) alone, with its ceilings. */
 export const onlyRush = args.includes('--only-rush');
+/** `--only-flood`: run the registration flood (8) alone. */
+export const onlyFlood = args.includes('--only-flood');
 
 export const CAPACITY = 50_000;
 export const HOT_RESERVATIONS = quick ? 500 : 2_000;

@@ -208,6 +208,7 @@ export function createContainer(config: Config, logger: Logger): Container {
       cfg: Config,
       clock: Clock,
       metrics: MetricsHolder,
+      passwordHasher: PasswordHasher,
     ) =>
       createApp({
         useCases,
@@ -216,6 +217,7 @@ export function createContainer(config: Config, logger: Logger): Container {
         logger: log,
         ready: () => store.ping(),
         metrics: metrics.prometheus,
+        hashQueue: passwordHasher instanceof QueuedPasswordHasher ? passwordHasher.queue : undefined,
         options: {
           corsOrigins: cfg.corsOrigins,
           trustProxy: cfg.trustProxy,
@@ -224,7 +226,16 @@ export function createContainer(config: Config, logger: Logger): Container {
           metricsToken: cfg.metricsToken,
         },
       }),
-    [TYPES.UseCases, TYPES.Policy, TYPES.Logger, TYPES.Store, TYPES.Config, TYPES.Clock, TYPES.Metrics],
+    [
+      TYPES.UseCases,
+      TYPES.Policy,
+      TYPES.Logger,
+      TYPES.Store,
+      TYPES.Config,
+      TYPES.Clock,
+      TYPES.Metrics,
+      TYPES.PasswordHasher,
+    ],
   );
   return c;
 }

@@ -5,6 +5,7 @@ import {
 } from '@exam-reservation/adapters-postgres/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiProcess, buildOnce, killHard, startApi } from './api-process.js';
+import { startFlood } from './flood-process.js';
 import { type RawOutcome, sendRaw } from './raw-http.js';
 
 /*
@@ -100,44 +101,54 @@ describe('a registration flood', () => {
       postJson(api, '/users/login', { email: OWNER.email, password: OWNER.password }, '192.0.2.11');
     expect(statusOf(await logIn())).toBe(200);
 
-    const flood = Promise.all(
-      Array.from({ length: FLOOD }, (_, i) =>
-        postJson(api, '/users/register', account(`flood-${i}`), address(i, 1)),
-      ),
-    );
+    // The flood comes from a process of its own: its 2,000 clients do not slow this one's log-ins.
+    const flood = await startFlood({
+      origin: api.url,
+      count: FLOOD,
+      prefix: 'flood',
+      block: 1,
+      timeoutMs: 120_000,
+    });
+    await flood.go();
     const logIns: RawOutcome[] = [];
     for (let i = 0; i < 8; i++) {
       await new Promise((resolve) => setTimeout(resolve, 250));
       logIns.push(await logIn());
     }
-    const floodAnswers = await flood;
+    const { answers: floodAnswers, totalMs: floodMs } = await flood.result;
 
     // The server's own time for each log-in (from its request log): what the hashing queue bounds.
     const served = api.logs
       .filter((l) => l.url === '/users/login')
       .slice(-logIns.length)
       .map((l) => Number(l.responseTime));
-    const report = `${logIns.map((o) => `${statusOf(o)} in ${o.ms} ms`).join(', ')}; served in ${served.join(', ')} ms`;
+    const report = `log-ins end to end: ${logIns.map((o) => `${statusOf(o)} in ${o.ms} ms`).join(', ')}; served in ${served.join(', ')} ms; the flood answered in ${floodMs} ms`;
+    console.log(report);
     expect(served, report).toHaveLength(logIns.length);
     for (const ms of served) expect(ms, report).toBeLessThan(MAX_WAIT_MS + 1000);
     for (const o of logIns) {
       expect([200, 503], report).toContain(statusOf(o));
-      // End to end it also waits while the process reads the flood's 2,000 requests that came
-      // first (each shed in memory); on a shared, loaded 2-core machine that alone can take many
-      // seconds, so only an answer is required here, not a time.
-      expect(o.ms, report).toBeLessThan(60_000);
+      // End to end a log-in also waits while the process reads the flood's requests that came
+      // first (each shed at its headers, hash-gate.ts): 2.6–6.8 s at worst on this shared, loaded
+      // 2-core machine (20 s before the early refusal), so the bound of the server's own time is
+      // not asserted end to end; 15 s is.
+      expect(o.ms, report).toBeLessThan(15_000);
       if (statusOf(o) === 503) expectOverloaded(o);
     }
     // Every registration was answered: created, or shed with the documented 503.
-    const statuses = floodAnswers.map(statusOf);
+    const statuses = floodAnswers.map((a) => a.status);
     const created = statuses.filter((s) => s === 201).length;
-    const shed = floodAnswers.filter((o) => statusOf(o) === 503);
+    const shed = floodAnswers.filter((a) => a.status === 503);
     expect(
       created + shed.length,
       `others: ${statuses.filter((s) => s !== 201 && s !== 503).slice(0, 10)}`,
     ).toBe(FLOOD);
     expect(shed.length).toBeGreaterThan(FLOOD / 2);
-    for (const o of shed) expectOverloaded(o);
+    for (const a of shed) {
+      expect(a.contentType).toMatch(/^application\/problem\+json/);
+      expect({ status: a.problemStatus, code: a.code }).toEqual({ status: 503, code: 'overloaded' });
+      expect(a.retryAfter).toMatch(/^[1-9]\d*$/);
+    }
     expect(await countUsers('flood-%')).toBe(created);
     // Shed registrations were taken back: the addresses of shed ones may register now.
     const again = await postJson(api, '/users/register', account('after-flood'), address(FLOOD - 1, 1));

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import proxyAddr from 'proxy-addr';
+import { hashGate } from './hash-gate.js';
 import type { HttpDeps } from './http-deps.js';
 import { currentDocument } from './openapi-document.js';
 import { problemHandler, sendProblem } from './problem.js';
@@ -150,16 +151,29 @@ export function createApp(deps: HttpDeps): HttpApp {
     },
     app,
   );
-  fastPaths.set(app, fastPath);
+  // Registrations and log-ins are shed before their bodies are read while the hashing queue is full.
+  const serve = deps.hashQueue
+    ? hashGate(
+        {
+          queue: deps.hashQueue,
+          headers: security.fixed,
+          begin: (req, res, route) =>
+            begin(req, res, { url: req.url ?? '', remoteAddress: proxyAddr(req, trust), route: () => route }),
+          cors: origins.length > 0,
+        },
+        fastPath,
+      )
+    : fastPath;
+  fastPaths.set(app, serve);
   return app;
 }
 
-/** The request listener of each app's servers: the app behind its schedule fast path. */
+/** The request listener of each app's servers: the app behind its hash gate and schedule fast path. */
 const fastPaths = new WeakMap<HttpApp, RequestListener>();
 
 /**
  * An HTTP server for an app made by {@link createApp}: requests go through
- * the schedule fast path, and what it does not serve to the app. (The app
+ * the hash gate and the schedule fast path, and what they do not answer to the app. (The app
  * itself, as a request listener or through its own `listen`, is the plain
  * version, answering everything: what the fast path is tested against.)
  */

@@ -1,6 +1,7 @@
 import type { Clock, UseCases } from '@exam-reservation/application';
 import type { BookingPolicy } from '@exam-reservation/domain';
 import type { Logger } from 'pino';
+import type { HashQueueLoad } from './hash-gate.js';
 import type { HttpMetrics } from './metrics/prometheus-metrics.js';
 
 /** Transport settings of the HTTP adapter. */
@@ -36,6 +37,12 @@ export interface HttpDeps {
   /** Resolves when the service can serve requests (the database answers); rejects otherwise. */
   readonly ready: () => Promise<void>;
   readonly options?: HttpOptions;
+  /**
+   * The password-hashing queue the use cases hash in: with it, a server made
+   * by the app's `listen()` sheds registrations and log-ins before reading
+   * their bodies while the queue is full (hash-gate.ts).
+   */
+  readonly hashQueue?: HashQueueLoad | undefined;
   /** Where requests are counted and timed, and what `GET /metrics` shows; nothing is recorded without. */
   readonly metrics?: HttpMetrics | undefined;
 }

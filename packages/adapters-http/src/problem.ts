@@ -69,12 +69,14 @@ function problemBody(problem: Problem): Record<string, unknown> {
   return body;
 }
 
+/** The JSON text of a problem document, as {@link sendProblem} writes it. */
+export function problemJson(problem: Problem): string {
+  return JSON.stringify(problemBody(problem));
+}
+
 /** Writes an RFC 9457 problem document. */
 export function sendProblem(res: Response, problem: Problem): void {
-  res
-    .status(problem.status)
-    .type('application/problem+json')
-    .send(JSON.stringify(problemBody(problem)));
+  res.status(problem.status).type('application/problem+json').send(problemJson(problem));
 }
 
 /**
@@ -130,6 +132,13 @@ function detailOf(error: DomainError, zone: string): string {
   return error.message;
 }
 
+/** The problem of a request shed because too many passwords wait to be hashed or checked. */
+export const OVERLOADED: Problem = {
+  status: 503,
+  code: 'overloaded',
+  detail: 'too many passwords to check at once; try again shortly',
+};
+
 /**
  * The problem document of a refusal: the database unavailable (503), a
  * domain error through the status table, or a refusal of Express's own
@@ -140,13 +149,7 @@ export function toProblem(error: unknown, zone: string): Problem | null {
   if (error instanceof StoreUnavailableError) {
     return { status: 503, code: 'unavailable', detail: 'the database is unavailable; try again shortly' };
   }
-  if (error instanceof OverloadedError) {
-    return {
-      status: 503,
-      code: 'overloaded',
-      detail: 'too many passwords to check at once; try again shortly',
-    };
-  }
+  if (error instanceof OverloadedError) return OVERLOADED;
   if (error instanceof DomainError) {
     return {
       status: STATUS[error.code],

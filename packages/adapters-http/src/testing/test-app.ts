@@ -5,6 +5,8 @@ import {
   createUseCases,
   EnsureAdmin,
   type LoginAttempts,
+  type PasswordHasher,
+  QueuedPasswordHasher,
   type UnitOfWork,
   type UseCases,
   type WebhookTransport,
@@ -75,11 +77,13 @@ export async function startTestApp(
     metrics?: PrometheusMetrics;
     /** Admission's chunk size and time limit; the defaults when absent. */
     admission?: { chunkSize?: number; maxMs?: number };
+    /** The password hasher (a cheap fake by default); a QueuedPasswordHasher's queue feeds the hash gate. */
+    passwordHasher?: PasswordHasher;
   } = {},
 ): Promise<TestApp> {
   const clock = new FixedClock(options.now ?? TEST_NOW);
   const policy = bookingPolicy();
-  const passwordHasher = new FakePasswordHasher();
+  const passwordHasher = options.passwordHasher ?? new FakePasswordHasher();
   const tokens = new JoseTokenIssuer({
     secret: TEST_JWT_SECRET,
     issuer: 'exam-reservation',
@@ -108,6 +112,7 @@ export async function startTestApp(
     logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ready: options.ready ?? (async () => undefined),
     options: options.http ?? {},
+    hashQueue: passwordHasher instanceof QueuedPasswordHasher ? passwordHasher.queue : undefined,
   });
   const server: Server = await new Promise((resolve) => {
     const s = createServer(app).listen(0, '127.0.0.1', () => resolve(s));

@@ -46,6 +46,23 @@ export class SheddingQueue {
     return { active: this.active, waiting: this.waiting.length };
   }
 
+  /** Pieces of work run at once. */
+  get concurrency(): number {
+    return this.options.concurrency;
+  }
+
+  /**
+   * What work would be told now if `ahead` pieces of work (running or
+   * waiting) were before it: `undefined` when it may wait its turn, else the
+   * refusal {@link run} would throw. A caller that knows of work on its way
+   * to the queue (requests whose bodies are still being read) counts it in
+   * `ahead`, so it can refuse before doing any of that work.
+   */
+  refusalBehind(ahead: number): OverloadedError | undefined {
+    const expected = this.expectedWaitMs(ahead - this.options.concurrency + 1);
+    return expected > this.options.maxWaitMs ? new OverloadedError(retryAfterSeconds(expected)) : undefined;
+  }
+
   /** How long work that is `place`-th in the queue is expected to wait for its turn. */
   expectedWaitMs(place: number): number {
     return place <= 0 ? 0 : (this.averageMs * place) / this.options.concurrency;
