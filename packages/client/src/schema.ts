@@ -696,7 +696,7 @@ export interface paths {
         post?: never;
         /**
          * Cancel (as POST …/cancel)
-         * @description The owner while pending; an admin while pending or confirmed. Cancelling a confirmed reservation frees its places; cancelling a cancelled one is a no-op; a rejected one cannot be cancelled. The row is kept with `status: "cancelled"`.
+         * @description The owner while pending; an admin while pending or confirmed. Cancelling a confirmed reservation frees its places; cancelling a cancelled one is a no-op; a rejected one cannot be cancelled. The row is kept with `status: "cancelled"`. `POST …/cancel` takes an optional `reason` (1–500 characters), kept in the history.
          */
         delete: {
             parameters: {
@@ -1274,7 +1274,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel
-         * @description The owner while pending; an admin while pending or confirmed. Cancelling a confirmed reservation frees its places; cancelling a cancelled one is a no-op; a rejected one cannot be cancelled. The row is kept with `status: "cancelled"`.
+         * @description The owner while pending; an admin while pending or confirmed. Cancelling a confirmed reservation frees its places; cancelling a cancelled one is a no-op; a rejected one cannot be cancelled. The row is kept with `status: "cancelled"`. `POST …/cancel` takes an optional `reason` (1–500 characters), kept in the history.
          */
         post: {
             parameters: {
@@ -1291,7 +1291,10 @@ export interface paths {
             };
             requestBody?: {
                 content: {
-                    "application/json": components["schemas"]["NoFields"];
+                    /** @example {
+                     *       "reason": "plans changed"
+                     *     } */
+                    "application/json": components["schemas"]["CancelRequest"];
                 };
             };
             responses: {
@@ -2847,6 +2850,14 @@ export interface components {
             reason: string | null;
             before: components["schemas"]["Reservation"] & (Record<string, never> | null);
             after: components["schemas"]["Reservation"];
+        };
+        /** @description May be absent or `{}`. Unknown fields are a 400. */
+        CancelRequest: {
+            /**
+             * @description 1–500 characters; kept in the history. No NUL, no unpaired surrogates.
+             * @example the room is full
+             */
+            reason?: string;
         };
         BulkResult: {
             results: ({

@@ -145,6 +145,13 @@ describe('reject', () => {
 });
 
 describe('cancel', () => {
+  it('takes an optional reason of 1–500 characters, as a rejection does', () => {
+    expect(cancel(owner, reservation(), LATER, 'plans changed').after.status).toBe('cancelled');
+    for (const bad of ['', 'x'.repeat(501)]) {
+      expect(() => cancel(owner, reservation(), LATER, bad)).toThrow(ValidationError);
+    }
+  });
+
   it('lets the owner cancel a pending reservation', () => {
     const t = cancel(owner, reservation(), LATER);
     expect(t.changed).toBe(true);

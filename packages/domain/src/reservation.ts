@@ -126,11 +126,12 @@ export function reject(actor: Actor, reservation: Reservation, now: number, reas
 /**
  * Cancelling: the owner while pending, an admin while pending or confirmed;
  * cancelling a cancelled reservation is a no-op; a rejected one is refused
- * (it holds nothing and is final).
- * @throws NotFoundError | InvalidStateError
+ * (it holds nothing and is final). A reason, if given, is 1–500 characters.
+ * @throws NotFoundError | InvalidStateError | ValidationError
  */
-export function cancel(actor: Actor, reservation: Reservation, now: number): Transition {
+export function cancel(actor: Actor, reservation: Reservation, now: number, reason?: string): Transition {
   assertCanRead(actor, reservation);
+  if (reason !== undefined) validateReason(reason);
   if (reservation.status === 'cancelled') return { before: reservation, after: reservation, changed: false };
   if (reservation.status === 'rejected' || (!isAdmin(actor) && reservation.status !== 'pending')) {
     throw new InvalidStateError(reservation.status, 'cancel');

@@ -1,4 +1,4 @@
-import { InvalidStateError, NotFoundError } from '@exam-reservation/domain';
+import { InvalidStateError, NotFoundError, ValidationError } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
 import { rejectionOf } from '../testing/fixtures.js';
@@ -12,6 +12,20 @@ describe('CancelReservation', () => {
     expect(cancelled.status).toBe('cancelled');
     kit.clock.advance(1_000);
     expect(await kit.cancel.execute({ actor: kit.alice, id: r.id })).toEqual(cancelled);
+  });
+
+  it('keeps the reason in the history; a reason over 500 characters changes nothing', async () => {
+    const kit = await useCaseKit(new InMemoryStore());
+    const r = await kit.book(kit.alice, 0, 2, 10);
+    expect(
+      await rejectionOf(kit.cancel.execute({ actor: kit.alice, id: r.id, reason: 'x'.repeat(501) })),
+    ).toBeInstanceOf(ValidationError);
+    await kit.cancel.execute({ actor: kit.alice, id: r.id, reason: 'plans changed' });
+    const events = await kit.uow.run((s) => s.events.listFor(r.id));
+    expect(events.map((e) => [e.type, e.reason])).toEqual([
+      ['created', null],
+      ['cancelled', 'plans changed'],
+    ]);
   });
 
   it('an admin cancelling a confirmed reservation frees its places', async () => {

@@ -6,19 +6,22 @@ import { type Action, oneByOne } from '../wrappers/action.js';
 export interface CancelReservationCommand {
   readonly actor: Actor;
   readonly id: number;
+  /** 1–500 characters; recorded in the audit trail. */
+  readonly reason?: string | undefined;
 }
 
 /** Cancels a reservation; a confirmed one frees its places. */
 export class CancelReservation implements Action<CancelReservationCommand, Reservation> {
   constructor(private readonly deps: { readonly clock: Clock; readonly policy: BookingPolicy }) {}
 
-  /** @throws NotFoundError | InvalidStateError */
+  /** @throws NotFoundError | InvalidStateError | ValidationError */
   readonly decide = oneByOne((stores, command: CancelReservationCommand) =>
     changeWithin(stores, this.deps, {
       id: command.id,
       actor: command.actor,
       type: 'cancelled',
-      decide: (r, now) => cancel(command.actor, r, now),
+      reason: command.reason ?? null,
+      decide: (r, now) => cancel(command.actor, r, now, command.reason),
     }),
   );
 }

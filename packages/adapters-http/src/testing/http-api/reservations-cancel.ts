@@ -48,6 +48,27 @@ export function describeReservationsCancel(makeStore: MakeStore): void {
       ]);
     });
 
+    it('keeps an optional reason in the history; a bad one is a 400 that cancels nothing', async () => {
+      const user = await signUp();
+      const { id } = await bookOk(user.token, bookableDay(54));
+      for (const body of [{ reason: '' }, { reason: 'x'.repeat(501) }, { reason: 'ok', force: true }]) {
+        expectProblem(
+          await http().post(`/reservations/${id}/cancel`).auth(user.token, { type: 'bearer' }).send(body),
+          400,
+          'validation_error',
+        );
+      }
+      const pending = await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' });
+      expect(pending.body.status).toBe('pending');
+      const res = await http()
+        .post(`/reservations/${id}/cancel`)
+        .auth(user.token, { type: 'bearer' })
+        .send({ reason: 'plans changed' });
+      expect(res.status).toBe(200);
+      const history = await http().get(`/reservations/${id}/history`).auth(user.token, { type: 'bearer' });
+      expect(history.body.at(-1)).toMatchObject({ type: 'cancelled', reason: 'plans changed' });
+    });
+
     it('DELETE answers 204 and keeps the row as cancelled', async () => {
       const user = await signUp();
       const { id } = await bookOk(user.token, bookableDay(23));
@@ -67,8 +88,8 @@ export function describeReservationsCancel(makeStore: MakeStore): void {
       const { id } = await bookOk(user.token, bookableDay(53));
       const auth = { type: 'bearer' } as const;
       expectFieldError(
-        await http().post(`/reservations/${id}/cancel`).auth(user.token, auth).send({ reason: 'x' }),
-        'reason',
+        await http().post(`/reservations/${id}/cancel`).auth(user.token, auth).send({ force: true }),
+        'force',
       );
       expectFieldError(
         await http().delete(`/reservations/${id}`).auth(user.token, auth).send({ hard: true }),
