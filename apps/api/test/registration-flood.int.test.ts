@@ -96,7 +96,7 @@ describe('a registration flood', () => {
     expect(statusOf(await postJson(api, '/users/register', OWNER, '192.0.2.11'))).toBe(201);
   }, 120_000);
 
-  it('keeps log-ins answered within HASH_QUEUE_MAX_WAIT_MS + 1 s, or refused at once with 503 overloaded, while 2,000 registrations are held open', async () => {
+  it('keeps log-ins answered end to end within HASH_QUEUE_MAX_WAIT_MS + 1 s, or refused with 503 overloaded, while 2,000 registrations are held open', async () => {
     const logIn = () =>
       postJson(api, '/users/login', { email: OWNER.email, password: OWNER.password }, '192.0.2.11');
     expect(statusOf(await logIn())).toBe(200);
@@ -128,11 +128,9 @@ describe('a registration flood', () => {
     for (const ms of served) expect(ms, report).toBeLessThan(MAX_WAIT_MS + 1000);
     for (const o of logIns) {
       expect([200, 503], report).toContain(statusOf(o));
-      // End to end a log-in also waits while the process reads the flood's requests that came
-      // first (each shed at its headers, hash-gate.ts): 2.6–6.8 s at worst on this shared, loaded
-      // 2-core machine (20 s before the early refusal), so the bound of the server's own time is
-      // not asserted end to end; 15 s is.
-      expect(o.ms, report).toBeLessThan(15_000);
+      // End to end too: a log-in also waits while the process reads the flood's requests that came
+      // first (each shed at its headers, hash-gate.ts): never the 20 s it took before.
+      expect(o.ms, report).toBeLessThan(MAX_WAIT_MS + 1000);
       if (statusOf(o) === 503) expectOverloaded(o);
     }
     // Every registration was answered: created, or shed with the documented 503.
