@@ -12,7 +12,7 @@ import { UpdateReservation } from '../use-cases/update-reservation.js';
 import { type Action, type Command, type Decided, inUnits } from '../wrappers/action.js';
 import { batched } from '../wrappers/batched.js';
 import { idempotent, type Keyed, type Reply } from '../wrappers/idempotent.js';
-import { leased } from '../wrappers/leased.js';
+import { leased, timed } from '../wrappers/leased.js';
 import { type Checks, counted, useCase } from '../wrappers/use-case.js';
 
 /** What the reservation actions share. */
@@ -106,12 +106,14 @@ export const bulkRejectReservations = (deps: ReservationDeps) =>
  * Admission, its key held by a lease across its units of work (renewed by
  * every chunk; 60 s unless told otherwise).
  */
-export const admitReservations = (
+export function admitReservations(
   deps: ReservationDeps,
   options: { chunkSize?: number | undefined; maxMs?: number | undefined; leaseMs?: number } = {},
-) =>
-  compose(
-    leased(new AdmitReservations({ ...deps, ...options }), { ...deps, leaseMs: options.leaseMs ?? 60_000 }),
-  );
+) {
+  const metrics = deps.metrics;
+  const action = new AdmitReservations({ ...deps, ...options });
+  const observed = metrics ? timed(action, deps.clock, (r, s) => metrics.admission(r, s)) : action;
+  return compose(leased(observed, { ...deps, leaseMs: options.leaseMs ?? 60_000 }));
+}
 
 export const updateReservation = (deps: ReservationDeps) => new UpdateReservation(deps);

@@ -6,7 +6,7 @@ import {
   policyDateRange,
   type TimeRange,
 } from '@exam-reservation/domain';
-import type { Clock, Metrics, PendingCursor, UnitOfWork } from '../ports/index.js';
+import type { Clock, PendingCursor, UnitOfWork } from '../ports/index.js';
 import { type AdmissionCounts, addCounts, admitChunk, NO_COUNTS } from '../support/admission-chunk.js';
 import type { Lease, LongAction } from '../wrappers/leased.js';
 
@@ -47,7 +47,6 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
       policy: BookingPolicy;
       chunkSize?: number | undefined;
       maxMs?: number | undefined;
-      metrics?: Metrics | undefined;
     },
   ) {
     this.chunkSize = deps.chunkSize ?? 500;
@@ -66,18 +65,8 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
   }
 
   /** Admits the range; `lease` is renewed by every chunk and finished by the last of a complete run. */
-  async run(command: AdmitCommand, lease: Lease<AdmissionResult>): Promise<AdmissionResult> {
-    const range = this.rangeOf(command);
-    const { metrics, clock } = this.deps;
-    const started = clock.now();
-    try {
-      const result = await this.chunks(command.actor, range, command.rejectRest, lease);
-      metrics?.admission(result, (clock.now() - started) / 1000);
-      return result;
-    } catch (error) {
-      metrics?.admission(null, (clock.now() - started) / 1000);
-      throw error;
-    }
+  run(command: AdmitCommand, lease: Lease<AdmissionResult>): Promise<AdmissionResult> {
+    return this.chunks(command.actor, this.rangeOf(command), command.rejectRest, lease);
   }
 
   private rangeOf(command: AdmitCommand): TimeRange {

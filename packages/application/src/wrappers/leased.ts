@@ -101,3 +101,28 @@ export function leased<C extends Command, T>(
     }
   };
 }
+
+/**
+ * Tells `observe` how each run of a long action ended (its value, or null
+ * when it failed) and how long it took, in seconds.
+ */
+export function timed<C, T>(
+  action: LongAction<C, T>,
+  clock: { now(): number },
+  observe: (value: T | null, seconds: number) => void,
+): LongAction<C, T> {
+  return {
+    check: (command) => action.check(command),
+    async run(command, lease) {
+      const started = clock.now();
+      try {
+        const value = await action.run(command, lease);
+        observe(value, (clock.now() - started) / 1000);
+        return value;
+      } catch (error) {
+        observe(null, (clock.now() - started) / 1000);
+        throw error;
+      }
+    },
+  };
+}
