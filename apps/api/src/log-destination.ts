@@ -30,17 +30,23 @@ export function stdoutDestination(): LogDestination {
   const stream = pino.destination({ dest: 1, sync: false });
   let gone = false;
   let idle = true;
+  /** Who waits for the lines so far to be written (or dropped). */
+  const waiting = new Set<() => void>();
+  const wake = (): void => {
+    for (const resolve of waiting) resolve();
+    waiting.clear();
+  };
   const drop = (): void => {
     if (gone) return;
     gone = true;
-    idle = true;
     stream.write = () => true;
     stream.flushSync = () => undefined;
-    stream.emit('drain');
+    wake();
   };
   stream.on('error', drop);
   stream.on('drain', () => {
     idle = true;
+    wake();
   });
   const write = stream.write.bind(stream);
   stream.write = (line: string): boolean => {
@@ -59,11 +65,8 @@ export function stdoutDestination(): LogDestination {
     settle: (ms) =>
       new Promise<void>((resolve) => {
         if (gone || idle) return resolve();
-        const timer = setTimeout(() => {
-          drop();
-          resolve();
-        }, ms);
-        stream.once('drain', () => {
+        const timer = setTimeout(drop, ms);
+        waiting.add(() => {
           clearTimeout(timer);
           resolve();
         });
