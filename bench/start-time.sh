@@ -7,7 +7,8 @@
 # machine's drift falls on all of them alike. Each server is
 # started in a process group of its own and stopped with SIGTERM to that group.
 # Run it on a checkout that has started once already (the first start also
-# creates the embedded store). Figures in milliseconds, in order.
+# creates the embedded store). Figures in milliseconds, in order; also written
+# to bench/results/start-<time>.json, from which docs/bench/start-times.svg is drawn.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # Run as a user would: without what an outer `pnpm bench:start` sets for its scripts.
@@ -51,3 +52,18 @@ echo "npm start (the README's): ${npm_times[*]} ms"
 echo "npx -y pnpm@10.34.9 start: ${npx_times[*]} ms"
 if [ ${#pnpm_times[@]} -gt 0 ]; then echo "pnpm start: ${pnpm_times[*]} ms"; fi
 echo "npx -y pnpm@10.34.9 exec true (npx and pnpm alone): ${overhead[*]} ms"
+
+# The same figures for `pnpm bench:plots` (BENCHMARKS.md's restart chart), then the chart.
+json_list() { local IFS=,; echo "[$*]"; }
+mkdir -p bench/results
+out="bench/results/start-$(date -u +%Y-%m-%dT%H-%M-%S).json"
+{
+  echo '{"times": {'
+  echo "\"npm start (the README's)\": $(json_list "${npm_times[@]}"),"
+  echo "\"npx -y pnpm@10.34.9 start\": $(json_list "${npx_times[@]}"),"
+  if [ ${#pnpm_times[@]} -gt 0 ]; then echo "\"pnpm start\": $(json_list "${pnpm_times[@]}"),"; fi
+  echo "\"npx and pnpm alone\": $(json_list "${overhead[@]}")"
+  echo '}}'
+} > "$out"
+echo "results: $out"
+node_modules/.bin/tsx bench/http/plots.ts

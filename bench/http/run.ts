@@ -13,7 +13,8 @@
  * The flags are read in settings.ts; one-run.ts runs the scenarios (each in
  * a file of its own: hot-window, webhook-confirm, schedules, get-one,
  * admission; the rush in rush.ts, the registration flood in flood.ts) and
- * summary.ts writes the tables.
+ * summary.ts writes the tables; plots.ts draws BENCHMARKS.md's charts from the
+ * results file (`pnpm bench:plots` alone redraws them).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,6 +24,7 @@ import { admissionLines } from './admission.js';
 import { type FloodReport, floodLines, floodLoginTimeline, floodRun } from './flood.js';
 import { oneRun, type RunReport } from './one-run.js';
 import { latencySvg } from './plot.js';
+import { drawPlots } from './plots.js';
 import { type RushReport, rushRun } from './rush.js';
 import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, quick, runs } from './settings.js';
 import { machineLine, runLines, rushSection, stripRushTimelines, stripTimeline } from './summary.js';
@@ -83,6 +85,7 @@ async function main(): Promise<void> {
       JSON.stringify({ quick, runs, rush: rushReports.map(stripRushTimelines) }, null, 2),
     );
     process.stdout.write(`\nresults: bench/results/http-rush-${stamp}.json\n`);
+    process.stdout.write(`plots: ${(await drawPlots()).join(', ')}\n`);
     return;
   }
 
@@ -163,6 +166,8 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nresults: bench/results/http-${stamp}.json, plot: bench/results/http-latency${quick ? '-quick' : ''}.svg\n`,
   );
+  // BENCHMARKS.md's charts (docs/bench/), from the file just written; `pnpm bench:plots` redraws them.
+  process.stdout.write(`plots: ${(await drawPlots()).join(', ')}\n`);
 }
 
 await main();

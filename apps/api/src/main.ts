@@ -6,11 +6,15 @@ import { ConflictError } from '@exam-reservation/domain';
 import { type Logger, pino } from 'pino';
 import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
 import { createContainer, TYPES } from './container.js';
+import { stdoutDestination } from './log-destination.js';
 import { describeStartupError } from './startup-error.js';
 import { WebhookPoller } from './webhook-poller.js';
 
 /** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
 const DRAIN_MS = 10_000;
+
+/** How long the last log lines get to be taken by stdout's reader before the process exits without them. */
+const LOG_SETTLE_MS = 1_000;
 
 /** How often expired Idempotency-Key answers and old webhook messages are deleted (in small batches, in the background). */
 const PURGE_EVERY_MS = 10 * 60_000;
@@ -50,19 +54,9 @@ function failStart(logger: Logger, what: string, error: unknown): never {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  // Asynchronous writes: while one write is in flight the next lines gather
-  // and go out together, instead of one blocking write(2) per request line.
-  // Whatever is still buffered is written synchronously as the process exits
-  // (process.exit, a fatal error, the end of a shutdown), so no last line is lost.
-  const destination = pino.destination({ dest: 1, sync: false });
-  process.on('exit', () => {
-    try {
-      destination.flushSync();
-    } catch {
-      // stdout is gone: nothing left to write to.
-    }
-  });
-  const logger = pino({ level: config.logLevel }, destination);
+  // Asynchronous writes to stdout; a reader that went away or stopped reading never holds up a shutdown.
+  const destination = stdoutDestination();
+  const logger = pino({ level: config.logLevel }, destination.stream);
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random key, so tokens die with this process');
   }
@@ -174,9 +168,11 @@ async function main(): Promise<void> {
         // Closes the store (the pool) through its deactivation hook.
         await container.unbindAllAsync();
         logger.info('stopped');
+        await destination.settle(LOG_SETTLE_MS);
         process.exit(0);
       } catch (error) {
         logger.error({ err: error }, 'error while closing the store');
+        await destination.settle(LOG_SETTLE_MS);
         process.exit(1);
       }
     });
