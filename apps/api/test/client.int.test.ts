@@ -59,14 +59,14 @@ describe('@exam-reservation/client against the running API', () => {
 
     // Only admins confirm: the user's try is a typed 403.
     const refused = await unwrap(
-      kim.api.POST('/reservations/{id}/confirm', { params: { path: { id: String(booked.id) } } }),
+      kim.api.POST('/reservations/{id}/confirm', { params: { path: { id: booked.id } } }),
     ).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ApiError);
     expect(refused).toMatchObject({ status: 403, code: 'forbidden', errors: [] });
 
     await admin.login({ email: 'admin@example.com', password: 'admin-password' });
     const confirmed = await unwrap(
-      admin.api.POST('/reservations/{id}/confirm', { params: { path: { id: String(booked.id) } } }),
+      admin.api.POST('/reservations/{id}/confirm', { params: { path: { id: booked.id } } }),
     );
     expect(confirmed.status).toBe('confirmed');
 

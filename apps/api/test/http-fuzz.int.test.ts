@@ -139,6 +139,13 @@ describe('HTTP fuzz suite, driven by the OpenAPI document, on PostgreSQL', () =>
     const document = (await call('GET', '/openapi.json')).body;
     const operations: Operation[] = readOperations(document);
     expect(operations.length).toBeGreaterThan(5);
+    // Every `{id}` is fuzzed as an id within the document's bounds (an integer there; its text probes
+    // hold the server to plain decimal digits, which the document no longer spells out).
+    const pathIds = operations.flatMap((op) => op.params.filter((p) => p.in === 'path'));
+    expect(pathIds.length).toBeGreaterThan(5);
+    for (const p of pathIds) {
+      expect(p).toMatchObject({ name: 'id', kind: 'id', minimum: 1, maximum: 2_147_483_647 });
+    }
     const credentials: Credentials = {
       tokens: { user: tokens.user, admin: tokens.admin },
       jwtSecret: TEST_JWT_SECRET,

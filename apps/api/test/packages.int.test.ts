@@ -210,11 +210,10 @@ const booked: Reservation = await unwrap(
     body: { reservation_name: 'TOEIC', start: \`\${day} 09:00\`, end: \`\${day} 11:00\`, number_of_people: 120 },
   }),
 );
-const id = String(booked.id);
 
 let refused: [number, string] = [0, ''];
 try {
-  await unwrap(kim.api.POST('/reservations/{id}/confirm', { params: { path: { id } } }));
+  await unwrap(kim.api.POST('/reservations/{id}/confirm', { params: { path: { id: booked.id } } }));
 } catch (error) {
   if (!(error instanceof ApiError)) throw error;
   refused = [error.status, error.code];
@@ -222,7 +221,7 @@ try {
 
 const admin = createExamReservationClient({ baseUrl });
 await admin.login({ email: 'admin@example.com', password: 'admin-password' });
-const confirmed = await unwrap(admin.api.POST('/reservations/{id}/confirm', { params: { path: { id } } }));
+const confirmed = await unwrap(admin.api.POST('/reservations/{id}/confirm', { params: { path: { id: booked.id } } }));
 
 const schedules = await unwrap(kim.api.GET('/reservations/schedules', { params: { query: { start: day, end: day } } }));
 console.log(JSON.stringify({ booked: booked.status, refused, confirmed: confirmed.status, schedules }));

@@ -620,8 +620,8 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Reservation id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Reservation id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -703,8 +703,8 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Reservation id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Reservation id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -797,8 +797,8 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Reservation id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Reservation id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -909,8 +909,8 @@ export interface paths {
                     "Idempotency-Key"?: string;
                 };
                 path: {
-                    /** @description Reservation id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Reservation id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -1041,8 +1041,8 @@ export interface paths {
                     "Idempotency-Key"?: string;
                 };
                 path: {
-                    /** @description Reservation id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Reservation id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -1176,8 +1176,8 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description Reservation id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Reservation id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -1284,8 +1284,8 @@ export interface paths {
                     "Idempotency-Key"?: string;
                 };
                 path: {
-                    /** @description Reservation id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Reservation id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -1976,8 +1976,8 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    /** @description Webhook endpoint id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Webhook endpoint id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };
@@ -2083,8 +2083,8 @@ export interface paths {
                 };
                 header?: never;
                 path: {
-                    /** @description Webhook endpoint id, 1 to 2147483647. */
-                    id: string;
+                    /** @description Webhook endpoint id, 1 to 2147483647, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
                 };
                 cookie?: never;
             };

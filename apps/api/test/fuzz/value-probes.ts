@@ -172,7 +172,13 @@ export function numericStringProbes(facts: FieldFacts): fc.Arbitrary<Probe<unkno
   }));
 }
 
-/** Integers as query or path text: the spellings a lax parser might accept or choke on. */
+/**
+ * Integers as query or path text: the spellings a lax parser might accept or
+ * choke on. A query integer is judged leniently; an `{id}` strictly, as the
+ * contract reads it (plain decimal digits): the document calls it an integer
+ * without saying how it is spelled in a path, so `01`, `+1` and `1.0` must
+ * still be refused and never find reservation 1.
+ */
 export function integerTextProbes(facts: FieldFacts): fc.Arbitrary<Probe<string>> {
   const min = facts.minimum ?? 1;
   const max = facts.maximum ?? 2_147_483_647;
@@ -180,6 +186,7 @@ export function integerTextProbes(facts: FieldFacts): fc.Arbitrary<Probe<string>
     '0',
     '-1',
     '1.5',
+    '1.0',
     '1e3',
     '1E400',
     'NaN',
@@ -202,12 +209,13 @@ export function integerTextProbes(facts: FieldFacts): fc.Arbitrary<Probe<string>
     `${min - 1}`,
   ];
   return fc.constantFrom(...texts).map((text) => {
-    // Judged only when even a lenient reader (Number()) finds no integer in range.
+    // A query integer is judged only when even a lenient reader (Number()) finds no integer in range.
     const lenient = text.trim() === '' ? Number.NaN : Number(text);
+    const readable = facts.kind === 'id' ? /^[1-9]\d*$/.test(text) : Number.isInteger(lenient);
     return {
       label: `integer text ${JSON.stringify(text)}`,
       value: text,
-      invalid: !(Number.isInteger(lenient) && lenient >= min && lenient <= max),
+      invalid: !(readable && lenient >= min && lenient <= max),
     };
   });
 }

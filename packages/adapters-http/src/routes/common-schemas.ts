@@ -60,7 +60,18 @@ export const limitParam = (byDefault: number) =>
 /** Largest id a reservation can have (PostgreSQL `integer`). */
 export const MAX_ID = 2_147_483_647;
 
-/** `{id}` path parameter. */
+/**
+ * `{id}` path parameter. A path segment is text, and the server reads it
+ * strictly: plain decimal digits only, so `01`, `+1`, `1.0`, `1e3`, ` 1` and
+ * anything over {@link MAX_ID} are a 400, never a lookup of reservation 1.
+ * The document, though, says what a client holds and sends: an integer in
+ * range, the same type as `Reservation.id`, so typed clients take
+ * `{ id: reservation.id }` as it is. Its `type` is set by hand (zod-to-openapi
+ * then drops the string schema, pattern included): JSON numbers written out in
+ * a URL are exactly the text the regex accepts. Keep the two in step: the
+ * bounds below, and the client's type test that a `Reservation['id']` fits
+ * every `{id}`.
+ */
 export const IdParams = z.strictObject({
   id: z
     .string()
@@ -68,8 +79,11 @@ export const IdParams = z.strictObject({
     .refine((id) => Number(id) <= MAX_ID, `must be an integer from 1 to ${MAX_ID}`)
     .openapi({
       param: { name: 'id', in: 'path' },
-      description: `Reservation id, 1 to ${MAX_ID}.`,
-      example: '1',
+      type: 'integer',
+      minimum: 1,
+      maximum: MAX_ID,
+      description: `Reservation id, 1 to ${MAX_ID}, in plain decimal digits (no sign, leading zero, point or exponent).`,
+      example: 1,
     }),
 });
 

@@ -36,8 +36,8 @@ export const CreateWebhookBody = z
 export const WebhookIdParams = z.strictObject({
   id: IdParams.shape.id.openapi({
     param: { name: 'id', in: 'path' },
-    description: `Webhook endpoint id, 1 to ${MAX_ID}.`,
-    example: '1',
+    description: `Webhook endpoint id, 1 to ${MAX_ID}, in plain decimal digits (no sign, leading zero, point or exponent).`,
+    example: 1,
   }),
 });
 

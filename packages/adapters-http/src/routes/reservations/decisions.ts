@@ -12,7 +12,7 @@ import { byId, notFound, ReservationSchema, reason } from './reservation-schemas
  * examples confirm), so that Try it out succeeds unchanged for both.
  */
 export const RejectIdParams = z.strictObject({
-  id: IdParams.shape.id.openapi({ param: { name: 'id', in: 'path' }, example: '2' }),
+  id: IdParams.shape.id.openapi({ param: { name: 'id', in: 'path' }, example: 2 }),
 });
 
 /** `POST /reservations/{id}/reject` body: optional, as is its one field. */

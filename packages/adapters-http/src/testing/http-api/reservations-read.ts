@@ -97,12 +97,24 @@ export function describeReservationsRead(makeStore: MakeStore): void {
       expect(theirs.body).toEqual(missing.body);
     });
 
-    it.each(['abc', '0', '-1', '1.5', '2147483648', '99999999999999999999'])(
-      'refuses the id %s with 400',
-      async (id) => {
-        const user = await signUp();
-        expectFieldError(await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' }), 'id');
-      },
-    );
+    // The document calls `{id}` an integer (so typed clients pass `reservation.id`), but a path
+    // segment is text and only plain decimal digits are read: no other spelling of 1 finds it.
+    it.each([
+      'abc',
+      '0',
+      '-1',
+      '1.5',
+      '2147483648',
+      '99999999999999999999',
+      '1.0',
+      '01',
+      '+1',
+      '%201',
+      '1%20',
+      '1e3',
+    ])('refuses the id %s with 400', async (id) => {
+      const user = await signUp();
+      expectFieldError(await http().get(`/reservations/${id}`).auth(user.token, { type: 'bearer' }), 'id');
+    });
   });
 }
