@@ -12,10 +12,10 @@ const USAGE = `usage:
   exam-reservation migrate
   exam-reservation create-admin [--email <email>] [--password-stdin | --password <password>] [--promote] [--name <user name>]
 
-create-admin creates a new admin account. The e-mail is --email, else ADMIN_EMAIL. The password is read from the first line of stdin with
---password-stdin, else from --password (visible in the process list and in what pnpm echoes), else
-from the ADMIN_PASSWORD environment variable. An account that already has the e-mail is refused,
-unless --promote is given: then it becomes an admin and keeps its password (none is needed).
+create-admin creates a new admin account: the e-mail is --email, else ADMIN_EMAIL; the password
+the first line of stdin with --password-stdin, else --password (which npm and pnpm print, and the
+process list shows), else ADMIN_PASSWORD. An e-mail that has an account is refused, unless
+--promote is given: then that account becomes an admin and keeps its password (none is needed).
 
 The store is chosen as by the server: DATABASE_URL, else the embedded store in DATA_DIR, which a
 running server holds: stop it first, or start the server with ADMIN_EMAIL and ADMIN_PASSWORD set.`;
@@ -106,7 +106,11 @@ async function run(argv: string[]): Promise<void> {
       .execute({ email, password, userName: values.name, existing: values.promote ? 'promote' : 'refuse' })
       .catch((error: unknown) => {
         if (error instanceof ConflictError) {
-          fail(`refused: ${error.message}; to make it an admin (its password stays as it is), add --promote`);
+          // A user account may be meant to become an admin: say how. An admin account is left as it is.
+          const hint = /\(a user\)/.test(error.message)
+            ? '; to make it an admin (its password stays as it is), add --promote'
+            : '';
+          fail(`refused: ${error.message}${hint}`);
         }
         throw error;
       });

@@ -143,7 +143,7 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
     expect(again.code).toBe(1);
     expect(again.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(
-        /^refused: an account with e-mail ops@example.com exists already \(admin\).*--promote/,
+        /^refused: an account with e-mail ops@example.com exists already \(an admin\); nothing changed$/,
       ),
     ]);
     // --promote on an admin says so and changes nothing.
@@ -226,7 +226,7 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
       expect(refused.code).toBe(1);
       expect(refused.stderr.trim().split('\n')).toEqual([
         expect.stringMatching(
-          /^refused: an account with e-mail kim@example.com exists already \(user\); nothing changed; .*--promote$/,
+          /^refused: an account with e-mail kim@example.com exists already \(a user\); nothing changed; .*--promote$/,
         ),
       ]);
       const promoted = await runCli(['create-admin', '--email', kim.email, '--promote'], env);

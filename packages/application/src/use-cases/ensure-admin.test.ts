@@ -53,7 +53,7 @@ describe('EnsureAdmin', () => {
       existing: 'refuse',
     });
     await expect(refusal).rejects.toBeInstanceOf(ConflictError);
-    await expect(refusal).rejects.toThrow(/exists already \(user\); nothing changed/);
+    await expect(refusal).rejects.toThrow(/exists already \(a user\); nothing changed/);
     expect(await account('kim@example.com')).toMatchObject({ role: 'user', passwordHash: 'kept' });
   });
 

@@ -55,7 +55,7 @@ export class EnsureAdmin {
       if (existing) {
         if (policy === 'refuse') {
           throw new ConflictError(
-            `an account with e-mail ${email} exists already (${existing.role}); nothing changed`,
+            `an account with e-mail ${email} exists already (${existing.role === 'admin' ? 'an admin' : 'a user'}); nothing changed`,
           );
         }
         const wasAdmin = existing.role === 'admin';
