@@ -2,9 +2,18 @@
 // packages when missing (and allowed: root with apt-get), as users run them:
 // Chromium for the Swagger UI test (playwright-core drives it; no browser
 // download is possible here), HAProxy and PgBouncer for the scale-out test
-// (two API processes behind a load balancer, PostgreSQL through a pooler).
+// (two API processes behind a load balancer, PostgreSQL through a pooler),
+// jq for the README's curl walkthrough, which a test runs as written.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** Where `name` is found on PATH, if anywhere. */
+const onPath = (name) =>
+  (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((dir) => join(dir, name))
+    .find((path) => existsSync(path));
 
 const tools = [
   {
@@ -24,6 +33,12 @@ const tools = [
     path: process.env.PGBOUNCER_PATH ?? '/usr/sbin/pgbouncer',
     pkg: 'pgbouncer',
     env: 'PGBOUNCER_PATH',
+  },
+  {
+    what: 'jq',
+    path: onPath('jq') ?? '/usr/bin/jq',
+    pkg: 'jq',
+    env: 'PATH',
   },
 ];
 

@@ -145,6 +145,8 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** Kill it as soon as its stdout matches (a server that should have refused to start says it listens). */
   readonly killWhen?: RegExp;
+  /** Written to its stdin, which is then closed (default: stdin stays open and empty). */
+  readonly input?: string;
 }
 
 function runToExit(args: string[], env: Record<string, string>, options: RunOptions): Promise<Ended> {
@@ -164,6 +166,7 @@ function runToExit(args: string[], env: Record<string, string>, options: RunOpti
     child.stderr.on('data', (chunk) => {
       stderr += String(chunk);
     });
+    if (options.input !== undefined) child.stdin.end(options.input);
     const timer = options.timeoutMs === undefined ? undefined : setTimeout(kill, options.timeoutMs);
     child.once('close', (code) => {
       clearTimeout(timer);

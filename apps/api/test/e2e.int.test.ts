@@ -135,21 +135,72 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
       code: 0,
       stdout: expect.stringMatching(/^created admin ops@example.com/),
     });
+    // The same e-mail again: refused in one line, nothing changed (the password still works).
     const again = await runCli(
-      ['create-admin', '--email', 'ops@example.com', '--password', 'ops-password'],
+      ['create-admin', '--email', 'ops@example.com', '--password', 'other-password'],
       env,
     );
-    expect(again).toMatchObject({
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^refused: an account with e-mail ops@example.com exists already \(an admin\); nothing changed$/,
+      ),
+    ]);
+    // --promote on an admin says so and changes nothing.
+    const already = await runCli(['create-admin', '--email', 'ops@example.com', '--promote'], env);
+    expect(already).toMatchObject({
       code: 0,
-      stdout: expect.stringMatching(/^promoted admin .*its password is now the one given/),
+      stdout: expect.stringMatching(/^ops@example.com \(id \d+\) is already an admin; nothing changed\n$/),
     });
+    // The password from stdin (first line) and from ADMIN_PASSWORD, never from the command line.
+    const fromStdin = await runCli(
+      ['create-admin', '--email', 'stdin@example.com', '--password-stdin'],
+      env,
+      { input: 'stdin-password\n' },
+    );
+    expect(fromStdin).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^created admin stdin@example.com/),
+    });
+    const fromEnv = await runCli(['create-admin', '--email', 'env@example.com'], {
+      ...env,
+      ADMIN_PASSWORD: 'env-password',
+    });
+    expect(fromEnv).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^created admin env@example.com/),
+    });
+    const both = await runCli(
+      ['create-admin', '--email', 'x@example.com', '--password', 'p-password', '--password-stdin'],
+      env,
+      { input: 'p-password\n' },
+    );
+    expect(both).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^create-admin takes --password or --password-stdin, not both\n/),
+    });
+    // --promote without a password cannot create a typo'd account.
+    const typo = await runCli(['create-admin', '--email', 'opps@example.com', '--promote'], env);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^failed: email: no account has the e-mail opps@example.com; give a password to create it$/,
+      ),
+    ]);
     const short = await runCli(['create-admin', '--email', 'x@example.com', '--password', 'short'], env);
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/^failed: password: /);
     expect(short.stderr.trim().split('\n')).toHaveLength(1);
     const usage = await runCli(['create-admin', '--email', 'x@example.com'], env);
     expect(usage.code).toBe(1);
-    expect(usage.stderr).toMatch(/^create-admin needs --email and --password\nusage:/);
+    expect(usage.stderr).toMatch(
+      /^create-admin needs a password: --password-stdin, --password or ADMIN_PASSWORD\nusage:/,
+    );
+    const noEmail = await runCli(['create-admin', '--password', 'x-password'], env);
+    expect(noEmail).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^create-admin needs --email \(or ADMIN_EMAIL\)\nusage:/),
+    });
     const unknown = await runCli(['bogus'], env);
     expect(unknown).toMatchObject({
       code: 1,
@@ -157,6 +208,43 @@ describe('the API as a process (node apps/api/dist/main.js)', () => {
     });
     const help = await runCli(['--help'], env);
     expect(help).toMatchObject({ code: 0, stdout: expect.stringMatching(/^usage:/) });
+  });
+
+  it('create-admin --promote makes a registered user an admin and keeps its password; without it, refuses', async () => {
+    const database = await freshDatabase();
+    const env = { DATABASE_URL: database.url };
+    const api = await startApi({ ...env, JWT_SECRET });
+    try {
+      const call = client(api);
+      const kim = { email: 'kim@example.com', password: 'kims-own-password', user_name: 'Kim' };
+      expect((await call('POST', '/users/register', { body: kim })).status).toBe(201);
+      // A typo'd or taken e-mail must not take over the account: refused, nothing changed.
+      const refused = await runCli(['create-admin', '--email', kim.email], {
+        ...env,
+        ADMIN_PASSWORD: 'admin-password',
+      });
+      expect(refused.code).toBe(1);
+      expect(refused.stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(
+          /^refused: an account with e-mail kim@example.com exists already \(a user\); nothing changed; .*--promote$/,
+        ),
+      ]);
+      const promoted = await runCli(['create-admin', '--email', kim.email, '--promote'], env);
+      expect(promoted).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(
+          /^promoted kim@example.com \(id \d+\) to admin; its password is unchanged\n$/,
+        ),
+      });
+      const login = await call('POST', '/users/login', {
+        body: { email: kim.email, password: kim.password },
+      });
+      expect(login.status).toBe(200);
+      const me = await call('GET', '/users/me', { token: login.body.access_token as string });
+      expect(me.body).toMatchObject({ email: kim.email, role: 'admin' });
+    } finally {
+      expect(await api.stop()).toBe(0);
+    }
   });
 
   it('keeps capacity across two API processes sharing one database: exactly 10 of 100 confirms', async () => {

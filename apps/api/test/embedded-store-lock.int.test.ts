@@ -113,6 +113,19 @@ describe('the embedded store is held by one process at a time', () => {
     expect(refusal[0]).toMatch(/\bstop\b.*\bserver\b/i);
     expect(refusal[0]).toContain('DATABASE_URL');
 
+    // create-admin, the command a newcomer runs beside the server, says what to do instead.
+    const createAdmin = await runCli(
+      ['create-admin', '--email', 'boss@example.com', '--password-stdin'],
+      { DATA_DIR: dataDir },
+      { timeoutMs: REFUSAL_TIMEOUT_MS, input: 'boss-password\n' },
+    );
+    expect(createAdmin.code).toBe(1);
+    const hint = lines(createAdmin.stderr);
+    expect(hint, createAdmin.stderr).toHaveLength(1);
+    expect(hint[0]).toMatch(/\bstop\b.*\bserver\b/i);
+    expect(hint[0]).toMatch(/ADMIN_EMAIL and ADMIN_PASSWORD/);
+    expect(hint[0]).toContain('DATABASE_URL');
+
     expect((await json(`${server.url}/readyz`, 'GET')).status).toBe(200);
     expect(await server.stop()).toBe(0);
     // Once the server is gone, the CLI may use the folder.

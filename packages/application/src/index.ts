@@ -48,7 +48,12 @@ export {
   MAX_WEBHOOK_ENDPOINTS,
 } from './use-cases/create-webhook-endpoint.js';
 export { DeliverWebhooks, type DeliverWebhooksDeps } from './use-cases/deliver-webhooks.js';
-export { EnsureAdmin, type EnsureAdminCommand } from './use-cases/ensure-admin.js';
+export {
+  EnsureAdmin,
+  type EnsureAdminCommand,
+  type EnsureAdminResult,
+  type ExistingAccountPolicy,
+} from './use-cases/ensure-admin.js';
 export { GetReservation } from './use-cases/get-reservation.js';
 export {
   GetReservationHistory,
