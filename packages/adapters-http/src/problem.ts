@@ -120,9 +120,10 @@ const BODY_PROBLEM: Record<string, string> = {
 };
 
 /**
- * What a domain error tells the client. The domain knows no zone, so an
- * error that names an instant carries it as a number, and it is written here
- * in the deployment's zone like every other time in an answer.
+ * What a domain error tells the client. A capacity refusal names its slot in
+ * the zone the use case gave it, but the store's last guard (a race lost at
+ * commit) knows no zone: the slot is written again here, in the deployment's
+ * zone like every other time in an answer.
  */
 function detailOf(error: DomainError, zone: string): string {
   if (error instanceof CapacityExceededError) {

@@ -96,7 +96,7 @@ async function assertFits(
   }
   if (from > to) return;
   const loads = await stores.ledger.loadsIn(from, to);
-  const overflow = firstOverflow(loads, deltas, policy.capacity);
+  const overflow = firstOverflow(loads, deltas, policy.capacity, policy.timeZone);
   if (overflow) throw overflow;
 }
 

@@ -50,6 +50,7 @@ export async function confirmTogether(
   const ledger = new CapacityLedger(
     policy.capacity,
     await stores.ledger.lockLoads([...slots], policy.capacity),
+    policy.timeZone,
   );
 
   const outcomes: Decided<Reservation>[] = [];
