@@ -51,6 +51,8 @@ export interface Problem {
   code: HttpErrorCode;
   detail: string;
   errors?: readonly { path: string; message: string }[] | undefined;
+  /** The first bookable instant, with the zone's offset, when the lead time was not met. */
+  firstBookable?: string | undefined;
 }
 
 /** The content type of every problem document, as Express sends it. */
@@ -66,6 +68,7 @@ function problemBody(problem: Problem): Record<string, unknown> {
     code: problem.code,
   };
   if (problem.errors) body.errors = problem.errors;
+  if (problem.firstBookable !== undefined) body.first_bookable = problem.firstBookable;
   return body;
 }
 
@@ -152,11 +155,14 @@ export function toProblem(error: unknown, zone: string): Problem | null {
   }
   if (error instanceof OverloadedError) return OVERLOADED;
   if (error instanceof DomainError) {
+    const invalid = error instanceof ValidationError ? error : undefined;
     return {
       status: STATUS[error.code],
       code: error.code,
       detail: detailOf(error, zone),
-      errors: error instanceof ValidationError ? error.errors : undefined,
+      errors: invalid?.errors,
+      firstBookable:
+        invalid?.firstBookable === undefined ? undefined : formatInstant(invalid.firstBookable, zone),
     };
   }
   if (isClientHttpError(error)) {

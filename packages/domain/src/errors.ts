@@ -31,7 +31,14 @@ export abstract class DomainError extends Error {
 /** Bad input: every offending field, named by its API name in {@link ValidationError.errors}. */
 export class ValidationError extends DomainError {
   readonly code = 'validation_error' as const;
-  constructor(readonly errors: readonly FieldError[]) {
+  /**
+   * @param firstBookable epoch ms of the first instant a reservation may start
+   *   at, when the lead time was not met (adapters show it next to the errors)
+   */
+  constructor(
+    readonly errors: readonly FieldError[],
+    readonly firstBookable?: number,
+  ) {
     super(errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'invalid input');
     this.name = 'ValidationError';
   }

@@ -117,6 +117,16 @@ export const ProblemSchema = z
       .openapi({
         description: 'Only for `validation_error`: one entry per offending field (API field names).',
       }),
+    first_bookable: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Only for a `validation_error` whose `start` is before the lead-time boundary: the first instant a ' +
+          'reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ISO 8601 with the ' +
+          'APP_TIMEZONE offset.',
+        example: '2026-12-10T00:00:00+09:00',
+      }),
   })
   .openapi('Problem');
 

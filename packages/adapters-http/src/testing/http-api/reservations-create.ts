@@ -111,6 +111,21 @@ export function describeReservationsCreate(makeStore: MakeStore): void {
       expect(res.status).toBe(201);
     });
 
+    it('names the first bookable instant, with its offset, when the lead time is not met', async () => {
+      const user = await signUp();
+      const res = await book(user.token, { start: '2026-11-22 23:50', end: '2026-11-23 01:00' });
+      expectProblem(res, 400, 'validation_error');
+      const message =
+        'must be on or after 2026-11-23T00:00:00+09:00 (the first bookable instant: 00:00 in Asia/Seoul, 3 days from today)';
+      expect(res.body.errors).toEqual([{ path: 'start', message }]);
+      expect(res.body.detail).toBe(`start: ${message}`);
+      expect(res.body.first_bookable).toBe('2026-11-23T00:00:00+09:00');
+      // Only a lead-time refusal carries it.
+      const other = await book(user.token, { number_of_people: 0 });
+      expectProblem(other, 400, 'validation_error');
+      expect(other.body).not.toHaveProperty('first_bookable');
+    });
+
     it('answers 409 capacity_exceeded when the confirmed load leaves no room', async () => {
       const D = bookableDay(6);
       const user = await signUp();

@@ -37,6 +37,14 @@ export function describeSchedules(makeStore: MakeStore): void {
         .auth(user.token, { type: 'bearer' });
       expect(res.status).toBe(200);
       expect(res.body[0].start).toBe('2026-11-23T00:00:00+09:00');
+      // The boundary itself, in a header: the first bookable day even when the range is all before it.
+      expect(res.headers['first-bookable']).toBe('2026-11-23T00:00:00+09:00');
+      const before = await http()
+        .get('/reservations/schedules')
+        .query({ start: '2026-11-20', end: '2026-11-21' })
+        .auth(user.token, { type: 'bearer' });
+      expect(before.body).toEqual([]);
+      expect(before.headers['first-bookable']).toBe('2026-11-23T00:00:00+09:00');
     });
 
     it('drops full slots', async () => {
