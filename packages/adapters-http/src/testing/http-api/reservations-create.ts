@@ -75,6 +75,32 @@ export function describeReservationsCreate(makeStore: MakeStore): void {
       expectFieldError(res, 'number_of_people');
     });
 
+    it('says in plain words what is wrong and what is allowed, not in the validator’s terms', async () => {
+      const user = await signUp();
+      const res = await http()
+        .post('/reservations')
+        .auth(user.token, { type: 'bearer' })
+        .send({ reservation_name: 7, end: 42, number_of_people: 2.5 });
+      expectProblem(res, 400, 'validation_error');
+      expect(res.body.errors).toEqual([
+        { path: 'reservation_name', message: 'must be text of at most 1024 characters' },
+        { path: 'start', message: 'required (a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset)' },
+        { path: 'end', message: 'must be a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset' },
+        { path: 'number_of_people', message: 'must be a whole number' },
+      ]);
+      // A string the schema lets through is read by the domain, which says it in the same words.
+      const word = await book(user.token, {
+        reservation_name: 'T',
+        start: 'tomorrow',
+        end: '2026-12-01 11:00',
+        number_of_people: 1,
+      });
+      expect(word.body.errors).toEqual([
+        { path: 'start', message: 'must be a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset' },
+      ]);
+      expect(res.body.detail).not.toMatch(/Invalid input|expected \w+, received|Too (big|small)/);
+    });
+
     it('accepts a reservation of exactly MAX_RESERVATION_HOURS (24), across midnight', async () => {
       const user = await signUp();
       const res = await book(user.token, {

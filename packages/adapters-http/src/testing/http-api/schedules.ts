@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookableDay, expectFieldError, type MakeStore, useHttpApi } from './fixtures.js';
+import { bookableDay, expectFieldError, expectProblem, type MakeStore, useHttpApi } from './fixtures.js';
 
 /** GET /reservations/schedules. */
 export function describeSchedules(makeStore: MakeStore): void {
@@ -26,6 +26,29 @@ export function describeSchedules(makeStore: MakeStore): void {
         { start: `${D}T00:00:00+09:00`, end: `${D}T10:00:00+09:00`, available_capacity: 50_000 },
         { start: `${D}T10:00:00+09:00`, end: `${D}T11:00:00+09:00`, available_capacity: 40_000 },
         { start: `${D}T11:00:00+09:00`, end: `${next}T00:00:00+09:00`, available_capacity: 50_000 },
+      ]);
+    });
+
+    it('names a missing or malformed query parameter in plain words, with what is allowed', async () => {
+      const user = await signUp();
+      const missing = await http()
+        .get('/reservations/schedules')
+        .query({ end: '2026-11-23' })
+        .auth(user.token, { type: 'bearer' });
+      expectProblem(missing, 400, 'validation_error');
+      expect(missing.body.errors).toEqual([{ path: 'start', message: 'required (a date, YYYY-MM-DD)' }]);
+      expect(missing.body.detail).toBe('start: required (a date, YYYY-MM-DD)');
+      const malformed = await http()
+        .get('/reservations/schedules')
+        .query({ start: '2026-11-23', end: '23/11/2026' })
+        .auth(user.token, { type: 'bearer' });
+      expect(malformed.body.errors).toEqual([{ path: 'end', message: 'must be a date, YYYY-MM-DD' }]);
+      const page = await http().get('/reservations').query({ page: 'abc', limit: '0' }).auth(user.token, {
+        type: 'bearer',
+      });
+      expect(page.body.errors).toEqual([
+        { path: 'page', message: 'must be a whole number from 1 to 1000000' },
+        { path: 'limit', message: 'must be a whole number from 1 to 100' },
       ]);
     });
 
