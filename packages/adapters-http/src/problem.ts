@@ -123,10 +123,10 @@ const BODY_PROBLEM: Record<string, string> = {
 };
 
 /**
- * What a domain error tells the client. A capacity refusal names its slot in
- * the zone the use case gave it, but the store's last guard (a race lost at
- * commit) knows no zone: the slot is written again here, in the deployment's
- * zone like every other time in an answer.
+ * What a domain error tells the client. A capacity refusal already names its
+ * slot in the zone it was given (the policy's, by the use cases and the
+ * stores they call); it is written again here in the deployment's zone, so
+ * that the answer never depends on whoever made the error remembering to.
  */
 function detailOf(error: DomainError, zone: string): string {
   if (error instanceof CapacityExceededError) {

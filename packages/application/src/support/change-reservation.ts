@@ -71,7 +71,7 @@ export async function changeWithin(
   const deltas = confirmedLoadDelta(before, after, deps.policy.grid);
   if (deltas.length > 0) {
     await assertFits(stores, deltas, deps.policy);
-    await stores.ledger.apply(deltas, deps.policy.capacity);
+    await stores.ledger.apply(deltas, deps.policy.capacity, deps.policy.timeZone);
   }
   return after;
 }

@@ -95,6 +95,6 @@ export async function confirmTogether(
   const deltas = accepted.flatMap(({ transition }) =>
     confirmedLoadDelta(transition.before, transition.after, policy.grid),
   );
-  if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity);
+  if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity, policy.timeZone);
   return outcomes;
 }
