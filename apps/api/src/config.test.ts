@@ -100,6 +100,7 @@ describe('loadConfig', () => {
   it.each([
     ['PORT', { PORT: '70000' }],
     ['PORT', { PORT: '80.5' }],
+    ['PORT', { PORT: '0' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://db/x' }],
     ['JWT_SECRET', { JWT_SECRET: 'too-short' }],
     ['JWT_SECRET', { NODE_ENV: 'production' }],
@@ -132,6 +133,28 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(new RegExp(`^${variable}: `));
     // One line, so the operator sees all of it in a log viewer.
     expect(() => loadConfig(env)).toThrow(/^[^\n]*$/);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT: must be a whole number from 1 to 65535 (got "abc")'],
+    [{ PORT: '0' }, 'PORT: must be a whole number from 1 to 65535 (got "0")'],
+    [{ PORT: '80.5' }, 'PORT: must be a whole number from 1 to 65535 (got "80.5")'],
+    [{ PORT: '1e3' }, 'PORT: must be a whole number from 1 to 65535 (got "1e3")'],
+    [{ SLOT_CAPACITY: '-5' }, 'SLOT_CAPACITY: must be a whole number from 1 to 1000000000 (got "-5")'],
+    [
+      { LOG_LEVEL: 'loud' },
+      'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")',
+    ],
+    [{ NODE_ENV: 'staging' }, 'NODE_ENV: must be one of development, production, test (got "staging")'],
+    [{ METRICS_TOKEN: 'x'.repeat(600) }, 'METRICS_TOKEN: must be at most 512 characters'],
+  ])('says in plain words what is allowed: %o', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+    expect(() => loadConfig(env)).not.toThrow(/Invalid|expected \w+, received/);
+  });
+
+  it('takes PORT from 1 to 65535, spaces around it allowed', () => {
+    expect(loadConfig({ PORT: '1' }).port).toBe(1);
+    expect(loadConfig({ PORT: ' 65535 ' }).port).toBe(65_535);
   });
 
   it('does not need JWT_SECRET in production for the CLI', () => {

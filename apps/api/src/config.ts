@@ -60,11 +60,39 @@ export interface Config {
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** How a refused value is quoted: in full up to a point, so a stray paste does not flood the log. */
+const quoted = (value: unknown): string => {
+  const text = String(value);
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+};
+
+/**
+ * A whole number from `min` to `max`, written in decimal digits, refused in
+ * plain words with the value (`must be a whole number from 1 to 65535 (got
+ * "abc")`) rather than in zod's (`expected int, received number`).
+ */
+const int = (min: number, max: number) =>
+  z.string().transform((text, ctx) => {
+    const trimmed = text.trim();
+    const value = Number(trimmed);
+    if (!/^-?\d+$/.test(trimmed) || value < min || value > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be a whole number from ${min} to ${max} (got ${quoted(text)})`,
+      });
+      return z.NEVER;
+    }
+    return value;
+  });
+
+/** One of `values`, refused in plain words with the value. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (issue) => `must be one of ${values.join(', ')} (got ${quoted(issue.input)})` });
 
 const Env = z.object({
-  NODE_ENV: optional(z.enum(['development', 'production', 'test'])),
-  PORT: optional(int(0, 65_535)),
+  NODE_ENV: optional(oneOf(['development', 'production', 'test'])),
+  // Not 0: that would listen on a port the system picks, which no client knows.
+  PORT: optional(int(1, 65_535)),
   DATABASE_URL: optional(
     z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// connection string'),
   ),
@@ -92,14 +120,14 @@ const Env = z.object({
   SCHEDULE_MAX_STALENESS_MS: optional(int(0, 3_600_000)),
   IDEMPOTENCY_KEY_TTL_HOURS: optional(int(1, 24 * 366)),
   ADMISSION_MAX_MS: optional(int(1, 3_600_000)),
-  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
+  LOG_LEVEL: optional(oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])),
   CORS_ORIGINS: optional(z.string()),
   TRUST_PROXY: optional(z.string()),
   METRICS_TOKEN: optional(
     z
       .string()
       .min(16, 'must be at least 16 characters')
-      .max(512)
+      .max(512, 'must be at most 512 characters')
       .regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters, no spaces'),
   ),
   WEBHOOK_ALLOW_PRIVATE: optional(z.enum(['true', 'false'], { message: 'must be true or false' })),

@@ -312,6 +312,7 @@ describe('createApp transport behaviour', () => {
     expect(allowed.headers['access-control-allow-origin']).toBe('https://exams.example');
     expect(allowed.headers['access-control-expose-headers']).toContain('X-Total-Count');
     expect(allowed.headers['access-control-expose-headers']).toContain('Idempotent-Replayed');
+    expect(allowed.headers['access-control-expose-headers']).toContain('First-Bookable');
     const other = await request(app.url).get('/healthz').set('Origin', 'https://evil.example');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });

@@ -109,6 +109,7 @@ export function createApp(deps: HttpDeps): HttpApp {
           'Retry-After',
           'Location',
           'Idempotent-Replayed',
+          'First-Bookable',
         ],
         maxAge: 600,
       }),

@@ -1,6 +1,7 @@
 import { type FieldError, isStorableText, parseRequestTime, ValidationError } from '@exam-reservation/domain';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { plainWords } from './plain-issues.js';
 
 function toFieldErrors(error: z.ZodError, unknown: string): FieldError[] {
   const out: FieldError[] = [];
@@ -48,7 +49,8 @@ function unstorableStrings(input: unknown, path: string, out: FieldError[], dept
 
 /**
  * Parses request input with a zod schema, after refusing any string in it
- * that could not be stored exactly as sent.
+ * that could not be stored exactly as sent. Messages are in plain words
+ * (plain-issues.ts) unless the schema has its own.
  * @throws ValidationError listing every offending field
  */
 export function parseInput<S extends z.ZodType>(
@@ -59,7 +61,7 @@ export function parseInput<S extends z.ZodType>(
   const unstorable: FieldError[] = [];
   unstorableStrings(input, '', unstorable);
   if (unstorable.length > 0) throw new ValidationError(unstorable);
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: plainWords });
   if (!result.success) throw new ValidationError(toFieldErrors(result.error, unknown));
   return result.data;
 }

@@ -51,6 +51,8 @@ export interface Problem {
   code: HttpErrorCode;
   detail: string;
   errors?: readonly { path: string; message: string }[] | undefined;
+  /** The first bookable instant, with the zone's offset, when the lead time was not met. */
+  firstBookable?: string | undefined;
 }
 
 /** The content type of every problem document, as Express sends it. */
@@ -66,6 +68,7 @@ function problemBody(problem: Problem): Record<string, unknown> {
     code: problem.code,
   };
   if (problem.errors) body.errors = problem.errors;
+  if (problem.firstBookable !== undefined) body.first_bookable = problem.firstBookable;
   return body;
 }
 
@@ -120,9 +123,10 @@ const BODY_PROBLEM: Record<string, string> = {
 };
 
 /**
- * What a domain error tells the client. The domain knows no zone, so an
- * error that names an instant carries it as a number, and it is written here
- * in the deployment's zone like every other time in an answer.
+ * What a domain error tells the client. A capacity refusal already names its
+ * slot in the zone it was given (the policy's, by the use cases and the
+ * stores they call); it is written again here in the deployment's zone, so
+ * that the answer never depends on whoever made the error remembering to.
  */
 function detailOf(error: DomainError, zone: string): string {
   if (error instanceof CapacityExceededError) {
@@ -151,11 +155,14 @@ export function toProblem(error: unknown, zone: string): Problem | null {
   }
   if (error instanceof OverloadedError) return OVERLOADED;
   if (error instanceof DomainError) {
+    const invalid = error instanceof ValidationError ? error : undefined;
     return {
       status: STATUS[error.code],
       code: error.code,
       detail: detailOf(error, zone),
-      errors: error instanceof ValidationError ? error.errors : undefined,
+      errors: invalid?.errors,
+      firstBookable:
+        invalid?.firstBookable === undefined ? undefined : formatInstant(invalid.firstBookable, zone),
     };
   }
   if (isClientHttpError(error)) {

@@ -8,9 +8,11 @@ import { type SlotDelta, sumDeltas } from '@exam-reservation/domain';
 export class PendingLedgerChange {
   private readonly changes: SlotDelta[] = [];
   private capacityOf: number | undefined;
+  /** The zone a refusal names its slot in. */
+  timeZone: string | undefined;
 
   /** Adds deltas to the change. */
-  add(deltas: readonly SlotDelta[], capacity: number): void {
+  add(deltas: readonly SlotDelta[], capacity: number, timeZone?: string): void {
     for (const { slotStart, delta } of deltas) {
       if (!Number.isSafeInteger(slotStart) || !Number.isSafeInteger(delta)) {
         throw new RangeError(`not a whole slot delta: ${slotStart} ${delta}`);
@@ -19,6 +21,7 @@ export class PendingLedgerChange {
     }
     if (!Number.isSafeInteger(capacity) || capacity < 0) throw new RangeError(`bad capacity ${capacity}`);
     this.capacityOf = capacity;
+    if (timeZone !== undefined) this.timeZone = timeZone;
   }
 
   /** The change summed per slot by the domain: ascending slot order is the global lock order. */

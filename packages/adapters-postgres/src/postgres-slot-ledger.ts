@@ -69,9 +69,9 @@ export class PostgresSlotLedger implements SlotLedger {
     return new Map(rows.map((row) => [row.slot_start.getTime(), row.confirmed_people]));
   }
 
-  async apply(deltas: readonly SlotDelta[], capacity: number): Promise<void> {
+  async apply(deltas: readonly SlotDelta[], capacity: number, timeZone?: string): Promise<void> {
     if (!this.pending) throw new Error('the slot ledger can only change inside a unit of work');
-    this.pending.add(deltas, capacity);
+    this.pending.add(deltas, capacity, timeZone);
   }
 }
 

@@ -138,12 +138,13 @@ export class PostgresUnitOfWork implements UnitOfWork {
       .loadsIn(first.slotStart, deltas[deltas.length - 1]!.slotStart + 1)
       .catch(() => new Map<number, number>());
     return (
-      firstOverflow(loads, deltas, pending.capacity) ??
+      firstOverflow(loads, deltas, pending.capacity, pending.timeZone) ??
       // The load moved again after the refusal; still name a slot of the change.
       new CapacityExceededError(
         first.slotStart,
         pending.capacity - (loads.get(first.slotStart) ?? 0),
         first.delta,
+        pending.timeZone,
       )
     );
   }

@@ -326,6 +326,8 @@ export interface paths {
                         ETag?: string;
                         /** @description `private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`. */
                         "Cache-Control"?: string;
+                        /** @description The first instant a reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ISO 8601 with the APP_TIMEZONE offset, as of the answer: slots before it are left out. */
+                        "First-Bookable"?: string;
                         [name: string]: unknown;
                     };
                     content: {
@@ -339,6 +341,8 @@ export interface paths {
                         ETag?: string;
                         /** @description `private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`. */
                         "Cache-Control"?: string;
+                        /** @description The first instant a reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ISO 8601 with the APP_TIMEZONE offset, as of the answer: slots before it are left out. */
+                        "First-Bookable"?: string;
                         [name: string]: unknown;
                     };
                     content?: never;
@@ -499,7 +503,7 @@ export interface paths {
         put?: never;
         /**
          * Book a reservation (pending)
-         * @description Lead time: `start` no earlier than 00:00 of today + 3 days in Asia/Seoul. Pending reservations hold no places; the request is refused with 409 only when the confirmed load already leaves no room for it. `Location` names the new reservation.
+         * @description Lead time: `start` no earlier than 00:00 of today + 3 days in Asia/Seoul; a refusal names that instant in `first_bookable`. Pending reservations hold no places; the request is refused with 409 only when the confirmed load already leaves no room for it. `Location` names the new reservation.
          */
         post: {
             parameters: {
@@ -2721,6 +2725,11 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+            /**
+             * @description Only for a `validation_error` whose `start` is before the lead-time boundary: the first instant a reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ISO 8601 with the APP_TIMEZONE offset.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            first_bookable?: string;
         };
         RegisterRequest: {
             /**
@@ -2880,6 +2889,11 @@ export interface components {
                      * @enum {string}
                      */
                     code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "payload_too_large" | "unavailable" | "overloaded" | "internal_error";
+                    /**
+                     * @description Only for a `validation_error` whose `start` is before the lead-time boundary: the first instant a reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ISO 8601 with the APP_TIMEZONE offset.
+                     * @example 2026-12-10T00:00:00+09:00
+                     */
+                    first_bookable?: string;
                 };
             })[];
         };

@@ -89,7 +89,38 @@ describe('validateDraft', () => {
       validateDraft({ ...draft, start: boundary - 600_000, end: boundary + 600_000 }, policy, now),
     );
     expect(errors.map((e) => e.path)).toEqual(['start']);
-    expect(errors[0]?.message).toContain('3 days');
+    expect(errors[0]?.message).toBe(
+      'must be on or after 2026-12-04T00:00:00+09:00 (the first bookable instant: 00:00 in Asia/Seoul, 3 days from today)',
+    );
+  });
+
+  it('names the first bookable instant on the refusal, and only when the lead time is not met', () => {
+    const boundary = local('2026-12-04 00:00');
+    let caught: unknown;
+    try {
+      validateDraft({ ...draft, start: boundary - 600_000, end: boundary + 600_000 }, policy, now);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).firstBookable).toBe(boundary);
+    expect((caught as ValidationError).message).toContain(
+      'start: must be on or after 2026-12-04T00:00:00+09:00',
+    );
+    try {
+      validateDraft({ ...draft, numberOfPeople: 0 }, policy, now);
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as ValidationError).firstBookable).toBeUndefined();
+    // In another zone (09:00 in Seoul is still 30 November there), with its offset; one day is singular.
+    const york = bookingPolicy({ timeZone: 'America/New_York', leadTimeDays: 1 });
+    const errors = validationErrors(() =>
+      validateDraft({ ...draft, start: now, end: now + 600_000 }, york, now),
+    );
+    expect(errors[0]?.message).toBe(
+      'must be on or after 2026-12-01T00:00:00-05:00 (the first bookable instant: 00:00 in America/New_York, 1 day from today)',
+    );
   });
 
   it('reports every problem at once, under the API field names', () => {

@@ -7,6 +7,7 @@ import {
   assertTimeZone,
   dateRangeToInterval,
   daysInDateRange,
+  formatInstant,
   leadTimeBoundary,
   zoneFitsGrid,
 } from './time-zone.js';
@@ -120,6 +121,18 @@ export function bookableFrom(policy: BookingPolicy, now: number): number {
 }
 
 /**
+ * What a start before the lead-time boundary is told: the boundary itself,
+ * with the offset of the policy's zone, so that a reader in any zone knows it.
+ */
+function leadTimeMessage(policy: BookingPolicy, firstBookable: number): string {
+  const days = policy.leadTimeDays === 1 ? '1 day' : `${policy.leadTimeDays} days`;
+  return (
+    `must be on or after ${formatInstant(firstBookable, policy.timeZone)} ` +
+    `(the first bookable instant: 00:00 in ${policy.timeZone}, ${days} from today)`
+  );
+}
+
+/**
  * Checks every rule a booking must satisfy on its own: a name of 1–100
  * characters with no control characters and not only white space, 1..capacity
  * people, `start < end`, both on the slot grid, at most
@@ -152,12 +165,9 @@ export function validateDraft(draft: BookingDraft, policy: BookingPolicy, now: n
       message: `a reservation may last at most ${policy.maxReservationHours} hours`,
     });
   }
-  if (draft.start < bookableFrom(policy, now)) {
-    errors.push({
-      path: 'start',
-      message: `must be on or after 00:00 of today + ${policy.leadTimeDays} days (${policy.timeZone})`,
-    });
-  }
-  if (errors.length > 0) throw new ValidationError(errors);
+  const firstBookable = bookableFrom(policy, now);
+  const early = draft.start < firstBookable;
+  if (early) errors.push({ path: 'start', message: leadTimeMessage(policy, firstBookable) });
+  if (errors.length > 0) throw new ValidationError(errors, early ? firstBookable : undefined);
   return TimeRange.of(draft.start, draft.end);
 }

@@ -8,10 +8,14 @@ import { firstOverflow, type SlotDelta, type SlotLoads, sumDeltas } from './capa
 export class CapacityLedger {
   private readonly loads = new Map<number, number>();
 
-  /** @param initial loads to start from (e.g. what a store holds locked) */
+  /**
+   * @param initial loads to start from (e.g. what a store holds locked)
+   * @param timeZone the zone refusals write the slot in
+   */
   constructor(
     readonly capacity: number,
     initial: SlotLoads = new Map(),
+    readonly timeZone?: string,
   ) {
     for (const [slot, load] of initial) if (load !== 0) this.loads.set(slot, load);
   }
@@ -21,7 +25,7 @@ export class CapacityLedger {
     // Summed per slot first: two deltas for one slot are checked as their
     // sum, and every check must pass before anything is written.
     const netDeltas = sumDeltas(deltas);
-    const overflow = firstOverflow(this.loads, netDeltas, this.capacity);
+    const overflow = firstOverflow(this.loads, netDeltas, this.capacity, this.timeZone);
     if (overflow) throw overflow;
     for (const { slotStart, delta } of netDeltas) {
       const next = (this.loads.get(slotStart) ?? 0) + delta;

@@ -101,16 +101,19 @@ export function sumDeltas(deltas: Iterable<SlotDelta>): SlotDelta[] {
  * summed per slot, would put the load over `capacity`, or `null` when all
  * fit. Only a positive net change can overflow, so load can always be
  * released, even above a capacity lowered since.
+ * @param timeZone the zone the refusal's message writes the slot in
  */
 export function firstOverflow(
   loads: SlotLoads,
   deltas: Iterable<SlotDelta>,
   capacity: number,
+  timeZone?: string,
 ): CapacityExceededError | null {
   for (const { slotStart, delta } of sumDeltas(deltas)) {
     if (delta <= 0) continue;
     const current = loads.get(slotStart) ?? 0;
-    if (current + delta > capacity) return new CapacityExceededError(slotStart, capacity - current, delta);
+    if (current + delta > capacity)
+      return new CapacityExceededError(slotStart, capacity - current, delta, timeZone);
   }
   return null;
 }

@@ -72,7 +72,16 @@ describe('domain errors', () => {
     expect(error.slotStart).toBe(slot);
     expect(error.available).toBe(-3);
     expect(error.requested).toBe(10);
-    expect(error.message).toBe('slot starting 2026-12-10T00:00:00.000Z has 0 places left, 10 requested');
+    expect(error.message).toBe('slot starting 2026-12-10T00:00:00+00:00 has 0 places left, 10 requested');
+  });
+
+  it('CapacityExceededError writes the slot with the offset of its zone, as the API does', () => {
+    const slot = Date.parse('2026-12-10T00:30:00Z');
+    const error = new CapacityExceededError(slot, 20_000, 30_000, 'Asia/Seoul');
+    expect(error.message).toBe(
+      'slot starting 2026-12-10T09:30:00+09:00 has 20000 places left, 30000 requested',
+    );
+    expect(error.timeZone).toBe('Asia/Seoul');
   });
 
   it('InvalidStateError says what was refused', () => {

@@ -1,3 +1,5 @@
+import { formatInstant } from './time-zone.js';
+
 /** Stable machine-readable codes, one per row of the API's error table. */
 export type ErrorCode =
   | 'validation_error'
@@ -29,7 +31,14 @@ export abstract class DomainError extends Error {
 /** Bad input: every offending field, named by its API name in {@link ValidationError.errors}. */
 export class ValidationError extends DomainError {
   readonly code = 'validation_error' as const;
-  constructor(readonly errors: readonly FieldError[]) {
+  /**
+   * @param firstBookable epoch ms of the first instant a reservation may start
+   *   at, when the lead time was not met (adapters show it next to the errors)
+   */
+  constructor(
+    readonly errors: readonly FieldError[],
+    readonly firstBookable?: number,
+  ) {
     super(errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'invalid input');
     this.name = 'ValidationError';
   }
@@ -67,8 +76,9 @@ export class NotFoundError extends DomainError {
 }
 
 /**
- * A change would put some slot over capacity. The message names the slot in
- * UTC; an adapter that answers in a time zone writes {@link slotStart} in it.
+ * A change would put some slot over capacity. The message names the slot as
+ * the API writes times, ISO 8601 with the offset of {@link timeZone}
+ * (`2026-12-10T09:30:00+09:00`); `+00:00` when the zone is not known.
  */
 export class CapacityExceededError extends DomainError {
   readonly code = 'capacity_exceeded' as const;
@@ -76,14 +86,16 @@ export class CapacityExceededError extends DomainError {
    * @param slotStart epoch ms of the first slot that would go over capacity
    * @param available places that slot still has
    * @param requested places the change would add to it
+   * @param timeZone the IANA zone the message writes the slot in
    */
   constructor(
     readonly slotStart: number,
     readonly available: number,
     readonly requested: number,
+    readonly timeZone = 'UTC',
   ) {
     super(
-      `slot starting ${new Date(slotStart).toISOString()} has ${Math.max(0, available)} places left, ${requested} requested`,
+      `slot starting ${formatInstant(slotStart, timeZone)} has ${Math.max(0, available)} places left, ${requested} requested`,
     );
     this.name = 'CapacityExceededError';
   }

@@ -133,7 +133,7 @@ export interface SimulationResult {
  */
 export function simulate(events: Iterable<SimulationEvent>, policy: BookingPolicy): SimulationResult {
   const reservations = new Map<number, Reservation>();
-  const ledger = new CapacityLedger(policy.capacity);
+  const ledger = new CapacityLedger(policy.capacity, new Map(), policy.timeZone);
   const refusals: Refusal[] = [];
   const find = (id: number): Reservation => {
     const found = reservations.get(id);
@@ -155,6 +155,7 @@ export function simulate(events: Iterable<SimulationEvent>, policy: BookingPolic
             ledger.snapshot(),
             rangeLoad(rangeOf(draft), draft.numberOfPeople, policy.grid),
             policy.capacity,
+            policy.timeZone,
           );
           if (overflow) throw overflow;
           const id = reservations.size + 1;

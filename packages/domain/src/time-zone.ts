@@ -49,7 +49,7 @@ function assertDateInBounds(text: string, path: string): void {
 }
 
 function parsePlainDate(text: string, path: string): Temporal.PlainDate {
-  if (!DATE.test(text)) throw ValidationError.of(path, 'expected a date as YYYY-MM-DD');
+  if (!DATE.test(text)) throw ValidationError.of(path, 'must be a date, YYYY-MM-DD');
   assertDateInBounds(text, path);
   try {
     return Temporal.PlainDate.from(text, { overflow: 'reject' });
@@ -155,7 +155,7 @@ function readRequestTime(text: string, zone: string, path: string): number {
       throw ValidationError.of(path, `${text} is not a valid date and time`);
     }
   }
-  throw ValidationError.of(path, 'expected "YYYY-MM-DD HH:MM" or ISO 8601 with an offset');
+  throw ValidationError.of(path, 'must be a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset');
 }
 
 /** The boundary computed last, per zone and lead time, with the local day it holds for. */

@@ -15,10 +15,28 @@ extendZodWithOpenApi(z);
  * documentation only where zod and the domain count alike.
  */
 
+/** What a request time may be, in the words of its refusals. */
+const TIME_WORDS = 'a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset';
+
+/** What a request date may be, in the words of its refusals. */
+const DATE_WORDS = 'a date, YYYY-MM-DD';
+
+/** A string schema's refusal when it is missing or not a string: what is required, in plain words. */
+const requiredAs = (words: string) => ({
+  error: (issue: { input?: unknown }) =>
+    issue.input === undefined ? `required (${words})` : `must be ${words}`,
+});
+
+/** A whole number from `min` to `max`, refused in those words whatever is wrong with it. */
+export const wholeNumber = (min: number, max: number) => {
+  const message = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+};
+
 /** A time in a request body. */
 export const requestTime = z
-  .string()
-  .max(64)
+  .string(requiredAs(TIME_WORDS))
+  .max(64, `must be ${TIME_WORDS}`)
   .openapi({
     description:
       '`YYYY-MM-DD HH:MM` read in APP_TIMEZONE, or ISO 8601 with an explicit offset or `Z`. ' +
@@ -28,8 +46,8 @@ export const requestTime = z
 
 /** A date in a request. */
 export const requestDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date as YYYY-MM-DD')
+  .string(requiredAs(DATE_WORDS))
+  .regex(/^\d{4}-\d{2}-\d{2}$/, `must be ${DATE_WORDS}`)
   .openapi({ description: 'A calendar date `YYYY-MM-DD`, read in APP_TIMEZONE.', example: '2026-12-01' });
 
 /** A time in an answer. */
@@ -39,21 +57,11 @@ export const responseTime = z.string().openapi({
 });
 
 /** The `page` query parameter of a paged list. */
-export const pageParam = z.coerce
-  .number()
-  .int()
-  .min(1)
-  .max(1_000_000)
-  .default(1)
-  .openapi({ description: '1-based page.' });
+export const pageParam = wholeNumber(1, 1_000_000).default(1).openapi({ description: '1-based page.' });
 
 /** The `limit` query parameter of a paged list. */
 export const limitParam = (byDefault: number) =>
-  z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(MAX_PAGE_LIMIT)
+  wholeNumber(1, MAX_PAGE_LIMIT)
     .default(byDefault)
     .openapi({ description: `Items per page, 1–${MAX_PAGE_LIMIT}.` });
 
@@ -130,6 +138,16 @@ export const ProblemSchema = z
       .optional()
       .openapi({
         description: 'Only for `validation_error`: one entry per offending field (API field names).',
+      }),
+    first_bookable: z
+      .string()
+      .optional()
+      .openapi({
+        description:
+          'Only for a `validation_error` whose `start` is before the lead-time boundary: the first instant a ' +
+          'reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ISO 8601 with the ' +
+          'APP_TIMEZONE offset.',
+        example: '2026-12-10T00:00:00+09:00',
       }),
   })
   .openapi('Problem');

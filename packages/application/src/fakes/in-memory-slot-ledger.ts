@@ -15,11 +15,11 @@ export class InMemorySlotLedger implements SlotLedger {
     return new Map(slots.map((slot) => [slot, this.state.ledger.get(slot) ?? 0]));
   }
 
-  async apply(deltas: readonly SlotDelta[], capacity: number): Promise<void> {
+  async apply(deltas: readonly SlotDelta[], capacity: number, timeZone?: string): Promise<void> {
     // Stands in for the table's CHECK, the last guard behind the caller's
     // check: the domain's ledger over the touched slots, all or nothing.
     const touched = new Map(deltas.map((d) => [d.slotStart, this.state.ledger.get(d.slotStart) ?? 0]));
-    const ledger = new CapacityLedger(capacity, touched);
+    const ledger = new CapacityLedger(capacity, touched, timeZone);
     ledger.apply(deltas);
     for (const slot of touched.keys()) {
       const load = ledger.load(slot);

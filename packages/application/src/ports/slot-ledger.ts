@@ -19,9 +19,10 @@ export interface SlotLedger extends SlotLoadReader {
    * a slot would end above `capacity` (a race lost since that check), at the
    * latest when it commits, and nothing of the unit is kept.
    * @param capacity stored with every slot the deltas add to
+   * @param timeZone the zone a refusal's message writes the slot in (UTC when absent)
    * @throws CapacityExceededError naming the first slot that would overflow
    */
-  apply(deltas: readonly SlotDelta[], capacity: number): Promise<void>;
+  apply(deltas: readonly SlotDelta[], capacity: number, timeZone?: string): Promise<void>;
   /**
    * Locks the given slots (creating empty ones as needed) in ascending order
    * until the unit of work ends, and returns their confirmed loads. While

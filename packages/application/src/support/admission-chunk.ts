@@ -81,7 +81,7 @@ export async function admitChunk(
     })),
   );
   const deltas = admission.confirmed.flatMap((t) => confirmedLoadDelta(t.before, t.after, policy.grid));
-  if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity);
+  if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity, policy.timeZone);
   return {
     confirmed: admission.confirmed.length,
     rejected: admission.rejected.length,

@@ -71,7 +71,7 @@ export async function changeWithin(
   const deltas = confirmedLoadDelta(before, after, deps.policy.grid);
   if (deltas.length > 0) {
     await assertFits(stores, deltas, deps.policy);
-    await stores.ledger.apply(deltas, deps.policy.capacity);
+    await stores.ledger.apply(deltas, deps.policy.capacity, deps.policy.timeZone);
   }
   return after;
 }
@@ -96,7 +96,7 @@ async function assertFits(
   }
   if (from > to) return;
   const loads = await stores.ledger.loadsIn(from, to);
-  const overflow = firstOverflow(loads, deltas, policy.capacity);
+  const overflow = firstOverflow(loads, deltas, policy.capacity, policy.timeZone);
   if (overflow) throw overflow;
 }
 

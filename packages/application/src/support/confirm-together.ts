@@ -50,6 +50,7 @@ export async function confirmTogether(
   const ledger = new CapacityLedger(
     policy.capacity,
     await stores.ledger.lockLoads([...slots], policy.capacity),
+    policy.timeZone,
   );
 
   const outcomes: Decided<Reservation>[] = [];
@@ -94,6 +95,6 @@ export async function confirmTogether(
   const deltas = accepted.flatMap(({ transition }) =>
     confirmedLoadDelta(transition.before, transition.after, policy.grid),
   );
-  if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity);
+  if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity, policy.timeZone);
   return outcomes;
 }

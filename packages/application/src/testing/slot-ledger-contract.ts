@@ -86,6 +86,19 @@ export function describeSlotLedgerContract(name: string, makeStore: MakeStore): 
       expect((await uow.read((s) => s.ledger.loadsIn(at(0), at(10)))).size).toBe(0);
     });
 
+    it('names the refused slot in the zone it is given, with its offset', async () => {
+      const uow = await makeStore();
+      await uow.run((s) => s.ledger.apply([{ slotStart: at(5), delta: 4 }], 10, 'Asia/Seoul'));
+      const error = await rejectionOf(
+        uow.run((s) => s.ledger.apply([{ slotStart: at(5), delta: 7 }], 10, 'Asia/Seoul')),
+      );
+      expect(error).toBeInstanceOf(CapacityExceededError);
+      // at(5) is 2026-12-10 00:50 UTC.
+      expect((error as Error).message).toBe(
+        'slot starting 2026-12-10T09:50:00+09:00 has 6 places left, 7 requested',
+      );
+    });
+
     it('checks two deltas for the same slot as their sum', async () => {
       const uow = await makeStore();
       const error = await rejectionOf(

@@ -26,6 +26,10 @@ describe('ConfirmReservation', () => {
     const error = await rejectionOf(kit.confirm.execute({ actor: kit.admin, id: second.id }));
     expect(error).toBeInstanceOf(CapacityExceededError);
     expect(error).toMatchObject({ slotStart: at(2), available: 30, requested: 40 });
+    // The message writes the slot as the API does, in the policy's zone (Asia/Seoul), not in UTC.
+    expect((error as Error).message).toBe(
+      'slot starting 2026-12-10T09:20:00+09:00 has 30 places left, 40 requested',
+    );
     expect(await kit.uow.read((s) => s.reservations.get(second.id))).toMatchObject({ status: 'pending' });
     expect(await kit.loads(0, 4)).toEqual([70, 70, 70, 0]);
     expect((await kit.uow.run((s) => s.events.listFor(second.id))).map((e) => e.type)).toEqual(['created']);

@@ -36,6 +36,9 @@ describe('CreateReservation', () => {
     const error = await rejectionOf(kit.book(kit.bob, 2, 4, 11));
     expect(error).toBeInstanceOf(CapacityExceededError);
     expect(error).toMatchObject({ slotStart: at(2), available: 10 });
+    expect((error as Error).message).toBe(
+      'slot starting 2026-12-10T09:20:00+09:00 has 10 places left, 11 requested',
+    );
     const page = await kit.uow.read((s) =>
       s.reservations.list({ userId: kit.bob.userId, offset: 0, limit: 10 }),
     );

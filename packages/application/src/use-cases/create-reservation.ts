@@ -67,6 +67,7 @@ export class CreateReservation implements Action<CreateReservationCommand, Reser
         loads,
         rangeLoad(rangeOf(fresh), fresh.numberOfPeople, policy.grid),
         policy.capacity,
+        policy.timeZone,
       );
       if (overflow) outcomes[index] = { error: overflow };
       else accepted.push({ index, fresh });

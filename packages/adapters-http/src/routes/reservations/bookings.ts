@@ -89,7 +89,7 @@ export const bookings: ReservationEndpoints = {
       summary: 'Book a reservation (pending)',
       description:
         `Lead time: \`start\` no earlier than 00:00 of today + ${policy.leadTimeDays} days in ` +
-        `${policy.timeZone}. Pending reservations hold no places; the request is refused with 409 only when ` +
+        `${policy.timeZone}; a refusal names that instant in \`first_bookable\`. Pending reservations hold no places; the request is refused with 409 only when ` +
         'the confirmed load already leaves no room for it. `Location` names the new reservation.',
       security: secured,
       request: {

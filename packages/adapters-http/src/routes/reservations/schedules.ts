@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { bookableFrom, formatInstant } from '@exam-reservation/domain';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { requireSignedIn } from '../../auth/require-auth.js';
@@ -41,7 +42,10 @@ export interface ScheduleAnswer {
   /** The JSON, as bytes: encoded once per computation, not once per request. */
   readonly body: Buffer;
   readonly etag: string;
-  /** Its headers, `[name, value, name, value]`: Cache-Control and ETag, made once per computation. */
+  /**
+   * Its headers, `[name, value, name, value]`: Cache-Control, ETag and First-Bookable (the lead-time
+   * boundary the answer was cut at), made once per computation.
+   */
   readonly headers: readonly string[];
 }
 
@@ -70,16 +74,23 @@ function setHeaders(res: Response, headers: readonly string[]): void {
 /** `GET /reservations/schedules`: any signed-in caller, whatever the role (see Authenticate.signedIn). */
 export const schedules: ReservationEndpoints = {
   routes(router, { uc, zone, deps, scheduleAnswers }) {
+    const { policy } = deps;
     const staleness = deps.options?.scheduleMaxStalenessMs ?? 0;
     const cacheControl = `private, max-age=${Math.floor(staleness / 1000)}`;
     router.get('/schedules', requireSignedIn(uc.authenticate), async (req, res) => {
       const query = parseQuery(ScheduleQuery, req);
       const { body, headers } = await scheduleAnswers.get(rangeKey(query.start, query.end), async () => {
+        // The boundary as of the computation, like the slots the answer drops before it.
+        const firstBookable = formatInstant(bookableFrom(policy, deps.clock.now()), zone);
         const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
         const json = present.scheduleJson(items, zone);
         const bytes = Buffer.from(json);
         const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-        return { body: bytes, etag, headers: ['Cache-Control', cacheControl, 'ETag', etag] };
+        return {
+          body: bytes,
+          etag,
+          headers: ['Cache-Control', cacheControl, 'ETag', etag, 'First-Bookable', firstBookable],
+        };
       });
       setHeaders(res, headers);
       // Express's freshness check: If-None-Match against the ETag just set (weak comparison, `*`).
@@ -97,6 +108,12 @@ export const schedules: ReservationEndpoints = {
       'Cache-Control': {
         description: '`private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`.',
         schema: { type: 'string' as const },
+      },
+      'First-Bookable': {
+        description:
+          'The first instant a reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ' +
+          'ISO 8601 with the APP_TIMEZONE offset, as of the answer: slots before it are left out.',
+        schema: { type: 'string' as const, example: '2026-12-10T00:00:00+09:00' },
       },
     };
     registry.registerPath({

@@ -75,6 +75,32 @@ export function describeReservationsCreate(makeStore: MakeStore): void {
       expectFieldError(res, 'number_of_people');
     });
 
+    it('says in plain words what is wrong and what is allowed, not in the validator’s terms', async () => {
+      const user = await signUp();
+      const res = await http()
+        .post('/reservations')
+        .auth(user.token, { type: 'bearer' })
+        .send({ reservation_name: 7, end: 42, number_of_people: 2.5 });
+      expectProblem(res, 400, 'validation_error');
+      expect(res.body.errors).toEqual([
+        { path: 'reservation_name', message: 'must be text of at most 1024 characters' },
+        { path: 'start', message: 'required (a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset)' },
+        { path: 'end', message: 'must be a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset' },
+        { path: 'number_of_people', message: 'must be a whole number' },
+      ]);
+      // A string the schema lets through is read by the domain, which says it in the same words.
+      const word = await book(user.token, {
+        reservation_name: 'T',
+        start: 'tomorrow',
+        end: '2026-12-01 11:00',
+        number_of_people: 1,
+      });
+      expect(word.body.errors).toEqual([
+        { path: 'start', message: 'must be a time, YYYY-MM-DD HH:MM, or ISO 8601 with an offset' },
+      ]);
+      expect(res.body.detail).not.toMatch(/Invalid input|expected \w+, received|Too (big|small)/);
+    });
+
     it('accepts a reservation of exactly MAX_RESERVATION_HOURS (24), across midnight', async () => {
       const user = await signUp();
       const res = await book(user.token, {
@@ -109,6 +135,21 @@ export function describeReservationsCreate(makeStore: MakeStore): void {
       const user = await signUp();
       const res = await book(user.token, { start: '2026-11-23 00:00', end: '2026-11-23 00:10' });
       expect(res.status).toBe(201);
+    });
+
+    it('names the first bookable instant, with its offset, when the lead time is not met', async () => {
+      const user = await signUp();
+      const res = await book(user.token, { start: '2026-11-22 23:50', end: '2026-11-23 01:00' });
+      expectProblem(res, 400, 'validation_error');
+      const message =
+        'must be on or after 2026-11-23T00:00:00+09:00 (the first bookable instant: 00:00 in Asia/Seoul, 3 days from today)';
+      expect(res.body.errors).toEqual([{ path: 'start', message }]);
+      expect(res.body.detail).toBe(`start: ${message}`);
+      expect(res.body.first_bookable).toBe('2026-11-23T00:00:00+09:00');
+      // Only a lead-time refusal carries it.
+      const other = await book(user.token, { number_of_people: 0 });
+      expectProblem(other, 400, 'validation_error');
+      expect(other.body).not.toHaveProperty('first_bookable');
     });
 
     it('answers 409 capacity_exceeded when the confirmed load leaves no room', async () => {

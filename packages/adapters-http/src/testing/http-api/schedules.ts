@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bookableDay, expectFieldError, type MakeStore, useHttpApi } from './fixtures.js';
+import { bookableDay, expectFieldError, expectProblem, type MakeStore, useHttpApi } from './fixtures.js';
 
 /** GET /reservations/schedules. */
 export function describeSchedules(makeStore: MakeStore): void {
@@ -29,6 +29,29 @@ export function describeSchedules(makeStore: MakeStore): void {
       ]);
     });
 
+    it('names a missing or malformed query parameter in plain words, with what is allowed', async () => {
+      const user = await signUp();
+      const missing = await http()
+        .get('/reservations/schedules')
+        .query({ end: '2026-11-23' })
+        .auth(user.token, { type: 'bearer' });
+      expectProblem(missing, 400, 'validation_error');
+      expect(missing.body.errors).toEqual([{ path: 'start', message: 'required (a date, YYYY-MM-DD)' }]);
+      expect(missing.body.detail).toBe('start: required (a date, YYYY-MM-DD)');
+      const malformed = await http()
+        .get('/reservations/schedules')
+        .query({ start: '2026-11-23', end: '23/11/2026' })
+        .auth(user.token, { type: 'bearer' });
+      expect(malformed.body.errors).toEqual([{ path: 'end', message: 'must be a date, YYYY-MM-DD' }]);
+      const page = await http().get('/reservations').query({ page: 'abc', limit: '0' }).auth(user.token, {
+        type: 'bearer',
+      });
+      expect(page.body.errors).toEqual([
+        { path: 'page', message: 'must be a whole number from 1 to 1000000' },
+        { path: 'limit', message: 'must be a whole number from 1 to 100' },
+      ]);
+    });
+
     it('drops the days before the lead-time boundary', async () => {
       const user = await signUp();
       const res = await http()
@@ -37,6 +60,14 @@ export function describeSchedules(makeStore: MakeStore): void {
         .auth(user.token, { type: 'bearer' });
       expect(res.status).toBe(200);
       expect(res.body[0].start).toBe('2026-11-23T00:00:00+09:00');
+      // The boundary itself, in a header: the first bookable day even when the range is all before it.
+      expect(res.headers['first-bookable']).toBe('2026-11-23T00:00:00+09:00');
+      const before = await http()
+        .get('/reservations/schedules')
+        .query({ start: '2026-11-20', end: '2026-11-21' })
+        .auth(user.token, { type: 'bearer' });
+      expect(before.body).toEqual([]);
+      expect(before.headers['first-bookable']).toBe('2026-11-23T00:00:00+09:00');
     });
 
     it('drops full slots', async () => {
