@@ -104,6 +104,25 @@ describe('the packages other services install, packed and installed in a strict 
     root = await mkdtemp(join(tmpdir(), 'exam-reservation-packages-'));
     await buildOnce();
   }, 180_000);
+
+  // Before the concurrent tests below, which pack in the same folders.
+  it("the README's pack block, pasted whole from the root, writes both tarballs, which git ignores", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const block = /```sh\n(# from the repository's root[^`]*?)```/.exec(readme)?.[1];
+    expect(block, 'the pack block of README.md').toBeDefined();
+    const tarballs = [
+      'packages/domain/exam-reservation-domain-0.1.0.tgz',
+      'packages/client/exam-reservation-client-0.1.0.tgz',
+    ];
+    try {
+      await run('bash', ['-e', '-c', block!], { cwd: ROOT, env: cleanEnv() });
+      for (const tarball of tarballs) expect((await stat(join(ROOT, tarball))).size).toBeGreaterThan(0);
+      const { stdout } = await run('git', ['check-ignore', ...tarballs], { cwd: ROOT });
+      expect(stdout.trim().split('\n')).toEqual(tarballs);
+    } finally {
+      await Promise.all(tarballs.map((t) => rm(join(ROOT, t), { force: true })));
+    }
+  }, 240_000);
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
     await Promise.all(databases.map((d) => d.drop()));
