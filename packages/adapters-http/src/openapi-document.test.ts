@@ -100,7 +100,7 @@ describe('the OpenAPI document', () => {
       if (!(path === '/webhooks' && method === 'post'))
         expect(JSON.stringify(op.responses), `${method} ${path}`).not.toContain('WebhookWithSecret');
     }
-    expect(props('WebhookPayload')).toEqual(['type', 'timestamp', 'data']);
+    expect(props('WebhookPayload')).toEqual(['type', 'timestamp', 'data', 'reason']);
     const webhooks = (document as unknown as { webhooks: Record<string, Record<string, Operation>> })
       .webhooks;
     expect(Object.keys(webhooks).sort()).toEqual([

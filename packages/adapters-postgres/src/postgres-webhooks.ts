@@ -208,6 +208,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
           type: string;
           at: Date;
           after: ReservationSnapshot;
+          reason: string | null;
         }>`
           with share (endpoint_id, n) as (
             select * from unnest(${ids}::int[], ${shares}::int[])
@@ -238,7 +239,8 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
             from picked where d.endpoint_id = picked.endpoint_id and d.id = picked.id
             returning d.id, d.attempts, d.endpoint_id, d.event_id, d.next_attempt_at
           )
-          select c.id, c.attempts, e.id as endpoint_id, e.url, e.secret, ev.id as event_id, ev.type, ev.at, ev.after
+          select c.id, c.attempts, e.id as endpoint_id, e.url, e.secret, ev.id as event_id, ev.type, ev.at, ev.after,
+            ev.reason
           from claimed c
           join webhook_endpoints e on e.id = c.endpoint_id
           join reservation_events ev on ev.id = c.event_id
@@ -255,6 +257,7 @@ export class PostgresWebhookOutbox implements WebhookOutbox {
         type: `reservation.${row.type}` as WebhookEventType,
         at: row.at.getTime(),
         reservation: row.after,
+        reason: row.reason,
       },
     }));
   }

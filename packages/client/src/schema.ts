@@ -2667,6 +2667,8 @@ export interface components {
              */
             timestamp: string;
             data: components["schemas"]["Reservation"];
+            /** @description Only in `reservation.rejected` and `reservation.cancelled` messages: the reason given, as the history keeps it, or null. */
+            reason?: string | null;
         };
         /** @description The reservation after the change. */
         Reservation: {

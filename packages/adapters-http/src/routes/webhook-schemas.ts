@@ -108,6 +108,15 @@ export const WebhookPayloadSchema = z
     type: webhookEventType,
     timestamp: responseTime.openapi({ description: 'When the change was made.' }),
     data: ReservationSchema.openapi({ description: 'The reservation after the change.' }),
+    reason: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({
+        description:
+          'Only in `reservation.rejected` and `reservation.cancelled` messages: the reason given, as the ' +
+          'history keeps it, or null.',
+      }),
   })
   .openapi('WebhookPayload');
 

@@ -56,6 +56,7 @@ const message: WebhookMessage = {
     createdAt: Date.parse('2026-11-20T03:00:00Z'),
     updatedAt: Date.parse('2026-11-20T03:00:05Z'),
   },
+  reason: null,
 };
 
 /** Names resolve only through this table: no query ever leaves the machine. */
@@ -68,6 +69,20 @@ const stub =
   };
 
 describe('NodeWebhookTransport', () => {
+  it('a rejection or a cancellation carries its reason (or null); other changes carry none', () => {
+    const transport = new NodeWebhookTransport({
+      timeZone: 'Asia/Seoul',
+      allowPrivate: true,
+      timeoutMs: 1500,
+    });
+    const body = (type: WebhookMessage['type'], reason: string | null) =>
+      JSON.parse(transport.payload({ ...message, type, reason }));
+    expect(body('reservation.rejected', 'the room is full').reason).toBe('the room is full');
+    expect(body('reservation.cancelled', 'plans changed').reason).toBe('plans changed');
+    expect(body('reservation.cancelled', null)).toHaveProperty('reason', null);
+    expect(body('reservation.confirmed', null)).not.toHaveProperty('reason');
+  });
+
   const secret = `whsec_${Buffer.from('a secret of thirty-two bytes!!!!').toString('base64')}`;
   const target = (url: string) => ({ endpointId: 1, url, secret });
   const allowing = (resolver = stub({ 'receiver.test': ['127.0.0.1'] })) =>

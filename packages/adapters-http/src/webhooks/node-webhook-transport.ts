@@ -118,13 +118,19 @@ export class NodeWebhookTransport implements WebhookTransport {
     return `whsec_${randomBytes(32).toString('base64')}`;
   }
 
-  /** The body of a message: `{type, timestamp, data}`, the reservation as the API shows it. */
+  /**
+   * The body of a message: `{type, timestamp, data}`, the reservation as the
+   * API shows it; a rejection or a cancellation also carries its `reason`
+   * (or null), as the history does.
+   */
   payload(message: WebhookMessage): string {
     const zone = this.options.timeZone;
+    const withReason = message.type === 'reservation.rejected' || message.type === 'reservation.cancelled';
     return JSON.stringify({
       type: message.type,
       timestamp: formatInstant(message.at, zone),
       data: present.reservation(message.reservation, zone),
+      ...(withReason ? { reason: message.reason } : {}),
     });
   }
 

@@ -118,6 +118,7 @@ export class InMemoryWebhookOutbox implements WebhookOutbox {
           type: `reservation.${event.type}`,
           at: event.at,
           reservation: event.after,
+          reason: event.reason,
         },
       });
     }

@@ -49,6 +49,8 @@ export interface WebhookMessage {
   readonly at: number;
   /** The reservation after the change. */
   readonly reservation: Reservation;
+  /** Why, as the history records it (a rejection's or a cancellation's reason), or null. */
+  readonly reason: string | null;
 }
 
 /** A message taken for one attempt by {@link WebhookOutbox.claim}. */

@@ -7,7 +7,7 @@ const claimed = (attempt: number): ClaimedDelivery => ({
   deliveryId: 7,
   attempt,
   target: { endpointId: 3, url: 'https://example.com/h', secret: 'whsec_eA==' },
-  message: { id: 'msg_1', type: 'reservation.created', at: 0, reservation: {} as never },
+  message: { id: 'msg_1', type: 'reservation.created', at: 0, reservation: {} as never, reason: null },
 });
 
 describe('the webhook retry schedule', () => {

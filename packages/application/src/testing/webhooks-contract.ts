@@ -158,6 +158,10 @@ export function describeWebhooksContract(name: string, makeStore: MakeStore): vo
         'reservation.confirmed',
         'reservation.rejected',
       ]);
+      expect(claimed.map((c) => [c.message.type, c.message.reason]).sort()).toEqual([
+        ['reservation.confirmed', null],
+        ['reservation.rejected', 'full'],
+      ]);
     });
 
     it('takes a message once per lease: again only when the lease ran out, as the next attempt with the same id', async () => {
