@@ -167,7 +167,7 @@ export function drawCharts(figures: Figures): Record<string, string> {
         categories: groups.map(([name]) => name),
         series: [
           { name: '1 API process', values: groups.map(([, r]) => r.one) },
-          { name: '2 API processes, HAProxy, PgBouncer', values: groups.map(([, r]) => r.two) },
+          { name: '2 API processes (HAProxy)', values: groups.map(([, r]) => r.two) },
         ],
       });
     }
