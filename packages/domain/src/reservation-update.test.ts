@@ -1,20 +1,69 @@
 import { describe, expect, it } from 'vitest';
 import { bookingPolicy } from './booking-policy.js';
-import { newReservation, update } from './reservation.js';
+import { InvalidStateError, NotFoundError, ValidationError } from './errors.js';
 import {
-  admin,
-  expectInvalidState,
-  expectNotFound,
-  LATER,
-  local,
-  NOW,
-  owner,
-  reservation,
-  stranger,
-  validationPaths,
-} from './testing/reservation-fixtures.js';
+  type Actor,
+  newReservation,
+  type Reservation,
+  type ReservationStatus,
+  update,
+} from './reservation.js';
+import { parseRequestTime } from './time-zone.js';
 
+const SEOUL = 'Asia/Seoul';
 const policy = bookingPolicy();
+const local = (text: string): number => parseRequestTime(text, SEOUL, 'time');
+/** 2026-12-01 09:00 in Seoul: bookable from 2026-12-04 00:00. */
+const NOW = local('2026-12-01 09:00');
+const LATER = NOW + 60_000;
+
+const owner: Actor = { userId: 7, role: 'user' };
+const stranger: Actor = { userId: 8, role: 'user' };
+const admin: Actor = { userId: 1, role: 'admin' };
+
+function reservation(fields: Partial<Reservation> = {}): Reservation {
+  return {
+    id: 1,
+    userId: owner.userId,
+    reservationName: 'Mock exam',
+    start: local('2026-12-10 09:00'),
+    end: local('2026-12-10 10:00'),
+    numberOfPeople: 100,
+    status: 'pending',
+    createdAt: NOW - 3_600_000,
+    updatedAt: NOW - 3_600_000,
+    ...fields,
+  };
+}
+
+/** What `fn` throws; fails the test when it throws nothing. */
+function errorOf(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  expect.fail('expected an error to be thrown');
+}
+
+function validationPaths(fn: () => unknown): string[] {
+  const error = errorOf(fn);
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as ValidationError).code).toBe('validation_error');
+  return (error as ValidationError).errors.map((e) => e.path);
+}
+
+function expectInvalidState(fn: () => unknown, status: ReservationStatus, action: string): void {
+  const error = errorOf(fn);
+  expect(error).toBeInstanceOf(InvalidStateError);
+  expect(error).toMatchObject({ code: 'invalid_state', status, action });
+}
+
+function expectNotFound(fn: () => unknown): void {
+  const error = errorOf(fn);
+  expect(error).toBeInstanceOf(NotFoundError);
+  expect((error as NotFoundError).code).toBe('not_found');
+}
 
 describe('update', () => {
   it('refuses an empty patch with validation_error', () => {
