@@ -1,18 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  computeSchedule,
-  DEFAULT_SLOT_CAPACITY,
-  firstOverflow,
-  rangeLoad,
-  type ScheduleItem,
-  type ScheduleQuery,
-  type SlotLoads,
-  sumDeltas,
-} from './capacity.js';
+import { DEFAULT_SLOT_CAPACITY, firstOverflow, rangeLoad, type SlotLoads, sumDeltas } from './capacity.js';
 import { CapacityExceededError } from './errors.js';
 import { SlotGrid } from './slot-grid.js';
 import { TimeRange } from './time-range.js';
-import { dateRangeToInterval, formatInstant, leadTimeBoundary, parseRequestTime } from './time-zone.js';
+import { parseRequestTime } from './time-zone.js';
 
 const SEOUL = 'Asia/Seoul';
 const grid = new SlotGrid();
@@ -26,41 +17,7 @@ const bookingOverflow = (
   on: SlotGrid,
 ): CapacityExceededError | null => firstOverflow(loads, rangeLoad(range, people, on), capacity);
 const localRange = (start: string, end: string): TimeRange => TimeRange.of(local(start), local(end));
-/** Every slot of `range` loaded with `people`. */
-const _loadOf = (range: TimeRange, people: number, g: SlotGrid = grid): Map<number, number> =>
-  new Map(g.slotsOf(range).map((slot) => [slot, people]));
-const _show = (items: readonly ScheduleItem[]) =>
-  items.map((i) => ({
-    start: formatInstant(i.start, SEOUL),
-    end: formatInstant(i.end, SEOUL),
-    availableCapacity: i.availableCapacity,
-  }));
 
-/** Far enough back that every day used below is bookable. */
-const NOW = Date.parse('2026-11-01T00:00:00Z');
-const BOOKABLE_FROM = leadTimeBoundary(NOW, SEOUL, 3);
-
-function _query(start: string, end: string, loads: SlotLoads, overrides: Partial<ScheduleQuery> = {}) {
-  return computeSchedule({
-    grid,
-    range: dateRangeToInterval(start, end, SEOUL),
-    capacity: DEFAULT_SLOT_CAPACITY,
-    bookableFrom: BOOKABLE_FROM,
-    loads,
-    ...overrides,
-  });
-}
-
-/** The schedule computed the slow way: every slot of the range, one item each. */
-function _bruteForceSchedule(q: ScheduleQuery): ScheduleItem[] {
-  const out: ScheduleItem[] = [];
-  for (let t = q.grid.ceil(q.range.start); t < q.range.end; t += q.grid.slotMs) {
-    if (t < q.bookableFrom) continue;
-    const available = q.capacity - (q.loads.get(t) ?? 0);
-    if (available > 0) out.push({ start: t, end: t + q.grid.slotMs, availableCapacity: available });
-  }
-  return out;
-}
 describe('firstOverflow of a booking over a range', () => {
   const range = localRange('2026-12-10 09:00', '2026-12-10 10:00');
   const loads = new Map([
