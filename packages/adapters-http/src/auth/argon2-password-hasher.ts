@@ -10,8 +10,10 @@ import { hash, type Options, verify } from '@node-rs/argon2';
  * heap for as long as it runs, on libuv's thread pool (4 threads). A burst
  * of logins would run four at once, taking 76 MiB and every pool thread;
  * they are CPU-bound, so more at once than there are cores only adds
- * memory and waiting. So at most `concurrency` run at once (default: the
- * number of cores, at most 2); the rest wait their turn in order. The API
+ * memory and waiting. So at most `concurrency` run at once (default: one
+ * fewer than the cores, at least 1 and at most 2, so that hashing never
+ * takes the core the event loop needs to read, and shed, a crowd of
+ * requests); the rest wait their turn in order. The API
  * puts a QueuedPasswordHasher of the same concurrency in front, which bounds
  * that wait.
  */
@@ -29,7 +31,7 @@ export class Argon2PasswordHasher implements PasswordHasher {
       timeCost: options.timeCost ?? 2,
       parallelism: options.parallelism ?? 1,
     };
-    this.concurrency = options.concurrency ?? Math.min(2, availableParallelism());
+    this.concurrency = options.concurrency ?? Math.max(1, Math.min(2, availableParallelism() - 1));
     this.limit = new WorkLimit(this.concurrency);
   }
 
