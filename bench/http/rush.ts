@@ -21,7 +21,7 @@ import pg from 'pg';
 import { freePort } from '../../apps/api/test/api-process.js';
 import { startHaproxy, startPgBouncer } from '../../apps/api/test/proxies.js';
 import type { BenchRequest, JobResult } from './driver.js';
-import { pgbenchCreate } from './pgbench-create.js';
+import { type PgbenchResult, pgbenchCreate, pgbenchCreateLean } from './pgbench-create.js';
 import { bareServer, type Driver, peakRssMb, root, seoulDate, startCommand, waitFor } from './support.js';
 
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
@@ -40,7 +40,9 @@ export interface RushReport {
   /** Two API processes behind HAProxy, through PgBouncer (transaction pooling). */
   readonly scaled: RushScenarios;
   /** pgbench: the adapter's statements for one booking per transaction, 64 clients. */
-  readonly pgbenchCreate: { tps: number; latencyMs: number; transactions: number; failed: number };
+  readonly pgbenchCreate: PgbenchResult;
+  /** pgbench: the leanest SQL, the reservation and its audit row in one statement per transaction, 64 clients. */
+  readonly pgbenchCreateLean: PgbenchResult;
   /** A bare Node HTTP server, 64 in flight. */
   readonly bare: JobResult;
   /** Two bare Node HTTP servers behind HAProxy, 64 in flight. */
@@ -53,7 +55,7 @@ export interface RushOptions {
 }
 
 /** An HS256 access token as the API issues them (the benchmark knows the API's secret). */
-function token(userId: number, role: 'user' | 'admin'): string {
+export function token(userId: number, role: 'user' | 'admin'): string {
   const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   const now = Math.floor(Date.now() / 1000);
   const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({
@@ -74,9 +76,11 @@ interface RunningApi {
 }
 
 /** The API as the README starts it (the root `start` script's node arguments), on `databaseUrl`. */
-async function startApi(databaseUrl: string): Promise<RunningApi> {
+export async function startApi(databaseUrl: string): Promise<RunningApi> {
   const port = await freePort();
-  const child = spawn(process.execPath, await startCommand(), {
+  // BENCH_API_NODE_FLAGS="--cpu-prof --cpu-prof-dir=…" profiles the API processes, as in one-run.ts.
+  const flags = (process.env.BENCH_API_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...flags, ...(await startCommand())], {
     cwd: root,
     env: {
       ...process.env,
@@ -103,7 +107,7 @@ async function startApi(databaseUrl: string): Promise<RunningApi> {
 }
 
 /** `count` candidate accounts and an admin, straight into the table; tokens minted as the API would. */
-async function accounts(db: pg.Pool, count: number): Promise<{ users: string[]; admin: string }> {
+export async function accounts(db: pg.Pool, count: number): Promise<{ users: string[]; admin: string }> {
   const users = await db.query<{ id: number }>(
     `insert into users (email, user_name, password_hash, role, created_at)
      select 'candidate-' || g || '@example.com', 'candidate ' || g, 'x', 'user', now()
@@ -316,6 +320,7 @@ export async function rushRun(adminUrl: string, driver: Driver, options: RushOpt
   const ceilingDb = new pg.Pool({ connectionString: ceilingDatabase.url, max: 2 });
   ceilingDb.on('error', () => undefined);
   let created: RushReport['pgbenchCreate'];
+  let lean: RushReport['pgbenchCreateLean'];
   try {
     const { migrateToLatest } = await import('@exam-reservation/adapters-postgres');
     const { Kysely, PostgresDialect } = await import('kysely');
@@ -325,6 +330,7 @@ export async function rushRun(adminUrl: string, driver: Driver, options: RushOpt
     await migrateToLatest(kysely);
     await kysely.destroy();
     created = await pgbenchCreate(ceilingDb, ceilingDatabase.url, seoulDate(10), options.quick ? 5 : 15);
+    lean = await pgbenchCreateLean(ceilingDb, ceilingDatabase.url, seoulDate(11), options.quick ? 5 : 15);
   } finally {
     await ceilingDb.end();
     await ceilingDatabase.drop();
@@ -336,6 +342,7 @@ export async function rushRun(adminUrl: string, driver: Driver, options: RushOpt
     single: single!,
     scaled: scaled!,
     pgbenchCreate: created,
+    pgbenchCreateLean: lean!,
     bare,
     bareBalanced: balanced,
     invariantHeld,
@@ -365,12 +372,15 @@ export function rushLines(reports: readonly RushReport[], median: (values: numbe
             ? r.bare.throughput
             : r.bareBalanced.throughput;
       lines.push(
-        `| ${label} | ${topology === 'single' ? '1 API' : '2 APIs, HAProxy, PgBouncer'} | ${m((r) => pick(r).throughput).toFixed(0)} | ${m((r) => pick(r).p50).toFixed(1)} | ${m((r) => pick(r).p99).toFixed(1)} | ${m((r) => pick(r).p99 / pick(r).p50).toFixed(2)} | ${m((r) => pick(r).errors)} | ${m((r) => pick(r).throughput / ceiling(r)).toFixed(2)} of ${topology === 'scaled' && key !== 'create' ? 'bare HTTP behind HAProxy' : ceilingName} |`,
+        `| ${label} | ${topology === 'single' ? '1 API' : '2 APIs, HAProxy, PgBouncer'} | ${m((r) => pick(r).throughput).toFixed(0)} | ${m((r) => pick(r).p50).toFixed(1)} | ${m((r) => pick(r).p99).toFixed(1)} | ${m((r) => pick(r).p99 / pick(r).p50).toFixed(2)} | ${m((r) => pick(r).errors)} | ${m((r) => pick(r).throughput / ceiling(r)).toFixed(2)} of ${topology === 'scaled' && key !== 'create' ? 'bare HTTP behind HAProxy' : ceilingName}${key === 'create' ? `; **${m((r) => pick(r).throughput / r.pgbenchCreateLean.tps).toFixed(2)}** of the lean ceiling` : ''} |`,
       );
     }
   }
   lines.push(
     `| ceiling: pgbench, the adapter's statements for one booking per transaction, 64 clients | – | ${m((r) => r.pgbenchCreate.tps).toFixed(0)} | ${m((r) => r.pgbenchCreate.latencyMs).toFixed(1)} (avg) | – | – | ${m((r) => r.pgbenchCreate.failed)} | – |`,
+  );
+  lines.push(
+    `| ceiling (lean): pgbench, the reservation and its audit row in one statement, one booking per transaction, 64 clients | – | ${m((r) => r.pgbenchCreateLean.tps).toFixed(0)} | ${m((r) => r.pgbenchCreateLean.latencyMs).toFixed(1)} (avg) | – | – | ${m((r) => r.pgbenchCreateLean.failed)} | – |`,
   );
   lines.push(
     `| ceiling: bare Node HTTP server | direct | ${m((r) => r.bare.throughput).toFixed(0)} | ${m((r) => r.bare.p50).toFixed(1)} | ${m((r) => r.bare.p99).toFixed(1)} | ${m((r) => r.bare.p99 / r.bare.p50).toFixed(2)} | ${m((r) => r.bare.errors)} | – |`,
@@ -384,12 +394,12 @@ export function rushLines(reports: readonly RushReport[], median: (values: numbe
   );
   lines.push('');
   lines.push(
-    '| run | create req/s (1 API) | pgbench create tps | create ratio | schedules req/s (1 API) | bare HTTP req/s | schedules ratio | create req/s (2 APIs) | schedules req/s (2 APIs) | bare behind HAProxy |',
+    '| run | create req/s (1 API) | create p99/p50 | pgbench create tps | create ratio | lean ceiling tps | create ratio to lean | schedules req/s (1 API) | bare HTTP req/s | schedules ratio | create req/s (2 APIs) | schedules req/s (2 APIs) | bare behind HAProxy |',
   );
-  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   reports.forEach((r, i) => {
     lines.push(
-      `| ${i + 1} | ${r.single.create.throughput.toFixed(0)} | ${r.pgbenchCreate.tps.toFixed(0)} | ${(r.single.create.throughput / r.pgbenchCreate.tps).toFixed(2)} | ${r.single.schedules.throughput.toFixed(0)} | ${r.bare.throughput.toFixed(0)} | ${(r.single.schedules.throughput / r.bare.throughput).toFixed(2)} | ${r.scaled.create.throughput.toFixed(0)} | ${r.scaled.schedules.throughput.toFixed(0)} | ${r.bareBalanced.throughput.toFixed(0)} |`,
+      `| ${i + 1} | ${r.single.create.throughput.toFixed(0)} | ${(r.single.create.p99 / r.single.create.p50).toFixed(2)} | ${r.pgbenchCreate.tps.toFixed(0)} | ${(r.single.create.throughput / r.pgbenchCreate.tps).toFixed(2)} | ${r.pgbenchCreateLean.tps.toFixed(0)} | ${(r.single.create.throughput / r.pgbenchCreateLean.tps).toFixed(2)} | ${r.single.schedules.throughput.toFixed(0)} | ${r.bare.throughput.toFixed(0)} | ${(r.single.schedules.throughput / r.bare.throughput).toFixed(2)} | ${r.scaled.create.throughput.toFixed(0)} | ${r.scaled.schedules.throughput.toFixed(0)} | ${r.bareBalanced.throughput.toFixed(0)} |`,
     );
   });
   return lines;

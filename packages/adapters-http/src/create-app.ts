@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import proxyAddr from 'proxy-addr';
+import { createFastPath } from './create-fast-path.js';
 import { hashGate } from './hash-gate.js';
 import type { HttpDeps } from './http-deps.js';
 import { currentDocument } from './openapi-document.js';
@@ -131,6 +132,33 @@ export function createApp(deps: HttpDeps): HttpApp {
   app.use(problemHandler(deps.policy.timeZone));
 
   const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  const createServed = { count: 0 };
+  app.locals.createFastPathServed = createServed;
+  const bodyLimit = limitBytes(options.bodyLimit ?? '16kb');
+  // With CORS on, the app adds its headers to every answer: bookings are all left to it then.
+  const toApp: RequestListener =
+    origins.length > 0 || bodyLimit === undefined
+      ? app
+      : createFastPath(
+          {
+            authenticate: deps.useCases.authenticate,
+            createReservation: deps.useCases.createReservation,
+            zone: deps.policy.timeZone,
+            bodyLimit,
+            headers: security.fixed,
+            begin: (req, res) =>
+              begin(req, res, {
+                url: req.url ?? '',
+                remoteAddress: proxyAddr(req, trust),
+                route: () => '/reservations',
+              }),
+            logger: deps.logger,
+            served: () => {
+              createServed.count++;
+            },
+          },
+          app,
+        );
   const fastPathServed = { count: 0 };
   app.locals.fastPathServed = fastPathServed;
   const fastPath = scheduleFastPath(
@@ -150,7 +178,7 @@ export function createApp(deps: HttpDeps): HttpApp {
         fastPathServed.count++;
       },
     },
-    app,
+    toApp,
   );
   // Registrations and log-ins are shed before their bodies are read while the hashing queue is full.
   const serve = deps.hashQueue
@@ -167,6 +195,14 @@ export function createApp(deps: HttpDeps): HttpApp {
     : fastPath;
   fastPaths.set(app, serve);
   return app;
+}
+
+/** A body limit as Express takes it (`16kb`) in bytes; undefined for any other form. */
+function limitBytes(limit: string): number | undefined {
+  const match = /^(\d+)(b|kb|mb)$/i.exec(limit);
+  if (!match) return undefined;
+  const unit = { b: 1, kb: 1024, mb: 1024 * 1024 }[match[2]!.toLowerCase() as 'b' | 'kb' | 'mb'];
+  return Number(match[1]) * unit;
 }
 
 /** The request listener of each app's servers: the app behind its hash gate and schedule fast path. */

@@ -214,14 +214,26 @@ function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandle
     sendProblem(res, { status: 500, code: 'internal_error', detail: 'an unexpected error occurred' });
     return;
   }
-  if (error instanceof RateLimitedError) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  if (error instanceof OverloadedError) {
-    // Shedding on purpose, and cheap: the request log's line (a 503, at warn) is all that is written.
-    res.setHeader('Retry-After', String(error.retryAfterSeconds));
-  } else if (problem.status === 503) {
+  if (problem.status === 503 && !(error instanceof OverloadedError)) {
     req.log.warn({ err: error }, 'the database is unavailable');
-    res.setHeader('Retry-After', '1');
   }
-  if (problem.code === 'unauthorized') res.setHeader('WWW-Authenticate', 'Bearer');
+  for (const [name, value] of problemHeaders(error, problem)) res.setHeader(name, value);
   sendProblem(res, problem);
+}
+
+/**
+ * The headers a problem answer carries besides its content type: when to
+ * come back (429, 503), and how to sign in (401). Shared by the error
+ * middleware and the create fast path.
+ */
+export function problemHeaders(error: unknown, problem: Problem): [string, string][] {
+  const headers: [string, string][] = [];
+  if (error instanceof RateLimitedError || error instanceof OverloadedError) {
+    // Shedding on purpose, and cheap: the request log's line (a 503, at warn) is all that is written.
+    headers.push(['Retry-After', String(error.retryAfterSeconds)]);
+  } else if (problem.status === 503) {
+    headers.push(['Retry-After', '1']);
+  }
+  if (problem.code === 'unauthorized') headers.push(['WWW-Authenticate', 'Bearer']);
+  return headers;
 }

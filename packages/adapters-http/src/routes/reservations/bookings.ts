@@ -1,4 +1,5 @@
-import type { Reservation } from '@exam-reservation/domain';
+import type { CreateReservationCommand } from '@exam-reservation/application';
+import type { Actor, Reservation } from '@exam-reservation/domain';
 import { z } from 'zod';
 import { signedIn } from '../../auth/require-auth.js';
 import { body, json, keyed, pageHeaders, problem } from '../../openapi-parts.js';
@@ -25,6 +26,25 @@ export const CreateReservationBody = z.strictObject(reservationFields).openapi('
     'A new pending reservation. `start` must be on or after 00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE.',
 });
 
+/**
+ * The booking a `POST /reservations` body asks for, by `actor`: the route and
+ * the create fast path read bodies with this one function.
+ * @throws ValidationError
+ */
+export function bookingCommand(input: unknown, actor: Actor, zone: string): CreateReservationCommand {
+  const body = parseInput(CreateReservationBody, input);
+  const times = parseTimes({ start: body.start, end: body.end }, zone);
+  return {
+    actor,
+    draft: {
+      reservationName: body.reservation_name,
+      start: times.start!,
+      end: times.end!,
+      numberOfPeople: body.number_of_people,
+    },
+  };
+}
+
 /** `GET /reservations` and `POST /reservations`: listing and booking. */
 export const bookings: ReservationEndpoints = {
   routes(router, { uc, zone, show, answer }) {
@@ -43,17 +63,7 @@ export const bookings: ReservationEndpoints = {
 
     router.post('/', async (req, res) => {
       refuseQuery(req);
-      const body = parseInput(CreateReservationBody, bodyOf(req));
-      const times = parseTimes({ start: body.start, end: body.end }, zone);
-      const command = {
-        actor: signedIn(res).actor,
-        draft: {
-          reservationName: body.reservation_name,
-          start: times.start!,
-          end: times.end!,
-          numberOfPeople: body.number_of_people,
-        },
-      };
+      const command = bookingCommand(bodyOf(req), signedIn(res).actor, zone);
       await answer(
         req,
         res,

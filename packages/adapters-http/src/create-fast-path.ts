@@ -1,0 +1,164 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Authenticate, CreateReservationCommand, UseCase } from '@exam-reservation/application';
+import type { Reservation } from '@exam-reservation/domain';
+import type { Logger } from 'pino';
+import { bearerToken } from './auth/require-auth.js';
+import { present } from './presenters.js';
+import { PROBLEM_CONTENT_TYPE, type Problem, problemHeaders, problemJson, toProblem } from './problem.js';
+import type { RequestLine } from './request-log.js';
+import { bookingCommand } from './routes/reservations/bookings.js';
+
+/** What {@link createFastPath} needs: the create route's own parts, shared. */
+export interface CreateFastPathDeps {
+  /** The use case the route's token check calls (the caller's role is read from the store). */
+  readonly authenticate: Authenticate;
+  readonly createReservation: UseCase<CreateReservationCommand, Reservation>;
+  /** The zone answers write times in. */
+  readonly zone: string;
+  /** The app's body limit, in bytes: a longer body is left to the app (its 413). */
+  readonly bodyLimit: number;
+  /** The headers every answer of the app carries (helmet's), in the order the app sets them. */
+  readonly headers: readonly string[];
+  /** Starts the request's log line (and its metrics), as the app's request log does. */
+  readonly begin: (req: IncomingMessage, res: ServerResponse) => RequestLine;
+  /** For the lines a refusal or a failure adds, as the app's error middleware writes them. */
+  readonly logger: Logger;
+  /** Told of each request the fast path answered (tests count them). */
+  readonly served?: () => void;
+}
+
+const PATH = '/reservations';
+const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
+const LENGTH = /^[1-9]\d{0,8}$/;
+const INTERNAL: Problem = { status: 500, code: 'internal_error', detail: 'an unexpected error occurred' };
+
+/**
+ * The other hot path of the registration rush: a signed-in candidate's
+ * booking, `POST /reservations` with a plain JSON body. Express's dispatch,
+ * body-parser and the per-request middleware cost more than the booking
+ * itself (BENCHMARKS.md, issue 24), so such a request is answered before
+ * Express: the same token check and role read, the same body rules (UTF-8,
+ * a JSON object, the route's schema), the same use case, headers, log line,
+ * metrics and problem answers. Anything unusual goes to the app untouched,
+ * before its body is read: another path or method, a query, another content
+ * type or charset, no or a chunked or an encoded or an oversized body,
+ * `Expect`, an `Idempotency-Key` (the app stores its answer), a token that
+ * does not check out, any `Origin` or CORS at all. A test sends the same
+ * requests both ways and compares them.
+ *
+ * @returns a request listener: serves what it can, hands the rest to `toApp`
+ */
+export function createFastPath(deps: CreateFastPathDeps, toApp: RequestListener): RequestListener {
+  const fixed = deps.headers;
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const { headers } = req;
+    const length = headers['content-length'];
+    const token = req.method === 'POST' && req.url === PATH ? bearerToken(headers.authorization) : undefined;
+    if (
+      token === undefined ||
+      headers.host === undefined ||
+      headers.origin !== undefined ||
+      headers['transfer-encoding'] !== undefined ||
+      headers['content-encoding'] !== undefined ||
+      headers.expect !== undefined ||
+      headers['idempotency-key'] !== undefined ||
+      !JSON_TYPES.has(headers['content-type'] ?? '') ||
+      length === undefined ||
+      !LENGTH.test(length) ||
+      Number(length) > deps.bodyLimit
+    ) {
+      toApp(req, res);
+      return;
+    }
+    deps.authenticate.execute(token).then(
+      ({ actor }) => {
+        deps.served?.();
+        const line = deps.begin(req, res);
+        const answer = (status: number, extra: readonly string[], body: string) => {
+          res.writeHead(status, [
+            ...fixed,
+            'X-Request-Id',
+            line.id,
+            ...extra,
+            'Content-Length',
+            String(Buffer.byteLength(body)),
+          ]);
+          res.end(body);
+        };
+        const refuse = (error: unknown) => {
+          if (res.headersSent || res.destroyed) return;
+          let problem = toProblem(error, deps.zone);
+          const log = () => deps.logger.child({ reqId: line.id });
+          if (!problem) {
+            log().error({ err: error }, 'unhandled error');
+            problem = INTERNAL;
+          } else if (problem.status === 503 && problem.code !== 'overloaded') {
+            log().warn({ err: error }, 'the database is unavailable');
+          } else if (problem.status < 500 && typeof (error as { type?: unknown }).type === 'string') {
+            const { type, status } = error as { type: string; status: number };
+            log().info({ refusal: { type, status } }, 'request refused by the transport');
+          }
+          answer(
+            problem.status,
+            [...problemHeaders(error, problem).flat(), 'Content-Type', PROBLEM_CONTENT_TYPE],
+            problemJson(problem),
+          );
+        };
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('error', () => res.destroy());
+        req.on('end', () => {
+          const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+          let input: unknown;
+          try {
+            input = parseJsonObject(bytes);
+          } catch (error) {
+            refuse(error);
+            return;
+          }
+          let command: CreateReservationCommand;
+          try {
+            command = bookingCommand(input, actor, deps.zone);
+          } catch (error) {
+            refuse(error);
+            return;
+          }
+          deps.createReservation.execute(command).then((created) => {
+            if (res.destroyed) return;
+            answer(
+              201,
+              ['Content-Type', 'application/json; charset=utf-8', 'Location', `${PATH}/${created.id}`],
+              JSON.stringify(present.reservation(created, deps.zone)),
+            );
+          }, refuse);
+        });
+      },
+      // The app answers a token that does not check out (401), with its own words; the body is unread.
+      () => toApp(req, res),
+    );
+  };
+}
+
+/** An error as body-parser raises it: the app's error middleware answers both alike. */
+const bodyError = (type: string, message: string) => Object.assign(new Error(message), { status: 400, type });
+
+/**
+ * A body as the app's JSON parser reads it: UTF-8 only (a byte-order mark
+ * dropped), and (strict) an
+ * object or an array at the top.
+ * @throws an error of body-parser's shape (`status` 400, `type`)
+ */
+function parseJsonObject(bytes: Buffer): unknown {
+  if (!isUtf8(bytes)) throw bodyError('entity.not.utf8', 'the body is not valid UTF-8');
+  // body-parser decodes with iconv-lite, which drops a leading byte-order mark.
+  const decoded = bytes.toString('utf8');
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  const first = /^[ \t\n\r]*(.)/.exec(text)?.[1];
+  if (first !== '{' && first !== '[') throw bodyError('entity.parse.failed', 'not an object or array');
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw bodyError('entity.parse.failed', (error as Error).message);
+  }
+}
