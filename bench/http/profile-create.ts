@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { BenchRequest, JobResult } from './driver.js';
 import { pgbenchCreateLean } from './pgbench-create.js';
 import { accounts, startApi } from './rush.js';
-import { root, seoulDate, startDriver } from './support.js';
+import { bareServer, root, seoulDate, startDriver } from './support.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -23,6 +23,8 @@ const option = (name: string, fallback: number) => {
 };
 const creates = option('--creates', 8_000);
 const repeat = option('--repeat', 1);
+/** `--schedules`: the rush's week schedules instead of its creates, against the bare HTTP ceiling. */
+const schedulesMode = args.includes('--schedules');
 const pad = (n: number) => String(n).padStart(2, '0');
 
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
@@ -71,6 +73,32 @@ try {
               )
             ).rows[0]!.n,
           );
+        if (schedulesMode) {
+          const schedule = (i: number): BenchRequest => ({
+            method: 'GET',
+            path: `/reservations/schedules?start=${week[0]}&end=${week[6]}`,
+            headers: { authorization: `Bearer ${users[i % users.length]}` },
+          });
+          const requests = Array.from({ length: 64 }, (_, i) => schedule(i));
+          await driver.run(api.origin, 64, requests, [200], 1_000);
+          const schedules = await driver.run(api.origin, 64, requests, [200], 20_000);
+          const one = await fetch(`${api.origin}${requests[0]!.path}`, { headers: requests[0]!.headers });
+          const bodyBytes = (await one.arrayBuffer()).byteLength;
+          const bare = await bareServer(driver, 30_000, 64);
+          console.log(
+            JSON.stringify({
+              schedules: Math.round(schedules.throughput),
+              p50: schedules.p50,
+              p99: schedules.p99,
+              p99OverP50: Number((schedules.p99 / schedules.p50).toFixed(2)),
+              errors: schedules.errors,
+              bare: Math.round(bare.throughput),
+              ratioToBare: Number((schedules.throughput / bare.throughput).toFixed(3)),
+              bodyBytes,
+            }),
+          );
+          continue;
+        }
         const before = await xact();
         result = await driver.run(
           api.origin,
