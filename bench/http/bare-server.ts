@@ -1,7 +1,13 @@
 /**
  * The HTTP ceiling: a bare Node server answering a fixed JSON body, driven
  * by the same driver as the API. Prints its port on stdout.
+ *
+ * `bare-server.ts <answer.json>` replays one recorded answer of the API
+ * instead (`{ status, headers: [name, value, …], body: base64 }`): the same
+ * status line, header lines and body bytes for every request, so that the
+ * ceiling sends what the API sends.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 const body = JSON.stringify({
@@ -15,7 +21,16 @@ const body = JSON.stringify({
   created_at: '2026-11-24T09:00:00+09:00',
   updated_at: '2026-11-24T09:00:00+09:00',
 });
+const recorded = process.argv[2]
+  ? (JSON.parse(readFileSync(process.argv[2], 'utf8')) as { status: number; headers: string[]; body: string })
+  : undefined;
+const replayBody = recorded ? Buffer.from(recorded.body, 'base64') : undefined;
 const server = createServer((_request, response) => {
+  if (recorded && replayBody) {
+    response.writeHead(recorded.status, recorded.headers);
+    response.end(replayBody);
+    return;
+  }
   response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
   response.end(body);
 });

@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { BenchRequest, JobResult } from './driver.js';
 import { pgbenchCreateLean } from './pgbench-create.js';
 import { accounts, startApi } from './rush.js';
-import { bareServer, root, seoulDate, startDriver } from './support.js';
+import { bareServer, recordAnswer, root, seoulDate, startDriver } from './support.js';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number) => {
@@ -25,6 +25,9 @@ const creates = option('--creates', 8_000);
 const repeat = option('--repeat', 1);
 /** `--schedules`: the rush's week schedules instead of its creates, against the bare HTTP ceiling. */
 const schedulesMode = args.includes('--schedules');
+const warmUps = option('--warmup', 500);
+/** `--separate-warmup`: the warm-up books as other candidates, so no measured token is checked before. */
+const separateWarmUp = args.includes('--separate-warmup');
 const pad = (n: number) => String(n).padStart(2, '0');
 
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
@@ -46,12 +49,14 @@ try {
       let statements: number;
       try {
         await driver.warmUp(api.origin);
-        const { users } = await accounts(db, 2_000);
+        const { users: all } = await accounts(db, separateWarmUp ? 4_000 : 2_000);
+        const users = all.slice(0, 2_000);
+        const warmUsers = separateWarmUp ? all.slice(2_000) : users;
         const week = Array.from({ length: 7 }, (_, d) => seoulDate(10 + d));
-        const booking = (i: number, name: string): BenchRequest => ({
+        const booking = (i: number, name: string, who = users): BenchRequest => ({
           method: 'POST',
           path: '/reservations',
-          headers: { authorization: `Bearer ${users[i % users.length]}`, 'content-type': 'application/json' },
+          headers: { authorization: `Bearer ${who[i % who.length]}`, 'content-type': 'application/json' },
           body: JSON.stringify({
             reservation_name: `${name} ${i}`,
             start: `${week[i % 7]} ${pad((i * 5) % 23)}:00`,
@@ -62,7 +67,7 @@ try {
         await driver.run(
           api.origin,
           64,
-          Array.from({ length: 500 }, (_, i) => booking(i, 'warm-up')),
+          Array.from({ length: warmUps }, (_, i) => booking(i, 'warm-up', warmUsers)),
           [201],
         );
         const xact = async () =>
@@ -82,9 +87,10 @@ try {
           const requests = Array.from({ length: 64 }, (_, i) => schedule(i));
           await driver.run(api.origin, 64, requests, [200], 1_000);
           const schedules = await driver.run(api.origin, 64, requests, [200], 20_000);
-          const one = await fetch(`${api.origin}${requests[0]!.path}`, { headers: requests[0]!.headers });
-          const bodyBytes = (await one.arrayBuffer()).byteLength;
+          const answer = await recordAnswer(api.origin, requests[0]!);
+          const bodyBytes = Buffer.from(answer.body, 'base64').length;
           const bare = await bareServer(driver, 30_000, 64);
+          const replay = await bareServer(driver, 30_000, 64, { answer, requests });
           console.log(
             JSON.stringify({
               schedules: Math.round(schedules.throughput),
@@ -94,6 +100,8 @@ try {
               errors: schedules.errors,
               bare: Math.round(bare.throughput),
               ratioToBare: Number((schedules.throughput / bare.throughput).toFixed(3)),
+              replay: Math.round(replay.throughput),
+              ratioToReplay: Number((schedules.throughput / replay.throughput).toFixed(3)),
               bodyBytes,
             }),
           );

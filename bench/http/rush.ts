@@ -22,7 +22,17 @@ import { freePort } from '../../apps/api/test/api-process.js';
 import { startHaproxy, startPgBouncer } from '../../apps/api/test/proxies.js';
 import type { BenchRequest, JobResult } from './driver.js';
 import { type PgbenchResult, pgbenchCreate, pgbenchCreateLean } from './pgbench-create.js';
-import { bareServer, type Driver, peakRssMb, root, seoulDate, startCommand, waitFor } from './support.js';
+import {
+  bareServer,
+  type Driver,
+  peakRssMb,
+  type RecordedAnswer,
+  recordAnswer,
+  root,
+  seoulDate,
+  startCommand,
+  waitFor,
+} from './support.js';
 
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
 
@@ -32,6 +42,8 @@ export interface RushScenarios {
   readonly schedules: JobResult;
   readonly mixed: JobResult;
   readonly peakRssMb: readonly number[];
+  /** One week-schedule answer as the API sent it, and the schedule requests, for the replaying ceiling. */
+  readonly scheduleReplay: { readonly answer: RecordedAnswer; readonly requests: BenchRequest[] };
 }
 
 export interface RushReport {
@@ -45,6 +57,12 @@ export interface RushReport {
   readonly pgbenchCreateLean: PgbenchResult;
   /** A bare Node HTTP server, 64 in flight. */
   readonly bare: JobResult;
+  /**
+   * A bare Node HTTP server taking the schedule requests (their tokens too)
+   * and answering each with the bytes of one of the API's schedule answers
+   * (its header lines and body), 64 in flight.
+   */
+  readonly bareReplay: JobResult;
   /** Two bare Node HTTP servers behind HAProxy, 64 in flight. */
   readonly bareBalanced: JobResult;
   readonly invariantHeld: boolean;
@@ -208,13 +226,9 @@ async function scenarios(
     Array.from({ length: creates }, (_, i) => booking(i, 'rush')),
     [201],
   );
-  const schedules = await driver.run(
-    origin,
-    64,
-    Array.from({ length: 64 }, (_, i) => schedule(i)),
-    [200],
-    options.quick ? 5_000 : 20_000,
-  );
+  const scheduleRequests = Array.from({ length: 64 }, (_, i) => schedule(i));
+  const schedules = await driver.run(origin, 64, scheduleRequests, [200], options.quick ? 5_000 : 20_000);
+  const scheduleAnswer = await recordAnswer(origin, schedule(0));
   const visits = options.quick ? 700 : 3_000;
   const mixed = await driver.run(
     origin,
@@ -224,7 +238,13 @@ async function scenarios(
     visits * 3,
     3,
   );
-  return { create, schedules, mixed, peakRssMb: await Promise.all(pids().map(peakRssMb)) };
+  return {
+    create,
+    schedules,
+    mixed,
+    peakRssMb: await Promise.all(pids().map(peakRssMb)),
+    scheduleReplay: { answer: scheduleAnswer, requests: scheduleRequests },
+  };
 }
 
 /** Whether any slot holds more confirmed people than the capacity, from the reservations table. */
@@ -337,6 +357,7 @@ export async function rushRun(adminUrl: string, driver: Driver, options: RushOpt
   }
   const bareTotal = options.quick ? 10_000 : 30_000;
   const bare = await bareServer(driver, bareTotal, 64);
+  const bareReplay = await bareServer(driver, bareTotal, 64, single!.scheduleReplay);
   const balanced = await bareBalanced(driver, bareTotal);
   return {
     single: single!,
@@ -344,6 +365,7 @@ export async function rushRun(adminUrl: string, driver: Driver, options: RushOpt
     pgbenchCreate: created,
     pgbenchCreateLean: lean!,
     bare,
+    bareReplay,
     bareBalanced: balanced,
     invariantHeld,
   };
@@ -372,7 +394,7 @@ export function rushLines(reports: readonly RushReport[], median: (values: numbe
             ? r.bare.throughput
             : r.bareBalanced.throughput;
       lines.push(
-        `| ${label} | ${topology === 'single' ? '1 API' : '2 APIs, HAProxy, PgBouncer'} | ${m((r) => pick(r).throughput).toFixed(0)} | ${m((r) => pick(r).p50).toFixed(1)} | ${m((r) => pick(r).p99).toFixed(1)} | ${m((r) => pick(r).p99 / pick(r).p50).toFixed(2)} | ${m((r) => pick(r).errors)} | ${m((r) => pick(r).throughput / ceiling(r)).toFixed(2)} of ${topology === 'scaled' && key !== 'create' ? 'bare HTTP behind HAProxy' : ceilingName}${key === 'create' ? `; **${m((r) => pick(r).throughput / r.pgbenchCreateLean.tps).toFixed(2)}** of the lean ceiling` : ''} |`,
+        `| ${label} | ${topology === 'single' ? '1 API' : '2 APIs, HAProxy, PgBouncer'} | ${m((r) => pick(r).throughput).toFixed(0)} | ${m((r) => pick(r).p50).toFixed(1)} | ${m((r) => pick(r).p99).toFixed(1)} | ${m((r) => pick(r).p99 / pick(r).p50).toFixed(2)} | ${m((r) => pick(r).errors)} | ${m((r) => pick(r).throughput / ceiling(r)).toFixed(2)} of ${topology === 'scaled' && key !== 'create' ? 'bare HTTP behind HAProxy' : ceilingName}${key === 'create' ? `; **${m((r) => pick(r).throughput / r.pgbenchCreateLean.tps).toFixed(2)}** of the lean ceiling` : ''}${key === 'schedules' && topology === 'single' ? `; **${m((r) => pick(r).throughput / r.bareReplay.throughput).toFixed(2)}** of bare HTTP sending the API's answer` : ''} |`,
       );
     }
   }
@@ -386,6 +408,9 @@ export function rushLines(reports: readonly RushReport[], median: (values: numbe
     `| ceiling: bare Node HTTP server | direct | ${m((r) => r.bare.throughput).toFixed(0)} | ${m((r) => r.bare.p50).toFixed(1)} | ${m((r) => r.bare.p99).toFixed(1)} | ${m((r) => r.bare.p99 / r.bare.p50).toFixed(2)} | ${m((r) => r.bare.errors)} | – |`,
   );
   lines.push(
+    `| ceiling: bare Node HTTP server sending the API's schedule answer (its header lines and body) to the schedule requests | direct | ${m((r) => r.bareReplay.throughput).toFixed(0)} | ${m((r) => r.bareReplay.p50).toFixed(1)} | ${m((r) => r.bareReplay.p99).toFixed(1)} | ${m((r) => r.bareReplay.p99 / r.bareReplay.p50).toFixed(2)} | ${m((r) => r.bareReplay.errors)} | – |`,
+  );
+  lines.push(
     `| ceiling: two bare Node HTTP servers | behind HAProxy | ${m((r) => r.bareBalanced.throughput).toFixed(0)} | ${m((r) => r.bareBalanced.p50).toFixed(1)} | ${m((r) => r.bareBalanced.p99).toFixed(1)} | ${m((r) => r.bareBalanced.p99 / r.bareBalanced.p50).toFixed(2)} | ${m((r) => r.bareBalanced.errors)} | – |`,
   );
   lines.push('');
@@ -394,12 +419,14 @@ export function rushLines(reports: readonly RushReport[], median: (values: numbe
   );
   lines.push('');
   lines.push(
-    '| run | create req/s (1 API) | create p99/p50 | pgbench create tps | create ratio | lean ceiling tps | create ratio to lean | schedules req/s (1 API) | bare HTTP req/s | schedules ratio | create req/s (2 APIs) | schedules req/s (2 APIs) | bare behind HAProxy |',
+    '| run | create req/s (1 API) | create p99/p50 | pgbench create tps | create ratio | lean ceiling tps | create ratio to lean | schedules req/s (1 API) | schedules p99/p50 | bare HTTP req/s | schedules ratio | bare sending the API’s answer req/s | schedules ratio to it | create req/s (2 APIs) | schedules req/s (2 APIs) | bare behind HAProxy |',
   );
-  lines.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
   reports.forEach((r, i) => {
     lines.push(
-      `| ${i + 1} | ${r.single.create.throughput.toFixed(0)} | ${(r.single.create.p99 / r.single.create.p50).toFixed(2)} | ${r.pgbenchCreate.tps.toFixed(0)} | ${(r.single.create.throughput / r.pgbenchCreate.tps).toFixed(2)} | ${r.pgbenchCreateLean.tps.toFixed(0)} | ${(r.single.create.throughput / r.pgbenchCreateLean.tps).toFixed(2)} | ${r.single.schedules.throughput.toFixed(0)} | ${r.bare.throughput.toFixed(0)} | ${(r.single.schedules.throughput / r.bare.throughput).toFixed(2)} | ${r.scaled.create.throughput.toFixed(0)} | ${r.scaled.schedules.throughput.toFixed(0)} | ${r.bareBalanced.throughput.toFixed(0)} |`,
+      `| ${i + 1} | ${r.single.create.throughput.toFixed(0)} | ${(r.single.create.p99 / r.single.create.p50).toFixed(2)} | ${r.pgbenchCreate.tps.toFixed(0)} | ${(r.single.create.throughput / r.pgbenchCreate.tps).toFixed(2)} | ${r.pgbenchCreateLean.tps.toFixed(0)} | ${(r.single.create.throughput / r.pgbenchCreateLean.tps).toFixed(2)} | ${r.single.schedules.throughput.toFixed(0)} | ${(r.single.schedules.p99 / r.single.schedules.p50).toFixed(2)} | ${r.bare.throughput.toFixed(0)} | ${(r.single.schedules.throughput / r.bare.throughput).toFixed(2)} | ${r.bareReplay.throughput.toFixed(0)} | ${(r.single.schedules.throughput / r.bareReplay.throughput).toFixed(2)} | ${r.scaled.create.throughput.toFixed(0)} | ${r.scaled.schedules.throughput.toFixed(0)} | ${r.bareBalanced.throughput.toFixed(0)} |`,
     );
   });
   return lines;

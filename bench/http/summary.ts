@@ -108,12 +108,15 @@ export function stripRushTimelines(report: RushReport): unknown {
     create: strip(s.create),
     schedules: strip(s.schedules),
     mixed: strip(s.mixed),
+    // The recorded answer stays; the requests carry the benchmark's tokens and add nothing.
+    scheduleReplay: { answer: s.scheduleReplay.answer, requests: s.scheduleReplay.requests.length },
   });
   return {
     ...report,
     single: scenarios(report.single),
     scaled: scenarios(report.scaled),
     bare: strip(report.bare),
+    bareReplay: strip(report.bareReplay),
     bareBalanced: strip(report.bareBalanced),
   };
 }

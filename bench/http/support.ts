@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -139,9 +140,68 @@ export function peakRssMb(pid: number): Promise<number> {
   });
 }
 
-/** The HTTP ceiling: a bare Node server with a fixed JSON answer, through the same driver. */
-export async function bareServer(driver: Driver, total: number, concurrency = 32): Promise<JobResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/http/bare-server.ts')], {
+/** One answer of the API as it went on the wire, for {@link bareServer} to replay. */
+export interface RecordedAnswer {
+  readonly status: number;
+  /** `[name, value, …]` as received, without Date and the connection's own headers. */
+  readonly headers: string[];
+  /** base64 */
+  readonly body: string;
+}
+
+/** Sends `request` to `origin` and records its answer as it came. */
+export function recordAnswer(origin: string, request: BenchRequest): Promise<RecordedAnswer> {
+  const url = new URL(request.path, origin);
+  return new Promise((resolveAnswer, reject) => {
+    const req = httpRequest(
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `${url.pathname}${url.search}`,
+        method: request.method,
+        headers: request.headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const headers: string[] = [];
+          for (let i = 0; i < res.rawHeaders.length; i += 2) {
+            const name = res.rawHeaders[i]!;
+            if (!['date', 'connection', 'keep-alive'].includes(name.toLowerCase()))
+              headers.push(name, res.rawHeaders[i + 1]!);
+          }
+          resolveAnswer({
+            status: res.statusCode ?? 0,
+            headers,
+            body: Buffer.concat(chunks).toString('base64'),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(request.body);
+  });
+}
+
+/**
+ * The HTTP ceiling: a bare Node server with a fixed JSON answer, through the
+ * same driver; or, with `replay`, the same requests as a scenario's answered
+ * with the very bytes the API answered one of them with.
+ */
+export async function bareServer(
+  driver: Driver,
+  total: number,
+  concurrency = 32,
+  replay?: { readonly answer: RecordedAnswer; readonly requests: BenchRequest[] },
+): Promise<JobResult> {
+  const args = ['--import', 'tsx', join(root, 'bench/http/bare-server.ts')];
+  if (replay) {
+    const file = join(tmpdir(), `bench-answer-${process.pid}.json`);
+    await writeFile(file, JSON.stringify(replay.answer));
+    args.push(file);
+  }
+  const child = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -153,8 +213,8 @@ export async function bareServer(driver: Driver, total: number, concurrency = 32
     return await driver.run(
       `http://127.0.0.1:${port}`,
       concurrency,
-      [{ method: 'GET', path: '/reservations/1' }],
-      [200],
+      replay ? replay.requests : [{ method: 'GET', path: '/reservations/1' }],
+      replay ? [replay.answer.status] : [200],
       total,
     );
   } finally {
