@@ -15,7 +15,7 @@ import { serviceRoutes } from './routes/service-routes.js';
 import { userRoutes } from './routes/user-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 import { scheduleFastPath } from './schedule-fast-path.js';
-import { securityHeaders } from './security-headers.js';
+import { headersSetBy, securityHeaders } from './security-headers.js';
 
 /** The Express application {@link createApp} builds. */
 export type HttpApp = Express;
@@ -99,22 +99,25 @@ export function createApp(deps: HttpDeps): HttpApp {
   const security = securityHeaders();
   app.use(security.middleware);
   const origins = options.corsOrigins ?? [];
+  // What the app adds to every answer: helmet's headers, and CORS's for a request without an Origin
+  // (the fast paths and the hash gate answer only those, and write these on each).
+  const fixed = [...security.fixed];
   if (origins.length > 0) {
-    app.use(
-      cors({
-        origin: origins.includes('*') ? '*' : [...origins],
-        exposedHeaders: [
-          'X-Total-Count',
-          'Link',
-          'X-Request-Id',
-          'Retry-After',
-          'Location',
-          'Idempotent-Replayed',
-          'First-Bookable',
-        ],
-        maxAge: 600,
-      }),
-    );
+    const corsHeaders = cors({
+      origin: origins.includes('*') ? '*' : [...origins],
+      exposedHeaders: [
+        'X-Total-Count',
+        'Link',
+        'X-Request-Id',
+        'Retry-After',
+        'Location',
+        'Idempotent-Replayed',
+        'First-Bookable',
+      ],
+      maxAge: 600,
+    });
+    app.use(corsHeaders);
+    fixed.push(...headersSetBy(corsHeaders));
   }
   app.use(jsonBody(options.bodyLimit ?? '16kb'));
 
@@ -135,9 +138,8 @@ export function createApp(deps: HttpDeps): HttpApp {
   const createServed = { count: 0 };
   app.locals.createFastPathServed = createServed;
   const bodyLimit = limitBytes(options.bodyLimit ?? '16kb');
-  // With CORS on, the app adds its headers to every answer: bookings are all left to it then.
   const toApp: RequestListener =
-    origins.length > 0 || bodyLimit === undefined
+    bodyLimit === undefined
       ? app
       : createFastPath(
           {
@@ -145,7 +147,7 @@ export function createApp(deps: HttpDeps): HttpApp {
             createReservation: deps.useCases.createReservation,
             zone: deps.policy.timeZone,
             bodyLimit,
-            headers: security.fixed,
+            headers: fixed,
             begin: (req, res) =>
               begin(req, res, {
                 url: req.url ?? '',
@@ -165,7 +167,7 @@ export function createApp(deps: HttpDeps): HttpApp {
     {
       authenticate: deps.useCases.authenticate,
       answers,
-      headers: security.fixed,
+      headers: fixed,
       begin: (req, res) =>
         begin(req, res, {
           url: req.url ?? '',
@@ -185,7 +187,7 @@ export function createApp(deps: HttpDeps): HttpApp {
     ? hashGate(
         {
           queue: deps.hashQueue,
-          headers: security.fixed,
+          headers: fixed,
           begin: (req, res, route) =>
             begin(req, res, { url: req.url ?? '', remoteAddress: proxyAddr(req, trust), route: () => route }),
           cors: origins.length > 0,

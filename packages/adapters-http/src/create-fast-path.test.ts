@@ -238,3 +238,88 @@ describe('the create fast path answers as the app does', () => {
     ]);
   });
 });
+
+/**
+ * With CORS on, the app adds its CORS headers to every answer, with or
+ * without an `Origin`: the fast paths (bookings, schedules) must add the same
+ * to the requests they take (those without an `Origin`).
+ */
+describe.each([
+  ['a list of origins', ['https://exams.example']],
+  ['any origin', ['*']],
+])('with CORS on for %s, the fast paths answer as the app does', (_label, corsOrigins) => {
+  let plainApp: TestApp;
+  let fastApp: TestApp;
+  let plain: Server;
+  let plainUrl: string;
+  let token: string;
+  const D = bookableDay(3);
+
+  beforeAll(async () => {
+    plainApp = await startTestApp(new InMemoryStore(), {
+      http: { corsOrigins, scheduleMaxStalenessMs: 60_000 },
+    });
+    fastApp = await startTestApp(new InMemoryStore(), {
+      http: { corsOrigins, scheduleMaxStalenessMs: 60_000 },
+    });
+    plain = createServer(plainApp.app);
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    for (const app of [plainApp, fastApp]) {
+      const register = await fetch(`${app.url}/users/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'cors@example.com', password: 'password-1', user_name: 'C' }),
+      });
+      expect(register.status).toBe(201);
+    }
+    token = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('1')
+      .setIssuer('exam-reservation')
+      .setAudience('exam-reservation-api')
+      .setExpirationTime(Math.floor(fastApp.clock.now() / 1000) + 600)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => plain.close(resolve));
+    await plainApp.close();
+    await fastApp.close();
+  });
+
+  it('books, and serves a cached schedule, with the app’s CORS headers, through the fast paths', async () => {
+    const created = () => (fastApp.app.locals.createFastPathServed as { count: number }).count;
+    const scheduled = () => (fastApp.app.locals.fastPathServed as { count: number }).count;
+    const booking: Sent = {
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'x-request-id': 'cors-book',
+      },
+      body: JSON.stringify({
+        reservation_name: 'C',
+        start: `${D} 09:00`,
+        end: `${D} 10:00`,
+        number_of_people: 1,
+      }),
+    };
+    const viaApp = await send(plainUrl, booking);
+    const viaFast = await send(fastApp.url, booking);
+    expect(viaApp.status).toBe(201);
+    expect(created()).toBe(1);
+    expect(comparable(viaFast)).toEqual(comparable(viaApp));
+    const schedule: Sent = {
+      method: 'GET',
+      path: `/reservations/schedules?start=${D}&end=${bookableDay(4)}`,
+      headers: { authorization: `Bearer ${token}`, 'x-request-id': 'cors-schedule' },
+    };
+    // The first fills each app's cache; the second is served from it (by the fast path on one).
+    await send(plainUrl, schedule);
+    await send(fastApp.url, schedule);
+    const before = scheduled();
+    const cachedApp = await send(plainUrl, schedule);
+    const cachedFast = await send(fastApp.url, schedule);
+    expect(scheduled()).toBe(before + 1);
+    expect(comparable(cachedFast)).toEqual(comparable(cachedApp));
+  });
+});

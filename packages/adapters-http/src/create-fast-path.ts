@@ -18,7 +18,7 @@ export interface CreateFastPathDeps {
   readonly zone: string;
   /** The app's body limit, in bytes: a longer body is left to the app (its 413). */
   readonly bodyLimit: number;
-  /** The headers every answer of the app carries (helmet's), in the order the app sets them. */
+  /** The headers every answer of the app carries (helmet's, and CORS's when it is on), in the order the app sets them. */
   readonly headers: readonly string[];
   /** Starts the request's log line (and its metrics), as the app's request log does. */
   readonly begin: (req: IncomingMessage, res: ServerResponse) => RequestLine;
@@ -44,7 +44,7 @@ const INTERNAL: Problem = { status: 500, code: 'internal_error', detail: 'an une
  * before its body is read: another path or method, a query, another content
  * type or charset, no or a chunked or an encoded or an oversized body,
  * `Expect`, an `Idempotency-Key` (the app stores its answer), a token that
- * does not check out, any `Origin` or CORS at all. A test sends the same
+ * does not check out, any `Origin` (the app's CORS answers it). A test sends the same
  * requests both ways and compares them.
  *
  * @returns a request listener: serves what it can, hands the rest to `toApp`

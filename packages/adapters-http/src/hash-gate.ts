@@ -14,7 +14,7 @@ export interface HashQueueLoad {
 /** What {@link hashGate} needs. */
 export interface HashGateDeps {
   readonly queue: HashQueueLoad;
-  /** The headers every answer of the app carries (helmet's), in its order, `[name, value, …]`. */
+  /** The headers every answer of the app carries (helmet's, and CORS's when it is on), in its order, `[name, value, …]`. */
   readonly headers: readonly string[];
   /** Starts the request's log line (and its metrics), as the app's request log does. */
   readonly begin: (req: IncomingMessage, res: ServerResponse, route: string) => RequestLine;

@@ -10,7 +10,7 @@ export interface ScheduleFastPathDeps {
   readonly authenticate: Authenticate;
   /** The schedule route's cache: the fast path serves only what it holds, fresh, with its headers. */
   readonly answers: ScheduleAnswers;
-  /** The headers every answer of the app carries (helmet's), in the order the app sets them. */
+  /** The headers every answer of the app carries (helmet's, and CORS's when it is on), in the order the app sets them. */
   readonly headers: readonly string[];
   /** Starts the request's log line (and its metrics), as the app's request log does. */
   readonly begin: (req: IncomingMessage, res: ServerResponse) => RequestLine;

@@ -22,14 +22,22 @@ export function securityHeaders(): SecurityHeaders {
   return { middleware, fixed: headersSetBy(middleware) };
 }
 
-/** The headers a middleware that only sets headers (helmet) sets, in its order. */
-function headersSetBy(middleware: RequestHandler): string[] {
+/**
+ * The headers a middleware that only sets headers sets, in its order, for a
+ * request with no headers: helmet's; and CORS's for a request without an
+ * `Origin` (what every such answer of the app carries).
+ */
+export function headersSetBy(middleware: RequestHandler): string[] {
   const headers: string[] = [];
   const res = {
-    setHeader: (name: string, value: unknown) => headers.push(name, String(value)),
+    setHeader: (name: string, value: unknown) => {
+      const at = headers.findIndex((h, i) => i % 2 === 0 && h.toLowerCase() === name.toLowerCase());
+      if (at >= 0) headers.splice(at, 2);
+      headers.push(name, String(value));
+    },
     removeHeader: () => undefined,
     getHeader: () => undefined,
   };
-  middleware({ headers: {} } as Request, res as unknown as Response, () => undefined);
+  middleware({ headers: {}, method: 'GET' } as Request, res as unknown as Response, () => undefined);
   return headers;
 }
