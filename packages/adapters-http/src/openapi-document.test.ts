@@ -11,6 +11,7 @@ const CONTRACT: Record<string, string[]> = {
   '/users/login': ['post'],
   '/users/me': ['get'],
   '/reservations/schedules': ['get'],
+  '/reservations/load': ['get'],
   '/reservations': ['get', 'post'],
   '/reservations/{id}': ['get', 'patch', 'delete'],
   '/reservations/{id}/confirm': ['post'],

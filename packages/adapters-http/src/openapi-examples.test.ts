@@ -114,6 +114,11 @@ describe('the examples of the OpenAPI document', () => {
     expect(bulk).toMatchObject({ results: [{ id: 1, status: 200 }] });
     await send('post', '/reservations/bulk/reject', admin);
     expect(await send('post', '/reservations/admit', admin)).toMatchObject({ confirmed: 0 });
+    // The load view of the example day: the first booking (moved to 10:00–12:00) confirmed.
+    const load = (await send('get', '/reservations/load', admin)) as unknown as Record<string, unknown>[];
+    expect(load).toContainEqual(
+      expect.objectContaining({ start: '2026-11-23T10:00:00+09:00', confirmed: 120, pending: 0 }),
+    );
     await send('post', '/reservations/{id}/cancel', admin);
     await send('delete', '/reservations/{id}', admin);
     expect(await send('post', '/webhooks', admin)).toMatchObject({

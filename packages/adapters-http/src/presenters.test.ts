@@ -1,4 +1,4 @@
-import type { ScheduleItem } from '@exam-reservation/domain';
+import type { LoadItem, ScheduleItem } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { present } from './presenters.js';
 
@@ -19,5 +19,35 @@ describe('present.scheduleJson', () => {
       expect(JSON.parse(text)).toHaveLength(4);
     }
     expect(present.scheduleJson([], 'Asia/Seoul')).toBe('[]');
+  });
+});
+
+describe('present.loadJson', () => {
+  it('writes the same JSON as serializing each stretch with its times formatted as schedules are', () => {
+    const hour = 3_600_000;
+    const t0 = Date.UTC(2026, 11, 1);
+    const items: LoadItem[] = [
+      { start: t0, end: t0 + 10 * hour, capacity: 50_000, confirmed: 0, pending: 0 },
+      {
+        start: t0 + 10 * hour,
+        end: t0 + 11 * hour,
+        capacity: 50_000,
+        confirmed: 10_000,
+        pending: 7_000_000_000,
+      },
+      { start: t0 + 11 * hour, end: t0 + 48 * hour, capacity: 50_000, confirmed: 1, pending: 0 },
+    ];
+    for (const zone of ['Asia/Seoul', 'America/New_York']) {
+      const text = present.loadJson(items, zone);
+      expect(text).toBe(
+        JSON.stringify(
+          items.map((item) => {
+            const { start, end } = present.schedule({ ...item, availableCapacity: 0 }, zone);
+            return { start, end, capacity: item.capacity, confirmed: item.confirmed, pending: item.pending };
+          }),
+        ),
+      );
+    }
+    expect(present.loadJson([], 'Asia/Seoul')).toBe('[]');
   });
 });

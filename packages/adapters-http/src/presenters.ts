@@ -5,7 +5,7 @@ import type {
   WebhookDelivery,
   WebhookEndpoint,
 } from '@exam-reservation/application';
-import type { Reservation, ScheduleItem, User } from '@exam-reservation/domain';
+import type { LoadItem, Reservation, ScheduleItem, User } from '@exam-reservation/domain';
 import { formatInstant } from '@exam-reservation/domain';
 import { problemOf } from './problem.js';
 
@@ -123,6 +123,27 @@ export const present = {
       lastEnd = item.end;
       lastEndText = formatInstant(item.end, zone);
       parts[i] = `{"start":"${start}","end":"${lastEndText}","available_capacity":${item.availableCapacity}}`;
+    }
+    return `[${parts.join(',')}]`;
+  },
+
+  /**
+   * Slot load as JSON text, written directly like {@link present.scheduleJson}
+   * (a 31-day range may have thousands of stretches); equal to
+   * `JSON.stringify` of `{start, end, capacity, confirmed, pending}` per item.
+   */
+  loadJson(items: readonly LoadItem[], zone: string): string {
+    const parts = new Array<string>(items.length);
+    let lastEnd = Number.NaN;
+    let lastEndText = '';
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const start = item.start === lastEnd ? lastEndText : formatInstant(item.start, zone);
+      lastEnd = item.end;
+      lastEndText = formatInstant(item.end, zone);
+      parts[i] =
+        `{"start":"${start}","end":"${lastEndText}","capacity":${item.capacity},` +
+        `"confirmed":${item.confirmed},"pending":${item.pending}}`;
     }
     return `[${parts.join(',')}]`;
   },

@@ -7,7 +7,7 @@ import type {
   ReservationPage,
   Reservations,
 } from '@exam-reservation/application';
-import type { Reservation } from '@exam-reservation/domain';
+import type { Reservation, SlotGrid, SlotLoads } from '@exam-reservation/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import type { Executor } from './executor.js';
@@ -143,6 +143,45 @@ export class PostgresReservations implements Reservations {
       items: rows.map(toReservation),
       next: last ? (`${last.created_key}/${last.id}` as PendingCursor) : null,
     };
+  }
+
+  async pendingLoadsIn(from: number, to: number, grid: SlotGrid): Promise<SlotLoads> {
+    // Slots are numbered from the first one of the range. Each pending reservation that covers a
+    // slot of the range adds its people where its first covered slot starts and takes them off
+    // where its slots end; the running sum over those change points is the pending load, one row
+    // per change point: at most twice the slots of the range, however many reservations there
+    // are (no row per reservation and slot).
+    const slotSeconds = grid.slotMs / 1000;
+    const first = Math.ceil(from / grid.slotMs);
+    const end = Math.ceil(to / grid.slotMs);
+    if (first >= end) return new Map();
+    const query = sql<{ slot: number; people: number }>`
+      with pending as (
+        select greatest(ceil(date_part('epoch', start_time) / ${slotSeconds}::float8), ${first}::float8) as first_slot,
+               ceil(date_part('epoch', end_time) / ${slotSeconds}::float8) as end_slot,
+               number_of_people::int8 as people
+        from reservations
+        where status = 'pending'
+          and tstzrange(start_time, end_time, '[)')
+              && tstzrange(${new Date(from).toISOString()}::timestamptz, ${new Date(to).toISOString()}::timestamptz, '[)')
+      ), changes as (
+        select first_slot as slot, people as delta from pending
+        where first_slot < least(end_slot, ${end}::float8)
+        union all
+        select end_slot, -people from pending
+        where first_slot < end_slot and end_slot < ${end}::float8
+      )
+      select (slot - ${first}::float8)::int as slot, (sum(sum(delta)) over (order by slot))::float8 as people
+      from changes group by slot order by slot`;
+    const rows = await this.exec.rows({ compile: () => query.compile(this.db) }, READS);
+    const loads = new Map<number, number>();
+    for (let i = 0; i < rows.length; i++) {
+      const { slot, people } = rows[i]!;
+      if (people <= 0) continue;
+      const until = rows[i + 1]?.slot ?? end - first;
+      for (let k = slot; k < until; k++) loads.set((first + k) * grid.slotMs, people);
+    }
+    return loads;
   }
 
   async insert(reservation: NewReservation): Promise<Reservation> {

@@ -60,6 +60,7 @@ export {
   type GetReservationHistoryQuery,
 } from './use-cases/get-reservation-history.js';
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';
+export { GetSlotLoad, type GetSlotLoadQuery } from './use-cases/get-slot-load.js';
 export { ListReservations, type ListReservationsQuery } from './use-cases/list-reservations.js';
 export { ListWebhookDeliveries } from './use-cases/list-webhook-deliveries.js';
 export { ListWebhookEndpoints } from './use-cases/list-webhook-endpoints.js';

@@ -402,6 +402,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reservations/load": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Slot load and pending demand (admin)
+         * @description The whole range cut into 10-minute slots, in time order, nothing dropped (past and full slots included), as stretches of equal load: adjacent slots with the same `capacity`, `confirmed` and `pending` are merged, across midnight too. `confirmed` is the confirmed people in each slot; `pending` the people of pending reservations that cover it (demand not yet admitted). A range over 31 days is a 400; a user gets 403 whatever the query. Like the schedules, an answer may be up to SCHEDULE_MAX_STALENESS_MS old and carries an ETag; the example is one confirmed reservation of 10,000 people 10:00–11:00 and two pending ones of 300 (09:30–10:30) and 50 (10:20–12:00).
+         */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description A calendar date `YYYY-MM-DD`, read in APP_TIMEZONE.
+                     * @example 2026-01-04
+                     */
+                    start: string;
+                    /**
+                     * @description Inclusive last date; not before `start`; at most 31 days on.
+                     * @example 2026-01-04
+                     */
+                    end: string;
+                };
+                header?: {
+                    /** @description An ETag of an earlier answer: 304 with no body while it is still the answer. */
+                    "if-none-match"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The range, as stretches of equal load. */
+                200: {
+                    headers: {
+                        /** @description Names this answer, for If-None-Match. */
+                        ETag?: string;
+                        /** @description `private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`. */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        /** @example [
+                         *       {
+                         *         "start": "2026-12-01T00:00:00+09:00",
+                         *         "end": "2026-12-01T09:30:00+09:00",
+                         *         "capacity": 50000,
+                         *         "confirmed": 0,
+                         *         "pending": 0
+                         *       },
+                         *       {
+                         *         "start": "2026-12-01T09:30:00+09:00",
+                         *         "end": "2026-12-01T10:00:00+09:00",
+                         *         "capacity": 50000,
+                         *         "confirmed": 0,
+                         *         "pending": 300
+                         *       },
+                         *       {
+                         *         "start": "2026-12-01T10:00:00+09:00",
+                         *         "end": "2026-12-01T10:20:00+09:00",
+                         *         "capacity": 50000,
+                         *         "confirmed": 10000,
+                         *         "pending": 300
+                         *       },
+                         *       {
+                         *         "start": "2026-12-01T10:20:00+09:00",
+                         *         "end": "2026-12-01T10:30:00+09:00",
+                         *         "capacity": 50000,
+                         *         "confirmed": 10000,
+                         *         "pending": 350
+                         *       },
+                         *       {
+                         *         "start": "2026-12-01T10:30:00+09:00",
+                         *         "end": "2026-12-01T11:00:00+09:00",
+                         *         "capacity": 50000,
+                         *         "confirmed": 10000,
+                         *         "pending": 50
+                         *       },
+                         *       {
+                         *         "start": "2026-12-01T11:00:00+09:00",
+                         *         "end": "2026-12-01T12:00:00+09:00",
+                         *         "capacity": 50000,
+                         *         "confirmed": 0,
+                         *         "pending": 50
+                         *       },
+                         *       {
+                         *         "start": "2026-12-01T12:00:00+09:00",
+                         *         "end": "2026-12-02T00:00:00+09:00",
+                         *         "capacity": 50000,
+                         *         "confirmed": 0,
+                         *         "pending": 0
+                         *       }
+                         *     ] */
+                        "application/json": components["schemas"]["SlotLoad"][];
+                    };
+                };
+                /** @description The answer is still the one the If-None-Match names. */
+                304: {
+                    headers: {
+                        /** @description Names this answer, for If-None-Match. */
+                        ETag?: string;
+                        /** @description `private, max-age=<SCHEDULE_MAX_STALENESS_MS in whole seconds>`. */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/reservations": {
         parameters: {
             query?: never;
@@ -2782,6 +2955,33 @@ export interface components {
             end: string;
             /** @description SLOT_CAPACITY minus the confirmed load. */
             available_capacity: number;
+        };
+        SlotLoad: {
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T09:00:00+09:00
+             */
+            start: string;
+            /**
+             * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
+             * @example 2026-01-04T11:00:00+09:00
+             */
+            end: string;
+            /**
+             * @description People per slot (SLOT_CAPACITY).
+             * @example 50000
+             */
+            capacity: number;
+            /**
+             * @description Confirmed people in each slot of the stretch.
+             * @example 10000
+             */
+            confirmed: number;
+            /**
+             * @description People of pending reservations that cover each slot of the stretch: demand not yet admitted.
+             * @example 300
+             */
+            pending: number;
         };
         /** @description A new pending reservation. `start` must be on or after 00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE. */
         CreateReservationRequest: {

@@ -71,6 +71,14 @@ export {
 } from './reservation.js';
 export { type Refusal, type SimulationEvent, type SimulationResult, simulate } from './simulate.js';
 export { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
+export {
+  computeLoad,
+  expandLoad,
+  type LoadItem,
+  type LoadQuery,
+  loadDateRange,
+  MAX_LOAD_RANGE_DAYS,
+} from './slot-load.js';
 export { isStorableText, textProblem } from './text.js';
 export { TimeRange } from './time-range.js';
 export {

@@ -5,6 +5,7 @@ import { describeBulk } from './http-api/bulk.js';
 import type { MakeStore } from './http-api/fixtures.js';
 import { describeHistory } from './http-api/history.js';
 import { describeIdempotency } from './http-api/idempotency.js';
+import { describeLoad } from './http-api/load.js';
 import { describeQueryStrings } from './http-api/query-strings.js';
 import { describeReservationsCancel } from './http-api/reservations-cancel.js';
 import { describeReservationsChange } from './http-api/reservations-change.js';
@@ -30,6 +31,7 @@ export function describeHttpApi(name: string, makeStore: MakeStore): void {
     describeUsers(makeStore);
     describeBearerTokens(makeStore);
     describeSchedules(makeStore);
+    describeLoad(makeStore);
     describeReservationsCreate(makeStore);
     describeReservationsRead(makeStore);
     describeReservationsChange(makeStore);

@@ -14,6 +14,7 @@ import { DeliverWebhooks, type DeliverWebhooksDeps } from '../use-cases/deliver-
 import { GetReservation } from '../use-cases/get-reservation.js';
 import { GetReservationHistory } from '../use-cases/get-reservation-history.js';
 import { GetSchedules } from '../use-cases/get-schedules.js';
+import { GetSlotLoad } from '../use-cases/get-slot-load.js';
 import { ListReservations } from '../use-cases/list-reservations.js';
 import { ListWebhookDeliveries } from '../use-cases/list-webhook-deliveries.js';
 import { ListWebhookEndpoints } from '../use-cases/list-webhook-endpoints.js';
@@ -84,6 +85,7 @@ export function createUseCases(deps: UseCaseDeps) {
     }),
     authenticate: new Authenticate({ uow, tokenIssuer }),
     getSchedules: new GetSchedules(shared),
+    getSlotLoad: new GetSlotLoad({ uow, policy }),
     listReservations: new ListReservations({ uow, policy }),
     getReservation: new GetReservation({ uow }),
     getReservationHistory: new GetReservationHistory({ uow }),

@@ -1,4 +1,4 @@
-import type { Reservation } from '@exam-reservation/domain';
+import { type Reservation, type SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import type {
   NewReservation,
   PendingCursor,
@@ -52,6 +52,16 @@ export class InMemoryReservations implements Reservations {
       .slice(0, query.limit);
     const last = items[items.length - 1];
     return { items, next: last ? (`${last.createdAt}/${last.id}` as PendingCursor) : null };
+  }
+
+  async pendingLoadsIn(from: number, to: number, grid: SlotGrid): Promise<SlotLoads> {
+    const loads = new Map<number, number>();
+    for (const r of this.state.reservations.values()) {
+      if (r.status !== 'pending' || r.start >= to || r.end <= from) continue;
+      const covered = TimeRange.of(Math.max(r.start, from), Math.min(r.end, to));
+      for (const slot of grid.slotsOf(covered)) loads.set(slot, (loads.get(slot) ?? 0) + r.numberOfPeople);
+    }
+    return loads;
   }
 
   async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {

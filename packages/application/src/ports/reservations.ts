@@ -1,4 +1,4 @@
-import type { Reservation, TimeRange } from '@exam-reservation/domain';
+import type { Reservation, SlotGrid, SlotLoads, TimeRange } from '@exam-reservation/domain';
 
 export type NewReservation = Omit<Reservation, 'id'>;
 
@@ -54,6 +54,15 @@ export interface ReservationReader {
    * pages came before, and starts strictly after `after`.
    */
   listPending(query: PendingQuery): Promise<PendingPage>;
+  /**
+   * People of pending reservations per slot of `grid`, for the slots that
+   * start in `[from, to)`: a reservation `[start, end)` counts in every slot
+   * that starts in it (as confirmed load would). Confirmed, cancelled and
+   * rejected reservations do not count. Slots with none may be absent. One
+   * read whose answer is bounded by the slots of the range, however many
+   * reservations there are.
+   */
+  pendingLoadsIn(from: number, to: number, grid: SlotGrid): Promise<SlotLoads>;
 }
 
 /** Reservations inside a unit of work. */

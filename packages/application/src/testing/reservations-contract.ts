@@ -1,7 +1,7 @@
-import { TimeRange } from '@exam-reservation/domain';
+import { SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import type { PendingQuery } from '../ports/index.js';
-import { at, draft, type MakeStore, seedReservations, seedUser, T0 } from './fixtures.js';
+import { at, draft, type MakeStore, SLOT, seedReservations, seedUser, T0 } from './fixtures.js';
 
 /**
  * The behaviour every `Reservations` store must share: round trips, the list
@@ -227,6 +227,58 @@ export function describeReservationsContract(name: string, makeStore: MakeStore)
       expect(await pageOf({ after: second.next!, limit: 10 })).toEqual({ items: [], next: null });
       const page = await uow.run((s) => s.reservations.listPending({ overlapping: range, limit: 1 }));
       expect(page.items).toEqual([rows[1]]);
+    });
+
+    it('pendingLoadsIn: people of pending reservations per slot, partial overlaps clipped to the range', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const grid = new SlotGrid(SLOT / 60_000);
+      await seedReservations(uow, [
+        draft(user.id, 0, 3, { numberOfPeople: 10 }),
+        draft(user.id, 2, 5, { numberOfPeople: 7 }),
+        draft(user.id, -3, 1, { numberOfPeople: 5, reservationName: 'starts before the range' }),
+        draft(user.id, 5, 12, { numberOfPeople: 4, reservationName: 'ends after the range' }),
+        draft(user.id, -2, 0, { numberOfPeople: 1_000, reservationName: 'touches the start: out' }),
+        draft(user.id, 6, 8, { numberOfPeople: 1_000, reservationName: 'touches the end: out' }),
+        draft(user.id, 0, 6, { numberOfPeople: 100, status: 'confirmed' }),
+        draft(user.id, 0, 6, { numberOfPeople: 200, status: 'cancelled' }),
+        draft(user.id, 0, 6, { numberOfPeople: 300, status: 'rejected' }),
+        draft(user.id, -100, 100, { numberOfPeople: 3, reservationName: 'covers all' }),
+      ]);
+      /** Slot number → people, the slots with none left out. */
+      const bySlot = (loads: SlotLoads) =>
+        Object.fromEntries(
+          [...loads]
+            .filter(([, people]) => people !== 0)
+            .sort(([a], [b]) => a - b)
+            .map(([slot, people]) => [(slot - T0) / SLOT, people]),
+        );
+      const read = (from: number, to: number) =>
+        uow.read((s) => s.reservations.pendingLoadsIn(at(from), at(to), grid));
+      expect(bySlot(await read(0, 6))).toEqual({ 0: 18, 1: 13, 2: 20, 3: 10, 4: 10, 5: 7 });
+      // Another range over the same rows: each reservation clipped to it.
+      expect(bySlot(await read(4, 9))).toEqual({ 4: 10, 5: 7, 6: 1_007, 7: 1_007, 8: 7 });
+      expect(bySlot(await read(200, 210))).toEqual({});
+      // A range that does not start on the grid: only the slots that start in it.
+      expect(bySlot(await uow.read((s) => s.reservations.pendingLoadsIn(at(0) + 1, at(3), grid)))).toEqual({
+        1: 13,
+        2: 20,
+      });
+      // The same inside a unit of work, and once a pending one is confirmed it no longer counts.
+      await uow.run(async (s) => {
+        const [first] = (
+          await s.reservations.listPending({ overlapping: TimeRange.of(at(0), at(1)), limit: 10 })
+        ).items.filter((r) => r.numberOfPeople === 10);
+        await s.reservations.save({ ...first!, status: 'confirmed' });
+      });
+      expect(bySlot(await uow.run((s) => s.reservations.pendingLoadsIn(at(0), at(6), grid)))).toEqual({
+        0: 8,
+        1: 3,
+        2: 10,
+        3: 10,
+        4: 10,
+        5: 7,
+      });
     });
 
     it('an empty store lists nothing with a total of 0', async () => {

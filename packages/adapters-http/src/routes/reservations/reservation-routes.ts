@@ -7,6 +7,7 @@ import { bookings } from './bookings.js';
 import { cancelling } from './cancelling.js';
 import { decisions } from './decisions.js';
 import { history } from './history.js';
+import { load } from './load.js';
 import { changing, reading } from './one-reservation.js';
 import { reservationContext } from './reservation-context.js';
 import { type ScheduleAnswers, schedules } from './schedules.js';
@@ -22,8 +23,9 @@ export function reservationRoutes(deps: HttpDeps, shared: { scheduleAnswers: Sch
   schedules.routes(router, context);
   // Every other route reads the caller's role from the store on each request.
   router.use(requireAuth(deps.useCases.authenticate));
-  // The bulk actions and admission before the /:id routes, which would take `bulk` and `admit` for ids.
-  for (const endpoints of [bookings, admission, reading, history, changing, decisions, cancelling]) {
+  // The bulk actions, admission and the load view before the /:id routes, which would take `bulk`,
+  // `admit` and `load` for ids.
+  for (const endpoints of [bookings, admission, load, reading, history, changing, decisions, cancelling]) {
     endpoints.routes(router, context);
   }
   return router;
@@ -33,6 +35,7 @@ export function reservationRoutes(deps: HttpDeps, shared: { scheduleAnswers: Sch
 export function documentReservationRoutes(docs: ApiDocs): void {
   for (const endpoints of [
     schedules,
+    load,
     bookings,
     reading,
     changing,
