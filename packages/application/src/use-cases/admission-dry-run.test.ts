@@ -1,11 +1,13 @@
-import { ForbiddenError, ValidationError } from '@exam-reservation/domain';
+import { ForbiddenError, IdempotencyInProgressError, ValidationError } from '@exam-reservation/domain';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { admitReservations, previewAdmission } from '../composition/reservation-actions.js';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
 import { type Metrics, NO_METRICS, type UnitOfWork } from '../ports/index.js';
 import { rejectionOf } from '../testing/fixtures.js';
+import { encodeAnswer, keyedAnswer } from '../testing/keyed.js';
 import { NOW, useCaseKit } from '../testing/use-case-kit.js';
+import type { Decided } from '../wrappers/action.js';
 import type { AdmissionResult } from './admit-reservations.js';
 
 /** The Seoul day of at(0..89). */
@@ -170,6 +172,58 @@ describe('admission dry run (dry_run)', () => {
       expect(answers.slice(0, -1).every((a) => !a.complete)).toBe(true);
       expect(answers.at(-1)?.complete).toBe(true);
     }
+  });
+
+  it('goes through while a keyed run holds its key, and leaves that run and its key as they were', async () => {
+    const store = new InMemoryStore();
+    // The keyed run's second unit of work (its first chunk) waits until released.
+    let units = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    let blocking = false;
+    const uow: UnitOfWork = {
+      async run(work) {
+        if (blocking && ++units === 2) {
+          reached();
+          await held;
+        }
+        return store.run(work);
+      },
+      read: (work) => store.read(work),
+    };
+    const kit = await useCaseKit(uow, { capacity: 100 });
+    await kit.book(kit.alice, 0, 2, 60);
+    await kit.book(kit.bob, 1, 3, 50);
+    await kit.book(kit.bob, 2, 3, 40);
+    const command = { actor: kit.admin, startDate: DAY, endDate: DAY, rejectRest: true };
+    const once = {
+      key: 'admit-held',
+      fingerprint: 'fp',
+      render: (d: Decided<AdmissionResult>) =>
+        encodeAnswer({ status: 200, headers: {}, body: JSON.stringify('ok' in d ? d.ok : d.error.code) }),
+    };
+    blocking = true;
+    const running = keyedAnswer(kit.admit.execute(command, once));
+    await waiting;
+    // The key is held by the run (a keyed repeat is told so), yet a dry run answers at once.
+    expect(await rejectionOf(kit.newAdmitter().execute(command, once))).toBeInstanceOf(
+      IdempotencyInProgressError,
+    );
+    const dry = await kit.previewAdmit.execute(command);
+    expect(dry).toEqual({ confirmed: 2, rejected: 1, leftPending: 0, complete: true });
+    release();
+    const real = await running;
+    expect(real.replayed).toBe(false);
+    expect(JSON.parse(real.response.body)).toEqual(dry);
+    // The run stored its answer under its key, untouched by the dry run.
+    const replay = await keyedAnswer(kit.newAdmitter().execute(command, once));
+    expect(replay).toEqual({ ...real, replayed: true });
   });
 
   it('refuses a user and a bad range as a run does, before reading anything', async () => {
