@@ -20,7 +20,8 @@ export function requestExamples(policy: BookingPolicy, now: number) {
     reject: { reason: 'the room is full' },
     bulkConfirm: { ids: [1] },
     bulkReject: { ids: [2], reason: 'the room is full' },
-    admit: { start: day, end: day, reject_rest: false },
+    // A dry run: "Try it out" shows what admission would do and changes nothing.
+    admit: { start: day, end: day, reject_rest: false, dry_run: true },
   };
 }
 

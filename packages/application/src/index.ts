@@ -12,6 +12,7 @@ export {
   cancelReservation,
   confirmReservation,
   createReservation,
+  previewAdmission,
   type ReservationDeps,
   rejectReservation,
   updateReservation,

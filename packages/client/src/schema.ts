@@ -1828,7 +1828,7 @@ export interface paths {
         put?: never;
         /**
          * Admit first come, first served (admin)
-         * @description Takes the pending reservations that overlap the date range (read as for schedules, at most 366 days) in creation order (`created_at`, then `id`) and confirms each one that still fits; one that does not fit stays pending, or is rejected with reason "no capacity left" when `reject_rest` is true. Runs in chunks of a few hundred, each its own transaction in creation order, so single confirmations are never held up for long; it is safe beside other confirmations and admissions from any process. Creation order is the stored creation time at full precision (rows written by SQL carry microseconds), and each reservation is decided at most once per run. A run stops after ADMISSION_MAX_MS with what it did so far and answers `complete: false` (`true` when it went through the whole range); a repeat goes on from where the queue then stands. The run goes on when the client disconnects, within that bound. With an Idempotency-Key the key is held for the whole run; a retry after a crash runs admission again, which only confirms what still fits. An answer with `complete: false` is not stored: the key is given up when the run stops, so a repeat with it admits again.
+         * @description Takes the pending reservations that overlap the date range (read as for schedules, at most 366 days) in creation order (`created_at`, then `id`) and confirms each one that still fits; one that does not fit stays pending, or is rejected with reason "no capacity left" when `reject_rest` is true. Runs in chunks of a few hundred, each its own transaction in creation order, so single confirmations are never held up for long; it is safe beside other confirmations and admissions from any process. Creation order is the stored creation time at full precision (rows written by SQL carry microseconds), and each reservation is decided at most once per run. A run stops after ADMISSION_MAX_MS with what it did so far and answers `complete: false` (`true` when it went through the whole range); a repeat goes on from where the queue then stands. The run goes on when the client disconnects, within that bound. With an Idempotency-Key the key is held for the whole run; a retry after a crash runs admission again, which only confirms what still fits. An answer with `complete: false` is not stored: the key is given up when the run stops, so a repeat with it admits again. With `dry_run: true` it answers what a run would do now (the same counts and `complete`, read in the same order, chunk by chunk, within the same ADMISSION_MAX_MS) and changes nothing: no status, no history, no webhooks, no stored answer. A dry run ignores the Idempotency-Key header entirely (it neither stores nor replays an answer, nor waits for a run holding the key), so a real run with the same key afterwards runs.
          */
         post: {
             parameters: {
@@ -1845,7 +1845,8 @@ export interface paths {
                     /** @example {
                      *       "start": "2026-01-04",
                      *       "end": "2026-01-04",
-                     *       "reject_rest": false
+                     *       "reject_rest": false,
+                     *       "dry_run": true
                      *     } */
                     "application/json": components["schemas"]["AdmitRequest"];
                 };
@@ -3149,6 +3150,12 @@ export interface components {
              * @default false
              */
             reject_rest: boolean;
+            /**
+             * @description Answer what the admission would do now (the same counts and `complete`) and change nothing: no status, no history, no webhooks, no stored Idempotency-Key answer. A dry run ignores the Idempotency-Key header: it neither stores nor replays an answer, nor waits for a run that holds the key.
+             * @default false
+             * @example true
+             */
+            dry_run: boolean;
         };
         WebhookWithSecret: components["schemas"]["Webhook"] & {
             /**

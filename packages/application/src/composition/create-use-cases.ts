@@ -29,6 +29,7 @@ import {
   cancelReservation,
   confirmReservation,
   createReservation,
+  previewAdmission,
   rejectReservation,
   updateReservation,
 } from './reservation-actions.js';
@@ -97,6 +98,10 @@ export function createUseCases(deps: UseCaseDeps) {
     bulkConfirmReservations: bulkConfirmReservations(shared),
     bulkRejectReservations: bulkRejectReservations(shared),
     admitReservations: admitReservations(shared, {
+      chunkSize: deps.admissionChunkSize,
+      maxMs: deps.admissionMaxMs,
+    }),
+    previewAdmission: previewAdmission(shared, {
       chunkSize: deps.admissionChunkSize,
       maxMs: deps.admissionMaxMs,
     }),

@@ -1,7 +1,11 @@
 import { type BookingPolicy, CapacityExceededError, type Reservation } from '@exam-reservation/domain';
 import type { Clock, Metrics, UnitOfWork } from '../ports/index.js';
 import type { BulkOutcome } from '../support/bulk.js';
-import { AdmitReservations } from '../use-cases/admit-reservations.js';
+import {
+  type AdmissionResult,
+  type AdmitCommand,
+  AdmitReservations,
+} from '../use-cases/admit-reservations.js';
 import { type BulkCommand, BulkConfirmReservations } from '../use-cases/bulk-confirm-reservations.js';
 import { BulkRejectReservations } from '../use-cases/bulk-reject-reservations.js';
 import { CancelReservation } from '../use-cases/cancel-reservation.js';
@@ -114,6 +118,20 @@ export function admitReservations(
   const action = new AdmitReservations({ ...deps, ...options });
   const observed = metrics ? timed(action, deps.clock, (r, s) => metrics.admission(r, s)) : action;
   return compose(leased(observed, { ...deps, leaseMs: options.leaseMs ?? 60_000 }));
+}
+
+/**
+ * Admission's dry run (`dry_run`): what an admission would do now, with the
+ * same chunk size and time limit, changing nothing. It takes no
+ * Idempotency-Key (it neither stores nor replays an answer, nor waits for a
+ * run that holds the key) and is not counted in the metrics.
+ */
+export function previewAdmission(
+  deps: ReservationDeps,
+  options: { chunkSize?: number | undefined; maxMs?: number | undefined } = {},
+): { execute(command: AdmitCommand): Promise<AdmissionResult> } {
+  const action = new AdmitReservations({ ...deps, ...options });
+  return { execute: (command) => action.preview(command) };
 }
 
 export const updateReservation = (deps: ReservationDeps) => new UpdateReservation(deps);

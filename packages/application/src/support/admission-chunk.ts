@@ -1,5 +1,6 @@
 import {
   type Actor,
+  type Admission,
   admitFirstComeFirstServed,
   type BookingPolicy,
   confirmedLoadDelta,
@@ -9,7 +10,7 @@ import {
   type SlotLoads,
   type TimeRange,
 } from '@exam-reservation/domain';
-import type { TransactionStores } from '../ports/index.js';
+import type { ReadStores, TransactionStores } from '../ports/index.js';
 
 /** What a part of an admission decided. */
 export interface AdmissionCounts {
@@ -26,6 +27,46 @@ export const addCounts = (a: AdmissionCounts, b: AdmissionCounts): AdmissionCoun
   leftPending: a.leftPending + b.leftPending,
 });
 
+/** What one chunk of an admission is decided with. */
+export interface ChunkDecision {
+  readonly actor: Actor;
+  readonly range: TimeRange;
+  readonly rejectRest: boolean;
+  readonly policy: BookingPolicy;
+  readonly now: number;
+}
+
+/**
+ * The page's reservations an admission decides, in the page's (creation)
+ * order, as `current` has them now: those still pending and in the range.
+ */
+function candidatesOf(
+  page: readonly Reservation[],
+  current: (r: Reservation) => Reservation | undefined,
+  range: TimeRange,
+): Reservation[] {
+  return page.flatMap((r) => {
+    const now = current(r);
+    return now?.status === 'pending' && rangeOf(now).overlaps(range) ? [now] : [];
+  });
+}
+
+/** The slots the candidates' confirmations would take, ascending. */
+function slotsOf(candidates: readonly Reservation[], policy: BookingPolicy): number[] {
+  const slots = new Set<number>();
+  for (const r of candidates) {
+    for (const d of confirmedLoadDelta(null, { ...r, status: 'confirmed' }, policy.grid))
+      slots.add(d.slotStart);
+  }
+  return [...slots].sort((a, b) => a - b);
+}
+
+const countsOf = (admission: Admission): AdmissionCounts => ({
+  confirmed: admission.confirmed.length,
+  rejected: admission.rejected.length,
+  leftPending: admission.leftPending.length,
+});
+
 /**
  * One chunk of an admission, inside its unit of work: lock the page's
  * reservations, decide in creation order against the slot loads (read, or
@@ -33,13 +74,7 @@ export const addCounts = (a: AdmissionCounts, b: AdmissionCounts): AdmissionCoun
  */
 export async function admitChunk(
   stores: TransactionStores,
-  decision: {
-    readonly actor: Actor;
-    readonly range: TimeRange;
-    readonly rejectRest: boolean;
-    readonly policy: BookingPolicy;
-    readonly now: number;
-  },
+  decision: ChunkDecision,
   page: readonly Reservation[],
   lockSlots: boolean,
 ): Promise<AdmissionCounts> {
@@ -49,16 +84,8 @@ export async function admitChunk(
     (await stores.reservations.getManyForUpdate(page.map((r) => r.id))).map((r) => [r.id, r]),
   );
   // In creation order (the page's), as they are now that they are locked.
-  const candidates = page.flatMap((r) => {
-    const current = locked.get(r.id);
-    return current?.status === 'pending' && rangeOf(current).overlaps(range) ? [current] : [];
-  });
-  const slots = new Set<number>();
-  for (const r of candidates) {
-    for (const d of confirmedLoadDelta(null, { ...r, status: 'confirmed' }, policy.grid))
-      slots.add(d.slotStart);
-  }
-  const sorted = [...slots].sort((a, b) => a - b);
+  const candidates = candidatesOf(page, (r) => locked.get(r.id), range);
+  const sorted = slotsOf(candidates, policy);
   let loads: SlotLoads = new Map();
   if (sorted.length > 0) {
     loads = lockSlots
@@ -82,9 +109,41 @@ export async function admitChunk(
   );
   const deltas = admission.confirmed.flatMap((t) => confirmedLoadDelta(t.before, t.after, policy.grid));
   if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity, policy.timeZone);
-  return {
-    confirmed: admission.confirmed.length,
-    rejected: admission.rejected.length,
-    leftPending: admission.leftPending.length,
-  };
+  return countsOf(admission);
+}
+
+/**
+ * One chunk of a dry run: what {@link admitChunk} would decide for the page
+ * now, changing nothing. The page's reservations are taken as read (they are
+ * not locked), and the loads are the stored ones plus `admitted`, the people
+ * the dry run's earlier chunks admitted per slot (what a real run would have
+ * written by then); the people this chunk admits are added to `admitted`.
+ * The decision is the domain's one rule, as in {@link admitChunk}.
+ */
+export async function previewChunk(
+  stores: ReadStores,
+  decision: ChunkDecision,
+  page: readonly Reservation[],
+  admitted: Map<number, number>,
+): Promise<AdmissionCounts> {
+  if (page.length === 0) return NO_COUNTS;
+  const { actor, range, rejectRest, policy, now } = decision;
+  const candidates = candidatesOf(page, (r) => r, range);
+  const sorted = slotsOf(candidates, policy);
+  const loads = new Map<number, number>();
+  if (sorted.length > 0) {
+    const stored = await stores.ledger.loadsIn(sorted[0]!, sorted[sorted.length - 1]! + 1);
+    for (const [slot, people] of stored) loads.set(slot, people);
+    for (const slot of sorted) {
+      const extra = admitted.get(slot);
+      if (extra !== undefined) loads.set(slot, (loads.get(slot) ?? 0) + extra);
+    }
+  }
+  const admission = admitFirstComeFirstServed(actor, loads, candidates, policy, now, { rejectRest });
+  for (const t of admission.confirmed) {
+    for (const d of confirmedLoadDelta(t.before, t.after, policy.grid)) {
+      admitted.set(d.slotStart, (admitted.get(d.slotStart) ?? 0) + d.delta);
+    }
+  }
+  return countsOf(admission);
 }

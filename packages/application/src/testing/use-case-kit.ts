@@ -50,6 +50,8 @@ export async function useCaseKit(
     bulkConfirm: actions.bulkConfirmReservations(deps),
     bulkReject: actions.bulkRejectReservations(deps),
     admit: actions.admitReservations(deps, { chunkSize: options.admissionChunk }),
+    /** Admission's dry run, with the same chunk size. */
+    previewAdmit: actions.previewAdmission(deps, { chunkSize: options.admissionChunk }),
     /** Another admitter over the same store, as a second API process would run one. */
     newAdmitter: (chunkSize = options.admissionChunk) => actions.admitReservations(deps, { chunkSize }),
     history: new GetReservationHistory(deps),

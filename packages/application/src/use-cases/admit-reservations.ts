@@ -7,7 +7,13 @@ import {
   type TimeRange,
 } from '@exam-reservation/domain';
 import type { Clock, PendingCursor, UnitOfWork } from '../ports/index.js';
-import { type AdmissionCounts, addCounts, admitChunk, NO_COUNTS } from '../support/admission-chunk.js';
+import {
+  type AdmissionCounts,
+  addCounts,
+  admitChunk,
+  NO_COUNTS,
+  previewChunk,
+} from '../support/admission-chunk.js';
 import type { Lease, LongAction } from '../wrappers/leased.js';
 
 export interface AdmitCommand {
@@ -67,6 +73,44 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
   /** Admits the range; `lease` is renewed by every chunk and finished by the last of a complete run. */
   run(command: AdmitCommand, lease: Lease<AdmissionResult>): Promise<AdmissionResult> {
     return this.chunks(command.actor, this.rangeOf(command), command.rejectRest, lease);
+  }
+
+  /**
+   * A dry run: what {@link run} would answer if it ran now, changing
+   * nothing. It pages through the same pending queue in the same order (the
+   * store's exact cursor, `chunkSize` a page, each page a plain read) and
+   * decides each page with the domain's one rule against the stored loads
+   * plus what its own earlier pages admitted (kept in memory, one number per
+   * slot the range holds), stopping after `maxMs` as a run does
+   * (`complete: false`). It takes no lock and no key, writes nothing, and
+   * counts nothing.
+   * @throws ForbiddenError | ValidationError, as {@link check}
+   */
+  async preview(command: AdmitCommand): Promise<AdmissionResult> {
+    const range = this.rangeOf(command);
+    const { uow, clock, policy } = this.deps;
+    const { actor, rejectRest } = command;
+    const deadline = clock.now() + this.maxMs;
+    /** People admitted so far by this dry run, per slot: what a run would have written by now. */
+    const admitted = new Map<number, number>();
+    let totals = NO_COUNTS;
+    let after: PendingCursor | undefined;
+    for (;;) {
+      const chunk = await uow.read(async (stores) => {
+        const page = await stores.reservations.listPending({
+          overlapping: range,
+          after,
+          limit: this.chunkSize,
+        });
+        const decision = { actor, range, rejectRest, policy, now: clock.now() };
+        const sum = addCounts(totals, await previewChunk(stores, decision, page.items, admitted));
+        const result = { ...sum, complete: page.items.length < this.chunkSize };
+        return { result, stop: result.complete || clock.now() >= deadline, next: page.next };
+      });
+      if (chunk.stop || !chunk.next) return chunk.result;
+      totals = chunk.result;
+      after = chunk.next;
+    }
   }
 
   private rangeOf(command: AdmitCommand): TimeRange {

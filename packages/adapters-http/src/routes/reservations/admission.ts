@@ -1,6 +1,7 @@
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { MAX_BULK_IDS } from '@exam-reservation/application';
 import { z } from 'zod';
+import { send } from '../../idempotency.js';
 import { body, IN_PROGRESS, json, keyed, problem } from '../../openapi-parts.js';
 import { bodyOf, parseInput, refuseQuery } from '../../parse.js';
 import { present } from '../../presenters.js';
@@ -38,6 +39,17 @@ export const AdmitBody = z
       description: 'Reject what does not fit (reason "no capacity left") instead of leaving it pending.',
       default: false,
     }),
+    dry_run: z
+      .boolean()
+      .optional()
+      .openapi({
+        description:
+          'Answer what the admission would do now (the same counts and `complete`) and change nothing: no ' +
+          'status, no history, no webhooks, no stored Idempotency-Key answer. A dry run ignores the ' +
+          'Idempotency-Key header: it neither stores nor replays an answer, nor waits for a run that holds the key.',
+        default: false,
+        example: true,
+      }),
   })
   .openapi('AdmitRequest');
 
@@ -126,6 +138,11 @@ export const admission: ReservationEndpoints = {
         endDate: body.end,
         rejectRest: body.reject_rest ?? false,
       };
+      if (body.dry_run) {
+        // Changes nothing, so there is nothing to key: the Idempotency-Key header is not read.
+        send(res, jsonResponse(200, present.admission(await uc.previewAdmission.execute(command))));
+        return;
+      }
       await answer(
         req,
         res,
@@ -199,7 +216,11 @@ export const admission: ReservationEndpoints = {
         'the whole range); a repeat goes on from where the queue then stands. The run goes on when the client ' +
         'disconnects, within that bound. With an Idempotency-Key the key is held for the whole run; a retry ' +
         'after a crash runs admission again, which only confirms what still fits. An answer with ' +
-        '`complete: false` is not stored: the key is given up when the run stops, so a repeat with it admits again.',
+        '`complete: false` is not stored: the key is given up when the run stops, so a repeat with it admits again. ' +
+        'With `dry_run: true` it answers what a run would do now (the same counts and `complete`, read in the same ' +
+        'order, chunk by chunk, within the same ADMISSION_MAX_MS) and changes nothing: no status, no history, no ' +
+        'webhooks, no stored answer. A dry run ignores the Idempotency-Key header entirely (it neither stores nor ' +
+        'replays an answer, nor waits for a run holding the key), so a real run with the same key afterwards runs.',
       security: secured,
       request: { body: body(AdmitBody, { example: examples.admit }), headers: IdempotencyKeyHeader },
       responses: adminOnly(json('What the admission did.', AdmissionSchema)),
