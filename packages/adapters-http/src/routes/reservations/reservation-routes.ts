@@ -6,6 +6,7 @@ import { admission } from './admission.js';
 import { bookings } from './bookings.js';
 import { cancelling } from './cancelling.js';
 import { decisions } from './decisions.js';
+import { exporting } from './export.js';
 import { history } from './history.js';
 import { changing, reading } from './one-reservation.js';
 import { reservationContext } from './reservation-context.js';
@@ -22,8 +23,18 @@ export function reservationRoutes(deps: HttpDeps, shared: { scheduleAnswers: Sch
   schedules.routes(router, context);
   // Every other route reads the caller's role from the store on each request.
   router.use(requireAuth(deps.useCases.authenticate));
-  // The bulk actions and admission before the /:id routes, which would take `bulk` and `admit` for ids.
-  for (const endpoints of [bookings, admission, reading, history, changing, decisions, cancelling]) {
+  // The bulk actions, admission and the export before the /:id routes, which would take `bulk`,
+  // `admit` and `export` for ids.
+  for (const endpoints of [
+    bookings,
+    admission,
+    exporting,
+    reading,
+    history,
+    changing,
+    decisions,
+    cancelling,
+  ]) {
     endpoints.routes(router, context);
   }
   return router;
@@ -40,6 +51,7 @@ export function documentReservationRoutes(docs: ApiDocs): void {
     history,
     cancelling,
     admission,
+    exporting,
   ]) {
     endpoints.document(docs);
   }
