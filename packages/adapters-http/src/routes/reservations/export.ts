@@ -18,11 +18,13 @@ export const ExportQuery = z.strictObject({
 export const EXPORT_ROUTE = '/reservations/export';
 
 /**
- * Resolves when `res` may take more (`drain`), or when its connection has
- * closed (then nothing more will be written).
+ * Resolves once `res` may take more: at once unless a write was refused
+ * (backpressure), else on `drain`, or when the connection closes (then
+ * nothing more will be written). Asked right after the write, never after
+ * other awaits, so a `drain` is never missed.
  */
 function writable(res: Response): Promise<void> {
-  if (res.destroyed || res.writableEnded) return Promise.resolve();
+  if (res.destroyed || res.writableEnded || !res.writableNeedDrain) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       res.off('drain', done);
@@ -58,11 +60,10 @@ export const exporting: ReservationEndpoints = {
         res.setHeader('Cache-Control', 'no-store');
         // Pages are written as they are read: one page in memory at a time, and none read
         // while the client is not taking what was written (backpressure) or once it has gone.
-        let more = res.write(RESERVATION_CSV_HEADER);
+        res.write(RESERVATION_CSV_HEADER);
         while (!page.done) {
-          if (!more) await writable(res);
-          if (res.destroyed) return;
-          more = res.write(reservationCsvRows(page.value, zone));
+          res.write(reservationCsvRows(page.value, zone));
+          await writable(res);
           if (res.destroyed) return;
           page = await pages.next();
         }
