@@ -197,8 +197,10 @@ export class PostgresReservations implements Reservations {
       // The first page starts at the earliest start among the overlapping
       // rows, found once through the GiST range index, rather than walking
       // every older row of the (start_time, id) index that ends before `from`.
+      // `min(lower(range))` is that start, written so that the planner cannot
+      // turn it into such a walk (as it does with `min(start_time)`).
       rows = rows.where(
-        sql<boolean>`start_time >= (select min(start_time) from reservations where tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)'))`,
+        sql<boolean>`start_time >= (select min(lower(tstzrange(start_time, end_time, '[)'))) from reservations where tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)'))`,
       );
     }
     const found = await this.exec.rows(rows.orderBy('start_time').orderBy('id').limit(query.limit), READS);
