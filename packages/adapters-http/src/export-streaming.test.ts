@@ -16,7 +16,10 @@ const ROWS = 6_000;
 const PAGE = 500;
 
 /** The in-memory store, whose export pages come after `delayMs` and are counted. */
-function slowStore(delayMs: number): { uow: UnitOfWork; inner: InMemoryStore; pagesRead: () => number } {
+function slowStore(
+  delayMs: number,
+  failAtPage = Number.POSITIVE_INFINITY,
+): { uow: UnitOfWork; inner: InMemoryStore; pagesRead: () => number } {
   const inner = new InMemoryStore();
   let pages = 0;
   const uow: UnitOfWork = {
@@ -29,6 +32,7 @@ function slowStore(delayMs: number): { uow: UnitOfWork; inner: InMemoryStore; pa
           listPending: (query) => stores.reservations.listPending(query),
           exportPage: async (query) => {
             pages += 1;
+            if (pages >= failAtPage) throw new Error('the database went away');
             const page = await stores.reservations.exportPage(query);
             await new Promise((resolve) => setTimeout(resolve, delayMs));
             return page;
@@ -47,8 +51,8 @@ describe('GET /reservations/export, streamed', () => {
     app = undefined;
   });
 
-  async function setUp(delayMs: number) {
-    const store = slowStore(delayMs);
+  async function setUp(delayMs: number, failAtPage?: number) {
+    const store = slowStore(delayMs, failAtPage);
     app = await startTestApp(store.uow);
     const { user } = await app.ensureAdmin.execute({
       email: 'export@example.com',
@@ -115,5 +119,31 @@ describe('GET /reservations/export, streamed', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(store.pagesRead()).toBeLessThanOrEqual(whilePaused + 1);
     expect((await fetch(`${app!.url}/healthz`)).status).toBe(200);
+  });
+
+  it('cuts the connection when a page fails after the first bytes: no complete-looking CSV', async () => {
+    const { token, url } = await setUp(1, 3);
+    const outcome = await new Promise<string>((resolve) => {
+      const req = httpRequest(url, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+        let bytes = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+        });
+        res.on('end', () => resolve(`ended after ${bytes} bytes`));
+        res.on('error', () => resolve(`${res.statusCode} aborted`));
+        res.on('aborted', () => resolve(`${res.statusCode} aborted`));
+      });
+      req.on('error', () => resolve('request error'));
+      req.end();
+    });
+    expect(outcome).toBe('200 aborted');
+    expect((await fetch(`${app!.url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers a problem when the first page fails, before any byte of CSV', async () => {
+    const { token, url } = await setUp(1, 1);
+    const res = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(500);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   });
 });
