@@ -69,6 +69,17 @@ describe('@exam-reservation/client against the running API', () => {
       admin.api.POST('/reservations/{id}/confirm', { params: { path: { id: booked.id } } }),
     );
     expect(confirmed.status).toBe('confirmed');
+    // Filters are typed query parameters; the CSV export is read as text.
+    const mine = await unwrap(
+      admin.api.GET('/reservations', {
+        params: { query: { user_id: user.id, status: 'confirmed,pending' } },
+      }),
+    );
+    expect(mine.map((r) => r.id)).toEqual([booked.id]);
+    const csv = await unwrap(
+      admin.api.GET('/reservations/export', { params: { query: { start: day, end: day } }, parseAs: 'text' }),
+    );
+    expect(csv).toMatch(new RegExp(`^id,user_id,reservation_name,[^\\r]+\\r\\n${booked.id},${user.id},`));
 
     const schedules = await unwrap(
       kim.api.GET('/reservations/schedules', { params: { query: { start: day, end: day } } }),

@@ -21,6 +21,7 @@ class CountingStore implements UnitOfWork {
           get: (id) => reservations.get(id),
           list: (query) => reservations.list(query),
           listPending: (query) => reservations.listPending(query),
+          exportPage: (query) => reservations.exportPage(query),
           pendingLoadsIn: (from, to, grid) => {
             this.pendingReads++;
             return reservations.pendingLoadsIn(from, to, grid);

@@ -21,6 +21,7 @@ const CONTRACT: Record<string, string[]> = {
   '/reservations/bulk/confirm': ['post'],
   '/reservations/bulk/reject': ['post'],
   '/reservations/admit': ['post'],
+  '/reservations/export': ['get'],
   '/webhooks': ['get', 'post'],
   '/webhooks/{id}': ['delete'],
   '/webhooks/{id}/deliveries': ['get'],

@@ -125,6 +125,15 @@ describe('the examples of the OpenAPI document', () => {
     expect(load).toContainEqual(
       expect.objectContaining({ start: '2026-11-23T10:00:00+09:00', confirmed: 120, pending: 0 }),
     );
+    // The export answers CSV, not JSON: sent as the others, its text read as it is.
+    const exporting = document.paths?.['/reservations/export']?.get as Operation;
+    const exportUrl = exampleRequest(document, '/reservations/export', exporting).url;
+    const csv = await fetch(`${app.url}${exportUrl}`, { headers: { authorization: `Bearer ${admin}` } });
+    const csvText = await csv.text();
+    expect(`${csv.status} ${csv.headers.get('content-type')} ${csvText}`).toMatch(
+      /^200 text\/csv; charset=utf-8 id,user_id,reservation_name,start_time,end_time,number_of_people,status,created_at,updated_at\r\n1,/,
+    );
+    calls.push('get /reservations/export');
     await send('post', '/reservations/{id}/cancel', admin);
     await send('delete', '/reservations/{id}', admin);
     expect(await send('post', '/webhooks', admin)).toMatchObject({

@@ -1,4 +1,7 @@
 import type {
+  ExportCursor,
+  ExportPage,
+  ExportQuery,
   NewReservation,
   PendingCursor,
   PendingPage,
@@ -31,6 +34,24 @@ function parseCursor(cursor: PendingCursor): { createdKey: string; id: number } 
     throw new RangeError('not a cursor of pending reservations');
   }
   return { createdKey, id };
+}
+
+/** A start time written in UTC to the microsecond, era included: read back as the very same instant. */
+const START_KEY = CREATED_KEY;
+
+/** The parts of a cursor made by {@link PostgresReservations.exportPage}. */
+function parseExportCursor(cursor: ExportCursor): { startKey: string; id: number } {
+  const cut = cursor.lastIndexOf('/');
+  const startKey = cursor.slice(0, cut);
+  const id = Number(cursor.slice(cut + 1));
+  if (
+    cut < 0 ||
+    !/^(\d+-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (AD|BC)|-?infinity)$/.test(startKey) ||
+    !isRowId(id)
+  ) {
+    throw new RangeError('not a cursor of an export');
+  }
+  return { startKey, id };
 }
 
 /** Reservations in the `reservations` table. */
@@ -78,9 +99,11 @@ export class PostgresReservations implements Reservations {
   }
 
   async list(query: ReservationListQuery): Promise<ReservationPage> {
-    const { overlapping, userId } = query;
+    const { overlapping, userId, statuses } = query;
+    if (statuses !== undefined && statuses.length === 0) return { items: [], total: 0 };
     let filtered = this.db.selectFrom('reservations');
     if (userId !== undefined) filtered = filtered.where('user_id', '=', userId);
+    if (statuses !== undefined) filtered = filtered.where('status', 'in', [...statuses]);
     if (overlapping) {
       // Half-open ranges: a reservation that only touches the boundary does
       // not overlap. The expression matches the GiST index.
@@ -182,6 +205,49 @@ export class PostgresReservations implements Reservations {
       for (let k = slot; k < until; k++) loads.set((first + k) * grid.slotMs, people);
     }
     return loads;
+  }
+
+  async exportPage(query: ExportQuery): Promise<ExportPage> {
+    const { overlapping, statuses, after } = query;
+    if (statuses !== undefined && statuses.length === 0) return { items: [], next: null };
+    const from = new Date(overlapping.start).toISOString();
+    const to = new Date(overlapping.end).toISOString();
+    let rows = this.db
+      .selectFrom('reservations')
+      .selectAll()
+      // to_char gives null for ±infinity, whose text is read back as itself.
+      .select(
+        sql<string>`coalesce(to_char(start_time at time zone 'UTC', ${START_KEY}), start_time::text)`.as(
+          'start_key',
+        ),
+      )
+      // Half-open overlap, written on the columns so the (start_time, id) index bounds the walk above.
+      .where(sql<boolean>`start_time < ${to}::timestamptz`)
+      .where(sql<boolean>`end_time > ${from}::timestamptz`);
+    if (statuses !== undefined) rows = rows.where('status', 'in', [...statuses]);
+    if (after) {
+      const { startKey, id } = parseExportCursor(after);
+      // A row comparison against the stored value to the microsecond: the
+      // (start_time, id) index is walked from where the previous page stopped.
+      rows = rows.where(
+        sql<boolean>`(start_time, id) > ((${startKey}::timestamp at time zone 'UTC'), ${id}::int)`,
+      );
+    } else {
+      // The first page starts at the earliest start among the overlapping
+      // rows, found once through the GiST range index, rather than walking
+      // every older row of the (start_time, id) index that ends before `from`.
+      // `min(lower(range))` is that start, written so that the planner cannot
+      // turn it into such a walk (as it does with `min(start_time)`).
+      rows = rows.where(
+        sql<boolean>`start_time >= (select min(lower(tstzrange(start_time, end_time, '[)'))) from reservations where tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)'))`,
+      );
+    }
+    const found = await this.exec.rows(rows.orderBy('start_time').orderBy('id').limit(query.limit), READS);
+    const last = found[found.length - 1];
+    return {
+      items: found.map(toReservation),
+      next: last ? (`${last.start_key}/${last.id}` as ExportCursor) : null,
+    };
   }
 
   async insert(reservation: NewReservation): Promise<Reservation> {

@@ -55,6 +55,11 @@ export {
   type EnsureAdminResult,
   type ExistingAccountPolicy,
 } from './use-cases/ensure-admin.js';
+export {
+  EXPORT_PAGE_SIZE,
+  ExportReservations,
+  type ExportReservationsQuery,
+} from './use-cases/export-reservations.js';
 export { GetReservation } from './use-cases/get-reservation.js';
 export {
   GetReservationHistory,

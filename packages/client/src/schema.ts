@@ -584,7 +584,7 @@ export interface paths {
         };
         /**
          * List reservations
-         * @description Reservations overlapping the date range (all when no range is given), any status, ordered by `start_time` then `id`. Admins see everyone’s, users their own. A page past the end is an empty list.
+         * @description Reservations overlapping the date range (all when no range is given), ordered by `start_time` then `id`, in any status or those `status` names. Admins see everyone’s (or one user’s with `user_id`), users their own. A page past the end is an empty list. The `Link` targets keep the filters.
          */
         get: {
             parameters: {
@@ -599,6 +599,10 @@ export interface paths {
                      * @example 2026-01-04
                      */
                     end?: string;
+                    /** @description Only reservations in this status, or in any of a comma-separated list of statuses (`pending`, `confirmed`, `cancelled`, `rejected`; each at most once, no spaces). Any status when absent. */
+                    status?: string;
+                    /** @description Admins only: only this user’s reservations (an unknown user has none). A user sending it gets 403, even with their own id. */
+                    user_id?: number;
                     /** @description 1-based page. */
                     page?: number;
                     /** @description Items per page, 1–100. */
@@ -637,6 +641,15 @@ export interface paths {
                 };
                 /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
                 401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: `user_id` was sent by a user (only admins may filter by user). */
+                403: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -1937,6 +1950,114 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reservations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export reservations as CSV (admin)
+         * @description Every reservation overlapping the date range (at most 366 days; dates as for the schedules), in any status or those `status` names, ordered by `start_time` then `id`, as `text/csv; charset=utf-8` (RFC 4180: CRLF line ends; a field holding a comma, a double quote, CR or LF is quoted, its quotes doubled). A header row first: `id,user_id,reservation_name,start_time,end_time,number_of_people,status,created_at,updated_at`; times as the JSON answers write them (ISO 8601 with the APP_TIMEZONE offset). A cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` (no formulas run when the file is opened in a spreadsheet). The rows are read and sent in pages as the client takes them, so an export of any size holds little memory; rows changed during a long export show as they were when their page was read. An error after the first bytes closes the connection without the end of the chunked body, so a cut export is never taken for a whole one.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /**
+                     * @description A calendar date `YYYY-MM-DD`, read in APP_TIMEZONE.
+                     * @example 2026-01-04
+                     */
+                    start: string;
+                    /**
+                     * @description Inclusive last date; not before `start`; at most 366 days on.
+                     * @example 2026-01-04
+                     */
+                    end: string;
+                    /** @description Only reservations in this status, or in any of a comma-separated list of statuses (`pending`, `confirmed`, `cancelled`, `rejected`; each at most once, no spaces). Any status when absent. */
+                    status?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The CSV file, sent in chunks. */
+                200: {
+                    headers: {
+                        /** @description `attachment; filename="reservations-<start>-to-<end>.csv"`. */
+                        "Content-Disposition"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv; charset=utf-8": string;
+                    };
+                };
+                /** @description `validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: exporting is for admins. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -11,6 +11,7 @@ import { describeReservationsCancel } from './http-api/reservations-cancel.js';
 import { describeReservationsChange } from './http-api/reservations-change.js';
 import { describeReservationsConfirm } from './http-api/reservations-confirm.js';
 import { describeReservationsCreate } from './http-api/reservations-create.js';
+import { describeReservationsExport } from './http-api/reservations-export.js';
 import { describeReservationsRead } from './http-api/reservations-read.js';
 import { describeReservationsReject } from './http-api/reservations-reject.js';
 import { describeSchedules } from './http-api/schedules.js';
@@ -34,6 +35,7 @@ export function describeHttpApi(name: string, makeStore: MakeStore): void {
     describeLoad(makeStore);
     describeReservationsCreate(makeStore);
     describeReservationsRead(makeStore);
+    describeReservationsExport(makeStore);
     describeReservationsChange(makeStore);
     describeReservationsConfirm(makeStore);
     describeReservationsCancel(makeStore);

@@ -11,6 +11,7 @@ import type {
 import { Authenticate } from '../use-cases/authenticate.js';
 import { CreateWebhookEndpoint } from '../use-cases/create-webhook-endpoint.js';
 import { DeliverWebhooks, type DeliverWebhooksDeps } from '../use-cases/deliver-webhooks.js';
+import { ExportReservations } from '../use-cases/export-reservations.js';
 import { GetReservation } from '../use-cases/get-reservation.js';
 import { GetReservationHistory } from '../use-cases/get-reservation-history.js';
 import { GetSchedules } from '../use-cases/get-schedules.js';
@@ -88,6 +89,7 @@ export function createUseCases(deps: UseCaseDeps) {
     getSchedules: new GetSchedules(shared),
     getSlotLoad: new GetSlotLoad({ uow, policy }),
     listReservations: new ListReservations({ uow, policy }),
+    exportReservations: new ExportReservations({ uow, policy }),
     getReservation: new GetReservation({ uow }),
     getReservationHistory: new GetReservationHistory({ uow }),
     createReservation: createReservation(shared),

@@ -1,5 +1,8 @@
 import { type Reservation, type SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import type {
+  ExportCursor,
+  ExportPage,
+  ExportQuery,
   NewReservation,
   PendingCursor,
   PendingPage,
@@ -27,9 +30,10 @@ export class InMemoryReservations implements Reservations {
   }
 
   async list(query: ReservationListQuery): Promise<ReservationPage> {
-    const { overlapping, userId } = query;
+    const { overlapping, userId, statuses } = query;
     const matches = [...this.state.reservations.values()]
       .filter((r) => userId === undefined || r.userId === userId)
+      .filter((r) => statuses === undefined || statuses.includes(r.status))
       .filter((r) => !overlapping || (r.start < overlapping.end && overlapping.start < r.end))
       .sort((a, b) => a.start - b.start || a.id - b.id);
     return { items: matches.slice(query.offset, query.offset + query.limit), total: matches.length };
@@ -62,6 +66,22 @@ export class InMemoryReservations implements Reservations {
       for (const slot of grid.slotsOf(covered)) loads.set(slot, (loads.get(slot) ?? 0) + r.numberOfPeople);
     }
     return loads;
+  }
+
+  async exportPage(query: ExportQuery): Promise<ExportPage> {
+    const { overlapping, statuses } = query;
+    // Start times here are whole milliseconds, so the cursor is exact as `start/id`.
+    const [start, id] = query.after ? query.after.split('/').map(Number) : [];
+    const items = [...this.state.reservations.values()]
+      .filter((r) => r.start < overlapping.end && overlapping.start < r.end)
+      .filter((r) => statuses === undefined || statuses.includes(r.status))
+      .filter(
+        (r) => start === undefined || id === undefined || r.start > start || (r.start === start && r.id > id),
+      )
+      .sort((a, b) => a.start - b.start || a.id - b.id)
+      .slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, next: last ? (`${last.start}/${last.id}` as ExportCursor) : null };
   }
 
   async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {

@@ -22,6 +22,9 @@ export type {
   ReservationEventType,
 } from './reservation-events.js';
 export type {
+  ExportCursor,
+  ExportPage,
+  ExportQuery,
   NewReservation,
   PendingCursor,
   PendingPage,

@@ -1,4 +1,10 @@
-import type { Reservation, SlotGrid, SlotLoads, TimeRange } from '@exam-reservation/domain';
+import type {
+  Reservation,
+  ReservationStatus,
+  SlotGrid,
+  SlotLoads,
+  TimeRange,
+} from '@exam-reservation/domain';
 
 export type NewReservation = Omit<Reservation, 'id'>;
 
@@ -7,6 +13,8 @@ export interface ReservationListQuery {
   readonly overlapping?: TimeRange | undefined;
   /** Only this user's reservations; everyone's when absent. */
   readonly userId?: number | undefined;
+  /** Only reservations in one of these statuses; any status when absent (an empty list matches none). */
+  readonly statuses?: readonly ReservationStatus[] | undefined;
   readonly offset: number;
   readonly limit: number;
 }
@@ -43,6 +51,32 @@ export interface PendingPage {
   readonly next: PendingCursor | null;
 }
 
+/**
+ * Where a page of an export ended, as the store wrote it: opaque to callers.
+ * It holds the last row's start time at the store's own precision, and its
+ * id, so the next page starts strictly after it.
+ */
+export type ExportCursor = string & { readonly __exportCursor: true };
+
+/** A page of reservations overlapping a range in list order (keyset pagination), for an export. */
+export interface ExportQuery {
+  /** Only reservations overlapping this range. */
+  readonly overlapping: TimeRange;
+  /** Only reservations in one of these statuses; any status when absent (an empty list matches none). */
+  readonly statuses?: readonly ReservationStatus[] | undefined;
+  /** Only reservations after this position in list order; from the first when absent. */
+  readonly after?: ExportCursor | undefined;
+  readonly limit: number;
+}
+
+/** One page of {@link ReservationReader.exportPage}. */
+export interface ExportPage {
+  /** In list order: start time, then id. */
+  readonly items: readonly Reservation[];
+  /** The position of the last item, to pass as `after` for the next page; null for an empty page. */
+  readonly next: ExportCursor | null;
+}
+
 /** Reading reservations; no locks taken. */
 export interface ReservationReader {
   get(id: number): Promise<Reservation | null>;
@@ -63,6 +97,14 @@ export interface ReservationReader {
    * reservations there are.
    */
   pendingLoadsIn(from: number, to: number, grid: SlotGrid): Promise<SlotLoads>;
+
+  /**
+   * Reservations overlapping a range, in list order (start time, then id),
+   * strictly after `after`, at most `limit` of them: one page of an export.
+   * Each page costs about its own size, however many pages came before
+   * (the store walks an index from the cursor; no OFFSET).
+   */
+  exportPage(query: ExportQuery): Promise<ExportPage>;
 }
 
 /** Reservations inside a unit of work. */

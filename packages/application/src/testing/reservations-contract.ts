@@ -1,6 +1,6 @@
 import { SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
-import type { PendingQuery } from '../ports/index.js';
+import type { ExportCursor, PendingQuery } from '../ports/index.js';
 import { at, draft, type MakeStore, SLOT, seedReservations, seedUser, T0 } from './fixtures.js';
 
 /**
@@ -309,6 +309,111 @@ export function describeReservationsContract(name: string, makeStore: MakeStore)
       );
       expect(page.items.map((r) => r.id)).toEqual([rows[3]!.id]);
       expect(page.total).toBe(2);
+    });
+    it('filters by status (one or several), combined with the user, the range and pagination', async () => {
+      const uow = await makeStore();
+      const alice = await seedUser(uow);
+      const bob = await seedUser(uow);
+      const rows = await seedReservations(uow, [
+        draft(alice.id, 1, 2, { status: 'pending' }),
+        draft(alice.id, 2, 3, { status: 'confirmed' }),
+        draft(bob.id, 3, 4, { status: 'confirmed' }),
+        draft(alice.id, 4, 5, { status: 'cancelled' }),
+        draft(alice.id, 5, 6, { status: 'rejected' }),
+        draft(alice.id, 60, 61, { status: 'confirmed' }),
+      ]);
+      const ids = (page: { items: readonly { id: number }[] }) => page.items.map((r) => r.id);
+      const confirmed = await uow.read((s) =>
+        s.reservations.list({ statuses: ['confirmed'], offset: 0, limit: 10 }),
+      );
+      expect(ids(confirmed)).toEqual([rows[1]!.id, rows[2]!.id, rows[5]!.id]);
+      expect(confirmed.total).toBe(3);
+      const several = await uow.read((s) =>
+        s.reservations.list({ statuses: ['rejected', 'pending', 'cancelled'], offset: 0, limit: 10 }),
+      );
+      expect(ids(several)).toEqual([rows[0]!.id, rows[3]!.id, rows[4]!.id]);
+      const combined = await uow.read((s) =>
+        s.reservations.list({
+          statuses: ['confirmed', 'cancelled'],
+          userId: alice.id,
+          overlapping: TimeRange.of(at(0), at(10)),
+          offset: 1,
+          limit: 1,
+        }),
+      );
+      expect(ids(combined)).toEqual([rows[3]!.id]);
+      expect(combined.total).toBe(2);
+      expect(await uow.read((s) => s.reservations.list({ statuses: [], offset: 0, limit: 10 }))).toEqual({
+        items: [],
+        total: 0,
+      });
+    });
+
+    it('exportPage: overlapping ones in list order (start, then id), by keyset pages, with a status filter', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const rows = await seedReservations(uow, [
+        draft(user.id, 3, 5, { reservationName: 'c' }),
+        draft(user.id, 0, 2, { reservationName: 'a1' }),
+        draft(user.id, 4, 6, { reservationName: 'touches the end: out' }),
+        draft(user.id, -2, 0, { reservationName: 'touches the start: out' }),
+        draft(user.id, 0, 1, { reservationName: 'a2', status: 'cancelled' }),
+        draft(user.id, -5, 50, { reservationName: 'covers all', status: 'confirmed' }),
+        draft(user.id, 2, 3, { reservationName: 'b', status: 'rejected' }),
+      ]);
+      const range = TimeRange.of(at(0), at(4));
+      const walk = async (
+        limit: number,
+        statuses?: ('pending' | 'confirmed' | 'cancelled' | 'rejected')[],
+      ) => {
+        const names: string[] = [];
+        const sizes: number[] = [];
+        let after: ExportCursor | undefined;
+        for (let i = 0; i < 20; i++) {
+          const page = await uow.read((s) =>
+            s.reservations.exportPage({ overlapping: range, statuses, after, limit }),
+          );
+          sizes.push(page.items.length);
+          names.push(...page.items.map((r) => r.reservationName));
+          if (page.next === null) break;
+          after = page.next;
+        }
+        return { names, sizes };
+      };
+      const all = ['covers all', 'a1', 'a2', 'b', 'c'];
+      expect((await walk(10)).names).toEqual(all);
+      expect(await walk(2)).toEqual({ names: all, sizes: [2, 2, 1, 0] });
+      expect(await walk(1)).toEqual({ names: all, sizes: [1, 1, 1, 1, 1, 0] });
+      expect((await walk(2, ['pending', 'rejected'])).names).toEqual(['a1', 'b', 'c']);
+      expect(await walk(2, [])).toEqual({ names: [], sizes: [0] });
+      const first = await uow.read((s) => s.reservations.exportPage({ overlapping: range, limit: 1 }));
+      expect(first.items).toEqual([rows[5]]);
+      expect(
+        await uow.read((s) =>
+          s.reservations.exportPage({ overlapping: TimeRange.of(at(100), at(200)), limit: 5 }),
+        ),
+      ).toEqual({ items: [], next: null });
+    });
+
+    it('exportPage: rows sharing a start time are split across pages by id, none twice, none left out', async () => {
+      const uow = await makeStore();
+      const user = await seedUser(uow);
+      const rows = await seedReservations(
+        uow,
+        Array.from({ length: 7 }, (_, i) => draft(user.id, i % 2, 3, { reservationName: `r${i}` })),
+      );
+      const expected = [...rows].sort((a, b) => a.start - b.start || a.id - b.id).map((r) => r.id);
+      const seen: number[] = [];
+      let after: ExportCursor | undefined;
+      for (let i = 0; i < 10; i++) {
+        const page = await uow.read((s) =>
+          s.reservations.exportPage({ overlapping: TimeRange.of(at(0), at(3)), after, limit: 3 }),
+        );
+        seen.push(...page.items.map((r) => r.id));
+        if (page.next === null) break;
+        after = page.next;
+      }
+      expect(seen).toEqual(expected);
     });
   });
 }

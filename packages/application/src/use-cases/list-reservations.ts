@@ -1,7 +1,9 @@
 import {
   type Actor,
+  assertAdmin,
   type BookingPolicy,
   dateRangeToInterval,
+  type ReservationStatus,
   type TimeRange,
   ValidationError,
 } from '@exam-reservation/domain';
@@ -13,6 +15,10 @@ export interface ListReservationsQuery {
   /** YYYY-MM-DD; both or neither of `startDate` and `endDate`: only reservations overlapping the range */
   readonly startDate?: string | undefined;
   readonly endDate?: string | undefined;
+  /** Only reservations in one of these statuses (at least one); any status when absent. */
+  readonly statuses?: readonly ReservationStatus[] | undefined;
+  /** Only this user's reservations: admins only (a user asking is refused, even for their own id). */
+  readonly userId?: number | undefined;
   /** 1-based */
   readonly page: number;
   /** 1–100 */
@@ -23,8 +29,13 @@ export interface ListReservationsQuery {
 export class ListReservations {
   constructor(private readonly deps: { uow: UnitOfWork; policy: BookingPolicy }) {}
 
+  /** @throws ForbiddenError when a user names a `userId`; ValidationError for a bad query */
   async execute(query: ListReservationsQuery): Promise<ReservationPage> {
+    if (query.userId !== undefined) assertAdmin(query.actor, 'list another user’s reservations');
     const window = pageWindow(query.page, query.limit);
+    if (query.statuses !== undefined && query.statuses.length === 0) {
+      throw ValidationError.of('status', 'name at least one status');
+    }
     let overlapping: TimeRange | undefined;
     if (query.startDate !== undefined && query.endDate !== undefined) {
       overlapping = dateRangeToInterval(query.startDate, query.endDate, this.deps.policy.timeZone);
@@ -35,7 +46,8 @@ export class ListReservations {
     return this.deps.uow.read((stores) =>
       stores.reservations.list({
         overlapping,
-        userId: query.actor.role === 'admin' ? undefined : query.actor.userId,
+        userId: query.actor.role === 'admin' ? query.userId : query.actor.userId,
+        statuses: query.statuses,
         ...window,
       }),
     );

@@ -1,14 +1,21 @@
 import type { CreateReservationCommand } from '@exam-reservation/application';
-import type { Actor, Reservation } from '@exam-reservation/domain';
+import { type Actor, assertAdmin, type Reservation } from '@exam-reservation/domain';
 import { z } from 'zod';
 import { signedIn } from '../../auth/require-auth.js';
 import { body, json, keyed, pageHeaders, problem } from '../../openapi-parts.js';
 import { setPageHeaders } from '../../paging.js';
 import { bodyOf, parseInput, parseQuery, parseTimes, refuseQuery } from '../../parse.js';
 import { present } from '../../presenters.js';
-import { IdempotencyKeyHeader, limitParam, pageParam, requestDate } from '../common-schemas.js';
+import {
+  IdempotencyKeyHeader,
+  limitParam,
+  MAX_ID,
+  pageParam,
+  requestDate,
+  wholeNumber,
+} from '../common-schemas.js';
 import type { ReservationEndpoints } from './reservation-context.js';
-import { ReservationSchema, reservationFields } from './reservation-schemas.js';
+import { ReservationSchema, reservationFields, statusesOf, statusFilter } from './reservation-schemas.js';
 
 /** `GET /reservations` query. */
 export const ListQuery = z.strictObject({
@@ -16,6 +23,14 @@ export const ListQuery = z.strictObject({
     .optional()
     .openapi({ description: 'Give both `start` and `end`, or neither (no filter).' }),
   end: requestDate.optional().openapi({ description: 'Inclusive last date; not before `start`.' }),
+  status: statusFilter.optional(),
+  user_id: wholeNumber(1, MAX_ID)
+    .optional()
+    .openapi({
+      description:
+        'Admins only: only this user’s reservations (an unknown user has none). A user sending it gets 403, ' +
+        'even with their own id.',
+    }),
   page: pageParam,
   limit: limitParam(10),
 });
@@ -49,11 +64,17 @@ export function bookingCommand(input: unknown, actor: Actor, zone: string): Crea
 export const bookings: ReservationEndpoints = {
   routes(router, { uc, zone, show, answer }) {
     router.get('/', async (req, res) => {
+      const { actor } = signedIn(res);
+      // Filtering by user is for admins: a user is refused before the value is even read.
+      if (Object.hasOwn(req.query as object, 'user_id'))
+        assertAdmin(actor, 'list another user’s reservations');
       const query = parseQuery(ListQuery, req);
       const page = await uc.listReservations.execute({
-        actor: signedIn(res).actor,
+        actor,
         startDate: query.start,
         endDate: query.end,
+        statuses: statusesOf(query.status),
+        userId: query.user_id,
         page: query.page,
         limit: query.limit,
       });
@@ -82,13 +103,15 @@ export const bookings: ReservationEndpoints = {
       tags: ['reservations'],
       summary: 'List reservations',
       description:
-        'Reservations overlapping the date range (all when no range is given), any status, ordered by ' +
-        '`start_time` then `id`. Admins see everyone’s, users their own. A page past the end is an empty list.',
+        'Reservations overlapping the date range (all when no range is given), ordered by `start_time` then ' +
+        '`id`, in any status or those `status` names. Admins see everyone’s (or one user’s with `user_id`), ' +
+        'users their own. A page past the end is an empty list. The `Link` targets keep the filters.',
       security: secured,
       request: { query: ListQuery },
       responses: {
         200: { ...json('One page.', z.array(ReservationSchema)), headers: pageHeaders },
         400: problem(400),
+        403: problem(403, '`forbidden`: `user_id` was sent by a user (only admins may filter by user).'),
         ...authed,
       },
     });

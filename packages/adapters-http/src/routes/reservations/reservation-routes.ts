@@ -6,6 +6,7 @@ import { admission } from './admission.js';
 import { bookings } from './bookings.js';
 import { cancelling } from './cancelling.js';
 import { decisions } from './decisions.js';
+import { exporting } from './export.js';
 import { history } from './history.js';
 import { load } from './load.js';
 import { changing, reading } from './one-reservation.js';
@@ -23,9 +24,19 @@ export function reservationRoutes(deps: HttpDeps, shared: { scheduleAnswers: Sch
   schedules.routes(router, context);
   // Every other route reads the caller's role from the store on each request.
   router.use(requireAuth(deps.useCases.authenticate));
-  // The bulk actions, admission and the load view before the /:id routes, which would take `bulk`,
-  // `admit` and `load` for ids.
-  for (const endpoints of [bookings, admission, load, reading, history, changing, decisions, cancelling]) {
+  // The bulk actions, admission, the load view and the export before the /:id routes, which would
+  // take `bulk`, `admit`, `load` and `export` for ids.
+  for (const endpoints of [
+    bookings,
+    admission,
+    load,
+    exporting,
+    reading,
+    history,
+    changing,
+    decisions,
+    cancelling,
+  ]) {
     endpoints.routes(router, context);
   }
   return router;
@@ -43,6 +54,7 @@ export function documentReservationRoutes(docs: ApiDocs): void {
     history,
     cancelling,
     admission,
+    exporting,
   ]) {
     endpoints.document(docs);
   }

@@ -22,6 +22,41 @@ export const reason = z.string().max(2000, 'must be 1–500 characters').openapi
   example: 'the room is full',
 });
 
+/** The statuses a reservation may have, in the order the API lists them. */
+export const STATUSES = ['pending', 'confirmed', 'cancelled', 'rejected'] as const;
+
+const STATUS_WORDS = `one of ${STATUSES.join(', ')}, or a comma-separated list of them (no spaces, each once)`;
+
+/** Whether `text` is a status, or a comma list of distinct statuses. */
+function isStatusList(text: string): boolean {
+  const items = text.split(',');
+  return (
+    items.every((item) => (STATUSES as readonly string[]).includes(item)) &&
+    new Set(items).size === items.length
+  );
+}
+
+/**
+ * The `status` query parameter of a list or an export: one status, or a
+ * comma list of distinct ones, read into the list of them. Anything else
+ * (an unknown or empty item, a repeat, spaces, the parameter sent twice)
+ * is a 400 naming `status`.
+ */
+export const statusFilter = z
+  .string({ error: `must be ${STATUS_WORDS}` })
+  .max(64, `must be ${STATUS_WORDS}`)
+  .refine(isStatusList, `must be ${STATUS_WORDS}`)
+  .openapi({
+    description:
+      'Only reservations in this status, or in any of a comma-separated list of statuses ' +
+      '(`pending`, `confirmed`, `cancelled`, `rejected`; each at most once, no spaces). Any status when absent.',
+    example: 'pending,confirmed',
+  });
+
+/** The statuses a {@link statusFilter} value names. */
+export const statusesOf = (text: string | undefined): (typeof STATUSES)[number][] | undefined =>
+  text === undefined ? undefined : (text.split(',') as (typeof STATUSES)[number][]);
+
 /** A reservation as the API shows it. */
 export const ReservationSchema = z
   .object({
@@ -31,7 +66,7 @@ export const ReservationSchema = z
     start_time: responseTime,
     end_time: responseTime,
     number_of_people: z.number().int(),
-    status: z.enum(['pending', 'confirmed', 'cancelled', 'rejected']),
+    status: z.enum(STATUSES),
     created_at: responseTime,
     updated_at: responseTime,
   })
