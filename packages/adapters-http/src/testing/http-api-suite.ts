@@ -15,6 +15,7 @@ import { describeReservationsReject } from './http-api/reservations-reject.js';
 import { describeSchedules } from './http-api/schedules.js';
 import { describeServiceRoutes } from './http-api/service-routes.js';
 import { describeUsers } from './http-api/users.js';
+import { describeUsersAdmin } from './http-api/users-admin.js';
 import { describeWebhooks } from './http-api/webhooks.js';
 
 export { bookableDay, type SuiteStore } from './http-api/fixtures.js';
@@ -28,6 +29,7 @@ export { bookableDay, type SuiteStore } from './http-api/fixtures.js';
 export function describeHttpApi(name: string, makeStore: MakeStore): void {
   describe(`HTTP API over ${name}`, () => {
     describeUsers(makeStore);
+    describeUsersAdmin(makeStore);
     describeBearerTokens(makeStore);
     describeSchedules(makeStore);
     describeReservationsCreate(makeStore);
