@@ -239,7 +239,7 @@ export interface paths {
                         "application/json": components["schemas"]["User"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -438,7 +438,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -544,7 +544,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -656,7 +656,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -789,7 +789,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -895,7 +895,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -982,7 +982,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1082,7 +1082,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1167,7 +1167,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1267,7 +1267,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1377,7 +1377,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1512,7 +1512,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1645,7 +1645,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1755,7 +1755,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1880,7 +1880,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2006,7 +2006,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2131,7 +2131,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2240,7 +2240,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2332,7 +2332,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2440,7 +2440,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2545,7 +2545,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
