@@ -124,7 +124,7 @@ function setUp() {
 }
 
 describe('the hash gate', () => {
-  it('sheds a registration or a log-in before reading its body while the queue is full, as the app would refuse it', async () => {
+  it('sheds a registration, a log-in or a password change before reading its body while the queue is full, as the app would refuse it', async () => {
     const { lines, held, hasher, until, release, start, close } = setUp();
     const { url, plainUrl } = await start();
     onTestFinished(close);
@@ -140,6 +140,10 @@ describe('the hash gate', () => {
     const logIn = await post(url, '/users/login', JSON.stringify({ email: 'x@example.com', password: 'p' }))
       .answer;
     expect(logIn.status).toBe(503);
+    // A password change too, before its token is even checked.
+    const change = await post(url, '/users/me/password', '{"current_password":"p"').answer;
+    expect(change.status).toBe(503);
+    expect(JSON.parse(change.body)).toMatchObject({ code: 'overloaded' });
     // The same refusal as the app's own, after the body was read: the same status, headers and body.
     const fromApp = await post(plainUrl, '/users/register', account('d')).answer;
     expect(comparable(shed)).toEqual(comparable(fromApp));

@@ -23,10 +23,10 @@ export interface HashGateDeps {
 }
 
 /** The routes whose every request hashes or checks a password. */
-const HASH_BOUND = new Set(['/users/register', '/users/login']);
+const HASH_BOUND = new Set(['/users/register', '/users/login', '/users/me/password']);
 
 /**
- * Sheds registrations and log-ins before their bodies are read, while the
+ * Sheds registrations, log-ins and password changes before their bodies are read, while the
  * password-hashing queue is full. The queue itself refuses work expected to
  * wait longer than HASH_QUEUE_MAX_WAIT_MS, but only once the request's body
  * was read, parsed and validated: in a crowd of thousands that reading is

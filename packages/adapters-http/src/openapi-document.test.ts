@@ -10,6 +10,10 @@ const CONTRACT: Record<string, string[]> = {
   '/users/register': ['post'],
   '/users/login': ['post'],
   '/users/me': ['get'],
+  '/users/me/password': ['post'],
+  '/users': ['get'],
+  '/users/{id}': ['patch'],
+  '/users/{id}/unlock': ['post'],
   '/reservations/schedules': ['get'],
   '/reservations/load': ['get'],
   '/reservations': ['get', 'post'],
@@ -74,11 +78,13 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('declares the bearer scheme and requires it on every /reservations, /webhooks and /users/me operation', () => {
+  it('declares the bearer scheme and requires it on every /reservations, /webhooks and signed-in /users operation', () => {
     expect(document.components?.securitySchemes?.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     for (const [path, method, op] of operations()) {
       const needsAuth =
-        path.startsWith('/reservations') || path.startsWith('/webhooks') || path === '/users/me';
+        path.startsWith('/reservations') ||
+        path.startsWith('/webhooks') ||
+        (path.startsWith('/users') && path !== '/users/register' && path !== '/users/login');
       const expected = needsAuth
         ? [{ bearer: [] }]
         : path === '/metrics'

@@ -105,6 +105,10 @@ describe('the examples of the OpenAPI document', () => {
     const { email, password } = body as { email: string; password: string };
     await app.ensureAdmin.execute({ email, password });
     const admin = ((await send('post', '/users/login')) as { access_token: string }).access_token;
+    // The example account (id 1) is the admin now: listed, given the role it has, unlocked.
+    expect(await send('get', '/users', admin)).toMatchObject([{ id: 1, email, role: 'admin' }]);
+    expect(await send('patch', '/users/{id}', admin)).toMatchObject({ id: 1, role: 'admin' });
+    await send('post', '/users/{id}/unlock', admin);
     await send('post', '/reservations/{id}/confirm', admin);
     expect(await send('post', '/reservations/{id}/reject', admin)).toMatchObject({
       id: 2,
@@ -143,6 +147,10 @@ describe('the examples of the OpenAPI document', () => {
     await send('get', '/webhooks', admin);
     await send('get', '/webhooks/{id}/deliveries', admin);
     await send('delete', '/webhooks/{id}', admin);
+    // Last: the change refuses every token issued before it, the admin's too.
+    await send('post', '/users/me/password', admin);
+    const refused = await fetch(`${app.url}/users/me`, { headers: { authorization: `Bearer ${admin}` } });
+    expect(refused.status).toBe(401);
     const metrics = await fetch(`${app.url}/metrics`, {
       headers: { authorization: `Bearer ${METRICS_TOKEN}` },
     });

@@ -29,7 +29,7 @@ type Status = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 503;
 
 const PROBLEM_TEXT: Record<Status, string> = {
   400: '`validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields.',
-  401: '`unauthorized`: missing, malformed, expired or forged bearer token.',
+  401: '`unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed.',
   403: '`forbidden`: the caller may not do this.',
   404: '`not_found`: no such reservation, or it is not yours (ids of others are not revealed).',
   409: 'A conflict with the current state.',

@@ -25,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   idempotency_in_progress: 409,
   idempotency_key_reused: 422,
   too_many_changes: 409,
+  last_admin: 409,
 };
 
 const TITLE: Record<HttpErrorCode, string> = {
@@ -39,6 +40,7 @@ const TITLE: Record<HttpErrorCode, string> = {
   idempotency_in_progress: 'Request in progress',
   idempotency_key_reused: 'Idempotency key reused',
   too_many_changes: 'Too many changes',
+  last_admin: 'Last admin',
   payload_too_large: 'Payload too large',
   unavailable: 'Service unavailable',
   overloaded: 'Overloaded',

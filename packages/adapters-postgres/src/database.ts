@@ -24,6 +24,8 @@ export interface UsersTable {
   password_hash: string;
   role: 'user' | 'admin';
   created_at: Timestamp;
+  /** Raised by each password change; tokens carry the one they were issued under. */
+  token_version: Generated<number>;
 }
 
 /** Reservations, any status; times as `timestamptz`. */

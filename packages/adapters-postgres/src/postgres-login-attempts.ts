@@ -59,4 +59,16 @@ export class PostgresLoginAttempts implements LoginAttempts {
       )`.execute(this.db),
     );
   }
+
+  async clear(keys: readonly string[], prefixes: readonly string[]): Promise<void> {
+    // Each key under the lock that begin takes, so a count being made for it is not lost half-way.
+    // left(...) = prefix rather than LIKE: e-mails may hold % and _.
+    await unavailableAsSuch(
+      sql`delete from login_failures
+        where key = any(${[...keys]}::text[])
+           or exists (select 1 from unnest(${[...prefixes]}::text[]) as p where left(key, length(p)) = p)`.execute(
+        this.db,
+      ),
+    );
+  }
 }

@@ -1,9 +1,16 @@
-import type { NewUser, Users, UserWithPassword } from '@exam-reservation/application';
+import type {
+  Account,
+  NewUser,
+  UserListQuery,
+  UserPage,
+  Users,
+  UserWithPassword,
+} from '@exam-reservation/application';
 import { ConflictError, type Role, type User } from '@exam-reservation/domain';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import type { Executor } from './executor.js';
-import { isRowId, toUser, toUserWithPassword } from './rows.js';
+import { isRowId, toAccount, toUser, toUserWithPassword } from './rows.js';
 
 const READS = ['users'] as const;
 
@@ -20,14 +27,14 @@ export class PostgresUsers implements Users {
     return row ? toUser(row) : null;
   }
 
-  async findManyById(ids: readonly number[]): Promise<User[]> {
+  async findManyById(ids: readonly number[]): Promise<Account[]> {
     const wanted = [...new Set(ids)].filter(isRowId);
     if (wanted.length === 0) return [];
     const rows = await this.exec.rows(
       this.db.selectFrom('users').selectAll().where('id', 'in', wanted),
       READS,
     );
-    return rows.map(toUser);
+    return rows.map(toAccount);
   }
 
   async findByEmail(email: string): Promise<UserWithPassword | null> {
@@ -72,5 +79,58 @@ export class PostgresUsers implements Users {
       this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).returning('id'),
       READS,
     );
+  }
+
+  async changePassword(id: number, passwordHash: string): Promise<number | null> {
+    if (!isRowId(id)) return null;
+    const [row] = await this.exec.rows(
+      this.db
+        .updateTable('users')
+        .set({ password_hash: passwordHash, token_version: sql<number>`token_version + 1` })
+        .where('id', '=', id)
+        .returning('token_version'),
+      READS,
+    );
+    return row ? row.token_version : null;
+  }
+
+  async lockAdmins(): Promise<number[]> {
+    // In id order, so that two units locking the admins cannot deadlock on them. Under READ
+    // COMMITTED a unit that waited here reads each row as the one before it left it: an admin it
+    // demoted is no longer among them.
+    const rows = await this.exec.rows(
+      this.db.selectFrom('users').select('id').where('role', '=', 'admin').orderBy('id').forUpdate(),
+      READS,
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async list(query: UserListQuery): Promise<UserPage> {
+    let filtered = this.db.selectFrom('users');
+    if (query.email !== undefined) filtered = filtered.where('email', '=', query.email);
+    if (query.role !== undefined) filtered = filtered.where('role', '=', query.role);
+    // Only what the API shows: the password hash never leaves the table here.
+    const rows = await this.exec.rows(
+      filtered
+        .select(['id', 'email', 'user_name', 'role', 'created_at'])
+        .select(sql<number>`(count(*) over ())::int`.as('total'))
+        .orderBy('id')
+        .offset(query.offset)
+        .limit(query.limit),
+      READS,
+    );
+    let total = rows[0]?.total ?? 0;
+    if (rows.length === 0 && query.offset > 0) {
+      const [counted] = await this.exec.rows(filtered.select(sql<number>`count(*)::int`.as('n')), READS);
+      total = counted?.n ?? 0;
+    }
+    const items: User[] = rows.map((row) => ({
+      id: row.id,
+      email: row.email,
+      userName: row.user_name,
+      role: row.role,
+      createdAt: row.created_at.getTime(),
+    }));
+    return { items, total };
   }
 }

@@ -1,4 +1,4 @@
-import type { UserWithPassword } from '@exam-reservation/application';
+import type { Account, UserWithPassword } from '@exam-reservation/application';
 import type { Reservation, User } from '@exam-reservation/domain';
 import type { Selectable } from 'kysely';
 import type { ReservationsTable, UsersTable } from './database.js';
@@ -31,17 +31,20 @@ export function toReservation(row: Selectable<ReservationsTable>): Reservation {
 }
 
 export function toUserWithPassword(row: Selectable<UsersTable>): UserWithPassword {
+  return { ...toAccount(row), passwordHash: row.password_hash };
+}
+
+export function toAccount(row: Selectable<UsersTable>): Account {
+  return { ...toUser(row), tokenVersion: row.token_version };
+}
+
+/** The account as the API shows it: no password hash, no token version. */
+export function toUser(row: Selectable<UsersTable>): User {
   return {
     id: row.id,
     email: row.email,
     userName: row.user_name,
     role: row.role,
     createdAt: row.created_at.getTime(),
-    passwordHash: row.password_hash,
   };
-}
-
-export function toUser(row: Selectable<UsersTable>): User {
-  const { passwordHash: _, ...user } = toUserWithPassword(row);
-  return user;
 }

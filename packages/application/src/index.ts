@@ -40,6 +40,8 @@ export { Authenticate } from './use-cases/authenticate.js';
 export { type BulkCommand, BulkConfirmReservations } from './use-cases/bulk-confirm-reservations.js';
 export { type BulkRejectCommand, BulkRejectReservations } from './use-cases/bulk-reject-reservations.js';
 export { CancelReservation, type CancelReservationCommand } from './use-cases/cancel-reservation.js';
+export { ChangePassword, type ChangePasswordCommand } from './use-cases/change-password.js';
+export { ChangeUserRole, type ChangeUserRoleCommand } from './use-cases/change-user-role.js';
 export { ConfirmReservation, type ConfirmReservationCommand } from './use-cases/confirm-reservation.js';
 export { CreateReservation, type CreateReservationCommand } from './use-cases/create-reservation.js';
 export {
@@ -68,6 +70,7 @@ export {
 export { GetSchedules, type GetSchedulesQuery } from './use-cases/get-schedules.js';
 export { GetSlotLoad, type GetSlotLoadQuery } from './use-cases/get-slot-load.js';
 export { ListReservations, type ListReservationsQuery } from './use-cases/list-reservations.js';
+export { ListUsers, type ListUsersQuery } from './use-cases/list-users.js';
 export { ListWebhookDeliveries } from './use-cases/list-webhook-deliveries.js';
 export { ListWebhookEndpoints } from './use-cases/list-webhook-endpoints.js';
 export { DEFAULT_LOG_IN_THROTTLE, LogIn, type LogInCommand, type LogInThrottle } from './use-cases/log-in.js';
@@ -79,6 +82,7 @@ export {
 } from './use-cases/register-user.js';
 export { RejectReservation, type RejectReservationCommand } from './use-cases/reject-reservation.js';
 export { RemoveWebhookEndpoint } from './use-cases/remove-webhook-endpoint.js';
+export { UnlockUser, type UnlockUserCommand } from './use-cases/unlock-user.js';
 export { UpdateReservation } from './use-cases/update-reservation.js';
 export type { Decided } from './wrappers/action.js';
 export { DEFAULT_IDEMPOTENCY_TTL_MS, type Once, type OnceAnswer } from './wrappers/idempotent.js';

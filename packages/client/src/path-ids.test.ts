@@ -49,7 +49,8 @@ type IdOperation = {
 }[IdPath];
 
 type WebhookPath = Extract<IdPath, `/webhooks/${string}`>;
-type ReservationPath = Exclude<IdPath, WebhookPath>;
+type UserPath = Extract<IdPath, `/users/${string}`>;
+type ReservationPath = Exclude<IdPath, WebhookPath | UserPath>;
 
 describe('path ids (types)', () => {
   it('covers the {id} operations there are', () => {
@@ -65,12 +66,15 @@ describe('path ids (types)', () => {
       | 'post /reservations/{id}/cancel'
       | 'delete /webhooks/{id}'
       | 'get /webhooks/{id}/deliveries'
+      | 'patch /users/{id}'
+      | 'post /users/{id}/unlock'
     >();
   });
 
-  it("takes a Reservation['id'] on every reservation {id}, and a Webhook['id'] on every webhook one", () => {
+  it("takes a Reservation['id'] on every reservation {id}, a Webhook['id'] on every webhook one, a User['id'] on every user one", () => {
     expectTypeOf<Refusing<Reservation['id'], ReservationPath>>().toEqualTypeOf<never>();
     expectTypeOf<Refusing<components['schemas']['Webhook']['id'], WebhookPath>>().toEqualTypeOf<never>();
+    expectTypeOf<Refusing<components['schemas']['User']['id'], UserPath>>().toEqualTypeOf<never>();
   });
 
   it('takes a number literal on every {id}, and not the text of one', () => {

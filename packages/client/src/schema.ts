@@ -239,7 +239,7 @@ export interface paths {
                         "application/json": components["schemas"]["User"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -279,6 +279,439 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change your password
+         * @description The current password is checked as at log-in and counts against the same limits: a wrong one is a failed log-in of the account from the client’s address (401), and past a limit the change is refused with 429 and `Retry-After` before anything is checked. The new password follows the registration rules (8–128 characters). Afterwards every token issued to the account before the change, the one that sent it included, is refused with 401 on every route and by every API process: log in again with the new password.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangePasswordRequest"];
+                };
+            };
+            responses: {
+                /** @description Changed; the account’s earlier tokens no longer work. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `validation_error`: a missing or unknown field, or a new password outside 8–128 characters. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: a missing, malformed, expired or forged token, or one issued before a password change; or a wrong current password (counted as a failed log-in). */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `rate_limited`: too many failed log-ins of this account (see POST /users/login). */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `overloaded`: too many passwords to hash at once; this one would have waited longer than HASH_QUEUE_MAX_WAIT_MS (default 2 s), so it was refused at once and nothing was done or counted. `Retry-After` is the expected wait in seconds. Or `unavailable`: the database does not answer, or not in time (`Retry-After: 1`). */
+                503: {
+                    headers: {
+                        /** @description Seconds to wait. */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List accounts (admin)
+         * @description Accounts ordered by id, never with a password hash or anything secret; filtered by `email` and `role` when given. Paged like GET /reservations: `X-Total-Count` and a `Link` header; a page past the end is an empty list.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Only the account with this e-mail (compared case-insensitively, as registration stores it). */
+                    email?: string;
+                    /** @description Only accounts of this role. */
+                    role?: "user" | "admin";
+                    /** @description 1-based page. */
+                    page?: number;
+                    /** @description Items per page, 1–100. */
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description One page of accounts. */
+                200: {
+                    headers: {
+                        /** @description Items across all pages. */
+                        "X-Total-Count"?: number;
+                        /**
+                         * @description RFC 8288 links to other pages, as relative references that keep the request’s other query parameters: `rel="first"` and `rel="last"` always, `rel="prev"` unless on page 1 (from past the end it names the last page), `rel="next"` unless on or past the last page. An empty list has one page.
+                         * @example </reservations?page=1&limit=10>; rel="first", </reservations?page=1&limit=10>; rel="prev", </reservations?page=3&limit=10>; rel="next", </reservations?page=5&limit=10>; rel="last"
+                         */
+                        Link?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"][];
+                    };
+                };
+                /** @description `validation_error`: an unknown query parameter, or a bad `role`, `page` or `limit`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only (refused before anything is looked up). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Make an account an admin or a user (admin)
+         * @description Takes effect on the account’s next request (the role is read on every request). Giving an account the role it has is a no-op. There is always an admin: demoting the last one, yourself included, is refused with 409 `last_admin`, also when two admins demote each other at the same moment.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Account id, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ChangeRoleRequest"];
+                };
+            };
+            responses: {
+                /** @description The account, with its new role. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description `validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only (refused before anything is looked up). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `not_found`: no such account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `last_admin`: this is the last admin account; make another account an admin first. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear an account’s log-in throttling (admin)
+         * @description Forgets the account’s failed log-ins (and password changes) from every address, so it may log in again at once. The per-address count across accounts (50 in 15 minutes) is the address’s and stays.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Account id, in plain decimal digits (no sign, leading zero, point or exponent). */
+                    id: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": components["schemas"]["NoFields"];
+                };
+            };
+            responses: {
+                /** @description Cleared. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description `validation_error`: malformed JSON, missing or unknown fields, bad formats or values; `errors` names the fields. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `forbidden`: admins only (refused before anything is looked up). */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `not_found`: no such account. */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `payload_too_large`: the body is over the size limit (16 KiB by default). */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `internal_error`: an unexpected fault; the body carries no details (see the server log by X-Request-Id). */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description `unavailable`: the database does not answer, or not in time; `Retry-After` says when to try again. */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -356,7 +789,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -520,7 +953,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -639,7 +1072,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -735,7 +1168,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -835,7 +1268,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -920,7 +1353,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1020,7 +1453,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1130,7 +1563,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1265,7 +1698,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1398,7 +1831,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1508,7 +1941,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1633,7 +2066,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1759,7 +2192,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -1885,7 +2318,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2009,7 +2442,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2102,7 +2535,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2194,7 +2627,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2302,7 +2735,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -2407,7 +2840,7 @@ export interface paths {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
                 };
-                /** @description `unauthorized`: missing, malformed, expired or forged bearer token. */
+                /** @description `unauthorized`: missing, malformed, expired or forged bearer token, or one issued before the account’s password changed. */
                 401: {
                     headers: {
                         [name: string]: unknown;
@@ -3016,7 +3449,7 @@ export interface components {
              * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `overloaded` (503: too many passwords to hash at once, with `Retry-After`), `internal_error` (500, no details).
              * @enum {string}
              */
-            code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "payload_too_large" | "unavailable" | "overloaded" | "internal_error";
+            code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "last_admin" | "payload_too_large" | "unavailable" | "overloaded" | "internal_error";
             /** @description Only for `validation_error`: one entry per offending field (API field names). */
             errors?: {
                 path: string;
@@ -3064,6 +3497,24 @@ export interface components {
             /** @example correct horse */
             password: string;
         };
+        ChangePasswordRequest: {
+            /** @example correct horse */
+            current_password: string;
+            /**
+             * @description 8–128 characters, as at registration.
+             * @example battery staple
+             */
+            new_password: string;
+        };
+        ChangeRoleRequest: {
+            /**
+             * @example admin
+             * @enum {string}
+             */
+            role: "user" | "admin";
+        };
+        /** @description This action takes no fields: send no body, or `{}`. Any field is refused with 400. */
+        NoFields: Record<string, never>;
         Schedule: {
             /**
              * @description ISO 8601 with the APP_TIMEZONE offset, seconds included.
@@ -3155,8 +3606,6 @@ export interface components {
              */
             number_of_people?: number;
         };
-        /** @description This action takes no fields: send no body, or `{}`. Any field is refused with 400. */
-        NoFields: Record<string, never>;
         /** @description May be absent or `{}`. Unknown fields are a 400. */
         RejectRequest: {
             /**
@@ -3212,7 +3661,7 @@ export interface components {
                      * @description Stable machine-readable code. Besides the API codes: `payload_too_large` (413, body over the limit), `unavailable` (503 from /readyz), `overloaded` (503: too many passwords to hash at once, with `Retry-After`), `internal_error` (500, no details).
                      * @enum {string}
                      */
-                    code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "payload_too_large" | "unavailable" | "overloaded" | "internal_error";
+                    code: "validation_error" | "unauthorized" | "forbidden" | "not_found" | "capacity_exceeded" | "invalid_state" | "conflict" | "rate_limited" | "idempotency_in_progress" | "idempotency_key_reused" | "too_many_changes" | "last_admin" | "payload_too_large" | "unavailable" | "overloaded" | "internal_error";
                     /**
                      * @description Only for a `validation_error` whose `start` is before the lead-time boundary: the first instant a reservation may start at (00:00 of today + LEAD_TIME_DAYS in APP_TIMEZONE), ISO 8601 with the APP_TIMEZONE offset.
                      * @example 2026-12-10T00:00:00+09:00

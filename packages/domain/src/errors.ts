@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'rate_limited'
   | 'idempotency_in_progress'
   | 'idempotency_key_reused'
-  | 'too_many_changes';
+  | 'too_many_changes'
+  | 'last_admin';
 
 /** One problem with one input field; `path` uses the API's field names. */
 export interface FieldError {
@@ -155,5 +156,14 @@ export class TooManyChangesError extends DomainError {
   constructor(readonly limit: number) {
     super(`a reservation may be changed at most ${limit} times by its owner; cancel it or book a new one`);
     this.name = 'TooManyChangesError';
+  }
+}
+
+/** The change would leave no admin: the last admin account cannot be demoted. */
+export class LastAdminError extends DomainError {
+  readonly code = 'last_admin' as const;
+  constructor(message = 'this is the last admin account; make another account an admin first') {
+    super(message);
+    this.name = 'LastAdminError';
   }
 }

@@ -43,6 +43,7 @@ export {
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
   InvalidStateError,
+  LastAdminError,
   NotFoundError,
   RateLimitedError,
   TooManyChangesError,
@@ -92,4 +93,10 @@ export {
   parseRequestTime,
   zoneFitsGrid,
 } from './time-zone.js';
-export { normalizeEmail, type Registration, type User, validateRegistration } from './user.js';
+export {
+  normalizeEmail,
+  type Registration,
+  type User,
+  validateNewPassword,
+  validateRegistration,
+} from './user.js';

@@ -46,14 +46,28 @@ export function validateRegistration(registration: Registration): void {
   const email = normalizeEmail(registration.email);
   if (email.length > 254 || !isStorableText(email) || !EMAIL.test(email))
     errors.push({ path: 'email', message: 'not an e-mail address' });
-  if (!isStorableText(registration.password)) {
-    errors.push({ path: 'password', message: 'must not contain NUL or unpaired surrogate characters' });
-  } else {
-    const password = [...registration.password].length;
-    if (password < 8 || password > 128)
-      errors.push({ path: 'password', message: 'must be 8–128 characters' });
-  }
+  const passwordProblem = problemWithPassword(registration.password);
+  if (passwordProblem) errors.push({ path: 'password', message: passwordProblem });
   const nameProblem = textProblem(registration.userName, 100);
   if (nameProblem) errors.push({ path: 'user_name', message: nameProblem });
   if (errors.length > 0) throw new ValidationError(errors);
+}
+
+/** What is wrong with a new password under the registration rules, or undefined when nothing is. */
+function problemWithPassword(password: string): string | undefined {
+  if (!isStorableText(password)) return 'must not contain NUL or unpaired surrogate characters';
+  const length = [...password].length;
+  if (length < 8 || length > 128) return 'must be 8–128 characters';
+  return undefined;
+}
+
+/**
+ * A new password (a password change) follows the registration rules: 8–128
+ * characters, no NUL or unpaired surrogate.
+ * @param path the field's API name in the refusal
+ * @throws ValidationError
+ */
+export function validateNewPassword(password: string, path: string): void {
+  const problem = problemWithPassword(password);
+  if (problem) throw ValidationError.of(path, problem);
 }

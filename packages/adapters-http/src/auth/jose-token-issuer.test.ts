@@ -14,7 +14,32 @@ describe('JoseTokenIssuer', () => {
   it('round-trips the user id and reports the lifetime', async () => {
     const token = await issuer.issue({ userId: 42, role: 'admin' });
     expect(token.expiresIn).toBe(60);
-    await expect(issuer.verify(token.accessToken)).resolves.toBe(42);
+    await expect(issuer.verify(token.accessToken)).resolves.toEqual({ userId: 42, tokenVersion: 0 });
+  });
+
+  it('carries the token version (a token without one is version 0), from the cache too', async () => {
+    const token = await issuer.issue({ userId: 42, role: 'user', tokenVersion: 3 });
+    await expect(issuer.verify(token.accessToken)).resolves.toEqual({ userId: 42, tokenVersion: 3 });
+    await expect(issuer.verify(token.accessToken)).resolves.toEqual({ userId: 42, tokenVersion: 3 });
+    const bare = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('7')
+      .setIssuer('iss')
+      .setAudience('aud')
+      .setExpirationTime(now() + 60)
+      .sign(key);
+    await expect(issuer.verify(bare)).resolves.toEqual({ userId: 7, tokenVersion: 0 });
+  });
+
+  it.each([['1'], [-1], [1.5]])('refuses a token version of %j', async (tv) => {
+    const token = await new SignJWT({ tv })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('7')
+      .setIssuer('iss')
+      .setAudience('aud')
+      .setExpirationTime(now() + 60)
+      .sign(key);
+    await expect(issuer.verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
   });
 
   it('refuses a token after its expiry', async () => {
@@ -79,8 +104,8 @@ describe('JoseTokenIssuer', () => {
       const subject = make(new FixedClock(clock.now()));
       const { accessToken } = await subject.issue({ userId: 7, role: 'user' });
       const hmac = vi.spyOn(globalThis.crypto.subtle, 'verify');
-      await expect(subject.verify(accessToken)).resolves.toBe(7);
-      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      await expect(subject.verify(accessToken)).resolves.toEqual({ userId: 7, tokenVersion: 0 });
+      await expect(subject.verify(accessToken)).resolves.toEqual({ userId: 7, tokenVersion: 0 });
       expect(hmac).toHaveBeenCalledTimes(1);
     });
 
@@ -88,14 +113,14 @@ describe('JoseTokenIssuer', () => {
       const c = new FixedClock(clock.now());
       const subject = make(c);
       const { accessToken } = await subject.issue({ userId: 7, role: 'user' });
-      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      await expect(subject.verify(accessToken)).resolves.toEqual({ userId: 7, tokenVersion: 0 });
       c.advance(59_000);
-      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      await expect(subject.verify(accessToken)).resolves.toEqual({ userId: 7, tokenVersion: 0 });
       c.advance(1_000); // exp == now: expired, as jose decides
       await expect(subject.verify(accessToken)).rejects.toBeInstanceOf(UnauthorizedError);
       c.set(clock.now()); // and it was forgotten: a clock set back must verify it afresh
       const hmac = vi.spyOn(globalThis.crypto.subtle, 'verify');
-      await expect(subject.verify(accessToken)).resolves.toBe(7);
+      await expect(subject.verify(accessToken)).resolves.toEqual({ userId: 7, tokenVersion: 0 });
       expect(hmac).toHaveBeenCalledTimes(1);
     });
 
@@ -112,7 +137,7 @@ describe('JoseTokenIssuer', () => {
         .sign(key);
       await expect(subject.verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
       c.advance(10_000);
-      await expect(subject.verify(token)).resolves.toBe(3);
+      await expect(subject.verify(token)).resolves.toEqual({ userId: 3, tokenVersion: 0 });
       c.advance(-1_000);
       await expect(subject.verify(token)).rejects.toBeInstanceOf(UnauthorizedError);
     });

@@ -1,5 +1,5 @@
 import { webcrypto } from 'node:crypto';
-import type { Clock, IssuedToken, TokenIssuer } from '@exam-reservation/application';
+import type { Clock, IssuedToken, TokenIssuer, TokenSubject } from '@exam-reservation/application';
 import { type Role, UnauthorizedError } from '@exam-reservation/domain';
 import { errors, jwtVerify, SignJWT } from 'jose';
 
@@ -21,8 +21,7 @@ export interface JoseTokenIssuerOptions {
 }
 
 /** What a verified token still needs checking against the clock on every use. */
-interface Verified {
-  readonly userId: number;
+interface Verified extends TokenSubject {
   /** `exp` and `nbf` claims, seconds since the epoch. */
   readonly exp: number;
   readonly nbf: number | undefined;
@@ -30,9 +29,13 @@ interface Verified {
 
 const SUBJECT = /^[1-9]\d{0,15}$/;
 
+/** The claim naming the account's token version the token was issued under (absent: 0). */
+const VERSION_CLAIM = 'tv';
+
 /**
- * Access tokens as HS256 JWTs: subject = user id, with issuer, audience and
- * expiry checked on the way back in. Only HS256 is accepted, so `alg: none`
+ * Access tokens as HS256 JWTs: subject = user id, `tv` = the account's token
+ * version (left out when 0), with issuer, audience and expiry checked on the
+ * way back in. Only HS256 is accepted, so `alg: none`
  * and algorithm-confusion tokens fail verification.
  */
 export class JoseTokenIssuer implements TokenIssuer {
@@ -69,10 +72,13 @@ export class JoseTokenIssuer implements TokenIssuer {
     return this.cryptoKey;
   }
 
-  async issue(subject: { userId: number; role: Role }): Promise<IssuedToken> {
+  async issue(subject: { userId: number; role: Role; tokenVersion?: number }): Promise<IssuedToken> {
     const now = Math.floor(this.options.clock.now() / 1000);
+    const version = subject.tokenVersion ?? 0;
     // The role claim is informative for clients only; the API reads the role from the store.
-    const accessToken = await new SignJWT({ role: subject.role })
+    // The version is checked against the store's on every request (Authenticate).
+    const claims = version === 0 ? { role: subject.role } : { role: subject.role, [VERSION_CLAIM]: version };
+    const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setSubject(String(subject.userId))
       .setIssuer(this.options.issuer)
@@ -83,7 +89,7 @@ export class JoseTokenIssuer implements TokenIssuer {
     return { accessToken, expiresIn: this.options.ttlSeconds };
   }
 
-  async verify(token: string): Promise<number> {
+  async verify(token: string): Promise<TokenSubject> {
     const now = this.options.clock.now();
     const known = this.verified.get(token);
     if (known !== undefined) {
@@ -95,7 +101,7 @@ export class JoseTokenIssuer implements TokenIssuer {
       }
       if (known.nbf !== undefined && known.nbf > seconds)
         throw new UnauthorizedError('invalid or expired token');
-      return known.userId;
+      return { userId: known.userId, tokenVersion: known.tokenVersion };
     }
     let verified: Verified;
     try {
@@ -110,13 +116,16 @@ export class JoseTokenIssuer implements TokenIssuer {
       // A JSON number would pass a regular expression as its text; only a string names a user.
       if (typeof subject !== 'string' || !SUBJECT.test(subject))
         throw new UnauthorizedError('invalid token subject');
-      verified = { userId: Number(subject), exp: payload.exp!, nbf: payload.nbf };
+      const version = payload[VERSION_CLAIM] ?? 0;
+      if (typeof version !== 'number' || !Number.isSafeInteger(version) || version < 0)
+        throw new UnauthorizedError('invalid token version');
+      verified = { userId: Number(subject), tokenVersion: version, exp: payload.exp!, nbf: payload.nbf };
     } catch (error) {
       if (error instanceof errors.JOSEError) throw new UnauthorizedError('invalid or expired token');
       throw error;
     }
     this.remember(token, verified);
-    return verified.userId;
+    return { userId: verified.userId, tokenVersion: verified.tokenVersion };
   }
 
   private remember(token: string, verified: Verified): void {

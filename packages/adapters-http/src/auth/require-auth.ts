@@ -39,8 +39,9 @@ export function requireAuth(authenticate: Authenticate): RequestHandler {
 }
 
 /**
- * Requires a valid bearer token of an existing account, for routes open to
- * any signed-in caller whatever the role: no role is read.
+ * Requires a valid bearer token of an existing account, not issued before
+ * its password changed, for routes open to any signed-in caller whatever the
+ * role (the role is not used).
  */
 export function requireSignedIn(authenticate: Authenticate): RequestHandler {
   return async (req, res, next) => {

@@ -122,6 +122,7 @@ export const ProblemSchema = z
         'idempotency_in_progress',
         'idempotency_key_reused',
         'too_many_changes',
+        'last_admin',
         'payload_too_large',
         'unavailable',
         'overloaded',

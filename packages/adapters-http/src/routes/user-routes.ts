@@ -1,13 +1,15 @@
-import { Router } from 'express';
+import { assertAdmin } from '@exam-reservation/domain';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
 import { throttlingAddress } from '../client-address.js';
 import { clientGoneSignal } from '../client-gone.js';
 import type { HttpDeps } from '../http-deps.js';
-import { type ApiDocs, body, json, problem, retryAfter } from '../openapi-parts.js';
-import { bodyOf, parseInput, refuseQuery } from '../parse.js';
+import { type ApiDocs, body, json, noFields, pageHeaders, problem, retryAfter } from '../openapi-parts.js';
+import { setPageHeaders } from '../paging.js';
+import { bodyOf, parseInput, parseQuery, refuseQuery } from '../parse.js';
 import { present } from '../presenters.js';
-import { responseTime } from './common-schemas.js';
+import { EmptyBody, IdParams, limitParam, pageParam, responseTime } from './common-schemas.js';
 
 /** `POST /users/register` body. */
 export const RegisterBody = z
@@ -50,9 +52,51 @@ export const TokenSchema = z
   })
   .openapi('Token');
 
-/** `/users`: registration, log-in and the caller's own account. */
+/** `GET /users` query (admins). */
+export const ListUsersQuery = z.strictObject({
+  email: z.string().min(1).max(320).optional().openapi({
+    description:
+      'Only the account with this e-mail (compared case-insensitively, as registration stores it).',
+    example: 'kim@example.com',
+  }),
+  role: z
+    .enum(['user', 'admin'])
+    .optional()
+    .openapi({ description: 'Only accounts of this role.', example: 'admin' }),
+  page: pageParam,
+  limit: limitParam(10),
+});
+
+/** `{id}` of an account. */
+export const UserIdParams = z.strictObject({
+  id: IdParams.shape.id.openapi({
+    description: 'Account id, in plain decimal digits (no sign, leading zero, point or exponent).',
+    example: 1,
+  }),
+});
+
+/** `PATCH /users/{id}` body (admins). */
+export const ChangeRoleBody = z
+  .strictObject({
+    role: z.enum(['user', 'admin']).openapi({ example: 'admin' }),
+  })
+  .openapi('ChangeRoleRequest');
+
+/** `POST /users/me/password` body. */
+export const ChangePasswordBody = z
+  .strictObject({
+    current_password: z.string().max(1024).openapi({ example: 'correct horse' }),
+    new_password: z
+      .string()
+      .max(1024)
+      .openapi({ description: '8–128 characters, as at registration.', example: 'battery staple' }),
+  })
+  .openapi('ChangePasswordRequest');
+
+/** `/users`: registration, log-in, the caller's own account and password, and accounts for admins. */
 export function userRoutes(deps: HttpDeps): Router {
-  const { registerUser, logIn, authenticate } = deps.useCases;
+  const { registerUser, logIn, authenticate, changePassword, listUsers, changeUserRole, unlockUser } =
+    deps.useCases;
   const zone = deps.policy.timeZone;
   const router = Router();
 
@@ -86,6 +130,57 @@ export function userRoutes(deps: HttpDeps): Router {
   router.get('/me', requireAuth(authenticate), (req, res) => {
     refuseQuery(req);
     res.json(present.user(signedIn(res).user, zone));
+  });
+
+  router.post('/me/password', requireAuth(authenticate), async (req, res) => {
+    refuseQuery(req);
+    const body = parseInput(ChangePasswordBody, bodyOf(req));
+    const { actor, user } = signedIn(res);
+    await changePassword.execute({
+      actor,
+      user,
+      currentPassword: body.current_password,
+      newPassword: body.new_password,
+      address: throttlingAddress(req.ip ?? req.socket.remoteAddress),
+      signal: clientGoneSignal(res),
+    });
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(204).end();
+  });
+
+  /** A user is refused before the request is even parsed, let alone looked up. */
+  const admin = (res: Response, action: string) => {
+    const { actor } = signedIn(res);
+    assertAdmin(actor, action);
+    return actor;
+  };
+  const idOf = (params: unknown): number => Number(parseInput(UserIdParams, params).id);
+
+  router.get('/', requireAuth(authenticate), async (req, res) => {
+    const actor = admin(res, 'list accounts');
+    const query = parseQuery(ListUsersQuery, req);
+    const page = await listUsers.execute({ actor, ...query });
+    setPageHeaders(req, res, req.baseUrl, { page: query.page, limit: query.limit, total: page.total });
+    res.setHeader('Cache-Control', 'no-store');
+    res.json(page.items.map((u) => present.user(u, zone)));
+  });
+
+  router.patch('/:id', requireAuth(authenticate), async (req, res) => {
+    const actor = admin(res, 'change roles');
+    const id = idOf(req.params);
+    refuseQuery(req);
+    const body = parseInput(ChangeRoleBody, bodyOf(req));
+    const user = await changeUserRole.execute({ actor, id, role: body.role });
+    res.json(present.user(user, zone));
+  });
+
+  router.post('/:id/unlock', requireAuth(authenticate), async (req, res) => {
+    const actor = admin(res, 'unlock accounts');
+    const id = idOf(req.params);
+    refuseQuery(req);
+    parseInput(EmptyBody, bodyOf(req));
+    await unlockUser.execute({ actor, id });
+    res.status(204).end();
   });
 
   return router;
@@ -166,5 +261,101 @@ export function documentUserRoutes({ registry, secured, common, authed }: ApiDoc
     summary: 'The signed-in account',
     security: secured,
     responses: { 200: json('The caller, with the role as stored now.', UserSchema), ...authed },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/users/me/password',
+    tags: ['users'],
+    summary: 'Change your password',
+    description:
+      'The current password is checked as at log-in and counts against the same limits: a wrong one is a ' +
+      'failed log-in of the account from the client’s address (401), and past a limit the change is refused ' +
+      'with 429 and `Retry-After` before anything is checked. The new password follows the registration rules ' +
+      '(8–128 characters). Afterwards every token issued to the account before the change, the one that sent ' +
+      'it included, is refused with 401 on every route and by every API process: log in again with the new ' +
+      'password.',
+    security: secured,
+    request: { body: body(ChangePasswordBody) },
+    responses: {
+      204: { description: 'Changed; the account’s earlier tokens no longer work.' },
+      400: problem(
+        400,
+        '`validation_error`: a missing or unknown field, or a new password outside 8–128 characters.',
+      ),
+      401: problem(
+        401,
+        '`unauthorized`: a missing, malformed, expired or forged token, or one issued before a password ' +
+          'change; or a wrong current password (counted as a failed log-in).',
+      ),
+      429: {
+        ...problem(429, '`rate_limited`: too many failed log-ins of this account (see POST /users/login).'),
+        headers: retryAfter,
+      },
+      ...common,
+      ...hashing,
+    },
+  });
+
+  const usersAdmin = {
+    403: problem(403, '`forbidden`: admins only (refused before anything is looked up).'),
+  };
+  registry.registerPath({
+    method: 'get',
+    path: '/users',
+    tags: ['users'],
+    summary: 'List accounts (admin)',
+    description:
+      'Accounts ordered by id, never with a password hash or anything secret; filtered by `email` and ' +
+      '`role` when given. Paged like GET /reservations: `X-Total-Count` and a `Link` header; a page past the ' +
+      'end is an empty list.',
+    security: secured,
+    request: { query: ListUsersQuery },
+    responses: {
+      200: { ...json('One page of accounts.', z.array(UserSchema)), headers: pageHeaders },
+      400: problem(
+        400,
+        '`validation_error`: an unknown query parameter, or a bad `role`, `page` or `limit`.',
+      ),
+      ...usersAdmin,
+      ...authed,
+    },
+  });
+  registry.registerPath({
+    method: 'patch',
+    path: '/users/{id}',
+    tags: ['users'],
+    summary: 'Make an account an admin or a user (admin)',
+    description:
+      'Takes effect on the account’s next request (the role is read on every request). Giving an account ' +
+      'the role it has is a no-op. There is always an admin: demoting the last one, yourself included, is ' +
+      'refused with 409 `last_admin`, also when two admins demote each other at the same moment.',
+    security: secured,
+    request: { params: UserIdParams, body: body(ChangeRoleBody) },
+    responses: {
+      200: json('The account, with its new role.', UserSchema),
+      400: problem(400),
+      ...usersAdmin,
+      404: problem(404, '`not_found`: no such account.'),
+      409: problem(409, '`last_admin`: this is the last admin account; make another account an admin first.'),
+      ...authed,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/users/{id}/unlock',
+    tags: ['users'],
+    summary: 'Clear an account’s log-in throttling (admin)',
+    description:
+      'Forgets the account’s failed log-ins (and password changes) from every address, so it may log in ' +
+      'again at once. The per-address count across accounts (50 in 15 minutes) is the address’s and stays.',
+    security: secured,
+    request: { params: UserIdParams, body: noFields },
+    responses: {
+      204: { description: 'Cleared.' },
+      400: problem(400),
+      ...usersAdmin,
+      404: problem(404, '`not_found`: no such account.'),
+      ...authed,
+    },
   });
 }

@@ -17,6 +17,7 @@ import { describeReservationsReject } from './http-api/reservations-reject.js';
 import { describeSchedules } from './http-api/schedules.js';
 import { describeServiceRoutes } from './http-api/service-routes.js';
 import { describeUsers } from './http-api/users.js';
+import { describeUsersAdmin } from './http-api/users-admin.js';
 import { describeWebhooks } from './http-api/webhooks.js';
 
 export { bookableDay, type SuiteStore } from './http-api/fixtures.js';
@@ -30,6 +31,7 @@ export { bookableDay, type SuiteStore } from './http-api/fixtures.js';
 export function describeHttpApi(name: string, makeStore: MakeStore): void {
   describe(`HTTP API over ${name}`, () => {
     describeUsers(makeStore);
+    describeUsersAdmin(makeStore);
     describeBearerTokens(makeStore);
     describeSchedules(makeStore);
     describeLoad(makeStore);

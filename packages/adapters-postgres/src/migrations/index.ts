@@ -5,6 +5,7 @@ import { rejectedHistoryIdempotency } from './0003-rejected-history-idempotency.
 import { webhooksOutbox } from './0004-webhooks-outbox.js';
 import { loginUndecidedAttempts } from './0005-login-undecided-attempts.js';
 import { opaqueIdempotencyAnswers } from './0006-opaque-idempotency-answers.js';
+import { userTokenVersion } from './0007-user-token-version.js';
 
 /**
  * Every schema version, by the name recorded in `kysely_migration`; they run
@@ -20,4 +21,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-webhooks-outbox': webhooksOutbox,
   '0005-login-undecided-attempts': loginUndecidedAttempts,
   '0006-opaque-idempotency-answers': opaqueIdempotencyAnswers,
+  '0007-user-token-version': userTokenVersion,
 };

@@ -9,6 +9,8 @@ import type {
   WebhookTransport,
 } from '../ports/index.js';
 import { Authenticate } from '../use-cases/authenticate.js';
+import { ChangePassword } from '../use-cases/change-password.js';
+import { ChangeUserRole } from '../use-cases/change-user-role.js';
 import { CreateWebhookEndpoint } from '../use-cases/create-webhook-endpoint.js';
 import { DeliverWebhooks, type DeliverWebhooksDeps } from '../use-cases/deliver-webhooks.js';
 import { ExportReservations } from '../use-cases/export-reservations.js';
@@ -17,12 +19,14 @@ import { GetReservationHistory } from '../use-cases/get-reservation-history.js';
 import { GetSchedules } from '../use-cases/get-schedules.js';
 import { GetSlotLoad } from '../use-cases/get-slot-load.js';
 import { ListReservations } from '../use-cases/list-reservations.js';
+import { ListUsers } from '../use-cases/list-users.js';
 import { ListWebhookDeliveries } from '../use-cases/list-webhook-deliveries.js';
 import { ListWebhookEndpoints } from '../use-cases/list-webhook-endpoints.js';
 import { LogIn, type LogInThrottle } from '../use-cases/log-in.js';
 import { PurgeIdempotencyKeys } from '../use-cases/purge-idempotency-keys.js';
 import { RegisterUser } from '../use-cases/register-user.js';
 import { RemoveWebhookEndpoint } from '../use-cases/remove-webhook-endpoint.js';
+import { UnlockUser } from '../use-cases/unlock-user.js';
 import {
   admitReservations,
   bulkConfirmReservations,
@@ -86,6 +90,16 @@ export function createUseCases(deps: UseCaseDeps) {
       throttle: deps.logInThrottle,
     }),
     authenticate: new Authenticate({ uow, tokenIssuer }),
+    changePassword: new ChangePassword({
+      uow,
+      clock,
+      passwordHasher,
+      loginAttempts,
+      throttle: deps.logInThrottle,
+    }),
+    listUsers: new ListUsers({ uow }),
+    changeUserRole: new ChangeUserRole({ uow }),
+    unlockUser: new UnlockUser({ uow, loginAttempts }),
     getSchedules: new GetSchedules(shared),
     getSlotLoad: new GetSlotLoad({ uow, policy }),
     listReservations: new ListReservations({ uow, policy }),

@@ -63,6 +63,12 @@ export class InMemoryLoginAttempts implements LoginAttempts {
     this.undecided.delete(attempt.stamp);
   }
 
+  async clear(keys: readonly string[], prefixes: readonly string[]): Promise<void> {
+    for (const key of [...this.failures.keys()]) {
+      if (keys.includes(key) || prefixes.some((prefix) => key.startsWith(prefix))) this.failures.delete(key);
+    }
+  }
+
   private recent(key: string, stamp: number, windowMs: number): number[] {
     return (this.failures.get(key) ?? []).filter((s) => s > stamp - windowMs * 1000);
   }

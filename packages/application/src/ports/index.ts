@@ -36,9 +36,9 @@ export type {
 } from './reservations.js';
 export type { SlotLedger, SlotLoadReader } from './slot-ledger.js';
 export { StoreUnavailableError } from './store-unavailable.js';
-export type { IssuedToken, TokenIssuer } from './token-issuer.js';
+export type { IssuedToken, TokenIssuer, TokenSubject } from './token-issuer.js';
 export type { ReadStores, TransactionStores, UnitOfWork } from './unit-of-work.js';
-export type { NewUser, Users, UserWithPassword } from './users.js';
+export type { Account, NewUser, UserListQuery, UserPage, Users, UserWithPassword } from './users.js';
 export {
   type ClaimedDelivery,
   type ClaimRequest,

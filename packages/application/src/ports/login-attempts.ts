@@ -52,4 +52,10 @@ export interface LoginAttempts {
    * learned nothing; no key is forgotten.
    */
   abandoned(attempt: CountedAttempt): Promise<void>;
+  /**
+   * Forgets every count (failures and undecided attempts) of the keys named
+   * in `keys` and of every key that starts with one of `prefixes`: an
+   * admin's unlock of an account, from every address.
+   */
+  clear(keys: readonly string[], prefixes: readonly string[]): Promise<void>;
 }

@@ -21,7 +21,7 @@ export interface ReadStores {
   readonly reservations: ReservationReader;
   readonly ledger: SlotLoadReader;
   readonly events: Pick<ReservationEvents, 'listFor' | 'pageFor'>;
-  readonly users: Pick<Users, 'findById' | 'findManyById' | 'findByEmail'>;
+  readonly users: Pick<Users, 'findById' | 'findManyById' | 'findByEmail' | 'list'>;
   readonly webhookEndpoints: Pick<WebhookEndpoints, 'list' | 'get' | 'deliveries'>;
   readonly outbox: Pick<WebhookOutbox, 'depth'>;
 }

@@ -18,6 +18,38 @@ export const DEFAULT_LOG_IN_THROTTLE: LogInThrottle = {
   perAccount: { maxFailures: 100, windowMs: 60 * 60_000 },
 };
 
+/**
+ * The limits a log-in (or a password change, which proves the password the
+ * same way) of `email` from `address` counts against, and the key of the
+ * account from that address, whose failures a right password forgets.
+ * @param email normalized
+ */
+export function logInLimits(
+  throttle: LogInThrottle,
+  email: string,
+  address: string,
+): { limits: LoginLimit[]; accountFromAddress: string } {
+  const accountFromAddress = `account+address:${email} ${address}`;
+  return {
+    accountFromAddress,
+    limits: [
+      { key: accountFromAddress, ...throttle.perAccountAndAddress },
+      { key: `address:${address}`, ...throttle.perAddress },
+      { key: `account:${email}`, ...throttle.perAccount },
+    ],
+  };
+}
+
+/**
+ * The keys of an account's counts from every address (what an unlock
+ * clears), as {@link LoginAttempts.clear} takes them. E-mails hold no white
+ * space, so the prefix names this account's keys only.
+ * @param email normalized
+ */
+export function accountKeys(email: string): { keys: string[]; prefixes: string[] } {
+  return { keys: [`account:${email}`], prefixes: [`account+address:${email} `] };
+}
+
 /** Counts log-in attempts against their limits, waiting a while behind attempts still being checked. */
 export class ThrottledAttempts {
   /** Attempts of this process waiting for undecided ones (see begin). */

@@ -159,5 +159,34 @@ export function describeLoginAttemptsContract(name: string, make: MakeLoginAttem
         expect(await rejectionOf(attempts.begin([limit(key, 1)], T0 + 1))).toBeInstanceOf(RateLimitedError);
       }
     });
+
+    it('clear forgets the named keys and every key with one of the prefixes, failures and undecided alike, and nothing else', async () => {
+      const attempts = await make();
+      const kept = [
+        limit('address:1.2.3.4', 2),
+        limit('account+address:a@x.io2 1.2.3.4', 2),
+        limit('account:b@x.io', 2),
+      ];
+      const cleared = [
+        limit('account:a@x.io', 2),
+        limit('account+address:a@x.io 1.2.3.4', 2),
+        limit('account+address:a@x.io 5.6.7.8', 2),
+      ];
+      for (const l of [...kept, ...cleared]) {
+        await fail(attempts, [l], T0);
+        await fail(attempts, [l], T0 + 1);
+      }
+      // An undecided attempt on a cleared key: forgotten too, and deciding it later is harmless.
+      const undecided = await through(attempts, [limit('account+address:a@x.io 9.9.9.9', 1)], T0);
+      await attempts.clear(['account:a@x.io'], ['account+address:a@x.io ']);
+      for (const l of cleared) await fail(attempts, [l], T0 + 2);
+      await through(attempts, [limit('account+address:a@x.io 9.9.9.9', 1)], T0 + 2);
+      await attempts.failed(undecided);
+      for (const l of kept)
+        expect(await rejectionOf(attempts.begin([l], T0 + 2))).toBeInstanceOf(RateLimitedError);
+      // Nothing matched: nothing happens.
+      await attempts.clear([], []);
+      await attempts.clear(['account:nobody'], ['account+address:nobody ']);
+    });
   });
 }

@@ -1,5 +1,6 @@
 import { ConflictError } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
+import type { UnitOfWork } from '../ports/index.js';
 import { type MakeStore, rejectionOf, T0 } from './fixtures.js';
 
 const alice = {
@@ -27,6 +28,7 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
       expect(await uow.read((s) => s.users.findByEmail(alice.email))).toEqual({
         ...user,
         passwordHash: 'hash-a',
+        tokenVersion: 0,
       });
     });
 
@@ -35,7 +37,10 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
       const a = await uow.run((s) => s.users.insert(alice));
       const b = await uow.run((s) => s.users.insert({ ...alice, email: 'bob@example.com', userName: 'Bob' }));
       const found = await uow.read((s) => s.users.findManyById([b.id, 31_337, a.id, b.id]));
-      expect([...found].sort((x, y) => x.id - y.id)).toEqual([a, b]);
+      expect([...found].sort((x, y) => x.id - y.id)).toEqual([
+        { ...a, tokenVersion: 0 },
+        { ...b, tokenVersion: 0 },
+      ]);
       expect(await uow.read((s) => s.users.findManyById([]))).toEqual([]);
     });
 
@@ -56,6 +61,7 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
       expect(await uow.read((s) => s.users.findByEmail(alice.email))).toEqual({
         ...first,
         passwordHash: 'hash-a',
+        tokenVersion: 0,
       });
     });
 
@@ -86,6 +92,110 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
         role: 'user',
         passwordHash: 'hash-a',
       });
+    });
+
+    it('setPasswordHash keeps the token version; changePassword raises it, for that account only', async () => {
+      const uow = await makeStore();
+      const a = await uow.run((s) => s.users.insert(alice));
+      const b = await uow.run((s) => s.users.insert({ ...alice, email: 'bob@example.com' }));
+      await uow.run((s) => s.users.setPasswordHash(a.id, 'reset'));
+      expect(await uow.read((s) => s.users.findByEmail(alice.email))).toMatchObject({ tokenVersion: 0 });
+      expect(await uow.run((s) => s.users.changePassword(a.id, 'changed'))).toBe(1);
+      expect(await uow.run((s) => s.users.changePassword(a.id, 'changed-again'))).toBe(2);
+      expect(await uow.read((s) => s.users.findByEmail(alice.email))).toMatchObject({
+        passwordHash: 'changed-again',
+        tokenVersion: 2,
+      });
+      const [found] = await uow.read((s) => s.users.findManyById([a.id]));
+      expect(found).toMatchObject({ id: a.id, tokenVersion: 2 });
+      expect(await uow.read((s) => s.users.findByEmail('bob@example.com'))).toMatchObject({
+        id: b.id,
+        passwordHash: 'hash-a',
+        tokenVersion: 0,
+      });
+      expect(await uow.run((s) => s.users.changePassword(31_337, 'x'))).toBeNull();
+      // findById shows the account, not its secrets.
+      expect(await uow.read((s) => s.users.findById(a.id))).toEqual(a);
+    });
+
+    it('a changePassword rolled back with its unit of work leaves hash and version as they were', async () => {
+      const uow = await makeStore();
+      const a = await uow.run((s) => s.users.insert(alice));
+      await rejectionOf(
+        uow.run(async (s) => {
+          await s.users.changePassword(a.id, 'changed');
+          throw new Error('undo');
+        }),
+      );
+      expect(await uow.read((s) => s.users.findByEmail(alice.email))).toMatchObject({
+        passwordHash: 'hash-a',
+        tokenVersion: 0,
+      });
+    });
+
+    /** Five accounts: two admins (the second and fourth), by id. */
+    async function fiveAccounts(uow: UnitOfWork) {
+      const made = [];
+      for (const [i, role] of (['user', 'admin', 'user', 'admin', 'user'] as const).entries()) {
+        made.push(
+          await uow.run((s) =>
+            s.users.insert({
+              ...alice,
+              email: `u${i}@example.com`,
+              userName: `U${i}`,
+              role,
+              createdAt: T0 + i,
+            }),
+          ),
+        );
+      }
+      return made;
+    }
+
+    it('list pages accounts by id, with the total, filtered by e-mail and role, without secrets', async () => {
+      const uow = await makeStore();
+      const made = await fiveAccounts(uow);
+      const all = await uow.read((s) => s.users.list({ offset: 0, limit: 10 }));
+      expect(all).toEqual({ items: made, total: 5 });
+      for (const item of all.items) {
+        expect(Object.keys(item).sort()).toEqual(['createdAt', 'email', 'id', 'role', 'userName']);
+      }
+      expect(await uow.read((s) => s.users.list({ offset: 1, limit: 2 }))).toEqual({
+        items: made.slice(1, 3),
+        total: 5,
+      });
+      // Past the end: no items, the total still told.
+      expect(await uow.read((s) => s.users.list({ offset: 10, limit: 2 }))).toEqual({ items: [], total: 5 });
+      expect(await uow.read((s) => s.users.list({ role: 'admin', offset: 0, limit: 10 }))).toEqual({
+        items: [made[1], made[3]],
+        total: 2,
+      });
+      expect(await uow.read((s) => s.users.list({ role: 'admin', offset: 1, limit: 1 }))).toEqual({
+        items: [made[3]],
+        total: 2,
+      });
+      expect(await uow.read((s) => s.users.list({ email: 'u2@example.com', offset: 0, limit: 10 }))).toEqual({
+        items: [made[2]],
+        total: 1,
+      });
+      expect(
+        await uow.read((s) => s.users.list({ email: 'u2@example.com', role: 'admin', offset: 0, limit: 10 })),
+      ).toEqual({ items: [], total: 0 });
+      expect(await uow.read((s) => s.users.list({ email: 'u%@example.com', offset: 0, limit: 10 }))).toEqual({
+        items: [],
+        total: 0,
+      });
+    });
+
+    it('lockAdmins names every admin, by id, and sees a demotion made before in the same unit', async () => {
+      const uow = await makeStore();
+      const made = await fiveAccounts(uow);
+      expect(await uow.run((s) => s.users.lockAdmins())).toEqual([made[1]!.id, made[3]!.id]);
+      const after = await uow.run(async (s) => {
+        await s.users.setRole(made[3]!.id, 'user');
+        return s.users.lockAdmins();
+      });
+      expect(after).toEqual([made[1]!.id]);
     });
   });
 }

@@ -35,18 +35,10 @@ describe('Authenticate', () => {
     expect(await rejectionOf(authenticate.execute('token-404'))).toBeInstanceOf(UnauthorizedError);
   });
 
-  it('signedIn checks the token always and the account once: no lookup once it is known to exist', async () => {
-    const inner = new InMemoryStore();
-    let reads = 0;
-    const uow = {
-      run: inner.run.bind(inner),
-      read: <T>(work: Parameters<InMemoryStore['read']>[0]) => {
-        reads++;
-        return inner.read(work) as Promise<T>;
-      },
-    } as InMemoryStore;
+  it('refuses, on execute and on signedIn, a token issued before a password change, even once seen', async () => {
+    const uow = new InMemoryStore();
     const tokenIssuer = new FakeTokenIssuer();
-    const user = await inner.run((s) =>
+    const user = await uow.run((s) =>
       s.users.insert({
         email: 'b@example.com',
         userName: 'B',
@@ -55,14 +47,32 @@ describe('Authenticate', () => {
         createdAt: 0,
       }),
     );
-    const { accessToken } = await tokenIssuer.issue({ userId: user.id, role: 'user' });
+    const { accessToken: old } = await tokenIssuer.issue({ userId: user.id, role: 'user' });
     const authenticate = new Authenticate({ uow, tokenIssuer });
-    expect(await authenticate.signedIn(accessToken)).toBe(user.id);
-    expect(await authenticate.signedIn(accessToken)).toBe(user.id);
-    expect(reads).toBe(1);
+    // Seen and accepted first, on both paths.
+    expect(await authenticate.signedIn(old)).toBe(user.id);
+    expect((await authenticate.execute(old)).user.id).toBe(user.id);
+    const version = await uow.run((s) => s.users.changePassword(user.id, 'h2'));
+    expect(version).toBe(1);
+    expect(await rejectionOf(authenticate.signedIn(old))).toBeInstanceOf(UnauthorizedError);
+    expect(await rejectionOf(authenticate.execute(old))).toBeInstanceOf(UnauthorizedError);
+    const { accessToken: fresh } = await tokenIssuer.issue({
+      userId: user.id,
+      role: 'user',
+      tokenVersion: 1,
+    });
+    expect(await authenticate.signedIn(fresh)).toBe(user.id);
+    const signed = await authenticate.execute(fresh);
+    // The token version stays inside: the user the routes show has none.
+    expect(signed.user).toEqual({
+      id: user.id,
+      email: 'b@example.com',
+      userName: 'B',
+      role: 'user',
+      createdAt: 0,
+    });
     // The token itself is still checked every time, and an unknown account is still refused.
     expect(await rejectionOf(authenticate.signedIn('forged'))).toBeInstanceOf(UnauthorizedError);
-    expect(await rejectionOf(authenticate.signedIn('token-404'))).toBeInstanceOf(UnauthorizedError);
     expect(await rejectionOf(authenticate.signedIn('token-404'))).toBeInstanceOf(UnauthorizedError);
   });
 });

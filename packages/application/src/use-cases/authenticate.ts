@@ -1,11 +1,12 @@
 import { type Actor, UnauthorizedError, type User } from '@exam-reservation/domain';
-import type { TokenIssuer, UnitOfWork } from '../ports/index.js';
+import type { Account, TokenIssuer, UnitOfWork } from '../ports/index.js';
 import { NaturalBatch } from '../wrappers/natural-batch.js';
 
 /**
- * Turns an access token into the user behind it. The role is read from the
- * store on every call, never trusted from the token, so a demoted admin loses
- * the rights at once.
+ * Turns an access token into the user behind it. The account is read from
+ * the store on every call, never trusted from the token: the role, so a
+ * demoted admin loses the rights at once, and the token version, so every
+ * token issued before a password change is refused at once, in every process.
  */
 export class Authenticate {
   /**
@@ -13,14 +14,7 @@ export class Authenticate {
    * that arrive while it runs share the next (one query for many callers),
    * so the per-request read costs little under load.
    */
-  private readonly lookups: NaturalBatch<number, User | null>;
-  /**
-   * Ids of accounts seen to exist (bounded). Accounts are never deleted, so
-   * an account that existed still does: routes that need only a signed-in
-   * caller, whatever the role, need no lookup for it. (Were accounts ever
-   * deleted, this would have to forget them.)
-   */
-  private readonly known = new Set<number>();
+  private readonly lookups: NaturalBatch<number, Account | null>;
 
   constructor(private readonly deps: { uow: UnitOfWork; tokenIssuer: TokenIssuer }) {
     this.lookups = new NaturalBatch(
@@ -35,31 +29,31 @@ export class Authenticate {
 
   /** @throws UnauthorizedError */
   async execute(token: string): Promise<{ actor: Actor; user: User }> {
-    const userId = await this.deps.tokenIssuer.verify(token);
-    const user = await this.lookups.submit(userId);
-    if (!user) throw new UnauthorizedError('the account behind this token no longer exists');
-    this.remember(user.id);
+    const { tokenVersion: _, ...user } = await this.account(token);
     return { actor: { userId: user.id, role: user.role }, user };
   }
 
   /**
-   * For routes open to any signed-in caller whatever the role (schedules):
-   * the token is checked as always, and the account's existence is read
-   * from the store only the first time.
+   * For routes open to any signed-in caller whatever the role (schedules).
+   * The token is checked as always, and the account read as for
+   * {@link execute} (the same batched lookup): a token issued before a
+   * password change is refused here too. (This read once happened only the
+   * first time an account was seen; the token version made it needed on
+   * every request, in every process.)
    * @returns the caller's user id
    * @throws UnauthorizedError
    */
   async signedIn(token: string): Promise<number> {
-    const userId = await this.deps.tokenIssuer.verify(token);
-    if (this.known.has(userId)) return userId;
-    const user = await this.lookups.submit(userId);
-    if (!user) throw new UnauthorizedError('the account behind this token no longer exists');
-    this.remember(user.id);
-    return userId;
+    return (await this.account(token)).id;
   }
 
-  private remember(userId: number): void {
-    if (this.known.size >= 100_000) this.known.clear();
-    this.known.add(userId);
+  private async account(token: string): Promise<Account> {
+    const { userId, tokenVersion } = await this.deps.tokenIssuer.verify(token);
+    const account = await this.lookups.submit(userId);
+    if (!account) throw new UnauthorizedError('the account behind this token no longer exists');
+    if (account.tokenVersion !== tokenVersion) {
+      throw new UnauthorizedError('this token was issued before the password changed; log in again');
+    }
+    return account;
   }
 }

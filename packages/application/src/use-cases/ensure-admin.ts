@@ -62,7 +62,7 @@ export class EnsureAdmin {
         if (!wasAdmin) await stores.users.setRole(existing.id, 'admin');
         const passwordSet = policy === 'reset' && passwordHash !== undefined;
         if (passwordSet) await stores.users.setPasswordHash(existing.id, passwordHash);
-        const { passwordHash: _, ...user } = existing;
+        const { passwordHash: _, tokenVersion: __, ...user } = existing;
         return {
           user: { ...user, role: 'admin' as const },
           created: false,

@@ -38,7 +38,7 @@ describe('LogIn', () => {
       password: 'correct horse',
       address: 'a',
     });
-    expect(await tokenIssuer.verify(token.accessToken)).toBe(user.id);
+    expect((await tokenIssuer.verify(token.accessToken)).userId).toBe(user.id);
   });
 
   it('gives the same answer for an unknown e-mail and a wrong password', async () => {
@@ -104,7 +104,7 @@ describe('LogIn', () => {
         logIn.execute({ email: 'alice@example.com', password: 'correct horse', address: 'home' }),
       ),
     );
-    for (const token of tokens) expect(await tokenIssuer.verify(token.accessToken)).toBe(user.id);
+    for (const token of tokens) expect((await tokenIssuer.verify(token.accessToken)).userId).toBe(user.id);
   });
 
   it('takes back attempts that end in a fault before a verdict: they do not count as failures', async () => {

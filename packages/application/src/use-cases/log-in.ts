@@ -3,7 +3,6 @@ import type {
   Clock,
   IssuedToken,
   LoginAttempts,
-  LoginLimit,
   PasswordHasher,
   TokenIssuer,
   UnitOfWork,
@@ -12,6 +11,7 @@ import type {
 import {
   DEFAULT_LOG_IN_THROTTLE,
   type LogInThrottle,
+  logInLimits,
   ThrottledAttempts,
 } from '../support/log-in-throttle.js';
 
@@ -59,13 +59,7 @@ export class LogIn {
   async execute(command: LogInCommand): Promise<IssuedToken> {
     const { uow, passwordHasher, tokenIssuer, loginAttempts } = this.deps;
     const email = normalizeEmail(command.email);
-    const { perAccountAndAddress, perAddress, perAccount } = this.throttle;
-    const accountFromAddress = `account+address:${email} ${command.address}`;
-    const limits: LoginLimit[] = [
-      { key: accountFromAddress, ...perAccountAndAddress },
-      { key: `address:${command.address}`, ...perAddress },
-      { key: `account:${email}`, ...perAccount },
-    ];
+    const { limits, accountFromAddress } = logInLimits(this.throttle, email, command.address);
     const attempt = await this.attempts.begin(limits);
     let ok: boolean;
     let user: UserWithPassword | null;
@@ -87,7 +81,7 @@ export class LogIn {
     }
     // The owner proved the password from this address: its failures there are forgotten.
     await loginAttempts.succeeded(attempt, [accountFromAddress]);
-    return tokenIssuer.issue({ userId: user.id, role: user.role });
+    return tokenIssuer.issue({ userId: user.id, role: user.role, tokenVersion: user.tokenVersion });
   }
 
   /** A hash to check unknown e-mails against; made once, or again if making it was refused. */
