@@ -73,8 +73,19 @@ export function parseInput<S extends z.ZodType>(
  * @throws ValidationError
  */
 export function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
+  // No query value means a control character (`limit=2%0A` is not 2).
+  const controls: FieldError[] = [];
+  for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
+    const texts = Array.isArray(value) ? value : [value];
+    if (texts.some((t) => typeof t === 'string' && CONTROL.test(t))) {
+      controls.push({ path: name, message: 'must not contain control characters' });
+    }
+  }
+  if (controls.length > 0) throw new ValidationError(controls);
   return parseInput(schema, req.query, 'unknown query parameter');
 }
+
+const CONTROL = /\p{Cc}/u;
 
 /**
  * Reads the request times present in `fields` as epoch ms, reporting the

@@ -48,8 +48,8 @@ describe('Swagger UI at /api-docs in a real browser', () => {
     });
     await page.goto(`${app.url}/api-docs/`);
     await page.locator('.opblock').first().waitFor();
-    // 24 routes, and the 5 webhook requests of the document's `webhooks` section.
-    expect(await page.locator('.opblock').count()).toBe(29);
+    // 30 routes, and the 5 webhook requests of the document's `webhooks` section.
+    expect(await page.locator('.opblock').count()).toBe(35);
     for (const [method, path] of [
       ['post', '/webhooks'],
       ['get', '/webhooks/{id}/deliveries'],
@@ -59,6 +59,12 @@ describe('Swagger UI at /api-docs in a real browser', () => {
       ['post', '/reservations/bulk/confirm'],
       ['post', '/reservations/bulk/reject'],
       ['post', '/reservations/admit'],
+      ['get', '/reservations/load'],
+      ['get', '/reservations/export'],
+      ['get', '/users'],
+      ['patch', '/users/{id}'],
+      ['post', '/users/{id}/unlock'],
+      ['post', '/users/me/password'],
     ] as const) {
       expect(await operation(method, path).count(), `${method} ${path}`).toBe(1);
     }

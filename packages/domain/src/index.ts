@@ -94,6 +94,7 @@ export {
   zoneFitsGrid,
 } from './time-zone.js';
 export {
+  isEmailAddress,
   normalizeEmail,
   type Registration,
   type User,

@@ -29,6 +29,11 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
+/** Whether `email` (normalized) has the form registration accepts for an e-mail address. */
+export function isEmailAddress(email: string): boolean {
+  return email.length <= 254 && isStorableText(email) && EMAIL.test(email);
+}
+
 /**
  * Self-registration rules: a plausible e-mail of at most 254 characters, a
  * password of 8–128 characters (no NUL or unpaired surrogate: it could not be
@@ -43,8 +48,7 @@ export function validateRegistration(registration: Registration): void {
     throw ValidationError.of('role', 'must be "user"');
   }
   const errors: FieldError[] = [];
-  const email = normalizeEmail(registration.email);
-  if (email.length > 254 || !isStorableText(email) || !EMAIL.test(email))
+  if (!isEmailAddress(normalizeEmail(registration.email)))
     errors.push({ path: 'email', message: 'not an e-mail address' });
   const passwordProblem = problemWithPassword(registration.password);
   if (passwordProblem) errors.push({ path: 'password', message: passwordProblem });

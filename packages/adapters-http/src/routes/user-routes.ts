@@ -1,4 +1,4 @@
-import { assertAdmin } from '@exam-reservation/domain';
+import { assertAdmin, isEmailAddress, normalizeEmail } from '@exam-reservation/domain';
 import { type Response, Router } from 'express';
 import { z } from 'zod';
 import { requireAuth, signedIn } from '../auth/require-auth.js';
@@ -54,11 +54,16 @@ export const TokenSchema = z
 
 /** `GET /users` query (admins). */
 export const ListUsersQuery = z.strictObject({
-  email: z.string().min(1).max(320).optional().openapi({
-    description:
-      'Only the account with this e-mail (compared case-insensitively, as registration stores it).',
-    example: 'kim@example.com',
-  }),
+  email: z
+    .string()
+    .max(320)
+    .refine((text) => isEmailAddress(normalizeEmail(text)), 'must be an e-mail address')
+    .optional()
+    .openapi({
+      description:
+        'Only the account with this e-mail (compared case-insensitively, as registration stores it).',
+      example: 'kim@example.com',
+    }),
   role: z
     .enum(['user', 'admin'])
     .optional()

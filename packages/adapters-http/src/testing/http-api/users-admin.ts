@@ -91,6 +91,10 @@ export function describeUsersAdmin(makeStore: MakeStore): void {
       ['limit', 'limit=101'],
       ['limit', 'limit=x'],
       ['email', 'email='],
+      ['email', 'email=not-an-address'],
+      ['email', 'email=%20%E3%80%80'],
+      ['email', 'email=a%1Fb%40example.com'],
+      ['limit', 'limit=2%0A'],
       ['sort', 'sort=email'],
     ])('refuses a bad %s (%s) with 400 naming it', async (path, query) => {
       const admin = await signUpAdmin();
