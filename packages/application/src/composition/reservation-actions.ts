@@ -11,6 +11,7 @@ import { BulkRejectReservations } from '../use-cases/bulk-reject-reservations.js
 import { CancelReservation } from '../use-cases/cancel-reservation.js';
 import { ConfirmReservation, type ConfirmReservationCommand } from '../use-cases/confirm-reservation.js';
 import { CreateReservation, type CreateReservationCommand } from '../use-cases/create-reservation.js';
+import { PreviewAdmission } from '../use-cases/preview-admission.js';
 import { RejectReservation } from '../use-cases/reject-reservation.js';
 import { UpdateReservation } from '../use-cases/update-reservation.js';
 import { type Action, type Command, type Decided, inUnits } from '../wrappers/action.js';
@@ -130,8 +131,7 @@ export function previewAdmission(
   deps: ReservationDeps,
   options: { chunkSize?: number | undefined; maxMs?: number | undefined } = {},
 ): { execute(command: AdmitCommand): Promise<AdmissionResult> } {
-  const action = new AdmitReservations({ ...deps, ...options });
-  return { execute: (command) => action.preview(command) };
+  return new PreviewAdmission({ ...deps, ...options });
 }
 
 export const updateReservation = (deps: ReservationDeps) => new UpdateReservation(deps);

@@ -2,9 +2,11 @@ import {
   type Actor,
   type Admission,
   admitFirstComeFirstServed,
+  assertAdmin,
   type BookingPolicy,
   confirmedLoadDelta,
   NO_CAPACITY_LEFT,
+  policyDateRange,
   type Reservation,
   rangeOf,
   type SlotLoads,
@@ -17,6 +19,30 @@ export interface AdmissionCounts {
   readonly confirmed: number;
   readonly rejected: number;
   readonly leftPending: number;
+}
+
+/** An admission's page size and time limit, checked: 500 reservations a page, 120 s by default. */
+export function admissionLimits(options: { chunkSize?: number | undefined; maxMs?: number | undefined }): {
+  chunkSize: number;
+  maxMs: number;
+} {
+  const chunkSize = options.chunkSize ?? 500;
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) {
+    throw new RangeError('chunkSize must be a positive integer');
+  }
+  return { chunkSize, maxMs: options.maxMs ?? 120_000 };
+}
+
+/**
+ * The range an admin's admission covers.
+ * @throws ForbiddenError for a user (before anything is read) | ValidationError (bad dates, too long)
+ */
+export function admissionRange(
+  command: { readonly actor: Actor; readonly startDate: string; readonly endDate: string },
+  policy: BookingPolicy,
+): TimeRange {
+  assertAdmin(command.actor, 'admit reservations');
+  return policyDateRange(command.startDate, command.endDate, policy);
 }
 
 export const NO_COUNTS: AdmissionCounts = { confirmed: 0, rejected: 0, leftPending: 0 };

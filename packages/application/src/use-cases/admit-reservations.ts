@@ -1,18 +1,17 @@
 import {
   type Actor,
-  assertAdmin,
   type BookingPolicy,
   CapacityExceededError,
-  policyDateRange,
   type TimeRange,
 } from '@exam-reservation/domain';
 import type { Clock, PendingCursor, UnitOfWork } from '../ports/index.js';
 import {
   type AdmissionCounts,
   addCounts,
+  admissionLimits,
+  admissionRange,
   admitChunk,
   NO_COUNTS,
-  previewChunk,
 } from '../support/admission-chunk.js';
 import type { Lease, LongAction } from '../wrappers/leased.js';
 
@@ -55,11 +54,7 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
       maxMs?: number | undefined;
     },
   ) {
-    this.chunkSize = deps.chunkSize ?? 500;
-    this.maxMs = deps.maxMs ?? 120_000;
-    if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) {
-      throw new RangeError('chunkSize must be a positive integer');
-    }
+    ({ chunkSize: this.chunkSize, maxMs: this.maxMs } = admissionLimits(deps));
   }
 
   /**
@@ -75,47 +70,8 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
     return this.chunks(command.actor, this.rangeOf(command), command.rejectRest, lease);
   }
 
-  /**
-   * A dry run: what {@link run} would answer if it ran now, changing
-   * nothing. It pages through the same pending queue in the same order (the
-   * store's exact cursor, `chunkSize` a page, each page a plain read) and
-   * decides each page with the domain's one rule against the stored loads
-   * plus what its own earlier pages admitted (kept in memory, one number per
-   * slot the range holds), stopping after `maxMs` as a run does
-   * (`complete: false`). It takes no lock and no key, writes nothing, and
-   * counts nothing.
-   * @throws ForbiddenError | ValidationError, as {@link check}
-   */
-  async preview(command: AdmitCommand): Promise<AdmissionResult> {
-    const range = this.rangeOf(command);
-    const { uow, clock, policy } = this.deps;
-    const { actor, rejectRest } = command;
-    const deadline = clock.now() + this.maxMs;
-    /** People admitted so far by this dry run, per slot: what a run would have written by now. */
-    const admitted = new Map<number, number>();
-    let totals = NO_COUNTS;
-    let after: PendingCursor | undefined;
-    for (;;) {
-      const chunk = await uow.read(async (stores) => {
-        const page = await stores.reservations.listPending({
-          overlapping: range,
-          after,
-          limit: this.chunkSize,
-        });
-        const decision = { actor, range, rejectRest, policy, now: clock.now() };
-        const sum = addCounts(totals, await previewChunk(stores, decision, page.items, admitted));
-        const result = { ...sum, complete: page.items.length < this.chunkSize };
-        return { result, stop: result.complete || clock.now() >= deadline, next: page.next };
-      });
-      if (chunk.stop || !chunk.next) return chunk.result;
-      totals = chunk.result;
-      after = chunk.next;
-    }
-  }
-
   private rangeOf(command: AdmitCommand): TimeRange {
-    assertAdmin(command.actor, 'admit reservations');
-    return policyDateRange(command.startDate, command.endDate, this.deps.policy);
+    return admissionRange(command, this.deps.policy);
   }
 
   private async chunks(
