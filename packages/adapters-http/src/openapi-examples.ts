@@ -28,7 +28,7 @@ export function requestExamples(policy: BookingPolicy, now: number) {
 /** The request examples of one document. */
 export type RequestExamples = ReturnType<typeof requestExamples>;
 
-/** A time as answers write it, `2026-12-01T09:00:00+09:00`. */
+/** A time as answers write it: date, time to the second, and the zone's offset (`…T09:00:00+09:00`). */
 const ANSWER_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
 /**

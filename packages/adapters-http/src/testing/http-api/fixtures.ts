@@ -13,7 +13,7 @@ export interface SuiteStore {
 /** Makes a fresh store: one for each resource's suite. */
 export type MakeStore = () => Promise<SuiteStore>;
 
-/** 2026-11-23 + `n` days, the first bookable day being 2026-11-23 at {@link TEST_NOW}. */
+/** The `n`-th day after the first bookable one at {@link TEST_NOW} (YYYY-MM-DD). */
 export function bookableDay(n: number): string {
   return new Date(Date.UTC(2026, 10, 23 + n)).toISOString().slice(0, 10);
 }

@@ -51,7 +51,7 @@ export function describeLoad(makeStore: MakeStore): void {
 
     it('keeps past days and merges across midnight: an empty range is one stretch', async () => {
       const admin = await signUpAdmin();
-      // 2026-11-20 is today at the test clock: before the lead-time boundary, still shown.
+      // The middle day is today at the test clock: before the lead-time boundary, and still shown.
       const res = await loadOf(admin.token, { start: '2026-11-19', end: '2026-11-21' });
       expect(res.status).toBe(200);
       expect(res.body).toEqual([
