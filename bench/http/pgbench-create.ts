@@ -99,7 +99,7 @@ export async function pgbenchCreate(
   url: string,
   day: string,
   seconds: number,
-): Promise<{ tps: number; latencyMs: number; transactions: number; failed: number }> {
+): Promise<PgbenchResult> {
   const user = await db.query<{ id: number }>(
     `insert into users (email, user_name, password_hash, role, created_at)
      values ('pgbench-candidate@example.com', 'pgbench', 'x', 'user', now()) returning id`,
@@ -110,37 +110,16 @@ export async function pgbenchCreate(
   const before = await db.query<{ n: string }>(
     `select count(*) as n from reservations where reservation_name = 'pgbench'`,
   );
-  const dir = await mkdtemp(join(tmpdir(), 'pgbench-create-'));
-  const script = join(dir, 'create.sql');
-  await writeFile(script, toPgbenchScript(messages));
-  const { stdout } = await run(
-    'pgbench',
-    ['-n', '-c', '64', '-j', '2', '-T', String(seconds), '-f', script, url],
-    {
-      maxBuffer: 16 * 1024 * 1024,
-    },
-  ).catch((error: NodeJS.ErrnoException & { stderr?: string }) => {
-    if (error.code === 'ENOENT') {
-      throw new Error(
-        'pgbench not found: install PostgreSQL client tools (apt-get install -y postgresql-client)',
-      );
-    }
-    throw new Error(`pgbench failed: ${error.stderr ?? error.message}`);
-  });
-  const number = (pattern: RegExp): number => Number(pattern.exec(stdout)?.[1] ?? Number.NaN);
-  const transactions = number(/number of transactions actually processed: (\d+)/);
+  const result = await pgbench(url, toPgbenchScript(messages), seconds);
   const after = await db.query<{ n: string }>(
     `select count(*) as n from reservations where reservation_name = 'pgbench'`,
   );
-  if (Number(after.rows[0]?.n) - Number(before.rows[0]?.n) !== transactions) {
-    throw new Error(`pgbench processed ${transactions} transactions but the reservations do not say so`);
+  if (Number(after.rows[0]?.n) - Number(before.rows[0]?.n) !== result.transactions) {
+    throw new Error(
+      `pgbench processed ${result.transactions} transactions but the reservations do not say so`,
+    );
   }
-  return {
-    tps: number(/tps = ([\d.]+)/),
-    latencyMs: number(/latency average = ([\d.]+) ms/),
-    transactions,
-    failed: number(/number of failed transactions: (\d+)/) || 0,
-  };
+  return result;
 }
 
 /** What a pgbench run reports. */
