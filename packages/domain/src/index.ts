@@ -94,6 +94,7 @@ export {
   zoneFitsGrid,
 } from './time-zone.js';
 export {
+  assertAdminRemains,
   isEmailAddress,
   normalizeEmail,
   type Registration,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ForbiddenError, ValidationError } from './errors.js';
-import { normalizeEmail, type Registration, validateRegistration } from './user.js';
+import { ForbiddenError, LastAdminError, ValidationError } from './errors.js';
+import { assertAdminRemains, normalizeEmail, type Registration, validateRegistration } from './user.js';
 
 const valid: Registration = { email: 'kim@example.com', password: 'correct horse', userName: 'Kim' };
 
@@ -105,5 +105,13 @@ describe('validateRegistration', () => {
       'password',
       'user_name',
     ]);
+  });
+});
+
+describe('assertAdminRemains', () => {
+  it('lets an admin go while another stays, and refuses the last one', () => {
+    expect(() => assertAdminRemains([1, 2], 1)).not.toThrow();
+    expect(() => assertAdminRemains([1], 1)).toThrow(LastAdminError);
+    expect(() => assertAdminRemains([], 3)).toThrow(LastAdminError);
   });
 });

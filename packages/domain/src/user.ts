@@ -1,4 +1,4 @@
-import { type FieldError, ForbiddenError, ValidationError } from './errors.js';
+import { type FieldError, ForbiddenError, LastAdminError, ValidationError } from './errors.js';
 import type { Role } from './reservation.js';
 import { isStorableText, textProblem } from './text.js';
 
@@ -74,4 +74,13 @@ function problemWithPassword(password: string): string | undefined {
 export function validateNewPassword(password: string, path: string): void {
   const problem = problemWithPassword(password);
   if (problem) throw ValidationError.of(path, problem);
+}
+
+/**
+ * A demotion leaves at least one admin: another admin than `demoted` must be
+ * among `admins` (read, and held, in the unit of work that demotes).
+ * @throws LastAdminError
+ */
+export function assertAdminRemains(admins: readonly number[], demoted: number): void {
+  if (!admins.some((id) => id !== demoted)) throw new LastAdminError();
 }

@@ -1,7 +1,7 @@
 import {
   type Actor,
   assertAdmin,
-  LastAdminError,
+  assertAdminRemains,
   NotFoundError,
   type Role,
   type User,
@@ -34,7 +34,7 @@ export class ChangeUserRole {
       if (!user) throw new NotFoundError('user not found');
       if (user.role === command.role) return user;
       // Another admin must stay, one whose row is locked here so that it cannot be demoted meanwhile.
-      if (admins && !admins.some((id) => id !== user.id)) throw new LastAdminError();
+      if (admins) assertAdminRemains(admins, user.id);
       await stores.users.setRole(user.id, command.role);
       return { ...user, role: command.role };
     });
