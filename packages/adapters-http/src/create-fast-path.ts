@@ -5,7 +5,7 @@ import type { Reservation } from '@exam-reservation/domain';
 import type { Logger } from 'pino';
 import { bearerToken } from './auth/require-auth.js';
 import { present } from './presenters.js';
-import { PROBLEM_CONTENT_TYPE, type Problem, problemHeaders, problemJson, toProblem } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, problemAnswer, problemJson } from './problem.js';
 import type { RequestLine } from './request-log.js';
 import { bookingCommand } from './routes/reservations/bookings.js';
 
@@ -31,7 +31,6 @@ export interface CreateFastPathDeps {
 const PATH = '/reservations';
 const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
 const LENGTH = /^[1-9]\d{0,8}$/;
-const INTERNAL: Problem = { status: 500, code: 'internal_error', detail: 'an unexpected error occurred' };
 
 /**
  * The other hot path of the registration rush: a signed-in candidate's
@@ -88,20 +87,12 @@ export function createFastPath(deps: CreateFastPathDeps, toApp: RequestListener)
         };
         const refuse = (error: unknown) => {
           if (res.headersSent || res.destroyed) return;
-          let problem = toProblem(error, deps.zone);
-          const log = () => deps.logger.child({ reqId: line.id });
-          if (!problem) {
-            log().error({ err: error }, 'unhandled error');
-            problem = INTERNAL;
-          } else if (problem.status === 503 && problem.code !== 'overloaded') {
-            log().warn({ err: error }, 'the database is unavailable');
-          } else if (problem.status < 500 && typeof (error as { type?: unknown }).type === 'string') {
-            const { type, status } = error as { type: string; status: number };
-            log().info({ refusal: { type, status } }, 'request refused by the transport');
-          }
+          const { problem, headers } = problemAnswer(error, deps.zone, () =>
+            deps.logger.child({ reqId: line.id }),
+          );
           answer(
             problem.status,
-            [...problemHeaders(error, problem).flat(), 'Content-Type', PROBLEM_CONTENT_TYPE],
+            [...headers.flat(), 'Content-Type', PROBLEM_CONTENT_TYPE],
             problemJson(problem),
           );
         };

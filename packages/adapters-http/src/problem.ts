@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from '@exam-reservation/domain';
 import type { ErrorRequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
 import { ClientGoneError } from './client-gone.js';
 
 /** Codes of the HTTP adapter itself, on top of the domain's. */
@@ -199,28 +200,44 @@ function answer(error: unknown, zone: string, req: Parameters<ErrorRequestHandle
     res.destroy();
     return;
   }
-  const problem = toProblem(error, zone);
   if (res.headersSent) {
     req.log.error({ err: error }, 'error after the response started');
     res.destroy();
     return;
   }
-  if (problem && problem.status < 500 && !(error instanceof DomainError)) {
+  const { problem, headers } = problemAnswer(error, zone, () => req.log);
+  for (const [name, value] of headers) res.setHeader(name, value);
+  sendProblem(res, problem);
+}
+
+const INTERNAL: Problem = { status: 500, code: 'internal_error', detail: 'an unexpected error occurred' };
+
+/**
+ * The problem answer to an error that reached no handler, with its headers,
+ * and the log line it deserves (an unexpected error, the database away, a
+ * refusal by the transport). Shared by the error middleware and the create
+ * fast path.
+ */
+export function problemAnswer(
+  error: unknown,
+  zone: string,
+  log: () => Logger,
+): { problem: Problem; headers: [string, string][] } {
+  const problem = toProblem(error, zone);
+  if (!problem) {
+    log().error({ err: error }, 'unhandled error');
+    return { problem: INTERNAL, headers: [] };
+  }
+  if (problem.status < 500 && !(error instanceof DomainError)) {
     // Only what kind of refusal: body-parser's error carries the body itself (a password sent
     // with a typo in its JSON), and JSON.parse's message quotes part of it.
     const { type, status } = error as Partial<ClientHttpError>;
-    req.log.info({ refusal: { type, status } }, 'request refused by the transport');
-  }
-  if (!problem) {
-    req.log.error({ err: error }, 'unhandled error');
-    sendProblem(res, { status: 500, code: 'internal_error', detail: 'an unexpected error occurred' });
-    return;
+    log().info({ refusal: { type, status } }, 'request refused by the transport');
   }
   if (problem.status === 503 && !(error instanceof OverloadedError)) {
-    req.log.warn({ err: error }, 'the database is unavailable');
+    log().warn({ err: error }, 'the database is unavailable');
   }
-  for (const [name, value] of problemHeaders(error, problem)) res.setHeader(name, value);
-  sendProblem(res, problem);
+  return { problem, headers: problemHeaders(error, problem) };
 }
 
 /**
