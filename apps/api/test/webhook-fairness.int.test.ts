@@ -97,25 +97,27 @@ describe('webhook delivery fairness', () => {
     return ids;
   };
 
-  /** Confirms `ids` in one bulk action and waits until `receiver` got them all: messages per second. */
+  /** Confirms `ids` in one bulk action and waits until `receiver` got them all (beside what it had): messages per second. */
   const rate = async (ids: number[], receiver: Receiver): Promise<number> => {
+    const received = () => new Set(receiver.hooks.map((h) => h.id)).size;
+    const before = received();
     const started = performance.now();
     const res = await call('POST', '/reservations/bulk/confirm', { token: admin, body: { ids } });
     expect(res.status).toBe(200);
-    await expect
-      .poll(() => new Set(receiver.hooks.map((h) => h.id)).size, { timeout: 30_000, interval: 5 })
-      .toBe(ids.length);
+    await expect.poll(received, { timeout: 30_000, interval: 5 }).toBe(before + ids.length);
     return ids.length / ((performance.now() - started) / 1000);
   };
 
   it('a healthy endpoint gets its messages at least half as fast beside four endpoints that never answer as alone', async () => {
-    const aloneIds = await bookMany(seoulDate(20));
-    const besideIds = await bookMany(seoulDate(21));
+    // Each rate is the better of two runs: one run of 300 messages lasts well under a second,
+    // and a hiccup of the shared machine in it would decide the ratio alone.
+    const aloneIds = [await bookMany(seoulDate(20)), await bookMany(seoulDate(22))];
+    const besideIds = [await bookMany(seoulDate(21)), await bookMany(seoulDate(23))];
 
     const alone = await startReceiver();
     closers.push(alone.close);
     const aloneId = await subscribe(alone.url);
-    const aloneRate = await rate(aloneIds, alone);
+    const aloneRate = Math.max(await rate(aloneIds[0]!, alone), await rate(aloneIds[1]!, alone));
     expect((await call('DELETE', `/webhooks/${aloneId}`, { token: admin })).status).toBe(204);
 
     const hung = await Promise.all(Array.from({ length: 4 }, startHungServer));
@@ -126,7 +128,7 @@ describe('webhook delivery fairness', () => {
     const healthy = await startReceiver();
     closers.push(healthy.close);
     await subscribe(healthy.url);
-    const besideRate = await rate(besideIds, healthy);
+    const besideRate = Math.max(await rate(besideIds[0]!, healthy), await rate(besideIds[1]!, healthy));
 
     // The hung endpoints were tried (they hold connections) but held few attempts at once.
     expect(hung.every((h) => h.connections() > 0)).toBe(true);
