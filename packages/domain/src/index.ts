@@ -102,3 +102,4 @@ export {
   validateNewPassword,
   validateRegistration,
 } from './user.js';
+export { coverRanges, freedRange, promoteWaiting, WAITING_LIST_REASON } from './waiting-list.js';
