@@ -126,7 +126,7 @@ describe('history paging, Link headers and the change limit over HTTP', () => {
     expect(whole.body).toHaveLength(100);
   });
 
-  it('refuses a bad page or limit, and unknown parameters, with 400 naming them', async () => {
+  it('refuses a bad page or limit (plain digits only, one error each), and unknown parameters, with 400 naming them', async () => {
     const path = `/reservations/${id}/history`;
     for (const [query, field] of [
       ['page=0', 'page'],
@@ -136,6 +136,10 @@ describe('history paging, Link headers and the change limit over HTTP', () => {
       ['limit=0', 'limit'],
       ['limit=101', 'limit'],
       ['limit=', 'limit'],
+      ['limit=1e2', 'limit'],
+      ['page=%2B1', 'page'],
+      ['page=%201', 'page'],
+      ['page=99999999999999999999', 'page'],
       ['sort=desc', 'sort'],
     ] as const) {
       const res = await as(alice, http().get(`${path}?${query}`));

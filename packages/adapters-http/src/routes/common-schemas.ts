@@ -30,7 +30,13 @@ const requiredAs = (words: string) => ({
 /** A whole number from `min` to `max`, refused in those words whatever is wrong with it. */
 export const wholeNumber = (min: number, max: number) => {
   const message = `must be a whole number from ${min} to ${max}`;
-  return z.coerce.number({ error: message }).int(message).min(min, message).max(max, message);
+  // Plain digits only, as the path's ids: `1e2`, `1.0`, `+1` and ` 1` are refused, not coerced.
+  return z
+    .string({ error: message })
+    .regex(/^\d{1,16}$/, { message, abort: true })
+    .transform(Number)
+    .pipe(z.number().min(min, message).max(max, message))
+    .openapi({ type: 'integer', minimum: min, maximum: max });
 };
 
 /** A time in a request body. */
@@ -57,13 +63,13 @@ export const responseTime = z.string().openapi({
 });
 
 /** The `page` query parameter of a paged list. */
-export const pageParam = wholeNumber(1, 1_000_000).default(1).openapi({ description: '1-based page.' });
+export const pageParam = wholeNumber(1, 1_000_000).default(1).openapi({ description: '1-based page.', default: 1 });
 
 /** The `limit` query parameter of a paged list. */
 export const limitParam = (byDefault: number) =>
   wholeNumber(1, MAX_PAGE_LIMIT)
     .default(byDefault)
-    .openapi({ description: `Items per page, 1–${MAX_PAGE_LIMIT}.` });
+    .openapi({ description: `Items per page, 1–${MAX_PAGE_LIMIT}.`, default: byDefault });
 
 /** Largest id a reservation can have (PostgreSQL `integer`). */
 export const MAX_ID = 2_147_483_647;
