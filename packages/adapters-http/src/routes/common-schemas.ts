@@ -63,7 +63,9 @@ export const responseTime = z.string().openapi({
 });
 
 /** The `page` query parameter of a paged list. */
-export const pageParam = wholeNumber(1, 1_000_000).default(1).openapi({ description: '1-based page.', default: 1 });
+export const pageParam = wholeNumber(1, 1_000_000)
+  .default(1)
+  .openapi({ description: '1-based page.', default: 1 });
 
 /** The `limit` query parameter of a paged list. */
 export const limitParam = (byDefault: number) =>
