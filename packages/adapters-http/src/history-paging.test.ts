@@ -152,6 +152,12 @@ describe('history paging, Link headers and the change limit over HTTP', () => {
     }
   });
 
+  it('refuses a parameter given twice, in those words', async () => {
+    const res = await as(alice, http().get(`/reservations/${id}/history?page=1&page=2`));
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'page', message: 'given more than once; send it once' }]);
+  });
+
   it('hides another user’s history, whatever the page', async () => {
     await http()
       .post('/users/register')

@@ -73,15 +73,16 @@ export function parseInput<S extends z.ZodType>(
  * @throws ValidationError
  */
 export function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
-  // No query value means a control character (`limit=2%0A` is not 2).
-  const controls: FieldError[] = [];
+  // No query value means a control character (`limit=2%0A` is not 2), and no parameter takes two values.
+  const malformed: FieldError[] = [];
   for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
-    const texts = Array.isArray(value) ? value : [value];
-    if (texts.some((t) => typeof t === 'string' && CONTROL.test(t))) {
-      controls.push({ path: name, message: 'must not contain control characters' });
+    if (Array.isArray(value)) {
+      malformed.push({ path: name, message: 'given more than once; send it once' });
+    } else if (typeof value === 'string' && CONTROL.test(value)) {
+      malformed.push({ path: name, message: 'must not contain control characters' });
     }
   }
-  if (controls.length > 0) throw new ValidationError(controls);
+  if (malformed.length > 0) throw new ValidationError(malformed);
   return parseInput(schema, req.query, 'unknown query parameter');
 }
 
