@@ -1,0 +1,164 @@
+import { ApiError, type User, unwrap } from '@exam-reservation/client';
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import type { ConsoleContext } from './context.js';
+import { type PageInfo, Pager, pageInfo } from './pager.js';
+
+const LIMIT = 20;
+type Role = User['role'];
+
+/** Accounts: find by e-mail or role, promote or demote, unlock after too many failed log-ins. */
+export function Users({ ctx }: { ctx: ConsoleContext }) {
+  const { client, fail } = ctx;
+  const [email, setEmail] = useState('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [applied, setApplied] = useState<{ email: string; role: Role | '' }>({ email: '', role: '' });
+  const [page, setPage] = useState(1);
+  const [items, setItems] = useState<User[]>();
+  const [info, setInfo] = useState<PageInfo>();
+  const [message, setMessage] = useState<{ text: string; error: boolean }>();
+  const [reloads, setReloads] = useState(0);
+
+  useEffect(() => {
+    let stale = false;
+    void reloads;
+    const query = {
+      page,
+      limit: LIMIT,
+      ...(applied.email ? { email: applied.email } : {}),
+      ...(applied.role ? { role: applied.role } : {}),
+    };
+    const call = client.api.GET('/users', { params: { query } });
+    unwrap(call)
+      .then(async (rows) => {
+        if (stale) return;
+        setItems(rows);
+        setInfo(pageInfo((await call).response));
+      })
+      .catch((e: unknown) => {
+        if (!stale) setMessage({ text: fail(e), error: true });
+      });
+    return () => {
+      stale = true;
+    };
+  }, [client, applied, page, reloads, fail]);
+
+  const act = useCallback(
+    async (what: string, call: () => Promise<unknown>) => {
+      try {
+        await call();
+        setMessage({ text: what, error: false });
+        setReloads((n) => n + 1);
+      } catch (e) {
+        const text =
+          e instanceof ApiError && e.code === 'last_admin'
+            ? `Refused (409 last_admin): ${e.detail}`
+            : fail(e);
+        setMessage({ text, error: true });
+      }
+    },
+    [fail],
+  );
+
+  const setRoleOf = (user: User, next: Role) =>
+    act(`${user.email} is now ${next === 'admin' ? 'an admin' : 'a user'}.`, () =>
+      unwrap(client.api.PATCH('/users/{id}', { params: { path: { id: user.id } }, body: { role: next } })),
+    );
+  const unlock = (user: User) =>
+    act(`${user.email} is unlocked: its failed log-ins are forgotten.`, async () => {
+      const { response, error } = await client.api.POST('/users/{id}/unlock', {
+        params: { path: { id: user.id } },
+      });
+      if (!response.ok) throw new ApiError(response.status, error);
+    });
+
+  return (
+    <section id="users" aria-labelledby="users-title">
+      <h2 id="users-title">Users</h2>
+      <form
+        class="filters"
+        aria-label="Find accounts"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setPage(1);
+          setApplied({ email: email.trim(), role });
+        }}
+      >
+        <label>
+          E-mail{' '}
+          <input type="search" name="email" value={email} onInput={(e) => setEmail(e.currentTarget.value)} />
+        </label>
+        <label>
+          Role{' '}
+          <select value={role} onChange={(e) => setRole(e.currentTarget.value as Role | '')}>
+            <option value="">any</option>
+            <option value="user">user</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <button type="submit">Find</button>
+      </form>
+      {message ? (
+        <p
+          class={message.error ? 'error' : 'notice'}
+          role={message.error ? 'alert' : 'status'}
+          data-testid="users-message"
+        >
+          {message.text}
+        </p>
+      ) : null}
+      {items ? (
+        <table class="list" data-testid="users">
+          <caption class="vh">Accounts</caption>
+          <thead>
+            <tr>
+              <th scope="col">Id</th>
+              <th scope="col">E-mail</th>
+              <th scope="col">Name</th>
+              <th scope="col">Role</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.length === 0 ? (
+              <tr>
+                <td colSpan={5}>No account matches.</td>
+              </tr>
+            ) : (
+              items.map((u) => (
+                <tr key={u.id} data-email={u.email}>
+                  <td>{u.id}</td>
+                  <td>{u.email}</td>
+                  <td>{u.user_name}</td>
+                  <td>{u.role}</td>
+                  <td class="actions">
+                    {u.role === 'admin' ? (
+                      <button
+                        type="button"
+                        onClick={() => setRoleOf(u, 'user')}
+                        aria-label={`Make ${u.email} a user`}
+                      >
+                        Make user
+                      </button>
+                    ) : (
+                      <button
+                        type="button"
+                        onClick={() => setRoleOf(u, 'admin')}
+                        aria-label={`Make ${u.email} an admin`}
+                      >
+                        Make admin
+                      </button>
+                    )}
+                    <button type="button" onClick={() => unlock(u)} aria-label={`Unlock ${u.email}`}>
+                      Unlock
+                    </button>
+                  </td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      ) : null}
+      {info ? <Pager label="Account pages" page={page} info={info} onPage={setPage} /> : null}
+    </section>
+  );
+}
