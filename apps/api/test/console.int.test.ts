@@ -271,7 +271,7 @@ describe('the admin console at /admin in a real browser', () => {
     expect((await logIn(LOCKED)).status).toBe(200);
 
     await users.getByRole('button', { name: `Make ${LOCKED.email} an admin` }).click();
-    await expect.poll(() => page.getByTestId('users').textContent()).toContain('admin');
+    await expect.poll(() => page.getByTestId('users-message').textContent()).toContain('is now an admin');
     expect((await call('GET', `/users?email=${LOCKED.email}`, { token: adminToken })).body[0].role).toBe(
       'admin',
     );

@@ -1,6 +1,7 @@
 import { type components, unwrap } from '@exam-reservation/client';
 import { useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
+import { count } from './format.js';
 
 type Outcome = components['schemas']['Admission'];
 
@@ -13,8 +14,6 @@ interface Previewed {
   /** Sent with the run, so a repeated click (or a retry) runs it once. */
   readonly key: string;
 }
-
-const count = new Intl.NumberFormat('en');
 
 /** First come, first served over the range: a dry run first, then the run itself. */
 export function Admission({ ctx }: { ctx: ConsoleContext }) {

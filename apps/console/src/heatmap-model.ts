@@ -1,3 +1,5 @@
+import { clockTime, count } from './format.js';
+
 /** The heat map's data: the load route's stretches laid out as days × 10-minute slots. */
 
 /** One stretch of equal load, as `GET /reservations/load` answers it. */
@@ -103,14 +105,12 @@ export function heatRows(start: string, end: string, stretches: readonly LoadStr
   }));
 }
 
-const count = new Intl.NumberFormat('en');
+/** The wall-clock start of a day's slot `index` (0 is 00:00), `HH:MM`. */
+export const slotTime = (index: number): string => clockTime(index * SLOT_MINUTES);
 
 /** `HH:MM` plus one slot. */
-export function slotEnd(time: string): string {
-  const minutes = Number(time.slice(0, 2)) * 60 + Number(time.slice(3)) + SLOT_MINUTES;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(Math.floor(minutes / 60) % 24)}:${pad(minutes % 60)}`;
-}
+export const slotEnd = (time: string): string =>
+  clockTime(Number(time.slice(0, 2)) * 60 + Number(time.slice(3)) + SLOT_MINUTES);
 
 /** What a cell says in words: its label for assistive technology and its tooltip. */
 export function cellLabel(day: string, cell: Cell): string {

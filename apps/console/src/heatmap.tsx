@@ -1,13 +1,13 @@
 import { ApiError } from '@exam-reservation/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
-import { type Cell, cellLabel, type DayRow, heatRows, SLOTS_PER_DAY } from './heatmap-model.js';
+import { count } from './format.js';
+import { type Cell, cellLabel, type DayRow, heatRows, SLOTS_PER_DAY, slotTime } from './heatmap-model.js';
 
 /** How often the map asks again; an unchanged answer is a bodiless 304 that keeps the drawn map. */
 const REFRESH_MS = 3_000;
 
 const percent = new Intl.NumberFormat('en', { style: 'percent', maximumFractionDigits: 0 });
-const count = new Intl.NumberFormat('en');
 const clock = () => new Date().toLocaleTimeString('en-GB');
 
 /** The legend's bins: what share of capacity each colour stands for. */
@@ -178,7 +178,7 @@ function Grid({ rows }: { rows: DayRow[] }) {
               <th scope="col">Day</th>
               {Array.from({ length: SLOTS_PER_DAY }, (_, i) => (
                 <th key={i} scope="col" class={i % 6 === 0 ? 'hour' : 'tick'}>
-                  <span class={i % 6 === 0 ? '' : 'vh'}>{hhmm(i)}</span>
+                  <span class={i % 6 === 0 ? '' : 'vh'}>{slotTime(i)}</span>
                 </th>
               ))}
               <th scope="col">Peak</th>
@@ -191,7 +191,7 @@ function Grid({ rows }: { rows: DayRow[] }) {
                 <th scope="row">{row.day}</th>
                 {row.cells.map((cell, ci) => (
                   <HeatCell
-                    key={hhmm(ci)}
+                    key={slotTime(ci)}
                     day={row.day}
                     cell={cell}
                     pos={`${ri}-${ci}`}
@@ -239,9 +239,4 @@ function HeatCell(props: {
       onMouseEnter={() => props.onShow(label)}
     />
   );
-}
-
-function hhmm(slot: number): string {
-  const minutes = slot * 10;
-  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }

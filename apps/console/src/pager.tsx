@@ -1,3 +1,5 @@
+import { unwrap } from '@exam-reservation/client';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { pageOf, parseLinks } from './links.js';
 
 /** What a paged answer says about its neighbours: the `Link` relations and `X-Total-Count`. */
@@ -50,4 +52,37 @@ export function Pager(props: {
       </span>
     </nav>
   );
+}
+
+/** What a list call of the typed client resolves to. */
+type ListAnswer<T> = Promise<{ data?: T[]; error?: unknown; response: Response }>;
+
+/**
+ * One page of a list route and its paging headers, asked again whenever
+ * `key` (the query, written out) changes; an answer to an older key is dropped.
+ */
+export function usePage<T>(
+  list: () => ListAnswer<T>,
+  key: string,
+  onError: (error: unknown) => void,
+): { items: T[]; info: PageInfo } | undefined {
+  const [page, setPage] = useState<{ items: T[]; info: PageInfo }>();
+  const latest = useRef({ list, onError });
+  latest.current = { list, onError };
+  useEffect(() => {
+    let stale = false;
+    void key;
+    const call = latest.current.list();
+    unwrap(call)
+      .then(async (items) => {
+        if (!stale) setPage({ items, info: pageInfo((await call).response) });
+      })
+      .catch((error: unknown) => {
+        if (!stale) latest.current.onError(error);
+      });
+    return () => {
+      stale = true;
+    };
+  }, [key]);
+  return page;
 }

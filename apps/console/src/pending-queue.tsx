@@ -1,48 +1,35 @@
-import { type Reservation, unwrap } from '@exam-reservation/client';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
-import { type PageInfo, Pager, pageInfo } from './pager.js';
+import { count, wallTime } from './format.js';
+import { Pager, usePage } from './pager.js';
 
 const LIMIT = 20;
-const count = new Intl.NumberFormat('en');
-/** `2026-12-10T09:00:00+09:00` → `2026-12-10 09:00` (the API's zone, as written). */
-export const wallTime = (time: string) => `${time.slice(0, 10)} ${time.slice(11, 16)}`;
 
-/** The reservations waiting for a decision, oldest booking first within each start time, paged by the API's links. */
+/** The reservations waiting for a decision, by start time, paged by the API's `Link` headers. */
 export function PendingQueue({ ctx }: { ctx: ConsoleContext }) {
   const { client, range, fail } = ctx;
   const [inRange, setInRange] = useState(true);
   const [userId, setUserId] = useState('');
   const [applied, setApplied] = useState<{ inRange: boolean; userId: string }>({ inRange: true, userId: '' });
   const [page, setPage] = useState(1);
-  const [items, setItems] = useState<Reservation[]>();
-  const [info, setInfo] = useState<PageInfo>();
   const [error, setError] = useState<string>();
-
-  useEffect(() => {
-    let stale = false;
-    const query = {
-      status: 'pending',
-      page,
-      limit: LIMIT,
-      ...(applied.inRange ? { start: range.start, end: range.end } : {}),
-      ...(applied.userId ? { user_id: Number(applied.userId) } : {}),
-    };
-    const call = client.api.GET('/reservations', { params: { query } });
-    unwrap(call)
-      .then(async (rows) => {
-        if (stale) return;
-        setItems(rows);
-        setInfo(pageInfo((await call).response));
-        setError(undefined);
-      })
-      .catch((e: unknown) => {
-        if (!stale) setError(fail(e));
-      });
-    return () => {
-      stale = true;
-    };
-  }, [client, range.start, range.end, applied, page, fail]);
+  const query = {
+    status: 'pending',
+    page,
+    limit: LIMIT,
+    ...(applied.inRange ? { start: range.start, end: range.end } : {}),
+    ...(applied.userId ? { user_id: Number(applied.userId) } : {}),
+  };
+  const listed = usePage(
+    () => {
+      setError(undefined);
+      return client.api.GET('/reservations', { params: { query } });
+    },
+    JSON.stringify(query),
+    (e) => setError(fail(e)),
+  );
+  const items = listed?.items;
+  const info = listed?.info;
 
   return (
     <section id="queue" aria-labelledby="queue-title">

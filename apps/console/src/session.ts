@@ -1,4 +1,5 @@
 import { ApiError, createExamReservationClient, type ExamReservationClient } from '@exam-reservation/client';
+import { pad2 } from './format.js';
 
 /** The console's connection to the API that served it: same origin, token kept for the tab only. */
 
@@ -32,6 +33,5 @@ export const isUnauthorized = (error: unknown): boolean => error instanceof ApiE
 export function dayFromToday(days: number): string {
   const d = new Date();
   d.setDate(d.getDate() + days);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())}`;
 }

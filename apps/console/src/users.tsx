@@ -1,7 +1,7 @@
 import { ApiError, type User, unwrap } from '@exam-reservation/client';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
-import { type PageInfo, Pager, pageInfo } from './pager.js';
+import { Pager, usePage } from './pager.js';
 
 const LIMIT = 20;
 type Role = User['role'];
@@ -13,34 +13,21 @@ export function Users({ ctx }: { ctx: ConsoleContext }) {
   const [role, setRole] = useState<Role | ''>('');
   const [applied, setApplied] = useState<{ email: string; role: Role | '' }>({ email: '', role: '' });
   const [page, setPage] = useState(1);
-  const [items, setItems] = useState<User[]>();
-  const [info, setInfo] = useState<PageInfo>();
   const [message, setMessage] = useState<{ text: string; error: boolean }>();
   const [reloads, setReloads] = useState(0);
-
-  useEffect(() => {
-    let stale = false;
-    void reloads;
-    const query = {
-      page,
-      limit: LIMIT,
-      ...(applied.email ? { email: applied.email } : {}),
-      ...(applied.role ? { role: applied.role } : {}),
-    };
-    const call = client.api.GET('/users', { params: { query } });
-    unwrap(call)
-      .then(async (rows) => {
-        if (stale) return;
-        setItems(rows);
-        setInfo(pageInfo((await call).response));
-      })
-      .catch((e: unknown) => {
-        if (!stale) setMessage({ text: fail(e), error: true });
-      });
-    return () => {
-      stale = true;
-    };
-  }, [client, applied, page, reloads, fail]);
+  const query = {
+    page,
+    limit: LIMIT,
+    ...(applied.email ? { email: applied.email } : {}),
+    ...(applied.role ? { role: applied.role } : {}),
+  };
+  const listed = usePage(
+    () => client.api.GET('/users', { params: { query } }),
+    `${JSON.stringify(query)} ${reloads}`,
+    (e) => setMessage({ text: fail(e), error: true }),
+  );
+  const items = listed?.items;
+  const info = listed?.info;
 
   const act = useCallback(
     async (what: string, call: () => Promise<unknown>) => {

@@ -1,7 +1,7 @@
 import { type components, unwrap } from '@exam-reservation/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
-import { wallTime } from './pending-queue.js';
+import { wallTime } from './format.js';
 
 type Endpoint = components['schemas']['Webhook'];
 type Delivery = components['schemas']['WebhookDelivery'];
