@@ -2,6 +2,7 @@ import { type components, unwrap } from '@exam-reservation/client';
 import { useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
 import { count } from './format.js';
+import { ErrorLine } from './parts.js';
 
 type Outcome = components['schemas']['Admission'];
 
@@ -84,11 +85,7 @@ export function Admission({ ctx }: { ctx: ConsoleContext }) {
           Run admission
         </button>
       </div>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {preview ? (
         <Counts
           title={`Preview (dry run) of ${preview.start} to ${preview.end}`}

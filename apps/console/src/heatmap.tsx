@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
 import { count } from './format.js';
 import { type Cell, cellLabel, type DayRow, heatRows, SLOTS_PER_DAY, slotTime } from './heatmap-model.js';
+import { ErrorLine } from './parts.js';
 
 /** How often the map asks again; an unchanged answer is a bodiless 304 that keeps the drawn map. */
 const REFRESH_MS = 3_000;
@@ -93,11 +94,7 @@ export function HeatMap({ ctx }: { ctx: ConsoleContext }) {
           {status}
         </span>
       </div>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       <Legend />
       {rows ? <Grid rows={rows} /> : null}
     </section>

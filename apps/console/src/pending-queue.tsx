@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
 import { count, wallTime } from './format.js';
 import { Pager, usePage } from './pager.js';
+import { ErrorLine, ListTable } from './parts.js';
 
 const LIMIT = 20;
 
@@ -60,45 +61,26 @@ export function PendingQueue({ ctx }: { ctx: ConsoleContext }) {
         </label>
         <button type="submit">Filter</button>
       </form>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {items ? (
-        <table class="list" data-testid="queue">
-          <caption class="vh">Pending reservations</caption>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">User</th>
-              <th scope="col">Name</th>
-              <th scope="col">Start</th>
-              <th scope="col">End</th>
-              <th scope="col">People</th>
-              <th scope="col">Booked</th>
+        <ListTable
+          testid="queue"
+          caption="Pending reservations"
+          columns={['Id', 'User', 'Name', 'Start', 'End', 'People', 'Booked']}
+          items={items}
+          empty="Nothing pending."
+          row={(r) => (
+            <tr key={r.id}>
+              <td>{r.id}</td>
+              <td>{r.user_id}</td>
+              <td>{r.reservation_name}</td>
+              <td>{wallTime(r.start_time)}</td>
+              <td>{wallTime(r.end_time)}</td>
+              <td class="num">{count.format(r.number_of_people)}</td>
+              <td>{wallTime(r.created_at)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {items.length === 0 ? (
-              <tr>
-                <td colSpan={7}>Nothing pending.</td>
-              </tr>
-            ) : (
-              items.map((r) => (
-                <tr key={r.id}>
-                  <td>{r.id}</td>
-                  <td>{r.user_id}</td>
-                  <td>{r.reservation_name}</td>
-                  <td>{wallTime(r.start_time)}</td>
-                  <td>{wallTime(r.end_time)}</td>
-                  <td class="num">{count.format(r.number_of_people)}</td>
-                  <td>{wallTime(r.created_at)}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+          )}
+        />
       ) : null}
       {info ? <Pager label="Queue pages" page={page} info={info} onPage={setPage} /> : null}
     </section>

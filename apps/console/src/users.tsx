@@ -2,6 +2,7 @@ import { ApiError, type User, unwrap } from '@exam-reservation/client';
 import { useCallback, useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
 import { Pager, usePage } from './pager.js';
+import { ListTable } from './parts.js';
 
 const LIMIT = 20;
 type Role = User['role'];
@@ -94,58 +95,40 @@ export function Users({ ctx }: { ctx: ConsoleContext }) {
         </p>
       ) : null}
       {items ? (
-        <table class="list" data-testid="users">
-          <caption class="vh">Accounts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">E-mail</th>
-              <th scope="col">Name</th>
-              <th scope="col">Role</th>
-              <th scope="col">Actions</th>
+        <ListTable
+          testid="users"
+          caption="Accounts"
+          columns={['Id', 'E-mail', 'Name', 'Role', 'Actions']}
+          items={items}
+          empty="No account matches."
+          row={(u) => (
+            <tr key={u.id} data-email={u.email}>
+              <td>{u.id}</td>
+              <td>{u.email}</td>
+              <td>{u.user_name}</td>
+              <td>{u.role}</td>
+              <td class="actions">
+                <RoleButton user={u} onRole={setRoleOf} />
+                <button type="button" onClick={() => unlock(u)} aria-label={`Unlock ${u.email}`}>
+                  Unlock
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {items.length === 0 ? (
-              <tr>
-                <td colSpan={5}>No account matches.</td>
-              </tr>
-            ) : (
-              items.map((u) => (
-                <tr key={u.id} data-email={u.email}>
-                  <td>{u.id}</td>
-                  <td>{u.email}</td>
-                  <td>{u.user_name}</td>
-                  <td>{u.role}</td>
-                  <td class="actions">
-                    {u.role === 'admin' ? (
-                      <button
-                        type="button"
-                        onClick={() => setRoleOf(u, 'user')}
-                        aria-label={`Make ${u.email} a user`}
-                      >
-                        Make user
-                      </button>
-                    ) : (
-                      <button
-                        type="button"
-                        onClick={() => setRoleOf(u, 'admin')}
-                        aria-label={`Make ${u.email} an admin`}
-                      >
-                        Make admin
-                      </button>
-                    )}
-                    <button type="button" onClick={() => unlock(u)} aria-label={`Unlock ${u.email}`}>
-                      Unlock
-                    </button>
-                  </td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+          )}
+        />
       ) : null}
       {info ? <Pager label="Account pages" page={page} info={info} onPage={setPage} /> : null}
     </section>
+  );
+}
+
+/** Makes an admin a user, or a user an admin. */
+function RoleButton({ user, onRole }: { user: User; onRole: (user: User, role: Role) => void }) {
+  const next: Role = user.role === 'admin' ? 'user' : 'admin';
+  const label = next === 'admin' ? 'an admin' : 'a user';
+  return (
+    <button type="button" onClick={() => onRole(user, next)} aria-label={`Make ${user.email} ${label}`}>
+      Make {next}
+    </button>
   );
 }

@@ -2,6 +2,7 @@ import { type components, unwrap } from '@exam-reservation/client';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ConsoleContext } from './context.js';
 import { wallTime } from './format.js';
+import { ErrorLine, ListTable } from './parts.js';
 
 type Endpoint = components['schemas']['Webhook'];
 type Delivery = components['schemas']['WebhookDelivery'];
@@ -74,49 +75,29 @@ export function Webhooks({ ctx }: { ctx: ConsoleContext }) {
         </button>
         <span class="hint">Health from each endpoint’s latest {RECENT} messages.</span>
       </div>
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorLine error={error} />
       {rows ? (
-        <table class="list" data-testid="webhooks">
-          <caption class="vh">Webhook endpoints</caption>
-          <thead>
-            <tr>
-              <th scope="col">Id</th>
-              <th scope="col">URL</th>
-              <th scope="col">Events</th>
-              <th scope="col">Health</th>
-              <th scope="col">Delivered</th>
-              <th scope="col">Pending</th>
-              <th scope="col">Failed</th>
-              <th scope="col">Last attempt</th>
+        <ListTable
+          testid="webhooks"
+          caption="Webhook endpoints"
+          columns={['Id', 'URL', 'Events', 'Health', 'Delivered', 'Pending', 'Failed', 'Last attempt']}
+          items={rows}
+          empty="No endpoint is registered."
+          row={({ endpoint, health }) => (
+            <tr key={endpoint.id}>
+              <td>{endpoint.id}</td>
+              <td class="url">{endpoint.url}</td>
+              <td>{endpoint.events.join(', ')}</td>
+              <td>
+                <span class={`verdict ${health.verdict}`}>{health.verdict}</span>
+              </td>
+              <td class="num">{health.delivered}</td>
+              <td class="num">{health.pending}</td>
+              <td class="num">{health.failed}</td>
+              <td>{health.last}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.length === 0 ? (
-              <tr>
-                <td colSpan={8}>No endpoint is registered.</td>
-              </tr>
-            ) : (
-              rows.map(({ endpoint, health }) => (
-                <tr key={endpoint.id}>
-                  <td>{endpoint.id}</td>
-                  <td class="url">{endpoint.url}</td>
-                  <td>{endpoint.events.join(', ')}</td>
-                  <td>
-                    <span class={`verdict ${health.verdict}`}>{health.verdict}</span>
-                  </td>
-                  <td class="num">{health.delivered}</td>
-                  <td class="num">{health.pending}</td>
-                  <td class="num">{health.failed}</td>
-                  <td>{health.last}</td>
-                </tr>
-              ))
-            )}
-          </tbody>
-        </table>
+          )}
+        />
       ) : null}
     </section>
   );
