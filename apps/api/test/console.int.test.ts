@@ -169,6 +169,16 @@ describe('the admin console at /admin in a real browser', () => {
     await cell('09:00').waitFor();
 
     expect(await page.locator('table.heat tbody tr').count()).toBe(7);
+    // Landmarks, and a label for every form control.
+    for (const role of ['banner', 'navigation', 'main'] as const) {
+      expect(await page.getByRole(role).count(), role).toBeGreaterThan(0);
+    }
+    const unlabelled = await page
+      .locator('input, select')
+      .evaluateAll((controls) =>
+        controls.filter((c) => (c as HTMLInputElement).labels?.length === 0).map((c) => c.outerHTML),
+      );
+    expect(unlabelled).toEqual([]);
     expect(await cell('09:00').getAttribute('data-bin')).toBe('10');
     expect(await colourOf('09:00')).toBe(RGB.full);
     expect(await cell('09:00').getAttribute('data-demand')).toBe('over');
@@ -202,7 +212,7 @@ describe('the admin console at /admin in a real browser', () => {
     await expect.poll(() => queue.locator('tbody tr').count()).toBe(4);
     expect(await page.locator('#queue .pager').textContent()).toContain('4 in all');
     await page.locator('#queue').getByLabel('User id').fill('999');
-    await page.locator('#queue').getByRole('button', { name: 'Filter' }).click();
+    await page.locator('#queue').getByRole('button', { name: 'Filter and refresh' }).click();
     await expect.poll(() => queue.textContent()).toContain('Nothing pending.');
   });
 

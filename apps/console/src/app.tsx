@@ -1,5 +1,5 @@
 import { type User, unwrap } from '@exam-reservation/client';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { Admission } from './admission.js';
 import type { ConsoleContext, DateRange } from './context.js';
 import { ExportButton } from './export-button.js';
@@ -69,6 +69,13 @@ export function App() {
     if (client.token) void check();
   }, [client, check]);
 
+  // The sign-in form goes away under the keyboard's focus: move it to the content that replaced it.
+  const main = useRef<HTMLElement>(null);
+  const settled = phase.kind === 'admin' || phase.kind === 'refused';
+  useEffect(() => {
+    if (settled) main.current?.focus();
+  }, [settled]);
+
   const fail = useCallback(
     (error: unknown): string => {
       if (isUnauthorized(error)) signOut('Your session has ended: sign in again.');
@@ -116,7 +123,7 @@ export function App() {
           </ul>
         </nav>
       ) : null}
-      <main id="main">
+      <main id="main" tabIndex={-1} ref={main}>
         {phase.kind === 'signed-out' ? <SignIn onSubmit={signedIn} notice={phase.notice} /> : null}
         {phase.kind === 'checking' ? <p aria-live="polite">Checking the account…</p> : null}
         {phase.kind === 'refused' ? (

@@ -13,6 +13,7 @@ export function PendingQueue({ ctx }: { ctx: ConsoleContext }) {
   const [userId, setUserId] = useState('');
   const [applied, setApplied] = useState<{ inRange: boolean; userId: string }>({ inRange: true, userId: '' });
   const [page, setPage] = useState(1);
+  const [reloads, setReloads] = useState(0);
   const [error, setError] = useState<string>();
   const query = {
     status: 'pending',
@@ -26,7 +27,7 @@ export function PendingQueue({ ctx }: { ctx: ConsoleContext }) {
       setError(undefined);
       return client.api.GET('/reservations', { params: { query } });
     },
-    JSON.stringify(query),
+    `${JSON.stringify(query)} ${reloads}`,
     (e) => setError(fail(e)),
   );
   const items = listed?.items;
@@ -42,6 +43,7 @@ export function PendingQueue({ ctx }: { ctx: ConsoleContext }) {
           e.preventDefault();
           setPage(1);
           setApplied({ inRange, userId });
+          setReloads((n) => n + 1);
         }}
       >
         <label>
@@ -59,7 +61,7 @@ export function PendingQueue({ ctx }: { ctx: ConsoleContext }) {
             onInput={(e) => setUserId(e.currentTarget.value)}
           />
         </label>
-        <button type="submit">Filter</button>
+        <button type="submit">Filter and refresh</button>
       </form>
       <ErrorLine error={error} />
       {items ? (
