@@ -12,6 +12,7 @@ COPY packages/adapters-postgres/package.json packages/adapters-postgres/
 COPY packages/adapters-http/package.json packages/adapters-http/
 COPY packages/client/package.json packages/client/
 COPY apps/api/package.json apps/api/
+COPY apps/console/package.json apps/console/
 RUN pnpm install --frozen-lockfile
 COPY packages packages
 COPY apps apps
@@ -28,6 +29,7 @@ COPY packages/adapters-postgres/package.json packages/adapters-postgres/
 COPY packages/adapters-http/package.json packages/adapters-http/
 COPY packages/client/package.json packages/client/
 COPY apps/api/package.json apps/api/
+COPY apps/console/package.json apps/console/
 RUN pnpm install --frozen-lockfile --prod
 
 FROM node:22-slim
@@ -40,6 +42,8 @@ COPY --from=build /app/packages/adapters-postgres/dist packages/adapters-postgre
 COPY --from=build /app/packages/adapters-http/dist packages/adapters-http/dist
 COPY --from=build /app/apps/api/dist apps/api/dist
 COPY --from=build /app/apps/api/bundle apps/api/bundle
+# The admin console's static files, served at /admin.
+COPY --from=build /app/apps/console/dist/public apps/console/dist/public
 # The embedded store (used only when DATABASE_URL is unset) writes here.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

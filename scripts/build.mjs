@@ -3,7 +3,8 @@
 // its package exports point at, only for the files that changed since the
 // last build. No type-checking here: `pnpm test` (tsc -b) does that, and it
 // writes the same files with the same meaning, so either build serves.
-// Then the API's start bundle (see bundleApi), again only when an input changed.
+// Then the API's start bundle (see bundleApi) and the admin console's browser bundle
+// (see bundleConsole), again only when an input changed.
 // Prints nothing unless something fails.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -124,25 +125,36 @@ const BUNDLE_EXTERNAL = [
   'ipaddr.js',
 ];
 
+/**
+ * Whether `out` is newer than every workspace file it was last made from
+ * (recorded in `inputsFile` at the last bundling), than `fixed`, and than the
+ * last install (pnpm rewrites node_modules/.modules.yaml on each): stating
+ * the ~900 dependency files one by one cost more than the check saves.
+ */
+async function upToDate(out, inputsFile, fixed = []) {
+  const built = await mtime(out);
+  const always = [fileURLToPath(import.meta.url), join(root, 'node_modules/.modules.yaml'), ...fixed];
+  const fresh = (times) => times.every((t) => t >= 0 && t <= built);
+  if (built < 0 || !existsSync(inputsFile) || !fresh(await Promise.all(always.map(mtime)))) return false;
+  const inputs = JSON.parse(await readFile(inputsFile, 'utf8')).filter(
+    (input) => !input.includes('node_modules/'),
+  );
+  return fresh(await Promise.all(inputs.map((input) => mtime(join(root, input)))));
+}
+
+/** Writes esbuild's outputs, then the inputs they were made from (for {@link upToDate}). */
+async function writeBundle(result, inputsFile) {
+  await Promise.all(result.outputFiles.map((file) => writeAtomically(file.path, file.contents)));
+  await writeAtomically(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+}
+
 async function bundleApi() {
   const entry = join(root, 'apps/api/dist/main.js');
   if (!existsSync(entry)) return; // a workspace without the API (the build script's own tests)
   const dir = join(root, 'apps/api/bundle');
-  const out = join(dir, 'main.js');
   const inputsFile = join(dir, 'inputs.json');
-  // Up to date when every workspace file it was made from (recorded at the
-  // last bundling) is older than it, and so is the last install (pnpm
-  // rewrites node_modules/.modules.yaml on each): stating the ~900
-  // dependency files one by one cost more than the check saves.
-  const built = await mtime(out);
-  const fixed = [fileURLToPath(import.meta.url), join(root, 'node_modules/.modules.yaml')];
-  const fresh = (times) => times.every((t) => t >= 0 && t <= built);
-  if (built >= 0 && existsSync(inputsFile) && fresh(await Promise.all(fixed.map(mtime)))) {
-    const inputs = JSON.parse(await readFile(inputsFile, 'utf8')).filter(
-      (input) => !input.includes('node_modules/'),
-    );
-    if (fresh(await Promise.all(inputs.map((input) => mtime(join(root, input)))))) return;
-  }
+  const out = join(dir, 'main.js');
+  if (await upToDate(out, inputsFile)) return;
   esbuild ??= await import('esbuild');
   const result = await esbuild.build({
     entryPoints: [entry],
@@ -162,13 +174,50 @@ async function bundleApi() {
     write: false,
     logLevel: 'silent',
   });
-  await Promise.all(result.outputFiles.map((file) => writeAtomically(file.path, file.contents)));
-  await writeAtomically(inputsFile, JSON.stringify(Object.keys(result.metafile.inputs)));
+  await writeBundle(result, inputsFile);
+}
+
+/**
+ * The admin console the API serves at /admin (apps/console): its TypeScript
+ * bundled for browsers into `apps/console/dist/public/console.js`, beside
+ * its page and style sheet copied from `static/`. Remade only when an input changed.
+ */
+async function bundleConsole() {
+  const pkg = join(root, 'apps/console');
+  if (!existsSync(join(pkg, 'src/main.tsx'))) return;
+  const dir = join(pkg, 'dist/public');
+  const inputsFile = join(pkg, 'dist/inputs.json');
+  const out = join(dir, 'console.js');
+  const statics = (await files(join(pkg, 'static'))).map((file) => [
+    file,
+    join(dir, relative(join(pkg, 'static'), file)),
+  ]);
+  if (await upToDate(out, inputsFile, [join(pkg, 'tsconfig.json'), ...statics.map(([file]) => file)])) return;
+  esbuild ??= await import('esbuild');
+  const result = await esbuild.build({
+    entryPoints: [join(pkg, 'src/main.tsx')],
+    outfile: out,
+    tsconfig: join(pkg, 'tsconfig.json'),
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    // The client's types come from its sources (the export condition the tests use too).
+    conditions: ['@exam-reservation/source'],
+    minify: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  await Promise.all(statics.map(async ([from, to]) => writeAtomically(to, await readFile(from))));
+  await writeBundle(result, inputsFile);
 }
 
 try {
   await Promise.all((await packages()).map(buildPackage));
-  await bundleApi();
+  await Promise.all([bundleApi(), bundleConsole()]);
 } catch (error) {
   const messages = error?.errors?.map((e) => {
     const where = e.location ? `${relative(root, e.location.file)}:${e.location.line}: ` : '';

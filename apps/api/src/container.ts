@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import {
   Argon2PasswordHasher,
   createApp,
@@ -27,6 +28,12 @@ import { type BookingPolicy, bookingPolicy } from '@exam-reservation/domain';
 import { Container, type ServiceIdentifier } from 'inversify';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+
+/**
+ * The admin console's files, as scripts/build.mjs makes them: this module runs as
+ * apps/api/src, apps/api/dist or inside apps/api/bundle, each two levels below apps/.
+ */
+const CONSOLE_DIR = fileURLToPath(new URL('../../console/dist/public/', import.meta.url));
 
 const id = (name: string): symbol => Symbol.for(`exam-reservation.${name}`);
 
@@ -224,6 +231,7 @@ export function createContainer(config: Config, logger: Logger): Container {
           bodyLimit: '16kb',
           scheduleMaxStalenessMs: cfg.scheduleMaxStalenessMs,
           metricsToken: cfg.metricsToken,
+          consoleDir: CONSOLE_DIR,
         },
       }),
     [

@@ -9,6 +9,7 @@ import type { HttpDeps } from './http-deps.js';
 import { currentDocument } from './openapi-document.js';
 import { problemHandler, sendProblem } from './problem.js';
 import { mountedAt, type RequestCounts, requestLines, requestLog } from './request-log.js';
+import { consoleRoutes } from './routes/console-routes.js';
 import { reservationRoutes } from './routes/reservations/reservation-routes.js';
 import { SCHEDULES_ROUTE, scheduleAnswers } from './routes/reservations/schedules.js';
 import { serviceRoutes } from './routes/service-routes.js';
@@ -128,6 +129,7 @@ export function createApp(deps: HttpDeps): HttpApp {
   const answers = scheduleAnswers(deps);
   app.use('/reservations', mountedAt('/reservations'), reservationRoutes(deps, { scheduleAnswers: answers }));
   app.use('/webhooks', mountedAt('/webhooks'), webhookRoutes(deps));
+  consoleRoutes(app, options.consoleDir);
 
   app.use((req, res) => {
     sendProblem(res, { status: 404, code: 'not_found', detail: `no route for ${req.method} ${req.path}` });

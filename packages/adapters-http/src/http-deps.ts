@@ -22,6 +22,8 @@ export interface HttpOptions {
    * route does not exist (404).
    */
   readonly metricsToken?: string | undefined;
+  /** The admin console's built files, served at `/admin`; without, `/admin` is a 404. */
+  readonly consoleDir?: string | undefined;
 }
 
 /** Everything {@link createApp} needs: the use cases, the policy, a clock, a logger and a readiness probe. */
