@@ -1,7 +1,8 @@
 /// <reference lib="dom" />
 // The browser's types, for the callbacks that run in the page (evaluate, addInitScript).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '@exam-reservation/adapters-postgres/testing';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -9,6 +10,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiProcess, buildOnce, killHard, ROOT, START_BUNDLE, startApi } from './api-process.js';
 import { type Call, jsonClient, seoulDate } from './stories.js';
 import { type Receiver, startReceiver } from './webhook-receiver.js';
+
+// The README's screenshots are redrawn with UPDATE_SCREENSHOTS=1; other runs draw them in a
+// temporary folder, so a test run leaves the checkout as it was.
+const SHOTS =
+  process.env.UPDATE_SCREENSHOTS === '1' ? join(ROOT, 'docs') : mkdtempSync(join(tmpdir(), 'console-shots-'));
 
 /*
  * The admin console (/admin) in Debian's Chromium, against the API as `npm start` runs it (the start
@@ -204,7 +210,7 @@ describe('the admin console at /admin in a real browser', () => {
     await expect.poll(() => loads.includes(304), { timeout: 15_000 }).toBe(true);
     await cell('11:00').focus();
     await expect.poll(() => page.getByTestId('cell-detail').textContent()).toContain(`${D} 11:00–11:10`);
-    await page.locator('#load').screenshot({ path: join(ROOT, 'docs/console-heatmap.png') });
+    await page.locator('#load').screenshot({ path: join(SHOTS, 'console-heatmap.png') });
   });
 
   it('lists the pending queue in pages by the API’s links', async () => {
@@ -236,7 +242,7 @@ describe('the admin console at /admin in a real browser', () => {
     expect((await call('GET', `/reservations/${ids.fits}`, { token: adminToken })).body.status).toBe(
       'pending',
     );
-    await page.locator('#admission').screenshot({ path: join(ROOT, 'docs/console-admission.png') });
+    await page.locator('#admission').screenshot({ path: join(SHOTS, 'console-admission.png') });
 
     await admission.getByRole('button', { name: 'Run admission' }).click();
     await page.getByTestId('result').waitFor();
@@ -298,7 +304,7 @@ describe('the admin console at /admin in a real browser', () => {
     await users.getByLabel('Role').selectOption('');
     await users.getByRole('button', { name: 'Find' }).click();
     await expect.poll(() => page.getByTestId('users').locator('tbody tr').count()).toBe(3);
-    await page.locator('#users').screenshot({ path: join(ROOT, 'docs/console-users.png') });
+    await page.locator('#users').screenshot({ path: join(SHOTS, 'console-users.png') });
   });
 
   it('shows the webhook endpoints and their recent delivery health', async () => {
