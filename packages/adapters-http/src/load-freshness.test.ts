@@ -82,6 +82,12 @@ describe('load answers up to SCHEDULE_MAX_STALENESS_MS old, like the schedules',
     expect((await load().set('If-None-Match', '"other"')).status).toBe(200);
   });
 
+  it('answers 304 to a browser’s revalidation, which adds Cache-Control: no-cache', async () => {
+    const etag = (await load()).headers.etag as string;
+    const again = await load().set('If-None-Match', etag).set('Cache-Control', 'no-cache');
+    expect(again.status).toBe(304);
+  });
+
   it('never serves a cached answer to a user: 403 while an answer is kept', async () => {
     expect((await load()).status).toBe(200);
     const refused = await load(user);

@@ -71,6 +71,9 @@ describe('schedule answers up to SCHEDULE_MAX_STALENESS_MS old', () => {
     expect((await schedules().set('If-None-Match', `"other", ${etag}`)).status).toBe(304);
     expect((await schedules().set('If-None-Match', `W/${etag}`)).status).toBe(304);
     expect((await schedules().set('If-None-Match', '"other"')).status).toBe(200);
+    // A browser's revalidation carries Cache-Control: no-cache; the origin still answers 304.
+    const revalidated = schedules().set('If-None-Match', `"other", ${etag}`).set('Cache-Control', 'no-cache');
+    expect((await revalidated).status).toBe(304);
   });
 
   it('serves one computation to identical concurrent requests, and computes again ahead of expiry', async () => {

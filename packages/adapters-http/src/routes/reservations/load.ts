@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { MAX_LOAD_RANGE_DAYS } from '@exam-reservation/domain';
 import { z } from 'zod';
+import { notModified } from '../../not-modified.js';
 import { problem } from '../../openapi-parts.js';
 import { parseQuery } from '../../parse.js';
 import { present } from '../../presenters.js';
@@ -51,15 +52,14 @@ export const load: ReservationEndpoints = {
     router.get('/load', async (req, res) => {
       admin(res, 'view the slot load');
       const query = parseQuery(LoadQuery, req);
-      const { body, headers } = await answers.get(rangeKey(query.start, query.end), async () => {
+      const { body, etag, headers } = await answers.get(rangeKey(query.start, query.end), async () => {
         const items = await uc.getSlotLoad.execute({ startDate: query.start, endDate: query.end });
         const bytes = Buffer.from(present.loadJson(items, zone));
         const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
         return { body: bytes, etag, headers: ['Cache-Control', cacheControl, 'ETag', etag] };
       });
       for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
-      // Express's freshness check: If-None-Match against the ETag just set (weak comparison, `*`).
-      if (req.fresh) {
+      if (notModified(req.headers, etag)) {
         res.status(304).end();
         return;
       }

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { requireSignedIn } from '../../auth/require-auth.js';
 import { FreshCache } from '../../fresh-cache.js';
 import type { HttpDeps } from '../../http-deps.js';
+import { notModified } from '../../not-modified.js';
 import { json, problem } from '../../openapi-parts.js';
 import { parseQuery } from '../../parse.js';
 import { present } from '../../presenters.js';
@@ -79,22 +80,24 @@ export const schedules: ReservationEndpoints = {
     const cacheControl = `private, max-age=${Math.floor(staleness / 1000)}`;
     router.get('/schedules', requireSignedIn(uc.authenticate), async (req, res) => {
       const query = parseQuery(ScheduleQuery, req);
-      const { body, headers } = await scheduleAnswers.get(rangeKey(query.start, query.end), async () => {
-        // The boundary as of the computation, like the slots the answer drops before it.
-        const firstBookable = formatInstant(bookableFrom(policy, deps.clock.now()), zone);
-        const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
-        const json = present.scheduleJson(items, zone);
-        const bytes = Buffer.from(json);
-        const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
-        return {
-          body: bytes,
-          etag,
-          headers: ['Cache-Control', cacheControl, 'ETag', etag, 'First-Bookable', firstBookable],
-        };
-      });
+      const { body, etag, headers } = await scheduleAnswers.get(
+        rangeKey(query.start, query.end),
+        async () => {
+          // The boundary as of the computation, like the slots the answer drops before it.
+          const firstBookable = formatInstant(bookableFrom(policy, deps.clock.now()), zone);
+          const items = await uc.getSchedules.execute({ startDate: query.start, endDate: query.end });
+          const json = present.scheduleJson(items, zone);
+          const bytes = Buffer.from(json);
+          const etag = `"${createHash('sha256').update(bytes).digest('base64url').slice(0, 27)}"`;
+          return {
+            body: bytes,
+            etag,
+            headers: ['Cache-Control', cacheControl, 'ETag', etag, 'First-Bookable', firstBookable],
+          };
+        },
+      );
       setHeaders(res, headers);
-      // Express's freshness check: If-None-Match against the ETag just set (weak comparison, `*`).
-      if (req.fresh) {
+      if (notModified(req.headers, etag)) {
         res.status(304).end();
         return;
       }
