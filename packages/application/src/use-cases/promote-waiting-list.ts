@@ -1,0 +1,95 @@
+import type { BookingPolicy } from '@exam-reservation/domain';
+import type { Clock, Metrics, UnitOfWork } from '../ports/index.js';
+import { admissionLimits, WAITING_LIST_RULE } from '../support/admission-chunk.js';
+import { type WalkHold, walkAdmission } from '../support/admission-walk.js';
+import { type MergedRoom, mergeRooms } from '../support/freed-rooms.js';
+
+/** What one promotion step did. */
+export interface PromotionResult {
+  /** Merged rooms walked. */
+  readonly rooms: number;
+  readonly confirmed: number;
+  readonly leftPending: number;
+}
+
+/** Settings of {@link PromoteWaitingList}. */
+export interface PromoteWaitingListDeps {
+  readonly uow: UnitOfWork;
+  readonly clock: Clock;
+  readonly policy: BookingPolicy;
+  readonly metrics?: Metrics | undefined;
+  /** How long a claim holds its requests unless renewed (default 10 s): after a crash, the wait. */
+  readonly leaseMs?: number | undefined;
+  /** Requests one step claims (default 1,000). */
+  readonly claimLimit?: number | undefined;
+  /** Reservations per unit of work (default 500). */
+  readonly chunkSize?: number | undefined;
+  /** How long one room's walk may go on before it is cut and queued again from there (default 5 s). */
+  readonly maxMs?: number | undefined;
+}
+
+let claims = 0;
+
+/**
+ * The waiting list's promotion step: claims the due requests of freed room
+ * (under a lease, skipping any room another process holds), merges those
+ * that overlap or touch, and admits each merged room's pending reservations
+ * in creation order by the domain's one admission rule, as the system
+ * (reason "waiting list"). A room's requests are finished in the unit of
+ * work of its last chunk; a walk cut short queues the rest from where it
+ * stopped; a failed walk gives its claim up at once.
+ */
+export class PromoteWaitingList {
+  private readonly leaseMs: number;
+  private readonly claimLimit: number;
+  private readonly limits: { chunkSize: number; maxMs: number };
+
+  constructor(private readonly deps: PromoteWaitingListDeps) {
+    this.leaseMs = deps.leaseMs ?? 10_000;
+    this.claimLimit = deps.claimLimit ?? 1_000;
+    this.limits = admissionLimits({ chunkSize: deps.chunkSize, maxMs: deps.maxMs ?? 5_000 });
+  }
+
+  async execute(): Promise<PromotionResult> {
+    const { uow, clock } = this.deps;
+    const token = `${++claims}-${Math.random().toString(36).slice(2, 12)}`;
+    const claimed = await uow.run((stores) =>
+      stores.admissionRequests.claim({
+        now: clock.now(),
+        leaseMs: this.leaseMs,
+        limit: this.claimLimit,
+        token,
+      }),
+    );
+    const rooms = mergeRooms(claimed);
+    let result: PromotionResult = { rooms: 0, confirmed: 0, leftPending: 0 };
+    for (const [i, room] of rooms.entries()) {
+      const walked = await this.walk(room, token).catch(async (error: unknown) => {
+        // Gives up this claim at once, not after its lease: another run may take the rooms again.
+        const ids = rooms.slice(i).flatMap((r) => r.ids);
+        await uow.run((s) => s.admissionRequests.renew(ids, token, clock.now())).catch(() => undefined);
+        throw error;
+      });
+      result = {
+        rooms: result.rooms + 1,
+        confirmed: result.confirmed + walked.confirmed,
+        leftPending: result.leftPending + walked.leftPending,
+      };
+    }
+    return result;
+  }
+
+  private async walk(room: MergedRoom, token: string) {
+    const { clock, metrics } = this.deps;
+    const { ids, range, freedAt } = room;
+    const hold: WalkHold = {
+      renew: (stores) => stores.admissionRequests.renew(ids, token, clock.now() + this.leaseMs),
+      finish: (stores) => stores.admissionRequests.finish(ids, token),
+      cut: (stores, after) => stores.admissionRequests.finish(ids, token, { range, freedAt, after }),
+    };
+    const walk = { range, rule: WAITING_LIST_RULE, after: room.after ?? undefined };
+    const walked = await walkAdmission({ ...this.deps, ...this.limits }, walk, hold);
+    metrics?.waitingListPromotion(walked.confirmed, (clock.now() - freedAt) / 1000);
+    return walked;
+  }
+}
