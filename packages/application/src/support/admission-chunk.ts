@@ -93,6 +93,12 @@ export interface ChunkDecision {
   readonly range: TimeRange;
   readonly policy: BookingPolicy;
   readonly now: number;
+  /**
+   * Loads a slot is taken to have at least: what a walk that holds to its
+   * first look saw (plus what it admitted), so that room freed since is not
+   * given to someone later in the queue than those it already left out.
+   */
+  readonly floor?: SlotLoads | undefined;
 }
 
 /**
@@ -136,20 +142,21 @@ export async function admitChunk(
   decision: ChunkDecision,
   page: readonly Reservation[],
   lockSlots: boolean,
-): Promise<AdmissionCounts> {
-  if (page.length === 0) return NO_COUNTS;
-  const { rule, range, policy, now } = decision;
+): Promise<AdmissionCounts & { readonly loads: SlotLoads }> {
+  if (page.length === 0) return { ...NO_COUNTS, loads: new Map() };
+  const { rule, range, policy, now, floor } = decision;
   const locked = new Map(
     (await stores.reservations.getManyForUpdate(page.map((r) => r.id))).map((r) => [r.id, r]),
   );
   // In creation order (the page's), as they are now that they are locked.
   const candidates = candidatesOf(page, (r) => locked.get(r.id), range);
   const sorted = slotsOf(candidates, policy);
-  let loads: SlotLoads = new Map();
+  const loads = new Map<number, number>();
   if (sorted.length > 0) {
-    loads = lockSlots
+    const read = lockSlots
       ? await stores.ledger.lockLoads(sorted, policy.capacity)
       : await stores.ledger.loadsIn(sorted[0]!, sorted[sorted.length - 1]! + 1);
+    for (const slot of sorted) loads.set(slot, Math.max(read.get(slot) ?? 0, floor?.get(slot) ?? 0));
   }
   const admission = rule.decide(loads, candidates, policy, now);
   const changed = [...admission.confirmed, ...admission.rejected];
@@ -168,7 +175,8 @@ export async function admitChunk(
   );
   const deltas = admission.confirmed.flatMap((t) => confirmedLoadDelta(t.before, t.after, policy.grid));
   if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity, policy.timeZone);
-  return countsOf(admission);
+  for (const d of deltas) loads.set(d.slotStart, (loads.get(d.slotStart) ?? 0) + d.delta);
+  return { ...countsOf(admission), loads };
 }
 
 /**

@@ -26,6 +26,12 @@ export interface Walk {
   readonly range: TimeRange;
   readonly rule: AdmissionRule;
   readonly after?: PendingCursor | undefined;
+  /**
+   * Hold to the loads as first read (plus the walk's own admissions): one
+   * FIFO pass over the queue as it stood; room freed meanwhile is left to
+   * a later walk from the head of the queue.
+   */
+  readonly holdLoads?: boolean | undefined;
 }
 
 /**
@@ -46,6 +52,7 @@ export async function walkAdmission(
   let totals = NO_COUNTS;
   let after = walk.after;
   let lockSlots = false;
+  const seen = walk.holdLoads ? new Map<number, number>() : undefined;
   for (;;) {
     const locked = lockSlots;
     const chunk = await uow
@@ -55,14 +62,15 @@ export async function walkAdmission(
           after,
           limit: chunkSize,
         });
-        const decision = { rule: walk.rule, range: walk.range, policy, now: clock.now() };
-        const sum = addCounts(totals, await admitChunk(stores, decision, page.items, locked));
+        const decision = { rule: walk.rule, range: walk.range, policy, now: clock.now(), floor: seen };
+        const decided = await admitChunk(stores, decision, page.items, locked);
+        const sum = addCounts(totals, decided);
         const result = { ...sum, complete: page.items.length < chunkSize };
         const stop = result.complete || clock.now() >= deadline;
         if (result.complete) await hold.finish(stores, result);
         else if (!stop) await hold.renew(stores);
         else if (page.next) await hold.cut?.(stores, page.next);
-        return { result, stop, next: page.next };
+        return { result, stop, next: page.next, loads: decided.loads };
       })
       .catch((error: unknown) => {
         // Lost a race for room since the loads were read: decide this chunk again, slots locked.
@@ -71,6 +79,7 @@ export async function walkAdmission(
       });
     lockSlots = chunk === null;
     if (!chunk) continue;
+    for (const [slot, people] of chunk.loads) seen?.set(slot, people);
     if (chunk.stop || !chunk.next) return chunk.result;
     totals = chunk.result;
     after = chunk.next;

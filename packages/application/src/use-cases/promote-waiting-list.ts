@@ -87,7 +87,7 @@ export class PromoteWaitingList {
       finish: (stores) => stores.admissionRequests.finish(ids, token),
       cut: (stores, after) => stores.admissionRequests.finish(ids, token, { range, freedAt, after }),
     };
-    const walk = { range, rule: WAITING_LIST_RULE, after: room.after ?? undefined };
+    const walk = { range, rule: WAITING_LIST_RULE, after: room.after ?? undefined, holdLoads: true };
     const walked = await walkAdmission({ ...this.deps, ...this.limits }, walk, hold);
     metrics?.waitingListPromotion(walked.confirmed, (clock.now() - freedAt) / 1000);
     return walked;
