@@ -135,4 +135,21 @@ describe('PromoteWaitingList', () => {
       { numRuns: 30 },
     );
   });
+
+  it('past half of its lease a step stops, and gives the rooms it did not walk up at once', async () => {
+    const store = new InMemoryStore();
+    const kit = await useCaseKit(queueingFreedRooms(store, GRID), { capacity: 100 });
+    // Each room walked takes 600 ms of a 1 s lease.
+    const metrics = { ...NO_METRICS, waitingListPromotion: () => kit.clock.advance(600) };
+    const promote = new PromoteWaitingList({ ...kit, metrics, leaseMs: 1_000 });
+    const held = [await kit.book(kit.alice, 0, 1, 100), await kit.book(kit.alice, 10, 11, 100)];
+    const waiting = [await kit.book(kit.bob, 0, 1, 10), await kit.book(kit.bob, 10, 11, 10)];
+    for (const r of held) await kit.confirm.execute({ actor: kit.admin, id: r.id });
+    for (const r of held) await kit.cancel.execute({ actor: kit.admin, id: r.id });
+    expect(await promote.execute()).toEqual({ rooms: 1, confirmed: 1, leftPending: 0 });
+    // Not after the lease: the second room is free to claim now.
+    expect(await promote.execute()).toEqual({ rooms: 1, confirmed: 1, leftPending: 0 });
+    const statuses = await store.read((s) => Promise.all(waiting.map((r) => s.reservations.get(r.id))));
+    expect(statuses.map((r) => r?.status)).toEqual(['confirmed', 'confirmed']);
+  });
 });

@@ -24,7 +24,7 @@ export interface PromoteWaitingListDeps {
   readonly claimLimit?: number | undefined;
   /** Reservations per unit of work (default 500). */
   readonly chunkSize?: number | undefined;
-  /** How long one room's walk may go on before it is cut and queued again from there (default 5 s). */
+  /** How long one room's walk may go on before it is cut and queued again from there (default a quarter of the lease). */
   readonly maxMs?: number | undefined;
 }
 
@@ -47,7 +47,7 @@ export class PromoteWaitingList {
   constructor(private readonly deps: PromoteWaitingListDeps) {
     this.leaseMs = deps.leaseMs ?? 10_000;
     this.claimLimit = deps.claimLimit ?? 1_000;
-    this.limits = admissionLimits({ chunkSize: deps.chunkSize, maxMs: deps.maxMs ?? 5_000 });
+    this.limits = admissionLimits({ chunkSize: deps.chunkSize, maxMs: deps.maxMs ?? this.leaseMs / 4 });
   }
 
   async execute(): Promise<PromotionResult> {
@@ -62,12 +62,25 @@ export class PromoteWaitingList {
       }),
     );
     const rooms = mergeRooms(claimed);
+    // Gives up the claim of the rooms not walked at once, not after its lease: another run may take them.
+    const release = (from: number) =>
+      uow.run((s) =>
+        s.admissionRequests.renew(
+          rooms.slice(from).flatMap((r) => r.ids),
+          token,
+          clock.now(),
+        ),
+      );
+    // Rooms claimed together share one lease: past half of it, the rest is left to the next step.
+    const stopAt = clock.now() + this.leaseMs / 2;
     let result: PromotionResult = { rooms: 0, confirmed: 0, leftPending: 0 };
     for (const [i, room] of rooms.entries()) {
+      if (clock.now() >= stopAt) {
+        await release(i);
+        break;
+      }
       const walked = await this.walk(room, token).catch(async (error: unknown) => {
-        // Gives up this claim at once, not after its lease: another run may take the rooms again.
-        const ids = rooms.slice(i).flatMap((r) => r.ids);
-        await uow.run((s) => s.admissionRequests.renew(ids, token, clock.now())).catch(() => undefined);
+        await release(i).catch(() => undefined);
         throw error;
       });
       result = {
