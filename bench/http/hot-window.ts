@@ -38,14 +38,16 @@ export async function createHotWindow({
   return { create, hotIds };
 }
 
-/** (1) admin confirmations on the hot window, 64 in flight: exactly fills it. */
-export async function confirmHotWindow(
-  { origin, driver, db, auth, adminAuth }: RunContext,
-  hotIds: readonly number[],
-): Promise<JobResult> {
-  // Warm-up, not measured: the confirm route's first calls compile its code
-  // paths (JIT). A server is warm when registration opens; 300 confirmations
-  // on another day, away from the hot window, stand for the traffic before.
+/** Confirmations of `ids` by the admin, in order. */
+export const confirmRequests = (ids: readonly number[], adminAuth: Record<string, string>) =>
+  ids.map((id) => ({ method: 'POST' as const, path: `/reservations/${id}/confirm`, headers: adminAuth }));
+
+/**
+ * Warm-up, not measured: the confirm route's first calls compile its code
+ * paths (JIT). A server is warm when registration opens; 300 confirmations
+ * on another day, away from the hot window, stand for the traffic before.
+ */
+export async function warmConfirmRoute({ origin, driver, db, auth, adminAuth }: RunContext): Promise<void> {
   const warmDay = seoulDate(12);
   const warm = await driver.run(
     origin,
@@ -67,26 +69,11 @@ export async function confirmHotWindow(
   const warmIds = (
     await db.query<{ id: number }>(`select id from reservations where reservation_name like 'warm-up %'`)
   ).rows.map((r) => r.id);
-  await driver.run(
-    origin,
-    64,
-    warmIds.map((id) => ({
-      method: 'POST' as const,
-      path: `/reservations/${id}/confirm`,
-      headers: adminAuth,
-    })),
-    [200],
-  );
-  // (1) admin confirmations on the hot window, 64 in flight: exactly fills it.
-  const confirm = await driver.run(
-    origin,
-    64,
-    hotIds.map((id) => ({
-      method: 'POST' as const,
-      path: `/reservations/${id}/confirm`,
-      headers: adminAuth,
-    })),
-    [200],
-  );
-  return confirm;
+  await driver.run(origin, 64, confirmRequests(warmIds, adminAuth), [200]);
+}
+
+/** (1) admin confirmations on the hot window, 64 in flight: exactly fills it. */
+export async function confirmHotWindow(run: RunContext, hotIds: readonly number[]): Promise<JobResult> {
+  await warmConfirmRoute(run);
+  return run.driver.run(run.origin, 64, confirmRequests(hotIds, run.adminAuth), [200]);
 }

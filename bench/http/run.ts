@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-rush | --only-flood]`:
+ * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-waiting-list | --only-rush | --only-flood]`:
  * the end-to-end benchmark.
  *
  * Each run starts the API as the README does (built, `node apps/api/dist/main.js`)
@@ -26,9 +26,10 @@ import { oneRun, type RunReport } from './one-run.js';
 import { latencySvg } from './plot.js';
 import { drawPlots } from './plots.js';
 import { type RushReport, rushRun } from './rush.js';
-import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, quick, runs } from './settings.js';
+import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, onlyWaitingList, quick, runs } from './settings.js';
 import { machineLine, runLines, rushSection, stripRushTimelines, stripTimeline } from './summary.js';
 import { root, startDriver } from './support.js';
+import { waitingListLines } from './waiting-list.js';
 
 async function main(): Promise<void> {
   process.stdout.write('building (tsc -b, then the start bundle)…\n');
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       process.stdout.write(`run ${i + 1}/${runs}…\n`);
       if (!onlyRush && !onlyFlood) reports.push(await oneRun(server.adminUrl, i));
-      if (onlyConfirm || onlyAdmission) continue;
+      if (onlyConfirm || onlyAdmission || onlyWaitingList) continue;
       if (!onlyFlood) {
         process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
         const driver = startDriver();
@@ -105,6 +106,25 @@ async function main(): Promise<void> {
       JSON.stringify({ quick, runs, flood: floodReports }, null, 2),
     );
     process.stdout.write(`\nresults: bench/results/http-flood-${stamp}.json\n`);
+    return;
+  }
+
+  if (onlyWaitingList) {
+    const summary = [
+      machine,
+      `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-waiting-list.`,
+      '',
+      ...waitingListLines(reports),
+    ].join('\n');
+    process.stdout.write(`\n${summary}\n`);
+    const out = join(root, 'bench/results');
+    await mkdir(out, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    await writeFile(
+      join(out, `http-waiting-list-${stamp}.json`),
+      JSON.stringify({ quick, runs, reports: reports.map(stripTimeline) }, null, 2),
+    );
+    process.stdout.write(`\nresults: bench/results/http-waiting-list-${stamp}.json\n`);
     return;
   }
 
