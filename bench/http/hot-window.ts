@@ -8,6 +8,20 @@ import type { RunContext } from './run-context.js';
 import { HOT_PEOPLE, HOT_RESERVATIONS } from './settings.js';
 import { seoulDate } from './support.js';
 
+/** `count` bookings of the hot window (its hour, HOT_PEOPLE each), named `<name> <i>`. */
+export const hotBookings = (count: number, name: string, auth: RunContext['auth']) =>
+  Array.from({ length: count }, (_, i) => ({
+    method: 'POST' as const,
+    path: '/reservations',
+    headers: auth(i),
+    body: JSON.stringify({
+      reservation_name: `${name} ${i}`,
+      start: `${seoulDate(10)} 09:00`,
+      end: `${seoulDate(10)} 10:00`,
+      number_of_people: HOT_PEOPLE,
+    }),
+  }));
+
 /** (2) creation, 32 in flight: the hot window's pending reservations. */
 export async function createHotWindow({
   origin,
@@ -15,23 +29,7 @@ export async function createHotWindow({
   db,
   auth,
 }: RunContext): Promise<{ create: JobResult; hotIds: number[] }> {
-  const hotDay = seoulDate(10);
-  const create = await driver.run(
-    origin,
-    32,
-    Array.from({ length: HOT_RESERVATIONS }, (_, i) => ({
-      method: 'POST' as const,
-      path: '/reservations',
-      headers: auth(i),
-      body: JSON.stringify({
-        reservation_name: `hot ${i}`,
-        start: `${hotDay} 09:00`,
-        end: `${hotDay} 10:00`,
-        number_of_people: HOT_PEOPLE,
-      }),
-    })),
-    [201],
-  );
+  const create = await driver.run(origin, 32, hotBookings(HOT_RESERVATIONS, 'hot', auth), [201]);
   const hotIds = (
     await db.query<{ id: number }>('select id from reservations where status = $1 order by id', ['pending'])
   ).rows.map((r) => r.id);

@@ -5,10 +5,9 @@
  * more pending reservations, booked after the window's, takes the room.
  */
 import type { JobResult } from './driver.js';
-import { confirmRequests, warmConfirmRoute } from './hot-window.js';
+import { confirmRequests, hotBookings, warmConfirmRoute } from './hot-window.js';
 import type { RunContext } from './run-context.js';
-import { HOT_PEOPLE, HOT_RESERVATIONS } from './settings.js';
-import { seoulDate } from './support.js';
+import { HOT_RESERVATIONS } from './settings.js';
 
 export interface WaitingListReport {
   confirm: JobResult;
@@ -58,24 +57,7 @@ export async function confirmWithWaitingList(
   metricsToken: string,
 ): Promise<WaitingListReport> {
   const { origin, driver, db, auth, adminAuth } = run;
-  const hotDay = seoulDate(10);
-  const extra = HOT_RESERVATIONS / 10;
-  await driver.run(
-    origin,
-    32,
-    Array.from({ length: extra }, (_, i) => ({
-      method: 'POST' as const,
-      path: '/reservations',
-      headers: auth(i),
-      body: JSON.stringify({
-        reservation_name: `wait ${i}`,
-        start: `${hotDay} 09:00`,
-        end: `${hotDay} 10:00`,
-        number_of_people: HOT_PEOPLE,
-      }),
-    })),
-    [201],
-  );
+  await driver.run(origin, 32, hotBookings(HOT_RESERVATIONS / 10, 'wait', auth), [201]);
   await warmConfirmRoute(run);
   // Every 10th of the window, cancelled once it is confirmed (only confirmed ones free room).
   const toCancel = new Set(hotIds.filter((_, i) => i % 10 === 5));

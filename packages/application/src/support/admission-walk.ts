@@ -1,4 +1,9 @@
-import { type BookingPolicy, CapacityExceededError, type TimeRange } from '@exam-reservation/domain';
+import {
+  type BookingPolicy,
+  CapacityExceededError,
+  type SlotLoads,
+  type TimeRange,
+} from '@exam-reservation/domain';
 import type { Clock, PendingCursor, TransactionStores, UnitOfWork } from '../ports/index.js';
 import type { Lease } from '../wrappers/leased.js';
 import {
@@ -34,13 +39,22 @@ export interface Walk {
   readonly holdLoads?: boolean | undefined;
 }
 
+/** Whether every slot of `range` is known and at capacity in `loads`. */
+function isFull(loads: SlotLoads, range: TimeRange, policy: BookingPolicy): boolean {
+  for (let slot = range.start; slot < range.end; slot += policy.grid.slotMs) {
+    if ((loads.get(slot) ?? 0) < policy.capacity) return false;
+  }
+  return true;
+}
+
 /**
  * Admits the pending reservations overlapping a range in creation order, in
  * chunks of one unit of work each (see {@link admitChunk}): memory is one
  * chunk however many wait. Each page starts strictly after the store's exact
  * cursor, so a walk decides a reservation once. A chunk that lost a race for
  * room is decided again with its slots locked. A walk stops after the first
- * chunk that ends past `maxMs` (`complete: false`).
+ * chunk that ends past `maxMs` (`complete: false`), and, holding to its
+ * loads, as soon as every slot of its range is full (`complete: true`).
  */
 export async function walkAdmission(
   deps: { uow: UnitOfWork; clock: Clock; policy: BookingPolicy; chunkSize: number; maxMs: number },
@@ -52,7 +66,7 @@ export async function walkAdmission(
   let totals = NO_COUNTS;
   let after = walk.after;
   let lockSlots = false;
-  const seen = walk.holdLoads ? new Map<number, number>() : undefined;
+  let seen = walk.holdLoads ? new Map<number, number>() : undefined;
   for (;;) {
     const locked = lockSlots;
     const chunk = await uow
@@ -65,12 +79,15 @@ export async function walkAdmission(
         const decision = { rule: walk.rule, range: walk.range, policy, now: clock.now(), floor: seen };
         const decided = await admitChunk(stores, decision, page.items, locked);
         const sum = addCounts(totals, decided);
-        const result = { ...sum, complete: page.items.length < chunkSize };
+        const looked = seen && new Map([...seen, ...decided.loads]);
+        // Holding to what it saw, a walk whose every slot is full can admit nobody further on.
+        const full = looked !== undefined && isFull(looked, walk.range, policy);
+        const result = { ...sum, complete: page.items.length < chunkSize || full };
         const stop = result.complete || clock.now() >= deadline;
         if (result.complete) await hold.finish(stores, result);
         else if (!stop) await hold.renew(stores);
         else if (page.next) await hold.cut?.(stores, page.next);
-        return { result, stop, next: page.next, loads: decided.loads };
+        return { result, stop, next: page.next, looked };
       })
       .catch((error: unknown) => {
         // Lost a race for room since the loads were read: decide this chunk again, slots locked.
@@ -79,7 +96,7 @@ export async function walkAdmission(
       });
     lockSlots = chunk === null;
     if (!chunk) continue;
-    for (const [slot, people] of chunk.loads) seen?.set(slot, people);
+    seen = chunk.looked;
     if (chunk.stop || !chunk.next) return chunk.result;
     totals = chunk.result;
     after = chunk.next;

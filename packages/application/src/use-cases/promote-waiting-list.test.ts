@@ -152,4 +152,15 @@ describe('PromoteWaitingList', () => {
     const statuses = await store.read((s) => Promise.all(waiting.map((r) => s.reservations.get(r.id))));
     expect(statuses.map((r) => r?.status)).toEqual(['confirmed', 'confirmed']);
   });
+
+  it('stops walking the queue once every slot of the room is full again', async () => {
+    const { kit, promote } = await waitingList({ chunkSize: 2 });
+    const held = await kit.book(kit.alice, 0, 2, 100);
+    for (let i = 0; i < 5; i++) await kit.book(kit.bob, 0, 2, 100);
+    await kit.confirm.execute({ actor: kit.admin, id: held.id });
+    await kit.cancel.execute({ actor: kit.admin, id: held.id });
+    // The first of the queue takes the room; only the other of its chunk of two was looked at.
+    expect(await promote.execute()).toEqual({ rooms: 1, confirmed: 1, leftPending: 1 });
+    expect(await promote.execute()).toEqual({ rooms: 0, confirmed: 0, leftPending: 0 });
+  });
 });

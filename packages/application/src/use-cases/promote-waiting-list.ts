@@ -22,7 +22,7 @@ export interface PromoteWaitingListDeps {
   readonly leaseMs?: number | undefined;
   /** Requests one step claims (default 1,000). */
   readonly claimLimit?: number | undefined;
-  /** Reservations per unit of work (default 500). */
+  /** Reservations per unit of work (default 100). */
   readonly chunkSize?: number | undefined;
   /** How long one room's walk may go on before it is cut and queued again from there (default a quarter of the lease). */
   readonly maxMs?: number | undefined;
@@ -47,7 +47,12 @@ export class PromoteWaitingList {
   constructor(private readonly deps: PromoteWaitingListDeps) {
     this.leaseMs = deps.leaseMs ?? 10_000;
     this.claimLimit = deps.claimLimit ?? 1_000;
-    this.limits = admissionLimits({ chunkSize: deps.chunkSize, maxMs: deps.maxMs ?? this.leaseMs / 4 });
+    // Small chunks: fewer pending rows locked at once beside the admins' confirmations; a walk
+    // usually ends in its first chunk anyway, once the freed room is full again.
+    this.limits = admissionLimits({
+      chunkSize: deps.chunkSize ?? 100,
+      maxMs: deps.maxMs ?? this.leaseMs / 4,
+    });
   }
 
   async execute(): Promise<PromotionResult> {
