@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 
 /**
  * Runs the waiting list's promotion step in this process every `everyMs`
- * (a quarter of AUTO_ADMIT_DELAY_MS), one step at a time. Every process
+ * (a quarter of AUTO_ADMIT_DELAY_MS), one step at a time, and again at once
+ * after a step that walked a room. Every process
  * sharing the database polls; a room goes to the one that claims it (row
  * claims under a lease: nothing kept on a connection, so PgBouncer's
  * transaction pooling is fine). Failures are logged and retried at the next
@@ -33,9 +34,12 @@ export class WaitingListPoller {
   private async run(): Promise<void> {
     let failures = 0;
     while (!this.stopped) {
+      let busy = false;
       try {
         const done = await this.promote.execute();
         if (done.confirmed > 0) this.options.logger.info(done, 'waiting list: reservations confirmed');
+        // Rooms freed while it walked wait behind it: look again at once.
+        busy = done.rooms > 0;
         failures = 0;
       } catch (error) {
         failures++;
@@ -44,6 +48,7 @@ export class WaitingListPoller {
         }
       }
       if (this.stopped) break;
+      if (busy) continue;
       await this.sleep(
         failures > 0 ? Math.min(30_000, this.options.everyMs * 2 ** failures) : this.options.everyMs,
       );

@@ -24,6 +24,8 @@ export interface WalkResult extends AdmissionCounts {
 export interface WalkHold extends Lease<WalkResult> {
   /** Told, in the unit of the last chunk, where a walk cut short by its time limit stopped. */
   cut?(stores: TransactionStores, next: PendingCursor): Promise<void>;
+  /** Told after each chunk commits: how many it confirmed, and when it decided. */
+  committed?(confirmed: number, at: number): void;
 }
 
 /** One walk: the range, the rule, and where in the queue it starts (from the first when absent). */
@@ -76,7 +78,8 @@ export async function walkAdmission(
           after,
           limit: chunkSize,
         });
-        const decision = { rule: walk.rule, range: walk.range, policy, now: clock.now(), floor: seen };
+        const now = clock.now();
+        const decision = { rule: walk.rule, range: walk.range, policy, now, floor: seen };
         const decided = await admitChunk(stores, decision, page.items, locked);
         const sum = addCounts(totals, decided);
         const looked = seen && new Map([...seen, ...decided.loads]);
@@ -87,7 +90,7 @@ export async function walkAdmission(
         if (result.complete) await hold.finish(stores, result);
         else if (!stop) await hold.renew(stores);
         else if (page.next) await hold.cut?.(stores, page.next);
-        return { result, stop, next: page.next, looked };
+        return { result, stop, next: page.next, looked, confirmed: decided.confirmed, now };
       })
       .catch((error: unknown) => {
         // Lost a race for room since the loads were read: decide this chunk again, slots locked.
@@ -96,6 +99,7 @@ export async function walkAdmission(
       });
     lockSlots = chunk === null;
     if (!chunk) continue;
+    hold.committed?.(chunk.confirmed, chunk.now);
     seen = chunk.looked;
     if (chunk.stop || !chunk.next) return chunk.result;
     totals = chunk.result;

@@ -104,10 +104,11 @@ export class PromoteWaitingList {
       renew: (stores) => stores.admissionRequests.renew(ids, token, clock.now() + this.leaseMs),
       finish: (stores) => stores.admissionRequests.finish(ids, token),
       cut: (stores, after) => stores.admissionRequests.finish(ids, token, { range, freedAt, after }),
+      committed: (confirmed, at) => {
+        if (confirmed > 0) metrics?.waitingListPromotion(confirmed, (at - freedAt) / 1000);
+      },
     };
     const walk = { range, rule: WAITING_LIST_RULE, after: room.after ?? undefined, holdLoads: true };
-    const walked = await walkAdmission({ ...this.deps, ...this.limits }, walk, hold);
-    metrics?.waitingListPromotion(walked.confirmed, (clock.now() - freedAt) / 1000);
-    return walked;
+    return walkAdmission({ ...this.deps, ...this.limits }, walk, hold);
   }
 }
