@@ -8,6 +8,7 @@ import type { JobResult } from './driver.js';
 import { confirmRequests, hotBookings, warmConfirmRoute } from './hot-window.js';
 import type { RunContext } from './run-context.js';
 import { HOT_RESERVATIONS } from './settings.js';
+import { percentile } from './stats.js';
 
 export interface WaitingListReport {
   confirm: JobResult;
@@ -115,10 +116,12 @@ export function waitingListLines(
   reports: readonly { waitingList?: WaitingListReport; pgbench: { tps: number }; invariantHeld: boolean }[],
 ): string[] {
   const runs = reports.filter((r) => r.waitingList);
-  const median = (f: (r: (typeof runs)[number]) => number) => {
-    const v = runs.map(f).sort((a, b) => a - b);
-    return v[Math.floor((v.length - 1) / 2)] ?? Number.NaN;
-  };
+  // The median as summary.ts takes it (nearest rank).
+  const median = (f: (r: (typeof runs)[number]) => number) =>
+    percentile(
+      runs.map(f).sort((a, b) => a - b),
+      50,
+    );
   const w = (r: (typeof runs)[number]) => r.waitingList!;
   return [
     `(1q) The hot window's ${HOT_RESERVATIONS} confirmations, 64 in flight, with AUTO_ADMIT=fifo (AUTO_ADMIT_DELAY_MS 2000):`,
