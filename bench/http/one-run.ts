@@ -84,8 +84,9 @@ export async function oneRun(adminUrl: string, index: number): Promise<RunReport
       // Metrics on, as an operated deployment runs; (1w)'s webhook receiver is on loopback.
       METRICS_TOKEN,
       WEBHOOK_ALLOW_PRIVATE: 'true',
-      // (1q) runs with the waiting list on (its delay the default); every other scenario without.
-      AUTO_ADMIT: onlyWaitingList ? 'fifo' : 'off',
+      // (1q) runs with the waiting list on (its delay the default), or off with BENCH_AUTO_ADMIT=off
+      // for a control; every other scenario without.
+      AUTO_ADMIT: onlyWaitingList ? (process.env.BENCH_AUTO_ADMIT ?? 'fifo') : 'off',
     },
     // BENCH_API_STDOUT=<file> keeps the API's output (its request log, or --trace-gc lines).
     stdio: [

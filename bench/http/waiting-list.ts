@@ -124,7 +124,7 @@ export function waitingListLines(
     );
   const w = (r: (typeof runs)[number]) => r.waitingList!;
   return [
-    `(1q) The hot window's ${HOT_RESERVATIONS} confirmations, 64 in flight, with AUTO_ADMIT=fifo (AUTO_ADMIT_DELAY_MS 2000):`,
+    `(1q) The hot window's ${HOT_RESERVATIONS} confirmations, 64 in flight, with AUTO_ADMIT=${process.env.BENCH_AUTO_ADMIT ?? 'fifo'} (AUTO_ADMIT_DELAY_MS 2000):`,
     `every 10th reservation of the window cancelled by the admin as soon as it is confirmed; ${HOT_RESERVATIONS / 10} more pending behind.`,
     '',
     '| run | confirm req/s | pgbench confirm tps (ceiling) | ratio | confirm p50 ms | confirm p99 ms | cancelled | promoted | lag p50 s | lag p99 s | last promotion after the last confirmation s | capacity held |',
