@@ -8,6 +8,20 @@ import type { RunContext } from './run-context.js';
 import { HOT_PEOPLE, HOT_RESERVATIONS } from './settings.js';
 import { seoulDate } from './support.js';
 
+/** `count` bookings of the hot window (its hour, HOT_PEOPLE each), named `<name> <i>`. */
+export const hotBookings = (count: number, name: string, auth: RunContext['auth']) =>
+  Array.from({ length: count }, (_, i) => ({
+    method: 'POST' as const,
+    path: '/reservations',
+    headers: auth(i),
+    body: JSON.stringify({
+      reservation_name: `${name} ${i}`,
+      start: `${seoulDate(10)} 09:00`,
+      end: `${seoulDate(10)} 10:00`,
+      number_of_people: HOT_PEOPLE,
+    }),
+  }));
+
 /** (2) creation, 32 in flight: the hot window's pending reservations. */
 export async function createHotWindow({
   origin,
@@ -15,37 +29,23 @@ export async function createHotWindow({
   db,
   auth,
 }: RunContext): Promise<{ create: JobResult; hotIds: number[] }> {
-  const hotDay = seoulDate(10);
-  const create = await driver.run(
-    origin,
-    32,
-    Array.from({ length: HOT_RESERVATIONS }, (_, i) => ({
-      method: 'POST' as const,
-      path: '/reservations',
-      headers: auth(i),
-      body: JSON.stringify({
-        reservation_name: `hot ${i}`,
-        start: `${hotDay} 09:00`,
-        end: `${hotDay} 10:00`,
-        number_of_people: HOT_PEOPLE,
-      }),
-    })),
-    [201],
-  );
+  const create = await driver.run(origin, 32, hotBookings(HOT_RESERVATIONS, 'hot', auth), [201]);
   const hotIds = (
     await db.query<{ id: number }>('select id from reservations where status = $1 order by id', ['pending'])
   ).rows.map((r) => r.id);
   return { create, hotIds };
 }
 
-/** (1) admin confirmations on the hot window, 64 in flight: exactly fills it. */
-export async function confirmHotWindow(
-  { origin, driver, db, auth, adminAuth }: RunContext,
-  hotIds: readonly number[],
-): Promise<JobResult> {
-  // Warm-up, not measured: the confirm route's first calls compile its code
-  // paths (JIT). A server is warm when registration opens; 300 confirmations
-  // on another day, away from the hot window, stand for the traffic before.
+/** Confirmations of `ids` by the admin, in order. */
+export const confirmRequests = (ids: readonly number[], adminAuth: Record<string, string>) =>
+  ids.map((id) => ({ method: 'POST' as const, path: `/reservations/${id}/confirm`, headers: adminAuth }));
+
+/**
+ * Warm-up, not measured: the confirm route's first calls compile its code
+ * paths (JIT). A server is warm when registration opens; 300 confirmations
+ * on another day, away from the hot window, stand for the traffic before.
+ */
+export async function warmConfirmRoute({ origin, driver, db, auth, adminAuth }: RunContext): Promise<void> {
   const warmDay = seoulDate(12);
   const warm = await driver.run(
     origin,
@@ -67,26 +67,11 @@ export async function confirmHotWindow(
   const warmIds = (
     await db.query<{ id: number }>(`select id from reservations where reservation_name like 'warm-up %'`)
   ).rows.map((r) => r.id);
-  await driver.run(
-    origin,
-    64,
-    warmIds.map((id) => ({
-      method: 'POST' as const,
-      path: `/reservations/${id}/confirm`,
-      headers: adminAuth,
-    })),
-    [200],
-  );
-  // (1) admin confirmations on the hot window, 64 in flight: exactly fills it.
-  const confirm = await driver.run(
-    origin,
-    64,
-    hotIds.map((id) => ({
-      method: 'POST' as const,
-      path: `/reservations/${id}/confirm`,
-      headers: adminAuth,
-    })),
-    [200],
-  );
-  return confirm;
+  await driver.run(origin, 64, confirmRequests(warmIds, adminAuth), [200]);
+}
+
+/** (1) admin confirmations on the hot window, 64 in flight: exactly fills it. */
+export async function confirmHotWindow(run: RunContext, hotIds: readonly number[]): Promise<JobResult> {
+  await warmConfirmRoute(run);
+  return run.driver.run(run.origin, 64, confirmRequests(hotIds, run.adminAuth), [200]);
 }

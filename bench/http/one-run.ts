@@ -17,6 +17,7 @@ import {
   HOT_RESERVATIONS,
   onlyAdmission,
   onlyConfirm,
+  onlyWaitingList,
   WEBHOOK_RESERVATIONS,
   ZONE,
 } from './settings.js';
@@ -31,13 +32,17 @@ import {
   startDriver,
   waitFor,
 } from './support.js';
+import { confirmWithWaitingList, type WaitingListReport } from './waiting-list.js';
 import { type WebhookConfirmReport, webhookConfirmScenario } from './webhook-confirm.js';
+
+const METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 /** What one run of `pnpm bench` measured (the registration rush is run apart). */
 export interface RunReport {
   scenarios: Record<string, JobResult>;
   admission?: AdmissionReport;
   webhookConfirm?: WebhookConfirmReport;
+  waitingList?: WaitingListReport;
   pgbench: { tps: number; latencyMs: number; transactions: number; failed: number };
   bare: JobResult;
   peakRssMb: number;
@@ -77,8 +82,11 @@ export async function oneRun(adminUrl: string, index: number): Promise<RunReport
       LOG_LEVEL: 'info', // the default: one JSON line per request, as in production
       NODE_ENV: 'production',
       // Metrics on, as an operated deployment runs; (1w)'s webhook receiver is on loopback.
-      METRICS_TOKEN: 'bench-metrics-token-0123456789',
+      METRICS_TOKEN,
       WEBHOOK_ALLOW_PRIVATE: 'true',
+      // (1q) runs with the waiting list on (its delay the default), or off with BENCH_AUTO_ADMIT=off
+      // for a control; every other scenario without.
+      AUTO_ADMIT: onlyWaitingList ? (process.env.BENCH_AUTO_ADMIT ?? 'fifo') : 'off',
     },
     // BENCH_API_STDOUT=<file> keeps the API's output (its request log, or --trace-gc lines).
     stdio: [
@@ -150,6 +158,22 @@ export async function oneRun(adminUrl: string, index: number): Promise<RunReport
     }
     const { create, hotIds } = await createHotWindow(run);
     endPhase('(2) create');
+    if (onlyWaitingList) {
+      const waitingList = await confirmWithWaitingList(run, hotIds, METRICS_TOKEN);
+      clearInterval(sampler);
+      const overfull = await overfullSlots(db);
+      return {
+        waitingList,
+        scenarios: { create, confirm: waitingList.confirm },
+        // The ceiling, measured in the same run as (1) does.
+        pgbench: await writePgbenchConfirm(db, database.url, HOT_RESERVATIONS, HOT_PEOPLE, seoulDate(11)),
+        bare: waitingList.confirm,
+        peakRssMb: await peakRssMb(api.pid!),
+        invariantHeld: overfull === 0,
+        overfullSlots: overfull,
+        confirmedInHotWindow: 0,
+      };
+    }
     const confirm = await confirmHotWindow(run, hotIds);
     endPhase('(1) confirm');
     // (1w) the same with one webhook endpoint subscribed, beside its own control.
@@ -201,16 +225,7 @@ export async function oneRun(adminUrl: string, index: number): Promise<RunReport
     );
 
     // Invariant straight from the reservations table, not from the ledger.
-    const overfull = await db.query<{ slots: string }>(
-      `select count(*) as slots from (
-         select s.slot, sum(r.number_of_people) as load
-         from reservations r
-         cross join lateral generate_series(r.start_time, r.end_time - interval '10 minutes', interval '10 minutes') as s(slot)
-         where r.status = 'confirmed'
-         group by s.slot
-         having sum(r.number_of_people) > $1) t`,
-      [CAPACITY],
-    );
+    const overfull = await overfullSlots(db);
     const hotConfirmed = await db.query<{ n: string }>(
       `select count(*) as n from reservations where status = 'confirmed' and reservation_name like 'hot %'`,
     );
@@ -228,8 +243,8 @@ export async function oneRun(adminUrl: string, index: number): Promise<RunReport
       pgbench,
       bare,
       peakRssMb: peakRss,
-      invariantHeld: Number(overfull.rows[0]?.slots ?? 1) === 0 && admission.invariantHeld,
-      overfullSlots: Number(overfull.rows[0]?.slots ?? -1),
+      invariantHeld: overfull === 0 && admission.invariantHeld,
+      overfullSlots: overfull,
       confirmedInHotWindow: Number(hotConfirmed.rows[0]?.n ?? 0),
     };
   } catch (error) {
@@ -244,4 +259,19 @@ export async function oneRun(adminUrl: string, index: number): Promise<RunReport
     await new Promise((r) => api.once('exit', r));
     await database.drop();
   }
+}
+
+/** Slots whose confirmed people (summed from the reservations table, not the ledger) pass the capacity. */
+async function overfullSlots(db: pg.Pool): Promise<number> {
+  const { rows } = await db.query<{ slots: string }>(
+    `select count(*) as slots from (
+       select s.slot, sum(r.number_of_people) as load
+       from reservations r
+       cross join lateral generate_series(r.start_time, r.end_time - interval '10 minutes', interval '10 minutes') as s(slot)
+       where r.status = 'confirmed'
+       group by s.slot
+       having sum(r.number_of_people) > $1) t`,
+    [CAPACITY],
+  );
+  return Number(rows[0]?.slots ?? -1);
 }

@@ -1,5 +1,5 @@
 /**
- * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-rush | --only-flood]`:
+ * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-waiting-list | --only-rush | --only-flood]`:
  * the end-to-end benchmark.
  *
  * Each run starts the API as the README does (built, `node apps/api/dist/main.js`)
@@ -26,9 +26,10 @@ import { oneRun, type RunReport } from './one-run.js';
 import { latencySvg } from './plot.js';
 import { drawPlots } from './plots.js';
 import { type RushReport, rushRun } from './rush.js';
-import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, quick, runs } from './settings.js';
+import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, onlyWaitingList, quick, runs } from './settings.js';
 import { machineLine, runLines, rushSection, stripRushTimelines, stripTimeline } from './summary.js';
 import { root, startDriver } from './support.js';
+import { waitingListLines } from './waiting-list.js';
 
 async function main(): Promise<void> {
   process.stdout.write('building (tsc -b, then the start bundle)…\n');
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       process.stdout.write(`run ${i + 1}/${runs}…\n`);
       if (!onlyRush && !onlyFlood) reports.push(await oneRun(server.adminUrl, i));
-      if (onlyConfirm || onlyAdmission) continue;
+      if (onlyConfirm || onlyAdmission || onlyWaitingList) continue;
       if (!onlyFlood) {
         process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
         const driver = startDriver();
@@ -69,62 +70,36 @@ async function main(): Promise<void> {
   }
   const machine = machineLine(server.source);
 
-  if (onlyRush) {
-    const summary = [
-      machine,
-      `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-rush.`,
-      '',
-      ...rushSection(rushReports),
-    ].join('\n');
+  /** A run of one scenario alone: its summary printed, its results written to bench/results/http-<name>-<stamp>.json. */
+  const alone = async (flag: string, name: string, lines: string[], results: object): Promise<void> => {
+    const summary = [machine, `Runs: ${runs}${quick ? ' (--quick)' : ''}; ${flag}.`, '', ...lines].join('\n');
     process.stdout.write(`\n${summary}\n`);
     const out = join(root, 'bench/results');
     await mkdir(out, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     await writeFile(
-      join(out, `http-rush-${stamp}.json`),
-      JSON.stringify({ quick, runs, rush: rushReports.map(stripRushTimelines) }, null, 2),
+      join(out, `http-${name}-${stamp}.json`),
+      JSON.stringify({ quick, runs, ...results }, null, 2),
     );
-    process.stdout.write(`\nresults: bench/results/http-rush-${stamp}.json\n`);
+    process.stdout.write(`\nresults: bench/results/http-${name}-${stamp}.json\n`);
+  };
+  if (onlyRush) {
+    await alone('--only-rush', 'rush', rushSection(rushReports), {
+      rush: rushReports.map(stripRushTimelines),
+    });
     process.stdout.write(`plots: ${(await drawPlots()).join(', ')}\n`);
     return;
   }
-
-  if (onlyFlood) {
-    const summary = [
-      machine,
-      `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-flood.`,
-      '',
-      ...floodLines(floodReports),
-    ].join('\n');
-    process.stdout.write(`\n${summary}\n`);
-    const out = join(root, 'bench/results');
-    await mkdir(out, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    await writeFile(
-      join(out, `http-flood-${stamp}.json`),
-      JSON.stringify({ quick, runs, flood: floodReports }, null, 2),
-    );
-    process.stdout.write(`\nresults: bench/results/http-flood-${stamp}.json\n`);
-    return;
+  if (onlyFlood) return alone('--only-flood', 'flood', floodLines(floodReports), { flood: floodReports });
+  if (onlyWaitingList) {
+    return alone('--only-waiting-list', 'waiting-list', waitingListLines(reports), {
+      reports: reports.map(stripTimeline),
+    });
   }
-
   if (onlyAdmission) {
-    const summary = [
-      machine,
-      `Runs: ${runs}${quick ? ' (--quick)' : ''}; --only-admission.`,
-      '',
-      ...admissionLines(reports.map((r) => r.admission)),
-    ].join('\n');
-    process.stdout.write(`\n${summary}\n`);
-    const out = join(root, 'bench/results');
-    await mkdir(out, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    await writeFile(
-      join(out, `http-admission-${stamp}.json`),
-      JSON.stringify({ quick, runs, admission: reports.map((r) => r.admission) }, null, 2),
-    );
-    process.stdout.write(`\nresults: bench/results/http-admission-${stamp}.json\n`);
-    return;
+    return alone('--only-admission', 'admission', admissionLines(reports.map((r) => r.admission)), {
+      admission: reports.map((r) => r.admission),
+    });
   }
 
   const lines = runLines(reports, machine);

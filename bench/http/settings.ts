@@ -8,6 +8,8 @@ export const runs = runsArg >= 0 ? Number(args[runsArg + 1]) : quick ? 1 : 3;
 export const onlyConfirm = args.includes('--only-confirm');
 /** `--only-admission`: run scenario (5) alone, for profiling and quick checks of it. */
 export const onlyAdmission = args.includes('--only-admission');
+/** `--only-waiting-list`: run (1q), the hot window's confirmations with AUTO_ADMIT=fifo and 10 % cancelled, alone. */
+export const onlyWaitingList = args.includes('--only-waiting-list');
 /** `--only-rush`: run the registration rush (6) alone, with its ceilings. */
 export const onlyRush = args.includes('--only-rush');
 /** `--only-flood`: run the registration flood (8) alone. */

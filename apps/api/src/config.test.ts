@@ -2,6 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactUrl } from './config.js';
 
 describe('loadConfig', () => {
+  it('reads the waiting list (AUTO_ADMIT, AUTO_ADMIT_DELAY_MS) and refuses bad values by name', () => {
+    expect(loadConfig({ AUTO_ADMIT: 'fifo', AUTO_ADMIT_DELAY_MS: '500' })).toMatchObject({
+      autoAdmit: 'fifo',
+      autoAdmitDelayMs: 500,
+    });
+    expect(() => loadConfig({ AUTO_ADMIT: 'lifo' })).toThrow(
+      new ConfigError('AUTO_ADMIT: must be one of off, fifo (got "lifo")'),
+    );
+    expect(() => loadConfig({ AUTO_ADMIT_DELAY_MS: '50' })).toThrow(
+      new ConfigError('AUTO_ADMIT_DELAY_MS: must be a whole number from 100 to 3600000 (got "50")'),
+    );
+  });
+
   it('fills in the documented defaults, DATA_DIR relative to cwd', () => {
     const config = loadConfig({}, { cwd: '/srv/app' });
     expect(config).toMatchObject({
@@ -28,6 +41,8 @@ describe('loadConfig', () => {
       webhookAllowPrivate: false,
       webhookTimeoutMs: 20_000,
       webhookRetryDelaysMs: undefined,
+      autoAdmit: 'off',
+      autoAdmitDelayMs: 2000,
     });
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
     expect(loadConfig({}).jwtSecret).not.toBe(config.jwtSecret);

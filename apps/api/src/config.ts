@@ -54,6 +54,10 @@ export interface Config {
   readonly registrationsPerAddressPerHour: number;
   /** The longest a password hash or check may wait for its turn before 503 overloaded. */
   readonly hashQueueMaxWaitMs: number;
+  /** The waiting list: `fifo` admits pending reservations into freed room by itself; `off` does not. */
+  readonly autoAdmit: 'off' | 'fifo';
+  /** With `fifo`, the longest from a change that frees room to the promotion it calls for. */
+  readonly autoAdmitDelayMs: number;
 }
 
 // An empty variable (`FOO=` in a compose file) means "unset".
@@ -144,6 +148,9 @@ const Env = z.object({
   ),
   REGISTRATIONS_PER_ADDRESS_PER_HOUR: optional(int(1, 1_000_000)),
   HASH_QUEUE_MAX_WAIT_MS: optional(int(0, 60_000)),
+  AUTO_ADMIT: optional(oneOf(['off', 'fifo'])),
+  // Polled every quarter of it: 100 ms polls at most ten times a second.
+  AUTO_ADMIT_DELAY_MS: optional(int(100, 3_600_000)),
 });
 
 function trustProxy(value: string | undefined): boolean | number | string {
@@ -217,6 +224,8 @@ export function loadConfig(
     webhookRetryDelaysMs: e.WEBHOOK_RETRY_DELAYS_MS,
     registrationsPerAddressPerHour: e.REGISTRATIONS_PER_ADDRESS_PER_HOUR ?? 20,
     hashQueueMaxWaitMs: e.HASH_QUEUE_MAX_WAIT_MS ?? 2000,
+    autoAdmit: e.AUTO_ADMIT ?? 'off',
+    autoAdmitDelayMs: e.AUTO_ADMIT_DELAY_MS ?? 2000,
   };
 }
 

@@ -188,6 +188,7 @@ export function createContainer(config: Config, logger: Logger): Container {
         registrationsPerAddressPerHour: cfg.registrationsPerAddressPerHour,
         webhookTransport,
         metrics: metrics.prometheus,
+        waitingList: cfg.autoAdmit === 'fifo' ? {} : undefined,
         webhookDelivery: {
           // Longer than an attempt may take, so no other process starts the same one meanwhile.
           leaseMs: 2 * cfg.webhookTimeoutMs + 5_000,

@@ -8,6 +8,7 @@ import { type Config, ConfigError, loadConfig, redactUrl } from './config.js';
 import { createContainer, TYPES } from './container.js';
 import { stdoutDestination } from './log-destination.js';
 import { describeStartupError } from './startup-error.js';
+import { WaitingListPoller } from './waiting-list-poller.js';
 import { WebhookPoller } from './webhook-poller.js';
 
 /** How long in-flight requests get to finish after SIGTERM before their sockets are cut. */
@@ -112,7 +113,9 @@ async function main(): Promise<void> {
   // Expired keys already count as unused; this only reclaims their rows. One
   // round at a time, never holding up a request (each batch is its own small
   // transaction that skips rows in use).
-  const { purgeIdempotencyKeys, deliverWebhooks } = await container.getAsync(TYPES.UseCases);
+  const { purgeIdempotencyKeys, deliverWebhooks, promoteWaitingList } = await container.getAsync(
+    TYPES.UseCases,
+  );
   let purging = false;
   const purge = setInterval(() => {
     if (purging) return;
@@ -154,6 +157,16 @@ async function main(): Promise<void> {
   store.onWebhooksQueued(() => poller.nudge());
   poller.start();
 
+  // The waiting list: a quarter of the delay between looks, so a freed room waits at most that plus one step.
+  const waitingList =
+    config.autoAdmit === 'fifo'
+      ? new WaitingListPoller(promoteWaitingList, {
+          everyMs: Math.floor(config.autoAdmitDelayMs / 4),
+          logger,
+        })
+      : null;
+  waitingList?.start();
+
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
@@ -164,6 +177,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       try {
+        await waitingList?.stop();
         await poller.stop(WEBHOOK_DRAIN_MS);
         // Closes the store (the pool) through its deactivation hook.
         await container.unbindAllAsync();

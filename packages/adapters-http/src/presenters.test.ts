@@ -1,6 +1,7 @@
 import type { LoadItem, ScheduleItem } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
 import { present } from './presenters.js';
+import { EventSchema } from './routes/reservations/history.js';
 
 describe('present.scheduleJson', () => {
   it('writes the same JSON as serializing the presented items', () => {
@@ -49,5 +50,39 @@ describe('present.loadJson', () => {
       );
     }
     expect(present.loadJson([], 'Asia/Seoul')).toBe('[]');
+  });
+});
+
+describe('present.event', () => {
+  it('writes a confirmation by the waiting list with actor_id null and actor_role system, valid by the Event schema', () => {
+    const t0 = Date.UTC(2026, 11, 1);
+    const pending = {
+      id: 7,
+      userId: 3,
+      reservationName: 'R',
+      start: t0,
+      end: t0 + 600_000,
+      numberOfPeople: 2,
+      status: 'pending' as const,
+      createdAt: t0 - 1000,
+      updatedAt: t0 - 1000,
+    };
+    const event = present.event(
+      {
+        id: 1,
+        reservationId: 7,
+        type: 'confirmed',
+        actorId: null,
+        actorRole: 'system',
+        reason: 'waiting list',
+        at: t0 - 500,
+        before: pending,
+        after: { ...pending, status: 'confirmed', updatedAt: t0 - 500 },
+      },
+      'Asia/Seoul',
+    );
+    expect(event).toMatchObject({ actor_id: null, actor_role: 'system', reason: 'waiting list' });
+    expect(EventSchema.safeParse(event).success).toBe(true);
+    expect(EventSchema.safeParse({ ...event, actor_role: 'robot' }).success).toBe(false);
   });
 });

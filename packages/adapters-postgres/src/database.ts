@@ -53,8 +53,9 @@ export interface ReservationEventsTable {
   id: Generated<number>;
   reservation_id: number;
   type: 'created' | 'updated' | 'confirmed' | 'cancelled' | 'rejected';
-  actor_id: number;
-  actor_role: 'user' | 'admin';
+  /** Null for the system (the waiting list). */
+  actor_id: number | null;
+  actor_role: 'user' | 'admin' | 'system';
   reason: string | null;
   at: Timestamp;
   before: ColumnType<ReservationSnapshot | null, string | null, never>;
@@ -110,6 +111,18 @@ export interface WebhookAttemptsTable {
   error: string | null;
 }
 
+/** The waiting list's queue of freed room. */
+export interface AdmissionRequestsTable {
+  /** `bigint`: read as a string. */
+  id: ColumnType<string, never, never>;
+  range_start: Timestamp;
+  range_end: Timestamp;
+  freed_at: Timestamp;
+  after_cursor: string | null;
+  claimed_until: Timestamp | null;
+  claimed_by: string | null;
+}
+
 /** The Kysely schema of the store. */
 export interface Database {
   users: UsersTable;
@@ -120,4 +133,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  admission_requests: AdmissionRequestsTable;
 }

@@ -14,6 +14,7 @@ import type { PendingLedgerChange } from './pending-ledger-change.js';
 import { isPgError, isUnavailable, SqlState } from './pg-error.js';
 import { PgReadExecutor } from './pg-read-executor.js';
 import { PgSession } from './pg-session.js';
+import { PostgresAdmissionRequests } from './postgres-admission-requests.js';
 import { PostgresIdempotencyKeys } from './postgres-idempotency-keys.js';
 import { PostgresReservationEvents } from './postgres-reservation-events.js';
 import { PostgresReservations } from './postgres-reservations.js';
@@ -30,6 +31,7 @@ function storesOver(db: Kysely<Database>, exec: Executor, pending?: PendingLedge
     idempotencyKeys: new PostgresIdempotencyKeys(db, exec),
     webhookEndpoints: new PostgresWebhookEndpoints(db, exec),
     outbox: new PostgresWebhookOutbox(db, exec),
+    admissionRequests: new PostgresAdmissionRequests(db, exec),
   };
 }
 

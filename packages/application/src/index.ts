@@ -13,6 +13,7 @@ export {
   confirmReservation,
   createReservation,
   previewAdmission,
+  promoteWaitingList,
   type ReservationDeps,
   rejectReservation,
   updateReservation,
@@ -20,6 +21,7 @@ export {
 export * from './ports/index.js';
 export { attemptStamps } from './support/attempt-stamps.js';
 export { type BulkOutcome, MAX_BULK_IDS } from './support/bulk.js';
+export { mergeRooms, queueingFreedRooms } from './support/freed-rooms.js';
 export { MAX_PAGE_LIMIT } from './support/page-window.js';
 export { QueuedPasswordHasher } from './support/queued-password-hasher.js';
 export { SheddingQueue, type SheddingQueueOptions } from './support/shedding-queue.js';
@@ -74,6 +76,11 @@ export { ListUsers, type ListUsersQuery } from './use-cases/list-users.js';
 export { ListWebhookDeliveries } from './use-cases/list-webhook-deliveries.js';
 export { ListWebhookEndpoints } from './use-cases/list-webhook-endpoints.js';
 export { DEFAULT_LOG_IN_THROTTLE, LogIn, type LogInCommand, type LogInThrottle } from './use-cases/log-in.js';
+export {
+  PromoteWaitingList,
+  type PromoteWaitingListDeps,
+  type PromotionResult,
+} from './use-cases/promote-waiting-list.js';
 export { PurgeIdempotencyKeys } from './use-cases/purge-idempotency-keys.js';
 export {
   DEFAULT_REGISTRATIONS_PER_ADDRESS,

@@ -3622,13 +3622,14 @@ export interface components {
              * @example 2026-01-04T09:00:00+09:00
              */
             at: string;
-            actor_id: number;
+            /** @description The account that made the change; null when the system made it (the waiting list). */
+            actor_id: number | null;
             /**
-             * @description The role the actor had when acting.
+             * @description The role the actor had when acting; `system` for a confirmation by the waiting list.
              * @enum {string}
              */
-            actor_role: "user" | "admin";
-            /** @description A rejection’s reason; otherwise null. */
+            actor_role: "user" | "admin" | "system";
+            /** @description A rejection’s or cancellation’s reason, `waiting list` for a confirmation by the waiting list; otherwise null. */
             reason: string | null;
             before: components["schemas"]["Reservation"] & (Record<string, never> | null);
             after: components["schemas"]["Reservation"];

@@ -68,6 +68,8 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
   private readonly admissionRuns: Counter<'result'>;
   private readonly admissionDecisions: Counter<'decision'>;
   private readonly admissionSeconds: Histogram;
+  private readonly promotions: Counter;
+  private readonly promotionLag: Histogram;
   private readonly webhookAttempts: Counter<'outcome'>;
   private readonly webhookSeconds: Histogram;
   private readonly webhookThrottled: Gauge;
@@ -124,6 +126,17 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
       name: 'exam_admission_duration_seconds',
       help: 'How long admissions took.',
       buckets: [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+      registers,
+    });
+    this.promotions = new Counter({
+      name: 'exam_waiting_list_promotions_total',
+      help: 'Reservations the waiting list confirmed.',
+      registers,
+    });
+    this.promotionLag = new Histogram({
+      name: 'exam_waiting_list_promotion_lag_seconds',
+      help: 'From the change that freed room to the waiting list confirming a reservation in it, per reservation.',
+      buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 30, 60],
       registers,
     });
     this.webhookAttempts = new Counter({
@@ -254,6 +267,11 @@ export class PrometheusMetrics implements Metrics, HttpMetrics {
     this.admissionDecisions.inc({ decision: 'confirmed' }, result.confirmed);
     this.admissionDecisions.inc({ decision: 'rejected' }, result.rejected);
     this.admissionDecisions.inc({ decision: 'left_pending' }, result.leftPending);
+  }
+
+  waitingListPromotion(confirmed: number, lagSeconds: number): void {
+    this.promotions.inc(confirmed);
+    for (let i = 0; i < confirmed; i++) this.promotionLag.observe(lagSeconds);
   }
 
   webhookEndpointsThrottled(count: number): void {

@@ -6,6 +6,7 @@ import { webhooksOutbox } from './0004-webhooks-outbox.js';
 import { loginUndecidedAttempts } from './0005-login-undecided-attempts.js';
 import { opaqueIdempotencyAnswers } from './0006-opaque-idempotency-answers.js';
 import { userTokenVersion } from './0007-user-token-version.js';
+import { waitingList } from './0008-waiting-list.js';
 
 /**
  * Every schema version, by the name recorded in `kysely_migration`; they run
@@ -22,4 +23,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-login-undecided-attempts': loginUndecidedAttempts,
   '0006-opaque-idempotency-answers': opaqueIdempotencyAnswers,
   '0007-user-token-version': userTokenVersion,
+  '0008-waiting-list': waitingList,
 };

@@ -8,6 +8,7 @@ import type {
   UnitOfWork,
   WebhookTransport,
 } from '../ports/index.js';
+import { queueingFreedRooms } from '../support/freed-rooms.js';
 import { Authenticate } from '../use-cases/authenticate.js';
 import { ChangePassword } from '../use-cases/change-password.js';
 import { ChangeUserRole } from '../use-cases/change-user-role.js';
@@ -35,6 +36,7 @@ import {
   confirmReservation,
   createReservation,
   previewAdmission,
+  promoteWaitingList,
   rejectReservation,
   updateReservation,
 } from './reservation-actions.js';
@@ -61,13 +63,20 @@ export interface UseCaseDeps {
   readonly webhookTransport: WebhookTransport;
   /** How webhooks are delivered (lease, retries, concurrency); a lease of 60 s by default. */
   readonly webhookDelivery?: Partial<Omit<DeliverWebhooksDeps, 'uow' | 'clock' | 'transport' | 'metrics'>>;
+  /**
+   * The waiting list (`AUTO_ADMIT=fifo`): every change that frees room queues
+   * it, in its own unit of work, for {@link UseCases.promoteWaitingList}.
+   * Absent: nothing is queued (`off`).
+   */
+  readonly waitingList?: { readonly leaseMs?: number | undefined } | undefined;
   /** Where the use cases count what operators watch; nothing is counted when absent. */
   readonly metrics?: Metrics | undefined;
 }
 
 /** Every use case a client of the service calls, wired to one set of ports. */
 export function createUseCases(deps: UseCaseDeps) {
-  const { uow, clock, policy, passwordHasher, tokenIssuer, loginAttempts, idempotencyTtlMs, metrics } = deps;
+  const { clock, policy, passwordHasher, tokenIssuer, loginAttempts, idempotencyTtlMs, metrics } = deps;
+  const uow = deps.waitingList ? queueingFreedRooms(deps.uow, policy.grid) : deps.uow;
   const shared = { uow, clock, policy, idempotencyTtlMs, metrics };
   const transport = deps.webhookTransport;
   return {
@@ -121,6 +130,7 @@ export function createUseCases(deps: UseCaseDeps) {
       chunkSize: deps.admissionChunkSize,
       maxMs: deps.admissionMaxMs,
     }),
+    promoteWaitingList: promoteWaitingList(shared, deps.waitingList),
     purgeIdempotencyKeys: new PurgeIdempotencyKeys({ uow, clock }),
     createWebhookEndpoint: new CreateWebhookEndpoint({ uow, clock, transport }),
     listWebhookEndpoints: new ListWebhookEndpoints({ uow }),

@@ -12,6 +12,7 @@ import { CancelReservation } from '../use-cases/cancel-reservation.js';
 import { ConfirmReservation, type ConfirmReservationCommand } from '../use-cases/confirm-reservation.js';
 import { CreateReservation, type CreateReservationCommand } from '../use-cases/create-reservation.js';
 import { PreviewAdmission } from '../use-cases/preview-admission.js';
+import { PromoteWaitingList } from '../use-cases/promote-waiting-list.js';
 import { RejectReservation } from '../use-cases/reject-reservation.js';
 import { UpdateReservation } from '../use-cases/update-reservation.js';
 import { type Action, type Command, type Decided, inUnits } from '../wrappers/action.js';
@@ -135,3 +136,7 @@ export function previewAdmission(
 }
 
 export const updateReservation = (deps: ReservationDeps) => new UpdateReservation(deps);
+
+/** The waiting list's promotion step (see {@link PromoteWaitingList}); its runs are counted by the step itself. */
+export const promoteWaitingList = (deps: ReservationDeps, options: { leaseMs?: number | undefined } = {}) =>
+  new PromoteWaitingList({ ...deps, ...options });

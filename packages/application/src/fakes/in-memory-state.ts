@@ -2,6 +2,7 @@ import type { Reservation } from '@exam-reservation/domain';
 import type {
   DeliveryAttempt,
   DeliveryState,
+  FreedRoom,
   IdempotencyRecord,
   RecordedReservationEvent,
   UserWithPassword,
@@ -26,6 +27,13 @@ export interface StoredDelivery {
   readonly finishedAt: number | null;
 }
 
+/** A request of the waiting list, as stored. */
+export interface StoredAdmissionRequest extends FreedRoom {
+  readonly id: number;
+  readonly claimedUntil: number | null;
+  readonly claimedBy: string | null;
+}
+
 /** Everything the in-memory fakes hold: one value, copied whole for each unit of work. */
 export interface State {
   reservations: Map<number, Reservation>;
@@ -36,6 +44,8 @@ export interface State {
   endpoints: Map<number, StoredEndpoint>;
   deliveries: Map<number, StoredDelivery>;
   attempts: Map<number, readonly DeliveryAttempt[]>;
+  admissionRequests: Map<number, StoredAdmissionRequest>;
+  nextAdmissionRequestId: number;
   nextReservationId: number;
   nextUserId: number;
   nextToken: number;
@@ -53,6 +63,8 @@ export const emptyState = (): State => ({
   endpoints: new Map(),
   deliveries: new Map(),
   attempts: new Map(),
+  admissionRequests: new Map(),
+  nextAdmissionRequestId: 1,
   nextReservationId: 1,
   nextUserId: 1,
   nextToken: 1,
@@ -70,6 +82,8 @@ export const clone = (state: State): State => ({
   endpoints: new Map(state.endpoints),
   deliveries: new Map(state.deliveries),
   attempts: new Map(state.attempts),
+  admissionRequests: new Map(state.admissionRequests),
+  nextAdmissionRequestId: state.nextAdmissionRequestId,
   nextReservationId: state.nextReservationId,
   nextUserId: state.nextUserId,
   nextToken: state.nextToken,

@@ -1,5 +1,6 @@
 import type { Reservation, SlotLoads } from '@exam-reservation/domain';
 import type { ReadStores, TransactionStores, UnitOfWork } from '../ports/index.js';
+import { InMemoryAdmissionRequests } from './in-memory-admission-requests.js';
 import { InMemoryIdempotencyKeys } from './in-memory-idempotency-keys.js';
 import { InMemoryReservationEvents } from './in-memory-reservation-events.js';
 import { InMemoryReservations } from './in-memory-reservations.js';
@@ -51,5 +52,6 @@ function storesOver(state: State): TransactionStores {
     idempotencyKeys: new InMemoryIdempotencyKeys(state),
     webhookEndpoints: new InMemoryWebhookEndpoints(state),
     outbox: new InMemoryWebhookOutbox(state),
+    admissionRequests: new InMemoryAdmissionRequests(state),
   };
 }

@@ -1,3 +1,9 @@
+export type {
+  AdmissionClaim,
+  AdmissionRequests,
+  ClaimedAdmission,
+  FreedRoom,
+} from './admission-requests.js';
 export type { Clock } from './clock.js';
 export type {
   IdempotencyClaim,
@@ -15,6 +21,7 @@ export {
 export { type Metrics, NO_METRICS, type WebhookAttemptOutcome } from './metrics.js';
 export { type HashOptions, OverloadedError, type PasswordHasher } from './password-hasher.js';
 export type {
+  ActorRole,
   RecordedReservationEvent,
   ReservationEvent,
   ReservationEventPage,

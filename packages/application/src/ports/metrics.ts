@@ -23,6 +23,11 @@ export interface Metrics {
     result: { confirmed: number; rejected: number; leftPending: number } | null,
     seconds: number,
   ): void;
+  /**
+   * The waiting list confirmed `confirmed` reservations over one freed room,
+   * `lagSeconds` after the change that freed it.
+   */
+  waitingListPromotion(confirmed: number, lagSeconds: number): void;
   /** One webhook attempt ended. */
   webhookAttempt(outcome: WebhookAttemptOutcome, seconds: number): void;
   /** How many endpoints this process now holds to fewer attempts in flight, because they kept failing. */
@@ -35,6 +40,7 @@ export const NO_METRICS: Metrics = {
   bookingRefusedForCapacity: () => undefined,
   confirmationBatch: () => undefined,
   admission: () => undefined,
+  waitingListPromotion: () => undefined,
   webhookAttempt: () => undefined,
   webhookEndpointsThrottled: () => undefined,
 };

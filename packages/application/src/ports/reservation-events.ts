@@ -2,14 +2,17 @@ import type { Reservation, Role } from '@exam-reservation/domain';
 
 export type ReservationEventType = 'created' | 'updated' | 'confirmed' | 'cancelled' | 'rejected';
 
+/** Who made a change: a user, an admin, or the service itself (the waiting list). */
+export type ActorRole = Role | 'system';
+
 /** One entry of the append-only audit trail of reservations. */
 export interface ReservationEvent {
   readonly reservationId: number;
   readonly type: ReservationEventType;
-  /** The user who made the change. */
-  readonly actorId: number;
-  /** Their role when they made it. */
-  readonly actorRole: Role;
+  /** The user who made the change; null when the system made it. */
+  readonly actorId: number | null;
+  /** Their role when they made it, or `system`. */
+  readonly actorRole: ActorRole;
   /** Why, when the actor gave a reason (a rejection); else null. */
   readonly reason: string | null;
   /** epoch ms */

@@ -1,3 +1,4 @@
+import type { AdmissionRequests } from './admission-requests.js';
 import type { IdempotencyKeys } from './idempotency-keys.js';
 import type { ReservationEvents } from './reservation-events.js';
 import type { ReservationReader, Reservations } from './reservations.js';
@@ -14,6 +15,8 @@ export interface TransactionStores {
   readonly idempotencyKeys: IdempotencyKeys;
   readonly webhookEndpoints: WebhookEndpoints;
   readonly outbox: WebhookOutbox;
+  /** The waiting list's queue of freed room. */
+  readonly admissionRequests: AdmissionRequests;
 }
 
 /** Stores for plain reads outside any transaction: nothing here can lock. */

@@ -7,12 +7,14 @@ import {
   confirmedLoadDelta,
   NO_CAPACITY_LEFT,
   policyDateRange,
+  promoteWaiting,
   type Reservation,
   rangeOf,
   type SlotLoads,
   type TimeRange,
+  WAITING_LIST_REASON,
 } from '@exam-reservation/domain';
-import type { ReadStores, TransactionStores } from '../ports/index.js';
+import type { ActorRole, ReadStores, TransactionStores } from '../ports/index.js';
 
 /** What a part of an admission decided. */
 export interface AdmissionCounts {
@@ -53,13 +55,50 @@ export const addCounts = (a: AdmissionCounts, b: AdmissionCounts): AdmissionCoun
   leftPending: a.leftPending + b.leftPending,
 });
 
+/**
+ * Who admits, by which of the domain's rules, and what the history says of
+ * it: an admin's admission, or the waiting list's promotion.
+ */
+export interface AdmissionRule {
+  decide(loads: SlotLoads, candidates: readonly Reservation[], policy: BookingPolicy, now: number): Admission;
+  readonly actorId: number | null;
+  readonly actorRole: ActorRole;
+  /** The reason the history gives a confirmation. */
+  readonly confirmReason: string | null;
+}
+
+/** An admin's first come, first served admission; with `rejectRest`, the rest is rejected. */
+export const adminRule = (actor: Actor, rejectRest: boolean): AdmissionRule => ({
+  decide: (loads, candidates, policy, now) =>
+    admitFirstComeFirstServed(actor, loads, candidates, policy, now, { rejectRest }),
+  actorId: actor.userId,
+  actorRole: actor.role,
+  confirmReason: null,
+});
+
+/** The waiting list: the system admits by the same rule and rejects nobody. */
+export const WAITING_LIST_RULE: AdmissionRule = {
+  decide: (loads, candidates, policy, now) => {
+    const { confirmed, leftPending } = promoteWaiting(loads, candidates, policy, now);
+    return { confirmed, rejected: [], leftPending };
+  },
+  actorId: null,
+  actorRole: 'system',
+  confirmReason: WAITING_LIST_REASON,
+};
+
 /** What one chunk of an admission is decided with. */
 export interface ChunkDecision {
-  readonly actor: Actor;
+  readonly rule: AdmissionRule;
   readonly range: TimeRange;
-  readonly rejectRest: boolean;
   readonly policy: BookingPolicy;
   readonly now: number;
+  /**
+   * Loads a slot is taken to have at least: what a walk that holds to its
+   * first look saw (plus what it admitted), so that room freed since is not
+   * given to someone later in the queue than those it already left out.
+   */
+  readonly floor?: SlotLoads | undefined;
 }
 
 /**
@@ -103,31 +142,32 @@ export async function admitChunk(
   decision: ChunkDecision,
   page: readonly Reservation[],
   lockSlots: boolean,
-): Promise<AdmissionCounts> {
-  if (page.length === 0) return NO_COUNTS;
-  const { actor, range, rejectRest, policy, now } = decision;
+): Promise<AdmissionCounts & { readonly loads: SlotLoads }> {
+  if (page.length === 0) return { ...NO_COUNTS, loads: new Map() };
+  const { rule, range, policy, now, floor } = decision;
   const locked = new Map(
     (await stores.reservations.getManyForUpdate(page.map((r) => r.id))).map((r) => [r.id, r]),
   );
   // In creation order (the page's), as they are now that they are locked.
   const candidates = candidatesOf(page, (r) => locked.get(r.id), range);
   const sorted = slotsOf(candidates, policy);
-  let loads: SlotLoads = new Map();
+  const loads = new Map<number, number>();
   if (sorted.length > 0) {
-    loads = lockSlots
+    const read = lockSlots
       ? await stores.ledger.lockLoads(sorted, policy.capacity)
       : await stores.ledger.loadsIn(sorted[0]!, sorted[sorted.length - 1]! + 1);
+    for (const slot of sorted) loads.set(slot, Math.max(read.get(slot) ?? 0, floor?.get(slot) ?? 0));
   }
-  const admission = admitFirstComeFirstServed(actor, loads, candidates, policy, now, { rejectRest });
+  const admission = rule.decide(loads, candidates, policy, now);
   const changed = [...admission.confirmed, ...admission.rejected];
   await stores.reservations.saveAll(changed.map((t) => t.after));
   await stores.events.appendAll(
     changed.map(({ before, after }) => ({
       reservationId: after.id,
       type: after.status === 'confirmed' ? ('confirmed' as const) : ('rejected' as const),
-      actorId: actor.userId,
-      actorRole: actor.role,
-      reason: after.status === 'rejected' ? NO_CAPACITY_LEFT : null,
+      actorId: rule.actorId,
+      actorRole: rule.actorRole,
+      reason: after.status === 'rejected' ? NO_CAPACITY_LEFT : rule.confirmReason,
       at: now,
       before,
       after,
@@ -135,7 +175,8 @@ export async function admitChunk(
   );
   const deltas = admission.confirmed.flatMap((t) => confirmedLoadDelta(t.before, t.after, policy.grid));
   if (deltas.length > 0) await stores.ledger.apply(deltas, policy.capacity, policy.timeZone);
-  return countsOf(admission);
+  for (const d of deltas) loads.set(d.slotStart, (loads.get(d.slotStart) ?? 0) + d.delta);
+  return { ...countsOf(admission), loads };
 }
 
 /**
@@ -153,7 +194,7 @@ export async function previewChunk(
   admitted: Map<number, number>,
 ): Promise<AdmissionCounts> {
   if (page.length === 0) return NO_COUNTS;
-  const { actor, range, rejectRest, policy, now } = decision;
+  const { rule, range, policy, now } = decision;
   const candidates = candidatesOf(page, (r) => r, range);
   const sorted = slotsOf(candidates, policy);
   const loads = new Map<number, number>();
@@ -165,7 +206,7 @@ export async function previewChunk(
       if (extra !== undefined) loads.set(slot, (loads.get(slot) ?? 0) + extra);
     }
   }
-  const admission = admitFirstComeFirstServed(actor, loads, candidates, policy, now, { rejectRest });
+  const admission = rule.decide(loads, candidates, policy, now);
   for (const t of admission.confirmed) {
     for (const d of confirmedLoadDelta(t.before, t.after, policy.grid)) {
       admitted.set(d.slotStart, (admitted.get(d.slotStart) ?? 0) + d.delta);

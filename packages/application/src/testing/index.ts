@@ -15,6 +15,7 @@ export { InMemorySlotLedger } from '../fakes/in-memory-slot-ledger.js';
 export { InMemoryStore } from '../fakes/in-memory-store.js';
 export { InMemoryUsers } from '../fakes/in-memory-users.js';
 export { InMemoryWebhookEndpoints, InMemoryWebhookOutbox } from '../fakes/in-memory-webhooks.js';
+export { describeAdmissionRequestsContract } from './admission-requests-contract.js';
 export { at, type MakeStore, rejectionOf, SLOT, T0 } from './fixtures.js';
 export { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
 export { encodeAnswer, keyedAnswer, type TestResponse } from './keyed.js';

@@ -1,3 +1,4 @@
+import { describeAdmissionRequestsContract } from './admission-requests-contract.js';
 import type { MakeStore } from './fixtures.js';
 import { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
 import { describeReservationEventsContract } from './reservation-events-contract.js';
@@ -16,4 +17,5 @@ export function describeStoreContracts(name: string, makeStore: MakeStore): void
   describeUsersContract(name, makeStore);
   describeIdempotencyKeysContract(name, makeStore);
   describeWebhooksContract(name, makeStore);
+  describeAdmissionRequestsContract(name, makeStore);
 }

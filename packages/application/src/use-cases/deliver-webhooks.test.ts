@@ -16,6 +16,7 @@ class CountingMetrics implements Metrics {
   bookingRefusedForCapacity(): void {}
   confirmationBatch(): void {}
   admission(): void {}
+  waitingListPromotion(): void {}
   webhookAttempt(outcome: WebhookAttemptOutcome): void {
     this.attempts.push(outcome);
   }

@@ -24,6 +24,7 @@ class RecordingMetrics implements Metrics {
   admission(result: unknown): void {
     this.admissions.push(result);
   }
+  waitingListPromotion(): void {}
   webhookAttempt(): void {}
   webhookEndpointsThrottled(): void {}
 }

@@ -2,6 +2,7 @@ import type { BookingPolicy } from '@exam-reservation/domain';
 import type { Clock, PendingCursor, UnitOfWork } from '../ports/index.js';
 import {
   addCounts,
+  adminRule,
   admissionLimits,
   admissionRange,
   NO_COUNTS,
@@ -40,7 +41,7 @@ export class PreviewAdmission {
   async execute(command: AdmitCommand): Promise<AdmissionResult> {
     const range = admissionRange(command, this.deps.policy);
     const { uow, clock, policy } = this.deps;
-    const { actor, rejectRest } = command;
+    const rule = adminRule(command.actor, command.rejectRest);
     const deadline = clock.now() + this.maxMs;
     /** People admitted so far by this dry run, per slot: what a run would have written by now. */
     const admitted = new Map<number, number>();
@@ -53,7 +54,7 @@ export class PreviewAdmission {
           after,
           limit: this.chunkSize,
         });
-        const decision = { actor, range, rejectRest, policy, now: clock.now() };
+        const decision = { rule, range, policy, now: clock.now() };
         const sum = addCounts(totals, await previewChunk(stores, decision, page.items, admitted));
         const result = { ...sum, complete: page.items.length < this.chunkSize };
         return { result, stop: result.complete || clock.now() >= deadline, next: page.next };

@@ -17,9 +17,16 @@ export const EventSchema = z
   .object({
     type: z.enum(['created', 'updated', 'confirmed', 'rejected', 'cancelled']),
     at: responseTime,
-    actor_id: z.number().int(),
-    actor_role: z.enum(['user', 'admin']).openapi({ description: 'The role the actor had when acting.' }),
-    reason: z.string().nullable().openapi({ description: 'A rejection’s reason; otherwise null.' }),
+    actor_id: z.number().int().nullable().openapi({
+      description: 'The account that made the change; null when the system made it (the waiting list).',
+    }),
+    actor_role: z.enum(['user', 'admin', 'system']).openapi({
+      description: 'The role the actor had when acting; `system` for a confirmation by the waiting list.',
+    }),
+    reason: z.string().nullable().openapi({
+      description:
+        'A rejection’s or cancellation’s reason, `waiting list` for a confirmation by the waiting list; otherwise null.',
+    }),
     before: ReservationSchema.nullable().openapi({ description: 'Null for `created`.' }),
     after: ReservationSchema,
   })
