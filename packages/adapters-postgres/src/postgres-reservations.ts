@@ -54,6 +54,14 @@ function parseExportCursor(cursor: ExportCursor): { startKey: string; id: number
   return { startKey, id };
 }
 
+/**
+ * A `timestamptz` column as epoch ms, cut to the millisecond as reading it
+ * into a Date does (±Infinity for ±infinity): an export reads four per row,
+ * and parsing their text was the largest part of its CPU time.
+ */
+const epochMs = (column: 'start_time' | 'end_time' | 'created_at' | 'updated_at') =>
+  sql<number>`round(date_part('epoch', date_trunc('milliseconds', ${sql.ref(column)})) * 1000)`;
+
 /** Reservations in the `reservations` table. */
 export class PostgresReservations implements Reservations {
   /** Rows this unit of work holds locked: saving them cannot fail, so the save may wait for the commit. */
@@ -214,7 +222,13 @@ export class PostgresReservations implements Reservations {
     const to = new Date(overlapping.end).toISOString();
     let rows = this.db
       .selectFrom('reservations')
-      .selectAll()
+      .select(['id', 'user_id', 'reservation_name', 'number_of_people', 'status'])
+      .select([
+        epochMs('start_time').as('start_ms'),
+        epochMs('end_time').as('end_ms'),
+        epochMs('created_at').as('created_ms'),
+        epochMs('updated_at').as('updated_ms'),
+      ])
       // to_char gives null for ±infinity, whose text is read back as itself.
       .select(
         sql<string>`coalesce(to_char(start_time at time zone 'UTC', ${START_KEY}), start_time::text)`.as(
@@ -245,7 +259,17 @@ export class PostgresReservations implements Reservations {
     const found = await this.exec.rows(rows.orderBy('start_time').orderBy('id').limit(query.limit), READS);
     const last = found[found.length - 1];
     return {
-      items: found.map(toReservation),
+      items: found.map((row) => ({
+        id: row.id,
+        userId: row.user_id,
+        reservationName: row.reservation_name,
+        start: row.start_ms,
+        end: row.end_ms,
+        numberOfPeople: row.number_of_people,
+        status: row.status,
+        createdAt: row.created_ms,
+        updatedAt: row.updated_ms,
+      })),
       next: last ? (`${last.start_key}/${last.id}` as ExportCursor) : null,
     };
   }
