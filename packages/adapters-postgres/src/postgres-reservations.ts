@@ -181,29 +181,28 @@ export class PostgresReservations implements Reservations {
     // slot of the range adds its people where its first covered slot starts and takes them off
     // where its slots end; the running sum over those change points is the pending load, one row
     // per change point: at most twice the slots of the range, however many reservations there
-    // are (no row per reservation and slot).
+    // are (no row per reservation and slot). The people are summed per start and per end time in
+    // one scan first, so the slot arithmetic runs per distinct time, not per reservation. A
+    // reservation whose first covered slot is its end slot (it covers no slot start) adds and
+    // takes off at the same slot: nothing.
     const slotSeconds = grid.slotMs / 1000;
     const first = Math.ceil(from / grid.slotMs);
     const end = Math.ceil(to / grid.slotMs);
     if (first >= end) return new Map();
     const query = sql<{ slot: number; people: number }>`
-      with pending as (
-        select greatest(ceil(date_part('epoch', start_time) / ${slotSeconds}::float8), ${first}::float8) as first_slot,
-               ceil(date_part('epoch', end_time) / ${slotSeconds}::float8) as end_slot,
-               number_of_people::int8 as people
+      with changes as (
+        select case when grouping(start_time) = 0
+                    then greatest(ceil(date_part('epoch', start_time) / ${slotSeconds}::float8), ${first}::float8)
+                    else ceil(date_part('epoch', end_time) / ${slotSeconds}::float8) end as slot,
+               case when grouping(start_time) = 0 then sum(number_of_people) else -sum(number_of_people) end as delta
         from reservations
         where status = 'pending'
           and tstzrange(start_time, end_time, '[)')
               && tstzrange(${new Date(from).toISOString()}::timestamptz, ${new Date(to).toISOString()}::timestamptz, '[)')
-      ), changes as (
-        select first_slot as slot, people as delta from pending
-        where first_slot < least(end_slot, ${end}::float8)
-        union all
-        select end_slot, -people from pending
-        where first_slot < end_slot and end_slot < ${end}::float8
+        group by grouping sets ((start_time), (end_time))
       )
       select (slot - ${first}::float8)::int as slot, (sum(sum(delta)) over (order by slot))::float8 as people
-      from changes group by slot order by slot`;
+      from changes where slot < ${end}::float8 group by slot order by slot`;
     const rows = await this.exec.rows({ compile: () => query.compile(this.db) }, READS);
     const loads = new Map<number, number>();
     for (let i = 0; i < rows.length; i++) {
