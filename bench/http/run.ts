@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-rush | --only-flood]`:
+ * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-rush | --only-flood |
+ * --only-export | --only-load]`:
  * the end-to-end benchmark.
  *
  * Each run starts the API as the README does (built, `node apps/api/dist/main.js`)
@@ -12,7 +13,8 @@
  *
  * The flags are read in settings.ts; one-run.ts runs the scenarios (each in
  * a file of its own: hot-window, webhook-confirm, schedules, get-one,
- * admission; the rush in rush.ts, the registration flood in flood.ts) and
+ * admission; the rush in rush.ts, the registration flood in flood.ts, the CSV
+ * export in export.ts and the load view in load.ts) and
  * summary.ts writes the tables; plots.ts draws BENCHMARKS.md's charts from the
  * results file (`pnpm bench:plots` alone redraws them).
  */
@@ -21,14 +23,46 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestServer } from '@exam-reservation/adapters-postgres/testing';
 import { admissionLines } from './admission.js';
+import { type ExportReport, exportLines, exportRun } from './export.js';
 import { type FloodReport, floodLines, floodLoginTimeline, floodRun } from './flood.js';
+import { type LoadReport, loadLines, loadRun } from './load.js';
 import { oneRun, type RunReport } from './one-run.js';
 import { latencySvg } from './plot.js';
 import { drawPlots } from './plots.js';
 import { type RushReport, rushRun } from './rush.js';
-import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, quick, runs } from './settings.js';
-import { machineLine, runLines, rushSection, stripRushTimelines, stripTimeline } from './summary.js';
+import {
+  onlyAdmission,
+  onlyConfirm,
+  onlyExport,
+  onlyFlood,
+  onlyLoad,
+  onlyRush,
+  quick,
+  runs,
+} from './settings.js';
+import {
+  machineLine,
+  runLines,
+  rushSection,
+  stripLoad,
+  stripRushTimelines,
+  stripTimeline,
+} from './summary.js';
 import { root, startDriver } from './support.js';
+
+/** Writes `data` to bench/results/<name>-<time>.json and says where. */
+async function keep(name: string, data: unknown): Promise<void> {
+  const out = join(root, 'bench/results');
+  await mkdir(out, { recursive: true });
+  const file = `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
+  await writeFile(join(out, file), JSON.stringify(data, null, 2));
+  process.stdout.write(`\nresults: bench/results/${file}\n`);
+}
+
+/** The scenarios that run on their own (`--only-export`, `--only-load`): a fresh database and API each. */
+const alone = onlyExport || onlyLoad;
+/** No --only flag: every scenario. */
+const everything = !(alone || onlyConfirm || onlyAdmission || onlyRush || onlyFlood);
 
 async function main(): Promise<void> {
   process.stdout.write('building (tsc -b, then the start bundle)…\n');
@@ -42,32 +76,58 @@ async function main(): Promise<void> {
   const reports: RunReport[] = [];
   const rushReports: RushReport[] = [];
   const floodReports: FloodReport[] = [];
+  const exportReports: ExportReport[] = [];
+  const loadReports: LoadReport[] = [];
+  /** Scenarios (1)–(8) of run `i`, or those an --only flag names. */
+  const partsOfOneRun = async (i: number): Promise<void> => {
+    if (!onlyRush && !onlyFlood) reports.push(await oneRun(server.adminUrl, i));
+    if (onlyConfirm || onlyAdmission) return;
+    if (!onlyFlood) {
+      process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
+      const driver = startDriver();
+      try {
+        rushReports.push(await rushRun(server.adminUrl, driver, { quick }));
+      } finally {
+        await driver.close();
+      }
+    }
+    if (onlyRush) return;
+    process.stdout.write(`run ${i + 1}/${runs}: the registration flood…\n`);
+    const flood = await floodRun(server.adminUrl, { quick });
+    process.stdout.write(
+      `log-ins during the flood (sent at ms:status:ms:before:served): ${floodLoginTimeline(flood)}\n`,
+    );
+    floodReports.push(flood);
+  };
   try {
     for (let i = 0; i < runs; i++) {
       process.stdout.write(`run ${i + 1}/${runs}…\n`);
-      if (!onlyRush && !onlyFlood) reports.push(await oneRun(server.adminUrl, i));
-      if (onlyConfirm || onlyAdmission) continue;
-      if (!onlyFlood) {
-        process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
-        const driver = startDriver();
-        try {
-          rushReports.push(await rushRun(server.adminUrl, driver, { quick }));
-        } finally {
-          await driver.close();
-        }
+      if (!alone) await partsOfOneRun(i);
+      if (onlyExport || everything) {
+        process.stdout.write(`run ${i + 1}/${runs}: the CSV export…\n`);
+        exportReports.push(await exportRun(server.adminUrl));
       }
-      if (onlyRush) continue;
-      process.stdout.write(`run ${i + 1}/${runs}: the registration flood…\n`);
-      const flood = await floodRun(server.adminUrl, { quick });
-      process.stdout.write(
-        `log-ins during the flood (sent at ms:status:ms:before:served): ${floodLoginTimeline(flood)}\n`,
-      );
-      floodReports.push(flood);
+      if (onlyLoad || everything) {
+        process.stdout.write(`run ${i + 1}/${runs}: the load view…\n`);
+        loadReports.push(await loadRun(server.adminUrl));
+      }
     }
   } finally {
     await server.stop();
   }
   const machine = machineLine(server.source);
+
+  if (alone) {
+    const lines = [
+      machine,
+      `Runs: ${runs}${quick ? ' (--quick)' : ''}; ${onlyExport ? '--only-export' : ''}${onlyLoad ? ' --only-load' : ''}.`,
+    ];
+    if (exportReports.length > 0) lines.push('', ...exportLines(exportReports));
+    if (loadReports.length > 0) lines.push('', ...loadLines(loadReports));
+    process.stdout.write(`\n${lines.join('\n')}\n`);
+    await keep('http-export-load', { quick, runs, export: exportReports, load: loadReports.map(stripLoad) });
+    return;
+  }
 
   if (onlyRush) {
     const summary = [
@@ -77,14 +137,7 @@ async function main(): Promise<void> {
       ...rushSection(rushReports),
     ].join('\n');
     process.stdout.write(`\n${summary}\n`);
-    const out = join(root, 'bench/results');
-    await mkdir(out, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    await writeFile(
-      join(out, `http-rush-${stamp}.json`),
-      JSON.stringify({ quick, runs, rush: rushReports.map(stripRushTimelines) }, null, 2),
-    );
-    process.stdout.write(`\nresults: bench/results/http-rush-${stamp}.json\n`);
+    await keep('http-rush', { quick, runs, rush: rushReports.map(stripRushTimelines) });
     process.stdout.write(`plots: ${(await drawPlots()).join(', ')}\n`);
     return;
   }
@@ -97,14 +150,7 @@ async function main(): Promise<void> {
       ...floodLines(floodReports),
     ].join('\n');
     process.stdout.write(`\n${summary}\n`);
-    const out = join(root, 'bench/results');
-    await mkdir(out, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    await writeFile(
-      join(out, `http-flood-${stamp}.json`),
-      JSON.stringify({ quick, runs, flood: floodReports }, null, 2),
-    );
-    process.stdout.write(`\nresults: bench/results/http-flood-${stamp}.json\n`);
+    await keep('http-flood', { quick, runs, flood: floodReports });
     return;
   }
 
@@ -116,20 +162,15 @@ async function main(): Promise<void> {
       ...admissionLines(reports.map((r) => r.admission)),
     ].join('\n');
     process.stdout.write(`\n${summary}\n`);
-    const out = join(root, 'bench/results');
-    await mkdir(out, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    await writeFile(
-      join(out, `http-admission-${stamp}.json`),
-      JSON.stringify({ quick, runs, admission: reports.map((r) => r.admission) }, null, 2),
-    );
-    process.stdout.write(`\nresults: bench/results/http-admission-${stamp}.json\n`);
+    await keep('http-admission', { quick, runs, admission: reports.map((r) => r.admission) });
     return;
   }
 
   const lines = runLines(reports, machine);
   if (rushReports.length > 0) lines.push('', ...rushSection(rushReports));
   if (floodReports.length > 0) lines.push('', ...floodLines(floodReports));
+  if (exportReports.length > 0) lines.push('', ...exportLines(exportReports));
+  if (loadReports.length > 0) lines.push('', ...loadLines(loadReports));
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);
 
@@ -145,6 +186,8 @@ async function main(): Promise<void> {
         reports: reports.map(stripTimeline),
         rush: rushReports.map(stripRushTimelines),
         flood: floodReports,
+        export: exportReports,
+        load: loadReports.map(stripLoad),
       },
       null,
       2,
