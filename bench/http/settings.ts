@@ -51,7 +51,11 @@ export const EXPORT_DAYS = EXPORT_ROWS / EXPORT_SMALL_ROWS;
 export const EXPORT_PAIRS = 3;
 /** (12): pending reservations over the 31 days, confirmed ones in their ledger, requests per phase. */
 export const LOAD_DAYS = 31;
-export const LOAD_PENDING = quick ? 20_000 : 100_000;
+/** BENCH_LOAD_PENDING sets it for a paired comparison at full size with --quick's fewer requests. */
+export const LOAD_PENDING = Number(process.env.BENCH_LOAD_PENDING ?? (quick ? 20_000 : 100_000));
+if (!Number.isSafeInteger(LOAD_PENDING) || LOAD_PENDING < 1) {
+  throw new Error('BENCH_LOAD_PENDING must be a whole number from 1');
+}
 export const LOAD_CONFIRMED = quick ? 5_000 : 20_000;
 export const LOAD_REQUESTS = quick ? 200 : 1_000;
 export const LOAD_IN_FLIGHT = 8;
