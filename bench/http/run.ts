@@ -1,5 +1,6 @@
 /**
- * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-waiting-list | --only-rush | --only-flood]`:
+ * `pnpm bench [--quick] [--runs N] [--only-confirm | --only-admission | --only-waiting-list | --only-rush |
+ * --only-flood | --only-export | --only-load]`:
  * the end-to-end benchmark.
  *
  * Each run starts the API as the README does (built, `node apps/api/dist/main.js`)
@@ -12,7 +13,8 @@
  *
  * The flags are read in settings.ts; one-run.ts runs the scenarios (each in
  * a file of its own: hot-window, webhook-confirm, schedules, get-one,
- * admission; the rush in rush.ts, the registration flood in flood.ts) and
+ * admission; the rush in rush.ts, the registration flood in flood.ts, the CSV
+ * export in export.ts and the load view in load.ts) and
  * summary.ts writes the tables; plots.ts draws BENCHMARKS.md's charts from the
  * results file (`pnpm bench:plots` alone redraws them).
  */
@@ -21,15 +23,46 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startTestServer } from '@exam-reservation/adapters-postgres/testing';
 import { admissionLines } from './admission.js';
+import { type ExportReport, exportLines, exportRun } from './export.js';
 import { type FloodReport, floodLines, floodLoginTimeline, floodRun } from './flood.js';
+import { type LoadReport, loadLines, loadRun } from './load.js';
 import { oneRun, type RunReport } from './one-run.js';
 import { latencySvg } from './plot.js';
 import { drawPlots } from './plots.js';
 import { type RushReport, rushRun } from './rush.js';
-import { onlyAdmission, onlyConfirm, onlyFlood, onlyRush, onlyWaitingList, quick, runs } from './settings.js';
-import { machineLine, runLines, rushSection, stripRushTimelines, stripTimeline } from './summary.js';
+import {
+  onlyAdmission,
+  onlyConfirm,
+  onlyExport,
+  onlyFlood,
+  onlyLoad,
+  onlyRush,
+  onlyWaitingList,
+  quick,
+  runs,
+} from './settings.js';
+import {
+  machineLine,
+  runLines,
+  rushSection,
+  stripLoad,
+  stripRushTimelines,
+  stripTimeline,
+} from './summary.js';
 import { root, startDriver } from './support.js';
 import { waitingListLines } from './waiting-list.js';
+
+/** The scenarios that run on their own (`--only-export`, `--only-load`): a fresh database and API each. */
+const exportOrLoad = onlyExport || onlyLoad;
+/** No --only flag: every scenario. */
+const everything = !(
+  exportOrLoad ||
+  onlyConfirm ||
+  onlyAdmission ||
+  onlyWaitingList ||
+  onlyRush ||
+  onlyFlood
+);
 
 async function main(): Promise<void> {
   process.stdout.write('building (tsc -b, then the start bundle)…\n');
@@ -43,27 +76,41 @@ async function main(): Promise<void> {
   const reports: RunReport[] = [];
   const rushReports: RushReport[] = [];
   const floodReports: FloodReport[] = [];
+  const exportReports: ExportReport[] = [];
+  const loadReports: LoadReport[] = [];
+  /** Scenarios (1)–(8) of run `i`, or those an --only flag names. */
+  const partsOfOneRun = async (i: number): Promise<void> => {
+    if (!onlyRush && !onlyFlood) reports.push(await oneRun(server.adminUrl, i));
+    if (onlyConfirm || onlyAdmission || onlyWaitingList) return;
+    if (!onlyFlood) {
+      process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
+      const driver = startDriver();
+      try {
+        rushReports.push(await rushRun(server.adminUrl, driver, { quick }));
+      } finally {
+        await driver.close();
+      }
+    }
+    if (onlyRush) return;
+    process.stdout.write(`run ${i + 1}/${runs}: the registration flood…\n`);
+    const flood = await floodRun(server.adminUrl, { quick });
+    process.stdout.write(
+      `log-ins during the flood (sent at ms:status:ms:before:served): ${floodLoginTimeline(flood)}\n`,
+    );
+    floodReports.push(flood);
+  };
   try {
     for (let i = 0; i < runs; i++) {
       process.stdout.write(`run ${i + 1}/${runs}…\n`);
-      if (!onlyRush && !onlyFlood) reports.push(await oneRun(server.adminUrl, i));
-      if (onlyConfirm || onlyAdmission || onlyWaitingList) continue;
-      if (!onlyFlood) {
-        process.stdout.write(`run ${i + 1}/${runs}: the registration rush…\n`);
-        const driver = startDriver();
-        try {
-          rushReports.push(await rushRun(server.adminUrl, driver, { quick }));
-        } finally {
-          await driver.close();
-        }
+      if (!exportOrLoad) await partsOfOneRun(i);
+      if (onlyExport || everything) {
+        process.stdout.write(`run ${i + 1}/${runs}: the CSV export…\n`);
+        exportReports.push(await exportRun(server.adminUrl));
       }
-      if (onlyRush) continue;
-      process.stdout.write(`run ${i + 1}/${runs}: the registration flood…\n`);
-      const flood = await floodRun(server.adminUrl, { quick });
-      process.stdout.write(
-        `log-ins during the flood (sent at ms:status:ms:before:served): ${floodLoginTimeline(flood)}\n`,
-      );
-      floodReports.push(flood);
+      if (onlyLoad || everything) {
+        process.stdout.write(`run ${i + 1}/${runs}: the load view…\n`);
+        loadReports.push(await loadRun(server.adminUrl));
+      }
     }
   } finally {
     await server.stop();
@@ -83,6 +130,15 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`\nresults: bench/results/http-${name}-${stamp}.json\n`);
   };
+  if (exportOrLoad) {
+    const flags = [onlyExport ? '--only-export' : '', onlyLoad ? '--only-load' : '']
+      .filter(Boolean)
+      .join(' ');
+    const lines: string[] = [];
+    if (exportReports.length > 0) lines.push(...exportLines(exportReports), '');
+    if (loadReports.length > 0) lines.push(...loadLines(loadReports));
+    return alone(flags, 'export-load', lines, { export: exportReports, load: loadReports.map(stripLoad) });
+  }
   if (onlyRush) {
     await alone('--only-rush', 'rush', rushSection(rushReports), {
       rush: rushReports.map(stripRushTimelines),
@@ -105,6 +161,8 @@ async function main(): Promise<void> {
   const lines = runLines(reports, machine);
   if (rushReports.length > 0) lines.push('', ...rushSection(rushReports));
   if (floodReports.length > 0) lines.push('', ...floodLines(floodReports));
+  if (exportReports.length > 0) lines.push('', ...exportLines(exportReports));
+  if (loadReports.length > 0) lines.push('', ...loadLines(loadReports));
   const summary = lines.join('\n');
   process.stdout.write(`\n${summary}\n`);
 
@@ -120,6 +178,8 @@ async function main(): Promise<void> {
         reports: reports.map(stripTimeline),
         rush: rushReports.map(stripRushTimelines),
         flood: floodReports,
+        export: exportReports,
+        load: loadReports.map(stripLoad),
       },
       null,
       2,

@@ -14,6 +14,10 @@ export const onlyWaitingList = args.includes('--only-waiting-list');
 export const onlyRush = args.includes('--only-rush');
 /** `--only-flood`: run the registration flood (8) alone. */
 export const onlyFlood = args.includes('--only-flood');
+/** `--only-export`: run the CSV export (11) alone, with its COPY ceiling. */
+export const onlyExport = args.includes('--only-export');
+/** `--only-load`: run the load view (12) alone, beside the schedules of the same range. */
+export const onlyLoad = args.includes('--only-load');
 
 export const CAPACITY = 50_000;
 export const HOT_RESERVATIONS = quick ? 500 : 2_000;
@@ -41,3 +45,19 @@ export const ADMISSION_PENDING = quick ? 10_000 : 100_000;
 export const ADMISSION_SINGLES_IN_FLIGHT = 4;
 export const ZONE = 'Asia/Seoul';
 export const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password' };
+/** (11): the small export is one day of the seeded rows, the big one all of them. */
+export const EXPORT_SMALL_ROWS = 10_000;
+export const EXPORT_ROWS = quick ? 100_000 : 1_000_000;
+export const EXPORT_DAYS = EXPORT_ROWS / EXPORT_SMALL_ROWS;
+/** (11): the big export and COPY, in turn, this many times per run. */
+export const EXPORT_PAIRS = 3;
+/** (12): pending reservations over the 31 days, confirmed ones in their ledger, requests per phase. */
+export const LOAD_DAYS = 31;
+/** BENCH_LOAD_PENDING sets it for a paired comparison at full size with --quick's fewer requests. */
+export const LOAD_PENDING = Number(process.env.BENCH_LOAD_PENDING ?? (quick ? 20_000 : 100_000));
+if (!Number.isSafeInteger(LOAD_PENDING) || LOAD_PENDING < 1) {
+  throw new Error('BENCH_LOAD_PENDING must be a whole number from 1');
+}
+export const LOAD_CONFIRMED = quick ? 5_000 : 20_000;
+export const LOAD_REQUESTS = quick ? 200 : 1_000;
+export const LOAD_IN_FLIGHT = 8;

@@ -2,6 +2,7 @@
 import { cpus, totalmem } from 'node:os';
 import { admissionLines } from './admission.js';
 import type { JobResult } from './driver.js';
+import type { LoadReport } from './load.js';
 import type { RunReport } from './one-run.js';
 import { type RushReport, rushLines } from './rush.js';
 import { CAPACITY, HOT_PEOPLE, HOT_RESERVATIONS, onlyConfirm, quick, runs } from './settings.js';
@@ -134,5 +135,12 @@ export function stripTimeline(report: RunReport): unknown {
         after: strip(w.after),
       })),
     },
+  };
+}
+
+export function stripLoad(report: LoadReport): unknown {
+  return {
+    ...report,
+    phases: report.phases.map((p) => ({ ...p, schedules: strip(p.schedules), load: strip(p.load) })),
   };
 }

@@ -108,6 +108,39 @@ describe('PostgresReservations.exportPage', () => {
     for (const plan of plans) expect(plan).not.toMatch(/Seq Scan/);
   });
 
+  it('reads each time as a read of the row does: epoch ms, fractions of a millisecond cut', async () => {
+    const [user] = await simpleQuery<{ id: number }>(
+      database.url,
+      "insert into users (email, user_name, password_hash, role, created_at) values ('times@example.com', 't', 'x', 'user', now()) returning id",
+    );
+    // Microseconds just under and at a millisecond, before 1970, and far ahead: the export reads
+    // times as numbers computed by the server, the other reads parse their text.
+    const rows = await simpleQuery<{ id: number }>(
+      database.url,
+      `insert into reservations (user_id, reservation_name, start_time, end_time, number_of_people, status, created_at, updated_at)
+       select ${user!.id}, 'time ' || n, t, t + interval '10 minutes', 1, 'pending', t - interval '1 day 0.000999 seconds', t + interval '0.001001 seconds'
+       from (values (1, timestamptz '2031-05-06 07:08:09.123999+00'), (2, timestamptz '2031-05-06 07:08:09.124000+00'),
+                    (3, timestamptz '1969-12-31 23:59:59.999500+00'), (4, timestamptz '2999-12-31 23:50:00.000001+00'),
+                    (5, timestamptz '2031-05-06 07:08:09.000999+00')) as v(n, t)
+       returning id`,
+    );
+    const overlapping = TimeRange.of(Date.parse('1969-01-01T00:00:00Z'), Date.parse('3000-01-02T00:00:00Z'));
+    const exported = [];
+    let after: ExportCursor | undefined;
+    do {
+      const page = await store.read((s) => s.reservations.exportPage({ overlapping, after, limit: 20_000 }));
+      exported.push(...page.items.filter((r) => r.reservationName.startsWith('time ')));
+      after = page.next ?? undefined;
+    } while (after);
+    expect(exported).toHaveLength(rows.length);
+    for (const reservation of exported) {
+      expect(reservation).toEqual(await store.read((s) => s.reservations.get(reservation.id)));
+    }
+    expect(exported.find((r) => r.reservationName === 'time 1')?.start).toBe(
+      Date.parse('2031-05-06T07:08:09.123Z'),
+    );
+  });
+
   it('refuses a cursor it did not make', async () => {
     const overlapping = TimeRange.of(0, 1_000);
     await expect(

@@ -58,14 +58,18 @@ export const exporting: ReservationEndpoints = {
           `attachment; filename="reservations-${query.start}-to-${query.end}.csv"`,
         );
         res.setHeader('Cache-Control', 'no-store');
-        // Pages are written as they are read: one page in memory at a time, and none read
-        // while the client is not taking what was written (backpressure) or once it has gone.
+        // Pages are written as they are read, the next one read while this one is written: two
+        // pages in memory at most, and none read while the client is not taking what was
+        // written (backpressure) or once it has gone.
         res.write(RESERVATION_CSV_HEADER);
         while (!page.done) {
+          const next = pages.next();
+          // Its failure is met below; until then it must not count as unhandled.
+          next.catch(() => undefined);
           res.write(reservationCsvRows(page.value, zone));
           await writable(res);
           if (res.destroyed) return;
-          page = await pages.next();
+          page = await next;
         }
         res.end();
       } finally {
