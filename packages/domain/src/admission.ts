@@ -61,6 +61,19 @@ export function admit(
   return { admitted, leftOut, loads: ledger.snapshot() };
 }
 
+/**
+ * How an admission chooses among its pending candidates: given the loads and
+ * the candidates (in creation order), which are admitted and which left out,
+ * never passing `capacity`. {@link admit} (first come, first served) is the
+ * service's; the policy lab compares others of the same shape.
+ */
+export type AdmissionRule = (
+  loads: SlotLoads,
+  candidates: readonly Reservation[],
+  capacity: number,
+  grid: SlotGrid,
+) => AdmissionDecision;
+
 /** The transitions one admission run makes. */
 export interface Admission {
   /** pending → confirmed, in creation order. */
@@ -75,7 +88,8 @@ export interface Admission {
  * An admin's admission of `candidates` (pending, in creation order) against
  * `loads`: {@link admit} decides, every admitted one is confirmed, and the
  * rest are rejected with {@link NO_CAPACITY_LEFT} when `rejectRest` is set,
- * else left pending.
+ * else left pending. `rule` is the service's {@link admit} unless a
+ * simulation tries another.
  * @throws ForbiddenError for a non-admin, before anything else
  */
 export function admitFirstComeFirstServed(
@@ -85,9 +99,10 @@ export function admitFirstComeFirstServed(
   policy: Pick<BookingPolicy, 'capacity' | 'grid'>,
   now: number,
   options: { readonly rejectRest: boolean },
+  rule: AdmissionRule = admit,
 ): Admission {
   assertAdmin(actor, 'admit reservations');
-  const decision = admit(loads, candidates, policy.capacity, policy.grid);
+  const decision = rule(loads, candidates, policy.capacity, policy.grid);
   const confirmed = decision.admitted.map((r) => confirm(actor, r, now));
   if (!options.rejectRest) return { confirmed, rejected: [], leftPending: decision.leftOut };
   const rejected = decision.leftOut.map((r) => reject(actor, r, now, NO_CAPACITY_LEFT));

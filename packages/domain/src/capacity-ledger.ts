@@ -1,3 +1,4 @@
+import type { CapacityExceededError } from './errors.js';
 import { firstOverflow, type SlotDelta, type SlotLoads, sumDeltas } from './capacity.js';
 
 /**
@@ -36,6 +37,11 @@ export class CapacityLedger {
       if (next === 0) this.loads.delete(slotStart);
       else this.loads.set(slotStart, next);
     }
+  }
+
+  /** The first slot `deltas` would overfill, or `null`: {@link firstOverflow} without copying the loads. */
+  overflowOf(deltas: Iterable<SlotDelta>): CapacityExceededError | null {
+    return firstOverflow(this.loads, deltas, this.capacity, this.timeZone);
   }
 
   load(slotStart: number): number {
