@@ -1,7 +1,6 @@
 import type { BookingPolicy } from './booking-policy.js';
 import type { SlotLoads } from './capacity.js';
 import { CapacityLedger } from './capacity-ledger.js';
-import { CapacityExceededError } from './errors.js';
 import {
   type Actor,
   assertAdmin,
@@ -49,13 +48,12 @@ export function admit(
     if (candidate.status !== 'pending') {
       throw new RangeError(`admission candidate ${candidate.id} is ${candidate.status}, not pending`);
     }
-    try {
-      ledger.apply(confirmedLoadDelta(null, { ...candidate, status: 'confirmed' }, grid));
-    } catch (error) {
-      if (!(error instanceof CapacityExceededError)) throw error;
+    const seats = confirmedLoadDelta(null, { ...candidate, status: 'confirmed' }, grid);
+    if (!ledger.fits(seats)) {
       leftOut.push(candidate);
       continue;
     }
+    ledger.apply(seats);
     admitted.push(candidate);
   }
   return { admitted, leftOut, loads: ledger.snapshot() };

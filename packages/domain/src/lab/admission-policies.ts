@@ -1,7 +1,7 @@
 import { type AdmissionDecision, type AdmissionRule, admit } from '../admission.js';
 import type { SlotLoads } from '../capacity.js';
 import { CapacityLedger } from '../capacity-ledger.js';
-import { confirmedLoadDelta, type Reservation } from '../reservation.js';
+import { confirmedLoadDelta, type Reservation, rangeOf } from '../reservation.js';
 import type { SlotGrid } from '../slot-grid.js';
 
 /** The people a candidate would add to each of its slots once confirmed. */
@@ -29,6 +29,13 @@ export const smallestFirst: AdmissionRule = (loads, candidates, capacity, grid) 
     grid,
   );
 
+/** Best fit's candidates of one range: its slots, and its queue, largest group first. */
+interface RangeQueue {
+  readonly slots: readonly number[];
+  readonly queue: { readonly r: Reservation; readonly order: number }[];
+  next: number;
+}
+
 /**
  * Best fit by people: at each turn, of the candidates that still fit, the
  * one that leaves the least room in its fullest slot is admitted (creation
@@ -44,34 +51,45 @@ export const bestFit: AdmissionRule = (
   const ledger = new CapacityLedger(capacity, loads);
   const admitted: Reservation[] = [];
   const leftOut: Reservation[] = [];
-  // Loads only grow, so a candidate that does not fit now never will: it leaves the race at once.
-  let open = candidates.map((candidate) => ({ candidate, seats: seatsOf(candidate, grid) }));
+  // Candidates of one range compete on people alone: the largest that fits leaves the least
+  // room. So each range keeps its queue, largest first; room only shrinks, so a candidate
+  // passed over for not fitting never fits later and leaves at once.
+  const ranges = new Map<string, RangeQueue>();
+  candidates.forEach((r, order) => {
+    if (r.status !== 'pending')
+      throw new RangeError(`admission candidate ${r.id} is ${r.status}, not pending`);
+    const key = `${r.start}/${r.end}`;
+    let range = ranges.get(key);
+    if (!range) {
+      range = { slots: grid.slotsOf(rangeOf(r)), queue: [], next: 0 };
+      ranges.set(key, range);
+    }
+    range.queue.push({ r, order });
+  });
+  for (const range of ranges.values()) range.queue.sort((a, b) => b.r.numberOfPeople - a.r.numberOfPeople);
   for (;;) {
-    let best: (typeof open)[number] | undefined;
-    let bestRoom = Number.POSITIVE_INFINITY;
-    const stillOpen: typeof open = [];
-    for (const entry of open) {
-      if (entry.candidate.status !== 'pending') {
-        throw new RangeError(`admission candidate ${entry.candidate.id} is ${entry.candidate.status}, not pending`);
+    let best: { range: RangeQueue; room: number } | undefined;
+    for (const range of ranges.values()) {
+      while (range.next < range.queue.length && !ledger.fits(seatsOf(range.queue[range.next]!.r, grid))) {
+        leftOut.push(range.queue[range.next++]!.r);
       }
-      if (ledger.overflowOf(entry.seats)) {
-        leftOut.push(entry.candidate);
-        continue;
-      }
-      stillOpen.push(entry);
-      let room = Number.POSITIVE_INFINITY;
-      for (const { slotStart, delta } of entry.seats) {
-        room = Math.min(room, capacity - ledger.load(slotStart) - delta);
-      }
-      if (room < bestRoom) {
-        best = entry;
-        bestRoom = room;
+      const head = range.queue[range.next];
+      if (!head) continue;
+      let free = Number.POSITIVE_INFINITY;
+      for (const slot of range.slots) free = Math.min(free, capacity - ledger.load(slot));
+      const room = free - head.r.numberOfPeople;
+      if (
+        !best ||
+        room < best.room ||
+        (room === best.room && head.order < best.range.queue[best.range.next]!.order)
+      ) {
+        best = { range, room };
       }
     }
     if (!best) break;
-    ledger.apply(best.seats);
-    admitted.push(best.candidate);
-    open = stillOpen.filter((entry) => entry !== best);
+    const chosen = best.range.queue[best.range.next++]!.r;
+    ledger.apply(seatsOf(chosen, grid));
+    admitted.push(chosen);
   }
   return { admitted, leftOut, loads: ledger.snapshot() };
 };

@@ -68,7 +68,8 @@ function collect(bucket: ReadonlyMap<number, Reservation>, range: TimeRange, out
 }
 
 /** Creation order, as the service's store lists pending reservations: `createdAt`, then id. */
-export const byCreation = (a: Reservation, b: Reservation): number => a.createdAt - b.createdAt || a.id - b.id;
+export const byCreation = (a: Reservation, b: Reservation): number =>
+  a.createdAt - b.createdAt || a.id - b.id;
 
 /** The plain scan {@link PendingIndex} stands for: every pending reservation overlapping `range`, in creation order. */
 export function scanPending(reservations: Iterable<Reservation>, range: TimeRange): Reservation[] {

@@ -93,19 +93,25 @@ export class Replay {
   private apply(event: SimulationEvent): void {
     switch (event.type) {
       case 'create':
-        return this.create(event);
+        this.create(event);
+        break;
       case 'confirm':
-        return this.commit(confirm(event.actor, this.find(event.id), event.at), 'confirm');
+        this.commit(confirm(event.actor, this.find(event.id), event.at), 'confirm');
+        break;
       case 'cancel':
-        return this.commit(cancel(event.actor, this.find(event.id), event.at, event.reason), 'cancel', event.reason);
+        this.commit(cancel(event.actor, this.find(event.id), event.at, event.reason), 'cancel', event.reason);
+        break;
       case 'update':
-        return this.update(event);
+        this.update(event);
+        break;
       case 'reject':
-        return this.commit(reject(event.actor, this.find(event.id), event.at, event.reason), 'reject', event.reason);
+        this.commit(reject(event.actor, this.find(event.id), event.at, event.reason), 'reject', event.reason);
+        break;
       case 'admit':
-        return this.admit(event);
+        this.admit(event);
+        break;
       case 'tick':
-        return;
+        break;
     }
   }
 
@@ -128,7 +134,8 @@ export class Replay {
       this.assertFits(rangeLoad(rangeOf(after), after.numberOfPeople, this.policy.grid));
     }
     this.commit(transition, 'update');
-    if (event.actor.role !== 'admin') this.userUpdates.set(after.id, (this.userUpdates.get(after.id) ?? 0) + 1);
+    if (event.actor.role !== 'admin')
+      this.userUpdates.set(after.id, (this.userUpdates.get(after.id) ?? 0) + 1);
   }
 
   private admit(event: Extract<SimulationEvent, { type: 'admit' }>): void {
