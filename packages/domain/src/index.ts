@@ -69,7 +69,13 @@ export {
 } from './lab/demand.js';
 export { exponentialGap, pickWeighted, seededRandom } from './lab/random.js';
 export { type LabReport, orderViolations, runLab, sumTallies, type Tally } from './lab/report.js';
-export { type Comparison, comparisonTable, runScenario, type VariantRun } from './lab/scenario.js';
+export {
+  type Comparison,
+  comparisonBreakdown,
+  comparisonTable,
+  runScenario,
+  type VariantRun,
+} from './lab/scenario.js';
 export { readScenarioFile, type ScenarioFile } from './lab/scenario-schema.js';
 export {
   type Actor,

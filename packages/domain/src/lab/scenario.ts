@@ -86,7 +86,8 @@ const percent = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const count = (n: number): string => n.toLocaleString('en-US');
 const tally = (t: { reservations: number; people: number }): string =>
   `${count(t.people)} (${count(t.reservations)})`;
-const minutes = (ms: number): string => `${(ms / 60_000).toFixed(1)} min`;
+const duration = (ms: number): string =>
+  ms < 2 * 3_600_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 3_600_000).toFixed(1)} h`;
 
 /** The columns of {@link comparisonTable}, each a heading and how a run fills it. */
 const COLUMNS: readonly (readonly [string, (run: VariantRun) => string])[] = [
@@ -101,8 +102,8 @@ const COLUMNS: readonly (readonly [string, (run: VariantRun) => string])[] = [
   ['rejected', (r) => tally(sumTallies(r.report.rejected))],
   ['refused', (r) => tally(sumTallies(r.report.refusedBookings))],
   ['pending', (r) => tally(sumTallies(r.report.pending))],
-  ['wait p50', (r) => minutes(r.report.decisionMs.p50)],
-  ['wait p99', (r) => minutes(r.report.decisionMs.p99)],
+  ['decided p50', (r) => duration(r.report.decisionMs.p50)],
+  ['decided p99', (r) => duration(r.report.decisionMs.p99)],
   ['order violations', (r) => count(r.report.orderViolations)],
 ];
 
@@ -124,4 +125,29 @@ export function comparisonTable(comparison: Comparison): string {
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...rows.slice(1).map(line),
   ].join('\n');
+}
+
+const tallies = (record: Readonly<Record<string, { reservations: number; people: number }>>): string =>
+  Object.entries(record)
+    .map(([reason, t]) => `${reason} ${count(t.people)} people (${count(t.reservations)})`)
+    .join(', ') || 'none';
+
+/**
+ * Each run's outcome by reason, a few lines per variant: bookings refused
+ * by error code, confirmed by what confirmed them, rejected by reason, left
+ * pending by why.
+ */
+export function comparisonBreakdown(comparison: Comparison): string {
+  return comparison.runs
+    .map(({ variant, report }) =>
+      [
+        `${variant.name}: ${count(report.bookings.people)} people in ${count(report.bookings.reservations)} bookings`,
+        `  refused at booking: ${tallies(report.refusedBookings)}`,
+        `  confirmed by: ${tallies(report.confirmed)}`,
+        `  rejected: ${tallies(report.rejected)}`,
+        `  cancelled: ${count(report.cancelled.people)} people (${count(report.cancelled.reservations)})`,
+        `  pending: ${tallies(report.pending)}`,
+      ].join('\n'),
+    )
+    .join('\n');
 }
