@@ -4,6 +4,7 @@ import { rangeLoad, type SlotDelta } from '../capacity.js';
 import { CapacityLedger } from '../capacity-ledger.js';
 import { DomainError, NotFoundError } from '../errors.js';
 import {
+  assertAdmin,
   assertChangesLeft,
   cancel,
   confirm,
@@ -14,6 +15,7 @@ import {
   reject,
   type Transition,
   update,
+  validateReason,
 } from '../reservation.js';
 import type {
   ChangeCause,
@@ -96,6 +98,8 @@ export class Replay {
         this.create(event);
         break;
       case 'confirm':
+        // Admin-only actions refuse a user before reading anything, as the service does.
+        assertAdmin(event.actor, 'confirm reservations');
         this.commit(confirm(event.actor, this.find(event.id), event.at), 'confirm');
         break;
       case 'cancel':
@@ -105,6 +109,8 @@ export class Replay {
         this.update(event);
         break;
       case 'reject':
+        assertAdmin(event.actor, 'reject reservations');
+        if (event.reason !== undefined) validateReason(event.reason);
         this.commit(reject(event.actor, this.find(event.id), event.at, event.reason), 'reject', event.reason);
         break;
       case 'admit':
@@ -139,6 +145,7 @@ export class Replay {
   }
 
   private admit(event: Extract<SimulationEvent, { type: 'admit' }>): void {
+    assertAdmin(event.actor, 'admit reservations');
     const candidates = this.pending.overlapping(TimeRange.of(event.start, event.end));
     const loads = this.loadsOf(candidates);
     const admission = admitFirstComeFirstServed(
