@@ -52,6 +52,11 @@ export interface DemandOptions {
   readonly windows: readonly PreferredWindow[];
   /** The chance (0–1) that before a booking an admin cancels a random earlier reservation (a withdrawal). */
   readonly cancelShare?: number | undefined;
+  /**
+   * The id of this demand's first booking when other events came before it
+   * (default 1): withdrawals pick among this demand's own ids.
+   */
+  readonly firstId?: number | undefined;
   /** Admissions while registration is open; none without. */
   readonly admission?: AdmissionSchedule | undefined;
 }
@@ -104,7 +109,7 @@ export function* generateDemand(options: DemandOptions): Generator<SimulationEve
     clock = base + Math.round(gap);
     yield* admitUpTo(clock, false);
     if (options.cancelShare && n > 0 && random() < options.cancelShare) {
-      const id = 1 + Math.floor(random() * n);
+      const id = (options.firstId ?? 1) + Math.floor(random() * n);
       yield { type: 'cancel', actor: LAB_ADMIN, id, at: clock, reason: WITHDRAWN };
     }
     const window = pickWeighted(random, options.windows);
