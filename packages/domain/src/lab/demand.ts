@@ -74,8 +74,12 @@ export const WITHDRAWN = 'withdrawn';
  * `1000 + n`) booking a window drawn by weight for a group drawn by weight.
  * Optional withdrawals cancel a random earlier id, and optional admissions
  * run every `everyMinutes` and once more after the last booking.
+ * @throws RangeError (when read) without a window or a group size
  */
 export function* generateDemand(options: DemandOptions): Generator<SimulationEvent> {
+  if (options.windows.length === 0 || options.groupSizes.length === 0) {
+    throw new RangeError('demand needs at least one window and one group size');
+  }
   const random = seededRandom(options.seed);
   const burst = Math.round(options.bookings * options.burstShare);
   const tail = options.bookings - burst;
@@ -84,19 +88,17 @@ export function* generateDemand(options: DemandOptions): Generator<SimulationEve
   const admission = options.admission;
   const everyMs = admission ? admission.everyMinutes * 60_000 : Number.POSITIVE_INFINITY;
   let nextAdmit = options.opensAt + everyMs;
-  const admitUpTo = function* (at: number, rejectRest: boolean): Generator<SimulationEvent> {
-    if (!admission) return;
-    while (nextAdmit <= at) {
-      yield {
-        type: 'admit',
-        actor: LAB_ADMIN,
-        at: nextAdmit,
-        start: admission.start,
-        end: admission.end,
-        rejectRest,
-      };
-      nextAdmit += everyMs;
-    }
+  const admitAt = (at: number, rejectRest: boolean): SimulationEvent => ({
+    type: 'admit',
+    actor: LAB_ADMIN,
+    at,
+    start: admission!.start,
+    end: admission!.end,
+    rejectRest,
+  });
+  /** The admissions due by `at`, each a step after the last. */
+  const admitUpTo = function* (at: number): Generator<SimulationEvent> {
+    for (; admission && nextAdmit <= at; nextAdmit += everyMs) yield admitAt(nextAdmit, false);
   };
   let clock = options.opensAt;
   for (let n = 0; n < options.bookings; n++) {
@@ -107,7 +109,7 @@ export function* generateDemand(options: DemandOptions): Generator<SimulationEve
     // The tail starts where the burst ends, however early its last arrival came.
     const base = !inBurst && n === burst ? Math.max(clock, options.opensAt + burstMs) : clock;
     clock = base + Math.round(gap);
-    yield* admitUpTo(clock, false);
+    yield* admitUpTo(clock);
     if (options.cancelShare && n > 0 && random() < options.cancelShare) {
       const id = (options.firstId ?? 1) + Math.floor(random() * n);
       yield { type: 'cancel', actor: LAB_ADMIN, id, at: clock, reason: WITHDRAWN };
@@ -122,14 +124,7 @@ export function* generateDemand(options: DemandOptions): Generator<SimulationEve
     };
   }
   if (admission) {
-    yield* admitUpTo(clock, false);
-    yield {
-      type: 'admit',
-      actor: LAB_ADMIN,
-      at: nextAdmit,
-      start: admission.start,
-      end: admission.end,
-      rejectRest: admission.rejectRestAtEnd,
-    };
+    yield* admitUpTo(clock);
+    yield admitAt(nextAdmit, admission.rejectRestAtEnd);
   }
 }
