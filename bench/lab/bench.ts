@@ -136,9 +136,9 @@ console.log(
   `policy lab: simulate over 1, 10 and 100 registration days (node ${process.version}, ${cpus().length} cores)`,
 );
 console.log(
-  '| events | simulate ms | events/s | µs/event | × smallest | generating ms | reservations kept | heap kept (MB) | bytes/reservation |',
+  '| events | CPU ms | wall ms | events/s (CPU) | µs/event (CPU) | × smallest | generating ms | reservations kept | heap kept (MB) | bytes/reservation |',
 );
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const r of runs) {
   console.log(
     `| ${fmt(r.events)} | ${fmt(r.ms)} | ${fmt(r.wallMs)} | ${fmt(r.events / (r.ms / 1000))} | ${fmt(perEvent(r), 2)} | ${fmt(perEvent(r) / base, 2)} | ${fmt(r.generateMs)} | ${fmt(r.reservations)} | ${fmt(r.heapMb, 1)} | ${fmt((r.heapMb * 2 ** 20) / Math.max(1, r.reservations))} |`,
