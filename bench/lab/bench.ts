@@ -120,7 +120,8 @@ const mean = (values: readonly number[]): number => values.reduce((a, b) => a + 
 
 const fmt = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-measure(1); // warm-up: the longer runs use compiled code too
+// Warm-up: ten days, so that every size is timed with optimised code (a cold first day costs twice as much).
+measure(10);
 const median = (list: Run[]): Run => list.sort((a, b) => a.ms - b.ms)[Math.floor(list.length / 2)]!;
 const runs: Run[] = [];
 for (const [days, tries] of [
