@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type BookingDraft, bookingPolicy } from '../booking-policy.js';
 import type { Actor } from '../reservation.js';
 import { type SimulatedChange, type SimulationEvent, simulate } from '../simulate.js';
+import type { TimeRange } from '../time-range.js';
 import { parseRequestTime } from '../time-zone.js';
-import { WAITING_LIST_REASON } from '../waiting-list.js';
+import { coverRanges, freedRange, WAITING_LIST_REASON } from '../waiting-list.js';
 import { smallestFirst } from './admission-policies.js';
 
 const SEOUL = 'Asia/Seoul';
@@ -175,5 +177,86 @@ describe('simulate: admission rule, the change limit, and counting refusals', ()
     expect(counted.refusalCount).toBe(1);
     expect([...counted.reservations.values()]).toEqual([...kept.reservations.values()]);
     expect([...kept.reservations.values()].find((r) => r.status === 'rejected')?.id).toBe(2);
+  });
+});
+
+describe('simulate: the waiting list is an admission over the freed room', () => {
+  const slot = policy.grid.slotMs;
+  const day = local('2026-12-10 09:00');
+  const users = [alice, bob, carol];
+  /** Bookings, confirmations and changes by an admin that free room (cancel, shrink, move). */
+  const id = fc.integer({ min: 1, max: 6 });
+  const step = fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        type: fc.constant('create' as const),
+        user: fc.integer({ min: 0, max: 2 }),
+        from: fc.integer({ min: 0, max: 3 }),
+        length: fc.integer({ min: 1, max: 3 }),
+        people: fc.integer({ min: 1, max: 7 }),
+      }),
+    },
+    { weight: 3, arbitrary: fc.record({ type: fc.constant('confirm' as const), id }) },
+    { weight: 2, arbitrary: fc.record({ type: fc.constant('cancel' as const), id }) },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        type: fc.constant('update' as const),
+        id,
+        people: fc.integer({ min: 1, max: 7 }),
+      }),
+    },
+  );
+
+  it('with delay 0 it ends as an admin admitting (without rejecting) over each freed range right after the change', () => {
+    let promoted = 0;
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 15, maxLength: 50, size: 'max' }), (steps) => {
+        const events: SimulationEvent[] = steps.map((s, i) => {
+          const at = min(i + 1);
+          if (s.type === 'create') {
+            const start = day + s.from * slot;
+            const draft = {
+              reservationName: 'Exam',
+              start,
+              end: start + s.length * slot,
+              numberOfPeople: s.people,
+            };
+            return { type: 'create', actor: users[s.user]!, at, draft };
+          }
+          if (s.type === 'update') {
+            return { type: 'update', actor: admin, at, id: s.id, patch: { numberOfPeople: s.people } };
+          }
+          return { type: s.type, actor: admin, at, id: s.id };
+        });
+        // The room each event freed, as the waiting list's run saw it (events are a minute apart).
+        const freed = new Map<number, TimeRange>();
+        const withList = simulate(events, policy, {
+          autoAdmit: 'fifo',
+          observer: {
+            changed: ({ before, after, cause }) => {
+              if (cause === 'waiting list') promoted++;
+              const range = cause === 'waiting list' ? null : freedRange(before, after, policy.grid);
+              const earlier = freed.get(after.updatedAt);
+              if (range) freed.set(after.updatedAt, earlier ? coverRanges(earlier, range) : range);
+            },
+          },
+        });
+        const byAdmin = simulate(
+          events.flatMap((e): SimulationEvent[] => {
+            const range = freed.get(e.at);
+            return range
+              ? [e, { type: 'admit', actor: admin, at: e.at, start: range.start, end: range.end }]
+              : [e];
+          }),
+          policy,
+        );
+        expect([...withList.reservations.values()]).toEqual([...byAdmin.reservations.values()]);
+        expect(withList.loads).toEqual(byAdmin.loads);
+      }),
+    );
+    // The runs were not trivial: the waiting list confirmed people in them.
+    expect(promoted).toBeGreaterThan(40);
   });
 });
