@@ -129,7 +129,7 @@ describe('the packages other services install, packed and installed in a strict 
   });
 
   // Concurrent: most of each is waiting on npm and tsc in child processes.
-  it.concurrent('@exam-reservation/domain: the README simulation type-checks and prints what the README says', async () => {
+  it.concurrent('@exam-reservation/domain: the README simulation and policy lab type-check and print what the README says', async () => {
     const { tarball, files } = await pack('packages/domain', root);
     expectNoTests(files);
     expect(files).toEqual(
@@ -150,17 +150,23 @@ describe('the packages other services install, packed and installed in a strict 
     const printed = block(readme, '## Simulating a booking policy', 'text');
     const project = await consumer(join(root, 'domain'), tarball, {
       'index.ts': example,
-      // The types are real: a malformed event does not compile.
+      // The policy lab from the same entry point: the README's comparison of admission rules.
+      'lab.ts': block(readme, '## The policy lab', 'ts'),
+      // The types are real: a malformed event, or an admission rule by name, does not compile.
       'misuse.ts': [
-        "import { bookingPolicy, simulate } from '@exam-reservation/domain';",
+        "import { bookingPolicy, runLab, simulate, TimeRange } from '@exam-reservation/domain';",
         '// @ts-expect-error an event needs actor and at',
         "simulate([{ type: 'confirm', id: 1 }], bookingPolicy());",
+        '// @ts-expect-error an admission rule is a function, not its name',
+        "runLab([], bookingPolicy(), TimeRange.of(0, 1), { admission: 'fifo' });",
         '',
       ].join('\n'),
     });
     await typeCheck(project);
     const { stdout } = await run(process.execPath, ['out/index.js'], { cwd: project });
     expect(stdout).toBe(printed);
+    const lab = await run(process.execPath, ['out/lab.js'], { cwd: project });
+    expect(lab.stdout).toBe(block(readme, '## The policy lab', 'text'));
   }, 240_000);
 
   it.concurrent('@exam-reservation/client: a typed outside program books through a live API', async () => {

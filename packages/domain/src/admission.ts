@@ -1,7 +1,6 @@
 import type { BookingPolicy } from './booking-policy.js';
 import type { SlotLoads } from './capacity.js';
 import { CapacityLedger } from './capacity-ledger.js';
-import { CapacityExceededError } from './errors.js';
 import {
   type Actor,
   assertAdmin,
@@ -49,17 +48,29 @@ export function admit(
     if (candidate.status !== 'pending') {
       throw new RangeError(`admission candidate ${candidate.id} is ${candidate.status}, not pending`);
     }
-    try {
-      ledger.apply(confirmedLoadDelta(null, { ...candidate, status: 'confirmed' }, grid));
-    } catch (error) {
-      if (!(error instanceof CapacityExceededError)) throw error;
+    const seats = confirmedLoadDelta(null, { ...candidate, status: 'confirmed' }, grid);
+    if (!ledger.fits(seats)) {
       leftOut.push(candidate);
       continue;
     }
+    ledger.apply(seats);
     admitted.push(candidate);
   }
   return { admitted, leftOut, loads: ledger.snapshot() };
 }
+
+/**
+ * How an admission chooses among its pending candidates: given the loads and
+ * the candidates (in creation order), which are admitted and which left out,
+ * never passing `capacity`. {@link admit} (first come, first served) is the
+ * service's; the policy lab compares others of the same shape.
+ */
+export type AdmissionRule = (
+  loads: SlotLoads,
+  candidates: readonly Reservation[],
+  capacity: number,
+  grid: SlotGrid,
+) => AdmissionDecision;
 
 /** The transitions one admission run makes. */
 export interface Admission {
@@ -75,7 +86,8 @@ export interface Admission {
  * An admin's admission of `candidates` (pending, in creation order) against
  * `loads`: {@link admit} decides, every admitted one is confirmed, and the
  * rest are rejected with {@link NO_CAPACITY_LEFT} when `rejectRest` is set,
- * else left pending.
+ * else left pending. `rule` is the service's {@link admit} unless a
+ * simulation tries another.
  * @throws ForbiddenError for a non-admin, before anything else
  */
 export function admitFirstComeFirstServed(
@@ -85,9 +97,10 @@ export function admitFirstComeFirstServed(
   policy: Pick<BookingPolicy, 'capacity' | 'grid'>,
   now: number,
   options: { readonly rejectRest: boolean },
+  rule: AdmissionRule = admit,
 ): Admission {
   assertAdmin(actor, 'admit reservations');
-  const decision = admit(loads, candidates, policy.capacity, policy.grid);
+  const decision = rule(loads, candidates, policy.capacity, policy.grid);
   const confirmed = decision.admitted.map((r) => confirm(actor, r, now));
   if (!options.rejectRest) return { confirmed, rejected: [], leftPending: decision.leftOut };
   const rejected = decision.leftOut.map((r) => reject(actor, r, now, NO_CAPACITY_LEFT));

@@ -1,4 +1,5 @@
-import { firstOverflow, type SlotDelta, type SlotLoads, sumDeltas } from './capacity.js';
+import { firstOverflow, overflowingSlot, type SlotDelta, type SlotLoads, sumDeltas } from './capacity.js';
+import type { CapacityExceededError } from './errors.js';
 
 /**
  * An in-memory ledger of confirmed load per slot that refuses any change that
@@ -36,6 +37,16 @@ export class CapacityLedger {
       if (next === 0) this.loads.delete(slotStart);
       else this.loads.set(slotStart, next);
     }
+  }
+
+  /** The first slot `deltas` would overfill, or `null`: {@link firstOverflow} without copying the loads. */
+  overflowOf(deltas: Iterable<SlotDelta>): CapacityExceededError | null {
+    return firstOverflow(this.loads, deltas, this.capacity, this.timeZone);
+  }
+
+  /** Whether `deltas` fit: {@link overflowingSlot} finds none (cheaper than building the refusal). */
+  fits(deltas: Iterable<SlotDelta>): boolean {
+    return overflowingSlot(this.loads, deltas, this.capacity) === null;
   }
 
   load(slotStart: number): number {

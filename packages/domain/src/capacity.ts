@@ -89,18 +89,45 @@ export function rangeLoad(range: TimeRange, people: number, grid: SlotGrid): Slo
  * ascending slot order (the lock order of any store that locks slots).
  */
 export function sumDeltas(deltas: Iterable<SlotDelta>): SlotDelta[] {
+  const list = Array.isArray(deltas) ? (deltas as readonly SlotDelta[]) : [...deltas];
+  if (isSummed(list)) return list.slice();
   const net = new Map<number, number>();
-  for (const { slotStart, delta } of deltas) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
+  for (const { slotStart, delta } of list) net.set(slotStart, (net.get(slotStart) ?? 0) + delta);
   const summed: SlotDelta[] = [];
   for (const [slotStart, delta] of net) if (delta !== 0) summed.push({ slotStart, delta });
   return summed.sort((a, b) => a.slotStart - b.slotStart);
 }
 
+/** One delta per slot, ascending, none zero: already what {@link sumDeltas} makes (a single range's load is). */
+function isSummed(deltas: readonly SlotDelta[]): boolean {
+  for (let i = 0; i < deltas.length; i++) {
+    if (deltas[i]!.delta === 0 || (i > 0 && deltas[i]!.slotStart <= deltas[i - 1]!.slotStart)) return false;
+  }
+  return true;
+}
+
 /**
  * The capacity rule: the first slot (in ascending order) where `deltas`,
- * summed per slot, would put the load over `capacity`, or `null` when all
- * fit. Only a positive net change can overflow, so load can always be
- * released, even above a capacity lowered since.
+ * summed per slot, would put the load over `capacity`, with its load and the
+ * change, or `null` when all fit. Only a positive net change can overflow,
+ * so load can always be released, even above a capacity lowered since.
+ */
+export function overflowingSlot(
+  loads: SlotLoads,
+  deltas: Iterable<SlotDelta>,
+  capacity: number,
+): { readonly slotStart: number; readonly current: number; readonly delta: number } | null {
+  for (const { slotStart, delta } of sumDeltas(deltas)) {
+    if (delta <= 0) continue;
+    const current = loads.get(slotStart) ?? 0;
+    if (current + delta > capacity) return { slotStart, current, delta };
+  }
+  return null;
+}
+
+/**
+ * The capacity rule as a refusal: {@link overflowingSlot} named in a
+ * {@link CapacityExceededError}, or `null` when all fit.
  * @param timeZone the zone the refusal's message writes the slot in
  */
 export function firstOverflow(
@@ -109,11 +136,6 @@ export function firstOverflow(
   capacity: number,
   timeZone?: string,
 ): CapacityExceededError | null {
-  for (const { slotStart, delta } of sumDeltas(deltas)) {
-    if (delta <= 0) continue;
-    const current = loads.get(slotStart) ?? 0;
-    if (current + delta > capacity)
-      return new CapacityExceededError(slotStart, capacity - current, delta, timeZone);
-  }
-  return null;
+  const slot = overflowingSlot(loads, deltas, capacity);
+  return slot && new CapacityExceededError(slot.slotStart, capacity - slot.current, slot.delta, timeZone);
 }

@@ -7,6 +7,7 @@
 export {
   type Admission,
   type AdmissionDecision,
+  type AdmissionRule,
   admit,
   admitFirstComeFirstServed,
   NO_CAPACITY_LEFT,
@@ -51,6 +52,32 @@ export {
   ValidationError,
 } from './errors.js';
 export {
+  ADMISSION_POLICIES,
+  type AdmissionPolicyName,
+  bestFit,
+  fifo,
+  smallestFirst,
+} from './lab/admission-policies.js';
+export {
+  type AdmissionSchedule,
+  type DemandOptions,
+  type GroupSize,
+  generateDemand,
+  LAB_ADMIN,
+  type PreferredWindow,
+  WITHDRAWN,
+} from './lab/demand.js';
+export { exponentialGap, pickWeighted, seededRandom } from './lab/random.js';
+export { type LabReport, orderViolations, runLab, sumTallies, type Tally } from './lab/report.js';
+export {
+  type Comparison,
+  comparisonBreakdown,
+  comparisonTable,
+  runScenario,
+  type VariantRun,
+} from './lab/scenario.js';
+export { readScenarioFile, type ScenarioFile } from './lab/scenario-schema.js';
+export {
   type Actor,
   assertAdmin,
   assertCanRead,
@@ -70,7 +97,17 @@ export {
   update,
   validateReason,
 } from './reservation.js';
-export { type Refusal, type SimulationEvent, type SimulationResult, simulate } from './simulate.js';
+export {
+  type ChangeCause,
+  type Refusal,
+  type SimulatedAdmission,
+  type SimulatedChange,
+  type SimulationEvent,
+  type SimulationObserver,
+  type SimulationOptions,
+  type SimulationResult,
+  simulate,
+} from './simulate.js';
 export { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
 export {
   computeLoad,

@@ -1,22 +1,9 @@
-import { admitFirstComeFirstServed } from './admission.js';
+import type { AdmissionRule } from './admission.js';
 import type { BookingDraft, BookingPolicy } from './booking-policy.js';
-import { firstOverflow, rangeLoad, type SlotLoads } from './capacity.js';
-import { CapacityLedger } from './capacity-ledger.js';
-import { DomainError, NotFoundError } from './errors.js';
-import {
-  type Actor,
-  cancel,
-  confirm,
-  confirmedLoadDelta,
-  newReservation,
-  type Reservation,
-  type ReservationPatch,
-  rangeOf,
-  reject,
-  type Transition,
-  update,
-} from './reservation.js';
-import { TimeRange } from './time-range.js';
+import type { SlotLoads } from './capacity.js';
+import type { DomainError } from './errors.js';
+import { Replay } from './lab/replay.js';
+import type { Actor, Reservation, ReservationPatch } from './reservation.js';
 
 /**
  * One thing that happens, in the order given to {@link simulate}. Every event
@@ -29,6 +16,8 @@ import { TimeRange } from './time-range.js';
  * - `admit`: an admin admits, first come first served, the pending reservations that overlap
  *   `[start, end)` (epoch ms), in creation order: each one that still fits is confirmed; the
  *   rest stay pending, or are rejected ("no capacity left") when `rejectRest` is true.
+ *   (With {@link SimulationOptions.admission} another rule chooses.)
+ * - `tick`: nothing happens but the clock: the waiting list's promotions due by `at` run.
  */
 export type SimulationEvent =
   | {
@@ -61,6 +50,8 @@ export type SimulationEvent =
       readonly actor: Actor;
       /** The reservation, by the id its `create` event was given. */
       readonly id: number;
+      /** Why, 1–500 characters; kept with the change. */
+      readonly reason?: string | undefined;
       /** The simulated clock when the event happens, epoch ms: the reservation's new `updatedAt`. */
       readonly at: number;
     }
@@ -104,6 +95,12 @@ export type SimulationEvent =
       readonly rejectRest?: boolean | undefined;
       /** The simulated clock when the event happens, epoch ms: the changed reservations' `updatedAt`. */
       readonly at: number;
+    }
+  | {
+      /** The clock moves on: the waiting list's promotions due by `at` run (nothing else happens). */
+      readonly type: 'tick';
+      /** The simulated clock, epoch ms. */
+      readonly at: number;
     };
 
 /** An event the rules refused: it changed nothing. */
@@ -122,80 +119,90 @@ export interface SimulationResult {
   readonly reservations: ReadonlyMap<number, Reservation>;
   /** Confirmed people per slot after the last event. */
   readonly loads: SlotLoads;
-  /** The refused events, in input order. */
+  /** The refused events, in input order (none kept with `refusals: 'count'`). */
   readonly refusals: readonly Refusal[];
+  /** How many events were refused, kept or not. */
+  readonly refusalCount: number;
+}
+
+/** What made a reservation change in a simulation. */
+export type ChangeCause = 'confirm' | 'cancel' | 'update' | 'reject' | 'admit' | 'waiting list';
+
+/** One change a simulation made, as an observer sees it. */
+export interface SimulatedChange {
+  /** The reservation before the change. */
+  readonly before: Reservation;
+  /** The reservation after the change. */
+  readonly after: Reservation;
+  /** The event kind (or the waiting list) that made it. */
+  readonly cause: ChangeCause;
+  /** The reason recorded with it: the one given, `NO_CAPACITY_LEFT` or `WAITING_LIST_REASON`. */
+  readonly reason: string | undefined;
+}
+
+/** One admission decided in a simulation (an `admit` event or a waiting-list promotion). */
+export interface SimulatedAdmission {
+  /** An admin's `admit` event, or the waiting list's promotion. */
+  readonly kind: 'admit' | 'waiting list';
+  /** The simulated clock of the decision, epoch ms. */
+  readonly at: number;
+  /** Confirmed people per slot before it, for every slot a candidate covers. */
+  readonly loads: SlotLoads;
+  /** The pending candidates, in creation order. */
+  readonly candidates: readonly Reservation[];
+  /** The ones it confirmed. */
+  readonly admitted: readonly Reservation[];
+}
+
+/**
+ * Watches a simulation as it runs (the lab's report is one), so that a long
+ * run keeps no per-event record of its own. Every method is optional.
+ */
+export interface SimulationObserver {
+  /** A `create` succeeded: the new pending reservation. */
+  readonly created?: (reservation: Reservation) => void;
+  /** A reservation changed. */
+  readonly changed?: (change: SimulatedChange) => void;
+  /** An admission was decided (called after its changes). */
+  readonly admitted?: (admission: SimulatedAdmission) => void;
+  /** An event was refused. */
+  readonly refused?: (refusal: Refusal) => void;
+}
+
+/** How {@link simulate} runs; every field is optional and defaults to what the service does by default. */
+export interface SimulationOptions {
+  /**
+   * The waiting list, as the service's `AUTO_ADMIT`: `'off'` (default), or
+   * `'fifo'`: a change that frees room queues its freed range, and once the
+   * clock reaches `autoAdmitDelayMs` after the first queued one, the pending
+   * reservations overlapping the (joined) ranges are promoted.
+   */
+  readonly autoAdmit?: 'off' | 'fifo' | undefined;
+  /** The waiting list's delay, ms (default 0: promoted right after the change that freed room). */
+  readonly autoAdmitDelayMs?: number | undefined;
+  /** How `admit` events and promotions choose (default: the service's first come, first served). */
+  readonly admission?: AdmissionRule | undefined;
+  /** `'keep'` (default) every refusal in the result, or only `'count'` them (memory stays bounded). */
+  readonly refusals?: 'keep' | 'count' | undefined;
+  /** Called as the run goes. */
+  readonly observer?: SimulationObserver | undefined;
 }
 
 /**
  * Replays events against an in-memory ledger with the same rules the service
  * applies, for trying out booking policies: every refused event is reported
- * with the domain error it got, and changes nothing.
+ * with the domain error it got, and changes nothing. Time per event does not
+ * grow with the number of reservations (admissions find their candidates
+ * through an index, not a scan).
+ * @throws RangeError for options out of range
  */
-export function simulate(events: Iterable<SimulationEvent>, policy: BookingPolicy): SimulationResult {
-  const reservations = new Map<number, Reservation>();
-  const ledger = new CapacityLedger(policy.capacity, new Map(), policy.timeZone);
-  const refusals: Refusal[] = [];
-  const find = (id: number): Reservation => {
-    const found = reservations.get(id);
-    if (!found) throw new NotFoundError();
-    return found;
-  };
-  const commit = ({ before, after, changed }: Transition): void => {
-    if (!changed) return;
-    ledger.apply(confirmedLoadDelta(before, after, policy.grid));
-    reservations.set(after.id, after);
-  };
+export function simulate(
+  events: Iterable<SimulationEvent>,
+  policy: BookingPolicy,
+  options: SimulationOptions = {},
+): SimulationResult {
+  const replay = new Replay(policy, options);
   let index = 0;
-  for (const event of events) {
-    try {
-      switch (event.type) {
-        case 'create': {
-          const draft = newReservation(event.actor, event.draft, policy, event.at);
-          const overflow = firstOverflow(
-            ledger.snapshot(),
-            rangeLoad(rangeOf(draft), draft.numberOfPeople, policy.grid),
-            policy.capacity,
-            policy.timeZone,
-          );
-          if (overflow) throw overflow;
-          const id = reservations.size + 1;
-          reservations.set(id, { ...draft, id });
-          break;
-        }
-        case 'confirm':
-          commit(confirm(event.actor, find(event.id), event.at));
-          break;
-        case 'cancel':
-          commit(cancel(event.actor, find(event.id), event.at));
-          break;
-        case 'update':
-          commit(update(event.actor, find(event.id), event.patch, policy, event.at));
-          break;
-        case 'reject':
-          commit(reject(event.actor, find(event.id), event.at, event.reason));
-          break;
-        case 'admit': {
-          const range = TimeRange.of(event.start, event.end);
-          const candidates = [...reservations.values()]
-            .filter((r) => r.status === 'pending' && rangeOf(r).overlaps(range))
-            .sort((a, b) => a.createdAt - b.createdAt || a.id - b.id);
-          const admission = admitFirstComeFirstServed(
-            event.actor,
-            ledger.snapshot(),
-            candidates,
-            policy,
-            event.at,
-            { rejectRest: event.rejectRest ?? false },
-          );
-          for (const t of [...admission.confirmed, ...admission.rejected]) commit(t);
-          break;
-        }
-      }
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      refusals.push({ index, event, error });
-    }
-    index++;
-  }
-  return { reservations, loads: ledger.snapshot(), refusals };
+  for (const event of events) replay.step(event, index++);
+  return replay.finish();
 }

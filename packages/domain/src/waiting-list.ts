@@ -1,4 +1,4 @@
-import { admit } from './admission.js';
+import { type AdmissionRule, admit } from './admission.js';
 import type { BookingPolicy } from './booking-policy.js';
 import type { SlotLoads } from './capacity.js';
 import { confirmedLoadDelta, type Reservation, type Transition } from './reservation.js';
@@ -40,14 +40,16 @@ export function coverRanges(a: TimeRange, b: TimeRange): TimeRange {
  * rule, {@link admit}, against `loads`; each admitted one becomes confirmed
  * at `now`. Nobody is rejected: the rest keep waiting. No actor: the system
  * promotes, and the caller records it as such with {@link WAITING_LIST_REASON}.
+ * `rule` is the service's {@link admit} unless a simulation tries another.
  */
 export function promoteWaiting(
   loads: SlotLoads,
   candidates: readonly Reservation[],
   policy: Pick<BookingPolicy, 'capacity' | 'grid'>,
   now: number,
+  rule: AdmissionRule = admit,
 ): { readonly confirmed: readonly Transition[]; readonly leftPending: readonly Reservation[] } {
-  const decision = admit(loads, candidates, policy.capacity, policy.grid);
+  const decision = rule(loads, candidates, policy.capacity, policy.grid);
   const confirmed = decision.admitted.map(
     (before): Transition => ({
       before,

@@ -22,6 +22,12 @@ export { encodeAnswer, keyedAnswer, type TestResponse } from './keyed.js';
 export { describeLoginAttemptsContract, type MakeLoginAttempts } from './login-attempts-contract.js';
 export { describeReservationEventsContract } from './reservation-events-contract.js';
 export { describeReservationsContract } from './reservations-contract.js';
+export {
+  differentialSteps,
+  expectServiceMatchesSimulate,
+  type Kit,
+  type Step,
+} from './simulate-differential.js';
 export { describeSlotLedgerContract } from './slot-ledger-contract.js';
 export { describeStoreContracts } from './store-contracts.js';
 export { describeUnitOfWorkContract } from './unit-of-work-contract.js';

@@ -1,0 +1,44 @@
+import {
+  differentialSteps,
+  expectServiceMatchesSimulate,
+  useCaseKit,
+} from '@exam-reservation/application/testing';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { KyselyStore, openPostgresStore } from './index.js';
+import { createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+
+// The domain's simulate against the service on PostgreSQL: the same random
+// sequences as the in-memory differential test, fewer of them (each run
+// starts from a fresh schema, so ids count from 1 as the simulator's do).
+
+let database: TestDatabase;
+let store: KyselyStore;
+
+beforeAll(async () => {
+  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
+  const opened = await openPostgresStore({ url: database.url, poolSize: 4 });
+  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
+  store = opened;
+});
+
+afterAll(async () => {
+  await store?.close();
+  await database?.drop();
+});
+
+describe("the domain's simulate and the service agree (PostgreSQL)", () => {
+  it('for random sequences of every action: same refusals, reservations and slot loads', async () => {
+    let decided = 0;
+    await fc.assert(
+      fc.asyncProperty(differentialSteps(30), fc.integer({ min: 1, max: 3 }), async (steps, chunk) => {
+        await resetSchema(store);
+        const kit = await useCaseKit(store, { capacity: 10, maxChanges: 2, admissionChunk: chunk });
+        const simulated = await expectServiceMatchesSimulate(kit, steps);
+        for (const r of simulated.reservations.values()) if (r.status !== 'pending') decided++;
+      }),
+      { numRuns: 25 },
+    );
+    expect(decided).toBeGreaterThan(20);
+  }, 300_000);
+});
