@@ -139,4 +139,10 @@ export {
   validateNewPassword,
   validateRegistration,
 } from './user.js';
-export { coverRanges, freedRange, promoteWaiting, WAITING_LIST_REASON } from './waiting-list.js';
+export {
+  coverRanges,
+  freedRange,
+  joinFreedRooms,
+  promoteWaiting,
+  WAITING_LIST_REASON,
+} from './waiting-list.js';

@@ -175,7 +175,9 @@ export interface SimulationOptions {
    * The waiting list, as the service's `AUTO_ADMIT`: `'off'` (default), or
    * `'fifo'`: a change that frees room queues its freed range, and once the
    * clock reaches `autoAdmitDelayMs` after the first queued one, the pending
-   * reservations overlapping the (joined) ranges are promoted.
+   * reservations overlapping the ranges are promoted: over each join of the
+   * ranges that overlap or touch, in order of start, as the service walks its
+   * queue (a booking between two ranges apart is no candidate).
    */
   readonly autoAdmit?: 'off' | 'fifo' | undefined;
   /** The waiting list's delay, ms (default 0: promoted right after the change that freed room). */

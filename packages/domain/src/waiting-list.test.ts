@@ -3,7 +3,7 @@ import { admit } from './admission.js';
 import type { Reservation } from './reservation.js';
 import { SlotGrid } from './slot-grid.js';
 import { TimeRange } from './time-range.js';
-import { coverRanges, freedRange, promoteWaiting } from './waiting-list.js';
+import { coverRanges, freedRange, joinFreedRooms, promoteWaiting } from './waiting-list.js';
 
 const grid = new SlotGrid(10);
 const SLOT = grid.slotMs;
@@ -74,6 +74,20 @@ describe('coverRanges', () => {
     expect(coverRanges(TimeRange.of(at(5), at(6)), TimeRange.of(at(1), at(2)))).toEqual(
       TimeRange.of(at(1), at(6)),
     );
+  });
+});
+
+describe('joinFreedRooms', () => {
+  it('joins, in order of start, the rooms that overlap or touch, and keeps rooms apart apart', () => {
+    const room = (from: number, to: number, n: number) => ({ range: TimeRange.of(at(from), at(to)), n: [n] });
+    const joined = joinFreedRooms([room(10, 11, 1), room(0, 2, 2), room(2, 3, 3), room(1, 2, 4)], (a, b) => ({
+      range: coverRanges(a.range, b.range),
+      n: [...a.n, ...b.n],
+    }));
+    expect(joined).toEqual([
+      { range: TimeRange.of(at(0), at(3)), n: [2, 4, 3] },
+      { range: TimeRange.of(at(10), at(11)), n: [1] },
+    ]);
   });
 });
 

@@ -35,6 +35,26 @@ export function coverRanges(a: TimeRange, b: TimeRange): TimeRange {
 }
 
 /**
+ * Freed rooms joined where they overlap or touch, in order of start: the
+ * waiting list admits over each join on its own, so a booking that waits
+ * between two rooms apart, where nothing was freed, is no candidate. `join`
+ * makes one room of two (over their {@link coverRanges}).
+ */
+export function joinFreedRooms<T extends { readonly range: TimeRange }>(
+  rooms: readonly T[],
+  join: (earlier: T, later: T) => T,
+): T[] {
+  const sorted = [...rooms].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
+  const joined: T[] = [];
+  for (const room of sorted) {
+    const last = joined.at(-1);
+    if (last && room.range.start <= last.range.end) joined[joined.length - 1] = join(last, room);
+    else joined.push(room);
+  }
+  return joined;
+}
+
+/**
  * The waiting list's promotion: the pending `candidates` (those overlapping
  * the freed range, in creation order) are admitted by the one admission
  * rule, {@link admit}, against `loads`; each admitted one becomes confirmed

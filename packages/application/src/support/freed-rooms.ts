@@ -1,4 +1,4 @@
-import { coverRanges, freedRange, type SlotGrid } from '@exam-reservation/domain';
+import { coverRanges, freedRange, joinFreedRooms, type SlotGrid } from '@exam-reservation/domain';
 import type {
   FreedRoom,
   ReservationEvent,
@@ -20,23 +20,22 @@ export interface MergedRoom extends FreedRoom {
  * fresh room in it may have let the first in line fit.
  */
 export function mergeRooms(rooms: readonly (FreedRoom & { readonly id?: number })[]): MergedRoom[] {
-  const sorted = [...rooms].sort((a, b) => a.range.start - b.range.start || a.range.end - b.range.end);
-  const merged: MergedRoom[] = [];
-  for (const room of sorted) {
-    const last = merged.at(-1);
-    const ids = room.id === undefined ? [] : [room.id];
-    if (last && room.range.start <= last.range.end) {
-      merged[merged.length - 1] = {
-        range: coverRanges(last.range, room.range),
-        freedAt: Math.min(last.freedAt, room.freedAt),
-        after: null,
-        ids: [...last.ids, ...ids],
-      };
-    } else {
-      merged.push({ range: room.range, freedAt: room.freedAt, after: room.after ?? null, ids });
-    }
-  }
-  return merged;
+  return joinFreedRooms(
+    rooms.map(
+      (room): MergedRoom => ({
+        range: room.range,
+        freedAt: room.freedAt,
+        after: room.after ?? null,
+        ids: room.id === undefined ? [] : [room.id],
+      }),
+    ),
+    (earlier, later) => ({
+      range: coverRanges(earlier.range, later.range),
+      freedAt: Math.min(earlier.freedAt, later.freedAt),
+      after: null,
+      ids: [...earlier.ids, ...later.ids],
+    }),
+  );
 }
 
 /** The rooms a list of recorded changes frees, merged. */

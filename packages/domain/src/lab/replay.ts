@@ -26,7 +26,13 @@ import type {
   SimulationResult,
 } from '../simulate.js';
 import { TimeRange } from '../time-range.js';
-import { coverRanges, freedRange, promoteWaiting, WAITING_LIST_REASON } from '../waiting-list.js';
+import {
+  coverRanges,
+  freedRange,
+  joinFreedRooms,
+  promoteWaiting,
+  WAITING_LIST_REASON,
+} from '../waiting-list.js';
 import { PendingIndex } from './pending-index.js';
 
 /**
@@ -47,8 +53,8 @@ export class Replay {
   private readonly observer: SimulationObserver;
   private readonly waitingList: boolean;
   private readonly delayMs: number;
-  /** The freed range the waiting list has yet to promote over, and when. */
-  private freed: TimeRange | null = null;
+  /** The freed ranges the waiting list has yet to promote over, and when. */
+  private freed: { readonly range: TimeRange }[] = [];
   private due = Number.POSITIVE_INFINITY;
 
   constructor(
@@ -78,12 +84,12 @@ export class Replay {
       if (this.options.refusals !== 'count') this.refusals.push(refusal);
       this.observer.refused?.(refusal);
     }
-    if (this.freed && this.delayMs === 0) this.promote();
+    if (this.freed.length > 0 && this.delayMs === 0) this.promote();
   }
 
   /** Runs the promotion still due, and gives the outcome. */
   finish(): SimulationResult {
-    if (this.freed) this.promote();
+    if (this.freed.length > 0) this.promote();
     return {
       reservations: this.reservations,
       loads: this.ledger.snapshot(),
@@ -168,13 +174,20 @@ export class Replay {
     });
   }
 
-  /** The waiting list's promotion over the freed range, at its due time. */
+  /**
+   * The waiting list's promotions at their due time: over each join of the
+   * freed ranges that overlap or touch, in order of start, as the service
+   * walks the rooms its queue holds.
+   */
   private promote(): void {
-    const range = this.freed;
+    const rooms = joinFreedRooms(this.freed, (a, b) => ({ range: coverRanges(a.range, b.range) }));
     const now = this.due;
-    this.freed = null;
+    this.freed = [];
     this.due = Number.POSITIVE_INFINITY;
-    if (!range) return;
+    for (const { range } of rooms) this.promoteOver(range, now);
+  }
+
+  private promoteOver(range: TimeRange, now: number): void {
     const candidates = this.pending.overlapping(range);
     if (candidates.length === 0) return;
     const loads = this.loadsOf(candidates);
@@ -205,12 +218,8 @@ export class Replay {
   }
 
   private queueFreed(range: TimeRange, at: number): void {
-    if (this.freed) {
-      this.freed = coverRanges(this.freed, range);
-      return;
-    }
-    this.freed = range;
-    this.due = at + this.delayMs;
+    if (this.freed.length === 0) this.due = at + this.delayMs;
+    this.freed.push({ range });
   }
 
   /** Confirmed load of every slot the candidates cover: all an admission reads. */

@@ -82,6 +82,29 @@ describe('simulate: the waiting list (AUTO_ADMIT=fifo)', () => {
     ]);
   });
 
+  it('with a delay, rooms freed apart are promoted apart: a booking waiting between them, where nothing was freed, stays pending (as in the service)', () => {
+    const events: SimulationEvent[] = [
+      { type: 'create', actor: alice, at: min(0), draft: draft('09:00', '09:10', 10) },
+      { type: 'create', actor: alice, at: min(1), draft: draft('11:00', '11:10', 10) },
+      // Waits between the two rooms; it fits there, but no room is freed in its slot.
+      { type: 'create', actor: bob, at: min(2), draft: draft('10:00', '10:10', 3) },
+      { type: 'create', actor: bob, at: min(3), draft: draft('09:00', '09:10', 4) },
+      { type: 'create', actor: carol, at: min(4), draft: draft('11:00', '11:10', 5) },
+      { type: 'confirm', actor: admin, id: 1, at: min(5) },
+      { type: 'confirm', actor: admin, id: 2, at: min(6) },
+      { type: 'cancel', actor: admin, id: 1, at: min(10) },
+      { type: 'cancel', actor: admin, id: 2, at: min(11) },
+    ];
+    const delayed = { autoAdmit: 'fifo', autoAdmitDelayMs: 5 * 60_000 } as const;
+    expect(state(events, delayed)).toEqual([
+      [1, 'cancelled', min(10)],
+      [2, 'cancelled', min(11)],
+      [3, 'pending', min(2)],
+      [4, 'confirmed', min(15)],
+      [5, 'confirmed', min(15)],
+    ]);
+  });
+
   it('a tick runs what is due; what is still due at the end runs at its due time', () => {
     const delayed = { autoAdmit: 'fifo', autoAdmitDelayMs: 5 * 60_000 } as const;
     expect(state([...freeing, { type: 'tick', at: min(14) }], delayed).map((r) => r[1])).toEqual([
