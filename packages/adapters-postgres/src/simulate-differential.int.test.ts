@@ -2,6 +2,7 @@ import {
   differentialSteps,
   expectServiceMatchesSimulate,
   useCaseKit,
+  waitingListRuns,
 } from '@exam-reservation/application/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -40,5 +41,11 @@ describe("the domain's simulate and the service agree (PostgreSQL)", () => {
       { numRuns: 25 },
     );
     expect(decided).toBeGreaterThan(20);
+  }, 300_000);
+
+  it('with the waiting list on (fifo): same refusals, reservations, slot loads and promotions by the system', async () => {
+    const promoting = await waitingListRuns(() => resetSchema(store), 15);
+    // About half the runs promote someone; at least two of 15 (the in-memory test checks the share over more runs).
+    expect(promoting).toBeGreaterThan(1);
   }, 300_000);
 });

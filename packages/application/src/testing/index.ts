@@ -23,10 +23,15 @@ export { describeLoginAttemptsContract, type MakeLoginAttempts } from './login-a
 export { describeReservationEventsContract } from './reservation-events-contract.js';
 export { describeReservationsContract } from './reservations-contract.js';
 export {
+  type DifferentialOptions,
   differentialSteps,
   expectServiceMatchesSimulate,
+  FREEING_ROOM,
   type Kit,
   type Step,
+  type StepMix,
+  type StepWeights,
+  waitingListRuns,
 } from './simulate-differential.js';
 export { describeSlotLedgerContract } from './slot-ledger-contract.js';
 export { describeStoreContracts } from './store-contracts.js';

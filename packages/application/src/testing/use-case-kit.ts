@@ -2,8 +2,10 @@ import { type Actor, type BookingDraft, bookingPolicy, type User } from '@exam-r
 import * as actions from '../composition/reservation-actions.js';
 import { FixedClock } from '../fakes/clocks.js';
 import type { UnitOfWork } from '../ports/index.js';
+import { queueingFreedRooms } from '../support/freed-rooms.js';
 import { GetReservationHistory } from '../use-cases/get-reservation-history.js';
 import { GetSchedules } from '../use-cases/get-schedules.js';
+import { PromoteWaitingList } from '../use-cases/promote-waiting-list.js';
 import { at, T0 } from './fixtures.js';
 
 /** Nine days before {@link T0}: every slot from T0 on is past the 3-day lead time. */
@@ -12,17 +14,27 @@ export const NOW = T0 - 9 * 86_400_000;
 /**
  * The reservation use cases wired to one store, a fixed clock and a policy
  * with a small capacity, plus an admin and two users: what use-case tests
- * (in memory) and concurrency tests (on PostgreSQL) both need.
+ * (in memory) and concurrency tests (on PostgreSQL) both need. With
+ * `waitingList`, the store is wrapped as `createUseCases` wraps it for
+ * `AUTO_ADMIT=fifo` (every change that frees room queues it), and `promote`
+ * walks the queue with the admission chunk size.
  */
 export async function useCaseKit(
-  uow: UnitOfWork,
-  options: { capacity?: number; confirmBatch?: number; admissionChunk?: number; maxChanges?: number } = {},
+  store: UnitOfWork,
+  options: {
+    capacity?: number;
+    confirmBatch?: number;
+    admissionChunk?: number;
+    maxChanges?: number;
+    waitingList?: boolean;
+  } = {},
 ) {
   const clock = new FixedClock(NOW);
   const policy = bookingPolicy({
     capacity: options.capacity ?? 100,
     maxChangesPerReservation: options.maxChanges,
   });
+  const uow = options.waitingList ? queueingFreedRooms(store, policy.grid) : store;
   const deps = { uow, clock, policy };
   const account = (email: string, role: 'user' | 'admin'): Promise<User> =>
     uow.run((s) =>
@@ -54,6 +66,8 @@ export async function useCaseKit(
     previewAdmit: actions.previewAdmission(deps, { chunkSize: options.admissionChunk }),
     /** Another admitter over the same store, as a second API process would run one. */
     newAdmitter: (chunkSize = options.admissionChunk) => actions.admitReservations(deps, { chunkSize }),
+    /** The waiting list's promotion step (it finds nothing queued without `waitingList`). */
+    promote: new PromoteWaitingList({ ...deps, chunkSize: options.admissionChunk }),
     history: new GetReservationHistory(deps),
     schedules: new GetSchedules(deps),
     /** A pending booking by `actor` over slots `[from, to)` after {@link T0}. */

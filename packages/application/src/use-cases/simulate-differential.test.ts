@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
-import { differentialSteps, expectServiceMatchesSimulate } from '../testing/simulate-differential.js';
+import {
+  differentialSteps,
+  expectServiceMatchesSimulate,
+  waitingListRuns,
+} from '../testing/simulate-differential.js';
 import { useCaseKit } from '../testing/use-case-kit.js';
 
 describe("the domain's simulate and the service agree (in memory)", () => {
@@ -25,5 +29,12 @@ describe("the domain's simulate and the service agree (in memory)", () => {
       Object.values(seen).every((n) => n > 20),
       JSON.stringify(seen),
     ).toBe(true);
+  });
+
+  it('with the waiting list on (fifo): same refusals, reservations, loads and promotions (by the system, reason "waiting list")', async () => {
+    const runs = 100;
+    const promoting = await waitingListRuns(() => new InMemoryStore(), runs);
+    // The waiting list decided something in a good share of the runs (about half), not only in a few.
+    expect(promoting).toBeGreaterThan(runs * 0.3);
   });
 });
