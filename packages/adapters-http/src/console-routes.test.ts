@@ -44,6 +44,8 @@ describe('GET /admin', () => {
     expect(policy.get('connect-src')).toBe("'self'");
     expect(policy.get('frame-ancestors')).toBe("'none'");
     expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    // What browsers without frame-ancestors read: not framed by this origin either (the app's is SAMEORIGIN).
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('redirects /admin to /admin/ and serves the script with the same policy', async () => {
