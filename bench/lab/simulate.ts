@@ -2,8 +2,9 @@
  * `pnpm simulate SCENARIO.json [--out CHART.svg]`: runs a scenario file of
  * the policy lab (packages/domain/README.md, "The policy lab"), prints the
  * comparison and writes an SVG chart of utilisation over the day per
- * variant (next to the scenario unless --out says where). A bad file is
- * answered with what is wrong and exit code 2.
+ * variant (next to the scenario unless --out says where). A bad file (or
+ * one over 1 MiB), or a chart that cannot be written, is answered with what
+ * is wrong and exit code 2.
  */
 import { open, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
