@@ -29,6 +29,7 @@ const code = await runSimulateCli(process.argv.slice(2), {
     }
   },
   write: (path, text) => writeFile(resolve(here, path), text),
+  where: (path) => resolve(here, path),
   chartPathFor: (scenario) => join(dirname(scenario), `${basename(scenario, extname(scenario))}.svg`),
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,7 @@ function memoryIo(files: Record<string, string>): CliIo & { said: string[]; erro
       files[path] = text;
     },
     chartPathFor: (path) => path.replace(/\.json$/, '.svg'),
+    where: (path) => resolve('/work-dir', path),
     out: (text) => said.push(text),
     err: (text) => errors.push(text),
   };
@@ -190,10 +191,12 @@ describe('pnpm simulate SCENARIO.json', () => {
     const files: Record<string, string> = { 'plans/groups.json': scenario };
     const io = memoryIo(files);
     expect(await runSimulateCli(['plans/groups.json', '--out', 'plans/../plans/groups.json'], io)).toBe(2);
+    expect(await runSimulateCli(['plans/groups.json', '--out', '/work-dir/plans/groups.json'], io)).toBe(2);
     expect(files['plans/groups.json']).toBe(scenario);
     expect(io.said).toEqual([]);
     expect(io.errors).toEqual([
       'plans/../plans/groups.json: is the scenario itself; --out names the chart (.svg)',
+      '/work-dir/plans/groups.json: is the scenario itself; --out names the chart (.svg)',
     ]);
   });
 

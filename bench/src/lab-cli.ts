@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   type Comparison,
   comparisonBreakdown,
@@ -16,6 +15,8 @@ export interface CliIo {
   write(path: string, text: string): Promise<void>;
   /** Where the chart goes without --out. */
   chartPathFor(scenario: string): string;
+  /** The absolute path that a path given on the command line names. */
+  where(path: string): string;
   out(text: string): void;
   err(text: string): void;
 }
@@ -34,7 +35,7 @@ export async function runSimulateCli(args: readonly string[], io: CliIo): Promis
     return 2;
   }
   const path = rest[0]!;
-  if (chartPath !== undefined && resolve(chartPath) === resolve(path)) {
+  if (chartPath !== undefined && io.where(chartPath) === io.where(path)) {
     io.err(`${chartPath}: is the scenario itself; --out names the chart (.svg)`);
     return 2;
   }
