@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,15 +34,17 @@ function memoryIo(files: Record<string, string>): CliIo & { said: string[]; erro
   return {
     said,
     errors,
-    read: async (path) => {
+    read: async (path, maxBytes) => {
       const text = files[path];
       if (text === undefined) throw Object.assign(new Error('no such file'), { code: 'ENOENT' });
-      return text;
+      return text.slice(0, maxBytes + 1);
     },
     write: async (path, text) => {
+      if (path.startsWith('/nowhere/')) throw Object.assign(new Error('no such folder'), { code: 'ENOENT' });
       files[path] = text;
     },
     chartPathFor: (path) => path.replace(/\.json$/, '.svg'),
+    where: (path) => resolve('/work-dir', path),
     out: (text) => said.push(text),
     err: (text) => errors.push(text),
   };
@@ -171,6 +173,47 @@ describe('pnpm simulate SCENARIO.json', () => {
     expect(io.said[io.said.length - 1]).toBe('\nchart: plans/groups.svg');
     expect(io.errors).toEqual([]);
   });
+
+  it('a file over 1 MiB is refused unread, and a chart that cannot be written is told, both exit code 2', async () => {
+    const scenario = await readFile(join(SCENARIOS, 'school-groups.json'), 'utf8');
+    const files = { 'big.json': `${scenario}${' '.repeat(1024 * 1024)}`, 'ok.json': scenario };
+    const io = memoryIo(files);
+    expect(await runSimulateCli(['big.json'], io)).toBe(2);
+    expect(await runSimulateCli(['ok.json', '--out', '/nowhere/chart.svg'], io)).toBe(2);
+    expect(io.errors).toEqual([
+      'big.json: larger than 1 MiB, which no scenario needs (see the limits in packages/domain/README.md)',
+      '/nowhere/chart.svg: cannot write the chart there (ENOENT)',
+    ]);
+  });
+
+  it('refuses an --out that is the scenario itself before running, and leaves the file as it was', async () => {
+    const scenario = await readFile(join(SCENARIOS, 'school-groups.json'), 'utf8');
+    const files: Record<string, string> = { 'plans/groups.json': scenario };
+    const io = memoryIo(files);
+    expect(await runSimulateCli(['plans/groups.json', '--out', 'plans/../plans/groups.json'], io)).toBe(2);
+    expect(await runSimulateCli(['plans/groups.json', '--out', '/work-dir/plans/groups.json'], io)).toBe(2);
+    expect(files['plans/groups.json']).toBe(scenario);
+    expect(io.said).toEqual([]);
+    expect(io.errors).toEqual([
+      'plans/../plans/groups.json: is the scenario itself; --out names the chart (.svg)',
+      '/work-dir/plans/groups.json: is the scenario itself; --out names the chart (.svg)',
+    ]);
+  });
+
+  it('as a command: a 100 MB file and an --out into a missing folder end with a line and exit code 2, no stack', async () => {
+    const big = join(dir, 'huge.json');
+    await writeFile(big, ' '.repeat(100 * 1024 * 1024));
+    const tooBig = await simulateCommand(big);
+    expect(tooBig.code).toBe(2);
+    expect(tooBig.stderr.trim()).toBe(
+      `${big}: larger than 1 MiB, which no scenario needs (see the limits in packages/domain/README.md)`,
+    );
+    await rm(big);
+    const missing = join(dir, 'no-such-folder', 'chart.svg');
+    const unwritable = await simulateCommand(join(SCENARIOS, 'school-groups.json'), '--out', missing);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr.trim()).toBe(`${missing}: cannot write the chart there (ENOENT)`);
+  }, 60_000);
 
   it('usage and unreadable files: exit code 2', async () => {
     const io = memoryIo({});

@@ -88,7 +88,11 @@ describe('a registration flood', () => {
     if (refused.kind !== 'response') throw new Error(refused.error);
     expect(refused.status).toBe(429);
     expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(JSON.parse(refused.body.toString('utf8'))).toMatchObject({ status: 429, code: 'rate_limited' });
+    expect(JSON.parse(refused.body.toString('utf8'))).toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+      detail: 'too many accounts registered from this address, try again later',
+    });
     const retryAfter = Number(refused.headers['retry-after']);
     expect(retryAfter).toBeGreaterThan(3000);
     expect(retryAfter).toBeLessThanOrEqual(3600);

@@ -44,6 +44,8 @@ describe('GET /admin', () => {
     expect(policy.get('connect-src')).toBe("'self'");
     expect(policy.get('frame-ancestors')).toBe("'none'");
     expect(res.headers.get('content-security-policy')).not.toContain('unsafe-inline');
+    // What browsers without frame-ancestors read: not framed by this origin either (the app's is SAMEORIGIN).
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
   it('redirects /admin to /admin/ and serves the script with the same policy', async () => {
@@ -72,6 +74,24 @@ describe('GET /admin', () => {
     });
     const api = await fetch(`${app.url}/healthz`);
     expect(policyOf(api).get('style-src')).toContain("'unsafe-inline'");
+  });
+
+  it('answers other methods as the API answers a route it lacks, not as a console left unbuilt, under the console policy', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const res = await fetch(`${app.url}/admin/`, { method });
+      expect(res.status).toBe(404);
+      expect(policyOf(res).get('frame-ancestors')).toBe("'none'");
+      expect(await res.json()).toEqual({
+        type: 'urn:exam-reservation:problem:not_found',
+        title: 'Not found',
+        status: 404,
+        detail: `no route for ${method} /admin/`,
+        code: 'not_found',
+      });
+    }
+    const head = await fetch(`${app.url}/admin/`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-type')).toMatch(/^text\/html/);
   });
 
   it('refuses paths that climb out of the folder', async () => {

@@ -122,6 +122,23 @@ describe('GET /reservations/export, streamed', () => {
     expect((await fetch(`${app!.url}/healthz`)).status).toBe(200);
   });
 
+  it('answers HEAD with the CSV headers after one page, not by reading every page for a body it drops', async () => {
+    const { store, token, url } = await setUp(1);
+    const res = await fetch(url, { method: 'HEAD', headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="reservations-${DAY}-to-${DAY}.csv"`,
+    );
+    expect(await res.text()).toBe('');
+    expect(store.pagesRead()).toBeLessThanOrEqual(2);
+    const bad = await fetch(`${app!.url}/reservations/export?start=${DAY}&end=2028-01-01`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it('cuts the connection when a page fails after the first bytes: no complete-looking CSV', async () => {
     const { token, url } = await setUp(1, 3);
     const outcome = await new Promise<string>((resolve) => {

@@ -29,7 +29,7 @@ export function securityHeaders(): SecurityHeaders {
  * is never framed.
  */
 export function consoleSecurityPolicy(): RequestHandler {
-  return helmet.contentSecurityPolicy({
+  const policy = helmet.contentSecurityPolicy({
     useDefaults: false,
     directives: {
       defaultSrc: ["'none'"],
@@ -42,6 +42,11 @@ export function consoleSecurityPolicy(): RequestHandler {
       frameAncestors: ["'none'"],
     },
   });
+  // The app's X-Frame-Options is SAMEORIGIN; browsers that read it rather than frame-ancestors must not frame the console at all.
+  return (req, res, next) => {
+    res.setHeader('X-Frame-Options', 'DENY');
+    policy(req, res, next);
+  };
 }
 
 /**

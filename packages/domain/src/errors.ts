@@ -123,11 +123,14 @@ export class ConflictError extends DomainError {
   }
 }
 
-/** Too many failed attempts; try again after {@link RateLimitedError.retryAfterSeconds}. */
+/** Too many attempts (failed log-ins, or new accounts); try again after {@link RateLimitedError.retryAfterSeconds}. */
 export class RateLimitedError extends DomainError {
   readonly code = 'rate_limited' as const;
-  constructor(readonly retryAfterSeconds: number) {
-    super('too many failed attempts, try again later');
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'too many failed attempts, try again later',
+  ) {
+    super(message);
     this.name = 'RateLimitedError';
   }
 }

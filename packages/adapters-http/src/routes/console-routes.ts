@@ -13,12 +13,16 @@ import { consoleSecurityPolicy } from '../security-headers.js';
 export function consoleRoutes(app: IRouter, dir: string | undefined): void {
   const files = dir ? [express.static(dir, { index: 'index.html', redirect: true, fallthrough: true })] : [];
   app.use('/admin', mountedAt('/admin'), consoleSecurityPolicy(), ...files, (req, res) => {
+    // The static files pass on every method but GET and HEAD: those are a route the API lacks, not a missing build.
+    const read = req.method === 'GET' || req.method === 'HEAD';
     sendProblem(res, {
       status: 404,
       code: 'not_found',
-      detail: dir
-        ? `no console file ${req.path}: the console is built by \`node scripts/build.mjs\` (\`npm start\` runs it)`
-        : 'this process serves no admin console',
+      detail: !dir
+        ? 'this process serves no admin console'
+        : read
+          ? `no console file ${req.path}: the console is built by \`node scripts/build.mjs\` (\`npm start\` runs it)`
+          : `no route for ${req.method} ${req.baseUrl}${req.path}`,
     });
   });
 }

@@ -64,6 +64,10 @@ describe('RegisterUser per-address limit', () => {
     const refused = await rejectionOf(register.execute(account(4)));
     expect(refused).toBeInstanceOf(RateLimitedError);
     expect((refused as RateLimitedError).retryAfterSeconds).toBe(3000);
+    // Every one of them succeeded: the refusal names the limit, not failed attempts.
+    expect((refused as RateLimitedError).message).toBe(
+      'too many accounts registered from this address, try again later',
+    );
     expect(await uow.read((s) => s.users.findByEmail('user-4@example.com'))).toBeNull();
     await register.execute(account('elsewhere', '198.51.100.7'));
     // Once the first two leave the window, two more fit.

@@ -22,6 +22,9 @@ export interface RegisterUserCommand {
 /** The contract's limit: 20 new accounts per client address per hour. */
 export const DEFAULT_REGISTRATIONS_PER_ADDRESS = { max: 20, windowMs: 3_600_000 } as const;
 
+// The log-in attempts' store words its refusal for failed log-ins; these registrations all succeeded.
+const TOO_MANY = 'too many accounts registered from this address, try again later';
+
 /**
  * Self-registration of a candidate account, at most `perAddress.max` per
  * client address within `perAddress.windowMs`.
@@ -60,9 +63,13 @@ export class RegisterUser {
       maxFailures: this.perAddress.max,
       windowMs: this.perAddress.windowMs,
     };
-    const counted = await loginAttempts.begin([limit], clock.now());
+    const counted = await loginAttempts.begin([limit], clock.now()).catch((error: unknown) => {
+      throw error instanceof RateLimitedError
+        ? new RateLimitedError(error.retryAfterSeconds, TOO_MANY)
+        : error;
+    });
     // Full only of registrations still under way: they may yet be taken back.
-    if (!counted) throw new RateLimitedError(1);
+    if (!counted) throw new RateLimitedError(1, TOO_MANY);
     let user: User;
     try {
       user = await uow.run((stores) =>

@@ -39,6 +39,8 @@ type Problems = { path: string; message: string }[];
 type Reader<T> = (value: unknown, path: string, problems: Problems) => T | undefined;
 
 const MAX_BOOKINGS = 2_000_000;
+/** Every variant replays all the bookings: this caps the whole run's work, and so its time and memory. */
+const MAX_BOOKINGS_TIMES_VARIANTS = 2_000_000;
 
 const number =
   (min: number, max: number, integer: boolean): Reader<number> =>
@@ -175,6 +177,14 @@ export function readScenarioFile(json: unknown): ScenarioFile {
   const problems: Problems = [];
   const file = scenarioReader(json, '', problems);
   if (!file) throw new ValidationError(problems);
+  const work = file.demand.bookings * file.variants.length;
+  if (work > MAX_BOOKINGS_TIMES_VARIANTS) {
+    const n = (value: number) => value.toLocaleString('en-US');
+    throw ValidationError.of(
+      'demand.bookings',
+      `bookings × variants must be at most ${n(MAX_BOOKINGS_TIMES_VARIANTS)}, got ${n(file.demand.bookings)} × ${file.variants.length} = ${n(work)}`,
+    );
+  }
   return {
     ...file,
     timeZone: file.timeZone ?? 'Asia/Seoul',

@@ -62,7 +62,8 @@ export const exporting: ReservationEndpoints = {
         // pages in memory at most, and none read while the client is not taking what was
         // written (backpressure) or once it has gone.
         res.write(RESERVATION_CSV_HEADER);
-        while (!page.done) {
+        // A HEAD answer has no body: the first page has shown the request good; the rest would be read for nothing.
+        while (!page.done && req.method !== 'HEAD') {
           const next = pages.next();
           // Its failure is met below; until then it must not count as unhandled.
           next.catch(() => undefined);
