@@ -166,6 +166,12 @@ async function main(): Promise<void> {
         })
       : null;
   waitingList?.start();
+  logger.info(
+    { autoAdmit: config.autoAdmit, autoAdmitDelayMs: config.autoAdmitDelayMs },
+    config.autoAdmit === 'fifo'
+      ? `waiting list on: freed room goes to pending reservations within ${config.autoAdmitDelayMs} ms (AUTO_ADMIT=fifo)`
+      : 'waiting list off: freed room waits for an admission (AUTO_ADMIT=off)',
+  );
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {

@@ -52,6 +52,12 @@ describe('the waiting list in a real API process (AUTO_ADMIT=fifo) on PostgreSQL
     await setup?.close();
   });
 
+  it('says at start that the waiting list is on, and with which delay', () => {
+    const line = api.logs.find((l) => l.autoAdmit === 'fifo');
+    expect(line?.autoAdmitDelayMs).toBe(DELAY_MS);
+    expect(String(line?.msg)).toMatch(/^waiting list on: .* within \d+ ms/);
+  });
+
   it('a cancel confirms the pending ones that fit in creation order within the delay, as the system, with webhooks', async () => {
     const receiver = await startReceiver();
     try {
@@ -180,6 +186,12 @@ describe('AUTO_ADMIT=off (the default): a cancel changes nothing else', () => {
   afterAll(async () => {
     if (api) expect(await api.stop()).toBe(0);
     await setup?.close();
+  });
+
+  it('says at start that the waiting list is off', () => {
+    expect(api.logs.some((l) => l.autoAdmit === 'off' && String(l.msg).startsWith('waiting list off'))).toBe(
+      true,
+    );
   });
 
   it('leaves the three pending and queues no room', async () => {
