@@ -17,7 +17,10 @@ let sent: string[] = [];
 beforeAll(async () => {
   database = await createTestDatabase(inject('testDatabaseAdminUrl'));
   pool = new pg.Pool({ connectionString: database.url, max: 4 });
+  // As openPostgresStore does: a connection the database's drop terminates must not be an uncaught error.
+  pool.on('error', () => undefined);
   pool.on('connect', (client) => {
+    client.on('error', () => undefined);
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       const first = args[0];

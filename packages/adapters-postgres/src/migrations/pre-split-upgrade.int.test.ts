@@ -16,8 +16,10 @@ interface Recorded {
 async function recorded(): Promise<Recorded> {
   const database = await createTestDatabase(inject('testDatabaseAdminUrl'));
   const statements: string[] = [];
+  const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+  pool.on('error', () => undefined); // the drop may end a connection still closing
   const db = new Kysely<unknown>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
+    dialect: new PostgresDialect({ pool }),
     log: (event) => {
       statements.push(event.query.sql);
     },

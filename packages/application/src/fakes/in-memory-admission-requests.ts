@@ -26,7 +26,7 @@ export class InMemoryAdmissionRequests implements AdmissionRequests {
     const all = [...this.state.admissionRequests.values()];
     const held = all.filter((r) => r.claimedUntil !== null && r.claimedUntil > now);
     const free = all
-      .filter((r) => !held.includes(r) && !held.some((h) => touches(h, r)))
+      .filter((r) => r.freedAt <= now && !held.includes(r) && !held.some((h) => touches(h, r)))
       .sort((a, b) => a.freedAt - b.freedAt || a.id - b.id)
       .slice(0, Math.max(0, limit));
     for (const r of free) {

@@ -26,6 +26,15 @@ export function describeAdmissionRequestsContract(name: string, makeStore: MakeS
       ]);
     });
 
+    it('a claim takes only rooms freed by its own time', async () => {
+      const store = await makeStore();
+      await store.run((s) => s.admissionRequests.record([room(0, 1, T0 + 50), room(3, 4, T0 + 10)]));
+      const claim = (now: number) =>
+        store.run((s) => s.admissionRequests.claim({ now, leaseMs: LEASE, limit: 10, token: `t${now}` }));
+      expect((await claim(T0 + 20)).map((c) => c.range.start)).toEqual([at(3)]);
+      expect((await claim(T0 + 50)).map((c) => c.range.start)).toEqual([at(0)]);
+    });
+
     it('a claim skips rooms held, or touching a room held, until the lease runs out or is finished', async () => {
       const store = await makeStore();
       await store.run((s) =>
