@@ -14,13 +14,24 @@ import {
   type TimeRange,
   WAITING_LIST_REASON,
 } from '@exam-reservation/domain';
-import type { ActorRole, ReadStores, TransactionStores } from '../ports/index.js';
+import type { ActorRole, Clock, ReadStores, TransactionStores, UnitOfWork } from '../ports/index.js';
 
 /** What a part of an admission decided. */
 export interface AdmissionCounts {
   readonly confirmed: number;
   readonly rejected: number;
   readonly leftPending: number;
+}
+
+/** What an admission (a run or its dry-run preview) is made with. */
+export interface AdmissionDeps {
+  readonly uow: UnitOfWork;
+  readonly clock: Clock;
+  readonly policy: BookingPolicy;
+  /** Reservations per page (and per unit of work for a run); 500 by default. */
+  readonly chunkSize?: number | undefined;
+  /** How long a run goes on before it answers `complete: false`; 120 s by default. */
+  readonly maxMs?: number | undefined;
 }
 
 /** An admission's page size and time limit, checked: 500 reservations a page, 120 s by default. */

@@ -1,7 +1,7 @@
-import type { Actor, BookingPolicy, TimeRange } from '@exam-reservation/domain';
-import type { Clock, UnitOfWork } from '../ports/index.js';
+import type { Actor, TimeRange } from '@exam-reservation/domain';
 import {
   type AdmissionCounts,
+  type AdmissionDeps,
   adminRule,
   admissionLimits,
   admissionRange,
@@ -36,15 +36,7 @@ export class AdmitReservations implements LongAction<AdmitCommand, AdmissionResu
   private readonly maxMs: number;
 
   /** @param deps.chunkSize per unit of work (default 500); deps.maxMs: a run's time (default 120 s) */
-  constructor(
-    private readonly deps: {
-      uow: UnitOfWork;
-      clock: Clock;
-      policy: BookingPolicy;
-      chunkSize?: number | undefined;
-      maxMs?: number | undefined;
-    },
-  ) {
+  constructor(private readonly deps: AdmissionDeps) {
     ({ chunkSize: this.chunkSize, maxMs: this.maxMs } = admissionLimits(deps));
   }
 

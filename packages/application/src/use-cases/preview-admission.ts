@@ -1,6 +1,6 @@
-import type { BookingPolicy } from '@exam-reservation/domain';
-import type { Clock, PendingCursor, UnitOfWork } from '../ports/index.js';
+import type { PendingCursor } from '../ports/index.js';
 import {
+  type AdmissionDeps,
   addCounts,
   adminRule,
   admissionLimits,
@@ -25,15 +25,7 @@ export class PreviewAdmission {
   private readonly maxMs: number;
 
   /** @param deps.chunkSize and deps.maxMs: as the admission's */
-  constructor(
-    private readonly deps: {
-      uow: UnitOfWork;
-      clock: Clock;
-      policy: BookingPolicy;
-      chunkSize?: number | undefined;
-      maxMs?: number | undefined;
-    },
-  ) {
+  constructor(private readonly deps: AdmissionDeps) {
     ({ chunkSize: this.chunkSize, maxMs: this.maxMs } = admissionLimits(deps));
   }
 

@@ -1,6 +1,5 @@
-import type { BookingPolicy } from '@exam-reservation/domain';
-import type { Clock, Metrics, UnitOfWork } from '../ports/index.js';
-import { admissionLimits, WAITING_LIST_RULE } from '../support/admission-chunk.js';
+import type { Metrics } from '../ports/index.js';
+import { type AdmissionDeps, admissionLimits, WAITING_LIST_RULE } from '../support/admission-chunk.js';
 import { type WalkHold, walkAdmission } from '../support/admission-walk.js';
 import { type MergedRoom, mergeRooms } from '../support/freed-rooms.js';
 
@@ -13,19 +12,14 @@ export interface PromotionResult {
 }
 
 /** Settings of {@link PromoteWaitingList}. */
-export interface PromoteWaitingListDeps {
-  readonly uow: UnitOfWork;
-  readonly clock: Clock;
-  readonly policy: BookingPolicy;
+export interface PromoteWaitingListDeps extends AdmissionDeps {
   readonly metrics?: Metrics | undefined;
   /** How long a claim holds its requests unless renewed (default 10 s): after a crash, the wait. */
   readonly leaseMs?: number | undefined;
   /** Requests one step claims (default 1,000). */
   readonly claimLimit?: number | undefined;
-  /** Reservations per unit of work (default 100). */
-  readonly chunkSize?: number | undefined;
-  /** How long one room's walk may go on before it is cut and queued again from there (default a quarter of the lease). */
-  readonly maxMs?: number | undefined;
+  // chunkSize: 100 by default here; maxMs: how long one room's walk goes on before it is cut and
+  // queued again from there, a quarter of the lease by default.
 }
 
 let claims = 0;
