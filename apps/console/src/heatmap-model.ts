@@ -56,7 +56,7 @@ export function demandOf(capacity: number, confirmed: number, pending: number): 
   return pending <= capacity - confirmed ? 'fits' : 'over';
 }
 
-/** `2026-12-10T09:30:00+09:00` → its offset from UTC in ms (+09:00 → 9 h). */
+/** An answer's time's offset from UTC in ms, read from its `±HH:MM` ending (no ending: 0). */
 function offsetMs(time: string): number {
   const match = /([+-])(\d{2}):(\d{2})$/.exec(time);
   if (!match) return 0;

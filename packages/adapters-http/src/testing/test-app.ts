@@ -25,7 +25,7 @@ import type { HttpOptions } from '../http-deps.js';
 import type { PrometheusMetrics } from '../metrics/prometheus-metrics.js';
 import { guardServer } from '../server-guards.js';
 
-/** 2026-11-20 12:00 in Seoul: the first bookable day under the default policy is 2026-11-23. */
+/** The test apps' fixed clock, noon in Seoul: with the default 3-day lead time, the first bookable day is three days on. */
 export const TEST_NOW = Date.parse('2026-11-20T03:00:00Z');
 
 /** The HMAC key the test apps sign with, for tests that forge or expire tokens. */
