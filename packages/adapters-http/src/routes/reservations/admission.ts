@@ -1,7 +1,7 @@
 import type { ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import { MAX_BULK_IDS } from '@exam-reservation/application';
 import { z } from 'zod';
-import { send } from '../../idempotency.js';
+import { parseIdempotencyKey, send } from '../../idempotency.js';
 import { body, IN_PROGRESS, json, keyed, problem } from '../../openapi-parts.js';
 import { bodyOf, parseInput, refuseQuery } from '../../parse.js';
 import { present } from '../../presenters.js';
@@ -45,8 +45,9 @@ export const AdmitBody = z
       .openapi({
         description:
           'Answer what the admission would do now (the same counts and `complete`) and change nothing: no ' +
-          'status, no history, no webhooks, no stored Idempotency-Key answer. A dry run ignores the ' +
-          'Idempotency-Key header: it neither stores nor replays an answer, nor waits for a run that holds the key.',
+          'status, no history, no webhooks, no stored Idempotency-Key answer. A dry run ignores a well-formed ' +
+          'Idempotency-Key (it neither stores nor replays an answer, nor waits for a run that holds the key); a ' +
+          'malformed one is refused with 400, as on every route.',
         default: false,
         example: true,
       }),
@@ -139,7 +140,8 @@ export const admission: ReservationEndpoints = {
         rejectRest: body.reject_rest ?? false,
       };
       if (body.dry_run) {
-        // Changes nothing, so there is nothing to key: the Idempotency-Key header is not read.
+        // Changes nothing, so there is nothing to key; a malformed key is still bad input, as on every route.
+        parseIdempotencyKey(req.headers['idempotency-key']);
         send(res, jsonResponse(200, present.admission(await uc.previewAdmission.execute(command))));
         return;
       }
@@ -219,8 +221,9 @@ export const admission: ReservationEndpoints = {
         '`complete: false` is not stored: the key is given up when the run stops, so a repeat with it admits again. ' +
         'With `dry_run: true` it answers what a run would do now (the same counts and `complete`, read in the same ' +
         'order, chunk by chunk, within the same ADMISSION_MAX_MS) and changes nothing: no status, no history, no ' +
-        'webhooks, no stored answer. A dry run ignores the Idempotency-Key header entirely (it neither stores nor ' +
-        'replays an answer, nor waits for a run holding the key), so a real run with the same key afterwards runs.',
+        'webhooks, no stored answer. A dry run ignores a well-formed Idempotency-Key (it neither stores nor replays ' +
+        'an answer, nor waits for a run holding the key), so a real run with the same key afterwards runs; a ' +
+        'malformed key is refused with 400 as on every route.',
       security: secured,
       request: { body: body(AdmitBody, { example: examples.admit }), headers: IdempotencyKeyHeader },
       responses: adminOnly(json('What the admission did.', AdmissionSchema)),

@@ -157,6 +157,15 @@ export function describeAdmission(makeStore: MakeStore): void {
       expect(dryAfter.status).toBe(200);
       expect(dryAfter.headers['idempotent-replayed']).toBeUndefined();
       expect(dryAfter.body).toEqual({ confirmed: 0, rejected: 0, left_pending: 0, complete: true });
+      // A malformed key is bad input on a dry run too, as on every route.
+      for (const bad of ['', 'has space', 'café', 'x'.repeat(256), '"unterminated']) {
+        const refused = await http()
+          .post('/reservations/admit')
+          .auth(admin.token, { type: 'bearer' })
+          .set('Idempotency-Key', bad)
+          .send({ start: D, end: D, dry_run: true });
+        expectProblem(refused, 400, 'validation_error');
+      }
     });
 
     it('is admin-only: 403 for users, whatever the body', async () => {
