@@ -7,6 +7,11 @@ describe('loadConfig', () => {
       autoAdmit: 'fifo',
       autoAdmitDelayMs: 500,
     });
+    // Spaces around a word are allowed, as around numbers (a value pasted with a stray space).
+    expect(loadConfig({ AUTO_ADMIT: ' fifo ', LOG_LEVEL: 'debug\t' })).toMatchObject({
+      autoAdmit: 'fifo',
+      logLevel: 'debug',
+    });
     expect(() => loadConfig({ AUTO_ADMIT: 'lifo' })).toThrow(
       new ConfigError('AUTO_ADMIT: must be one of off, fifo (got "lifo")'),
     );

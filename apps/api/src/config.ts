@@ -89,9 +89,12 @@ const int = (min: number, max: number) =>
     return value;
   });
 
-/** One of `values`, refused in plain words with the value. */
+/** One of `values` (spaces around it allowed, as around numbers), refused in plain words with the value. */
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
-  z.enum(values, { error: (issue) => `must be one of ${values.join(', ')} (got ${quoted(issue.input)})` });
+  z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim() : v),
+    z.enum(values, { error: (issue) => `must be one of ${values.join(', ')} (got ${quoted(issue.input)})` }),
+  );
 
 const Env = z.object({
   NODE_ENV: optional(oneOf(['development', 'production', 'test'])),
