@@ -1,5 +1,5 @@
+import { csvCell, RESERVATION_CSV_HEADER, reservationCsvRows } from '@exam-reservation/application';
 import { describe, expect, it } from 'vitest';
-import { csvCell, RESERVATION_CSV_HEADER, reservationCsvRows } from './csv.js';
 import { present } from './presenters.js';
 
 describe('csvCell', () => {

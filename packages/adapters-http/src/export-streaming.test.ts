@@ -31,6 +31,7 @@ function slowStore(
           list: (query) => stores.reservations.list(query),
           listPending: (query) => stores.reservations.listPending(query),
           pendingLoadsIn: (from, to, grid) => stores.reservations.pendingLoadsIn(from, to, grid),
+          exportCsvPage: (query, zone) => stores.reservations.exportCsvPage(query, zone),
           exportPage: async (query) => {
             pages += 1;
             if (pages >= failAtPage) throw new Error('the database went away');

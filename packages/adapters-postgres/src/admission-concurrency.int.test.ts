@@ -14,9 +14,10 @@ import {
   TimeRange,
 } from '@exam-reservation/domain';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { auditCapacity, createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { auditCapacity, resetSchema } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 // Every use-case call runs its units of work on connections of its own: the
 // races are between real, separate database sessions.
@@ -26,23 +27,14 @@ const CAPACITY = 100;
 const DAY = '2026-12-10';
 const grid = new SlotGrid(10);
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: POOL_SIZE });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
+storePerFile({ poolSize: POOL_SIZE }, (opened) => {
+  ({ store } = opened);
 });
 
 beforeEach(async () => {
   await resetSchema(store);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
 });
 
 /** A small deterministic generator, so a failing race can be replayed. */

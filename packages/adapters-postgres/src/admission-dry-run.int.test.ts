@@ -7,9 +7,10 @@ import {
 import { at, encodeAnswer, keyedAnswer, NOW, useCaseKit } from '@exam-reservation/application/testing';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { resetSchema } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 // A dry run (`dry_run: true`) answers what the run right after it does, and
 // changes nothing in the database: every table an admission writes is the
@@ -21,23 +22,14 @@ const DAY = '2026-12-10';
 /** Creation times are this instant plus some microseconds. */
 const BASE = '2026-12-01T00:00:00.123Z';
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 4 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
+storePerFile({ poolSize: 4 }, (opened) => {
+  ({ store } = opened);
 });
 
 beforeEach(async () => {
   await resetSchema(store);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
 });
 
 /** What an admission could write: every row of these tables, in a fixed order. */

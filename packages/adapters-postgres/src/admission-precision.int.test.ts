@@ -4,9 +4,10 @@ import { at, encodeAnswer, keyedAnswer, NOW, useCaseKit } from '@exam-reservatio
 import { admitFirstComeFirstServed, type Reservation, TimeRange } from '@exam-reservation/domain';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { resetSchema } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 // Rows written by SQL (an import, a now() default) carry microseconds, which
 // a creation time in milliseconds cuts off. Admission must page past them.
@@ -17,23 +18,14 @@ const DAY = '2026-12-10';
 /** Creation times are this instant plus some microseconds. */
 const BASE = '2026-12-01T00:00:00.123Z';
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 4 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
+storePerFile({ poolSize: 4 }, (opened) => {
+  ({ store } = opened);
 });
 
 beforeEach(async () => {
   await resetSchema(store);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
 });
 
 /** A pending row as plain SQL writes it: created `micros` µs after {@link BASE}. */

@@ -6,9 +6,10 @@ import {
   type Reservation,
 } from '@exam-reservation/domain';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { auditCapacity, createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { auditCapacity, resetSchema, type TestDatabase } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 // Every use-case call below runs its own transaction on its own pooled
 // connection: the races are between real, separate database sessions.
@@ -17,20 +18,12 @@ const POOL_SIZE = 24;
 let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: POOL_SIZE });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
+storePerFile({ poolSize: POOL_SIZE }, (opened) => {
+  ({ database, store } = opened);
 });
 
 beforeEach(async () => {
   await resetSchema(store);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
 });
 
 interface Outcomes<T> {

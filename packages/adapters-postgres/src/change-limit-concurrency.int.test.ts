@@ -1,30 +1,22 @@
 import { useCaseKit } from '@exam-reservation/application/testing';
 import { TooManyChangesError } from '@exam-reservation/domain';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { resetSchema } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 // Each change runs its own transaction on its own pooled connection: the
 // races are between separate database sessions.
 const POOL_SIZE = 24;
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: POOL_SIZE });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
+storePerFile({ poolSize: POOL_SIZE }, (opened) => {
+  ({ store } = opened);
 });
 
 beforeEach(async () => {
   await resetSchema(store);
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
 });
 
 /** Fulfilled values, and refusals split into too-many-changes and anything else. */

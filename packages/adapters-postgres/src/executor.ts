@@ -22,6 +22,16 @@ export interface Executor {
   write(query: Compilable<unknown>, tables: TableName | readonly TableName[]): Promise<void>;
 }
 
+/**
+ * An executor that can run a read with the session's `TimeZone` set for that
+ * one statement (`set local`), so that `to_char` writes times in the zone.
+ */
+export interface ZonedReads {
+  rowsInZone<R>(query: Compilable<R>, zone: string): Promise<R[]>;
+}
+
+export const hasZonedReads = (exec: Executor): exec is Executor & ZonedReads => 'rowsInZone' in exec;
+
 /** The tables of a write, as a list. */
 export const tablesOf = (tables: TableName | readonly TableName[]): readonly TableName[] =>
   typeof tables === 'string' ? [tables] : tables;

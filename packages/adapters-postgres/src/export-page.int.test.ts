@@ -8,26 +8,19 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
 } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Database } from './database.js';
-import { KyselyStore, openPostgresStore } from './index.js';
+import type { KyselyStore } from './index.js';
 import { inlineParameters } from './inline-parameters.js';
 import { PostgresReservations } from './postgres-reservations.js';
-import { createTestDatabase, simpleQuery, type TestDatabase } from './testing/index.js';
+import { simpleQuery, type TestDatabase } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 2 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+storePerFile({ poolSize: 2 }, (opened) => {
+  ({ database, store } = opened);
 });
 
 describe('PostgresReservations.exportPage', () => {

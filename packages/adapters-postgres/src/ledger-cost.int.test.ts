@@ -1,21 +1,13 @@
 import { at, useCaseKit } from '@exam-reservation/application/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { auditCapacity, createTestDatabase, type TestDatabase } from './testing/index.js';
+import { describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { auditCapacity } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 4 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+storePerFile({ poolSize: 4 }, (opened) => {
+  ({ store } = opened);
 });
 
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;

@@ -3,23 +3,14 @@ import { at, InMemoryStore, SLOT, T0 } from '@exam-reservation/application/testi
 import { SlotGrid, type SlotLoads } from '@exam-reservation/domain';
 import fc from 'fast-check';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { createTestDatabase, type TestDatabase } from './testing/index.js';
+import { describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 2 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+storePerFile({ poolSize: 2 }, (opened) => {
+  ({ store } = opened);
 });
 
 let users = 0;

@@ -1,7 +1,7 @@
 import type { Compilable } from 'kysely';
 import type pg from 'pg';
-import type { Executor } from './executor.js';
-import { inlineParameters } from './inline-parameters.js';
+import type { Executor, ZonedReads } from './executor.js';
+import { escapeLiteral, inlineParameters } from './inline-parameters.js';
 import { lastResult } from './pg-session.js';
 
 /**
@@ -12,7 +12,7 @@ import { lastResult } from './pg-session.js';
  * connection, which also keeps this right behind PgBouncer in transaction
  * pooling mode.
  */
-export class PgReadExecutor implements Executor {
+export class PgReadExecutor implements Executor, ZonedReads {
   constructor(
     private readonly pool: pg.Pool,
     private readonly settings: string,
@@ -20,6 +20,15 @@ export class PgReadExecutor implements Executor {
 
   async rows<R>(query: Compilable<R>): Promise<R[]> {
     return lastResult<R>(await this.pool.query(`${this.settings}${inlineParameters(query.compile())}`));
+  }
+
+  /** The same message with `set local timezone` before the statement: it ends with the statement too. */
+  async rowsInZone<R>(query: Compilable<R>, zone: string): Promise<R[]> {
+    return lastResult<R>(
+      await this.pool.query(
+        `${this.settings}set local timezone = ${escapeLiteral(zone)};\n${inlineParameters(query.compile())}`,
+      ),
+    );
   }
 
   async write(): Promise<void> {

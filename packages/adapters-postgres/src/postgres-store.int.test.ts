@@ -1,21 +1,14 @@
 import { describeLoginAttemptsContract, describeStoreContracts } from '@exam-reservation/application/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
+import { describe, expect, inject, it } from 'vitest';
+import { type KyselyStore, openPostgresStore } from './index.js';
 import { createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 10 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+storePerFile({ poolSize: 10 }, (opened) => {
+  ({ database, store } = opened);
 });
 
 describeStoreContracts('PostgreSQL', () => resetSchema(store));

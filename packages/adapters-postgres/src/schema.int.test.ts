@@ -1,22 +1,14 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, migrateToLatest, openPostgresStore } from './index.js';
-import { createTestDatabase, type TestDatabase } from './testing/index.js';
+import { describe, expect, inject, it } from 'vitest';
+import { type KyselyStore, migrateToLatest } from './index.js';
+import { createTestDatabase } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 4 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+storePerFile({ poolSize: 4 }, (opened) => {
+  ({ store } = opened);
 });
 
 /** The SQLSTATE `statement` fails with. */

@@ -5,27 +5,19 @@ import {
   waitingListRuns,
 } from '@exam-reservation/application/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { KyselyStore, openPostgresStore } from './index.js';
-import { createTestDatabase, resetSchema, type TestDatabase } from './testing/index.js';
+import { describe, expect, it } from 'vitest';
+import type { KyselyStore } from './index.js';
+import { resetSchema } from './testing/index.js';
+import { storePerFile } from './testing/store-per-file.js';
 
 // The domain's simulate against the service on PostgreSQL: the same random
 // sequences as the in-memory differential test, fewer of them (each run
 // starts from a fresh schema, so ids count from 1 as the simulator's do).
 
-let database: TestDatabase;
 let store: KyselyStore;
 
-beforeAll(async () => {
-  database = await createTestDatabase(inject('testDatabaseAdminUrl'));
-  const opened = await openPostgresStore({ url: database.url, poolSize: 4 });
-  if (!(opened instanceof KyselyStore)) throw new Error('expected a KyselyStore');
-  store = opened;
-});
-
-afterAll(async () => {
-  await store?.close();
-  await database?.drop();
+storePerFile({ poolSize: 4 }, (opened) => {
+  ({ store } = opened);
 });
 
 describe("the domain's simulate and the service agree (PostgreSQL)", () => {

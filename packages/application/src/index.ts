@@ -24,6 +24,12 @@ export { type BulkOutcome, MAX_BULK_IDS } from './support/bulk.js';
 export { mergeRooms, queueingFreedRooms } from './support/freed-rooms.js';
 export { MAX_PAGE_LIMIT } from './support/page-window.js';
 export { QueuedPasswordHasher } from './support/queued-password-hasher.js';
+export {
+  csvCell,
+  RESERVATION_CSV_COLUMNS,
+  RESERVATION_CSV_HEADER,
+  reservationCsvRows,
+} from './support/reservation-csv.js';
 export { SheddingQueue, type SheddingQueueOptions } from './support/shedding-queue.js';
 export { SystemClock } from './support/system-clock.js';
 export {

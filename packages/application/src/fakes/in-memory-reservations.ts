@@ -1,5 +1,6 @@
 import { type Reservation, type SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import type {
+  ExportCsvPage,
   ExportCursor,
   ExportPage,
   ExportQuery,
@@ -66,6 +67,11 @@ export class InMemoryReservations implements Reservations {
       for (const slot of grid.slotsOf(covered)) loads.set(slot, (loads.get(slot) ?? 0) + r.numberOfPeople);
     }
     return loads;
+  }
+
+  /** None here: the caller writes the rows of {@link exportPage} (the plain way). */
+  async exportCsvPage(): Promise<ExportCsvPage | null> {
+    return null;
   }
 
   async exportPage(query: ExportQuery): Promise<ExportPage> {

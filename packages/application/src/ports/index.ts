@@ -29,6 +29,7 @@ export type {
   ReservationEventType,
 } from './reservation-events.js';
 export type {
+  ExportCsvPage,
   ExportCursor,
   ExportPage,
   ExportQuery,

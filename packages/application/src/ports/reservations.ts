@@ -77,6 +77,16 @@ export interface ExportPage {
   readonly next: ExportCursor | null;
 }
 
+/** One page of {@link ReservationReader.exportCsvPage}: the page {@link ReservationReader.exportPage} reads, as CSV rows. */
+export interface ExportCsvPage {
+  /** The page's rows as `reservationCsvRows` writes them, CRLF after each. */
+  readonly csv: string;
+  /** How many rows `csv` holds. */
+  readonly rows: number;
+  /** As {@link ExportPage.next}. */
+  readonly next: ExportCursor | null;
+}
+
 /** Reading reservations; no locks taken. */
 export interface ReservationReader {
   get(id: number): Promise<Reservation | null>;
@@ -105,6 +115,15 @@ export interface ReservationReader {
    * (the store walks an index from the cursor; no OFFSET).
    */
   exportPage(query: ExportQuery): Promise<ExportPage>;
+
+  /**
+   * The page {@link exportPage} reads, written as CSV by the store itself,
+   * byte for byte what `reservationCsvRows(page.items, zone)` writes; null
+   * when the store cannot promise that for this page (its times or zone are
+   * outside what it checked, or it has no such way), and the caller then
+   * reads {@link exportPage} and writes the rows itself.
+   */
+  exportCsvPage(query: ExportQuery, zone: string): Promise<ExportCsvPage | null>;
 }
 
 /** Reservations inside a unit of work. */

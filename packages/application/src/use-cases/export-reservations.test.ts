@@ -2,6 +2,7 @@ import { bookingPolicy, ForbiddenError, type Reservation, ValidationError } from
 import { describe, expect, it } from 'vitest';
 import { InMemoryStore } from '../fakes/in-memory-store.js';
 import type { ReadStores, TransactionStores, UnitOfWork } from '../ports/index.js';
+import { reservationCsvRows } from '../support/reservation-csv.js';
 import { draft, seedReservations, seedUser } from '../testing/fixtures.js';
 import { ExportReservations } from './export-reservations.js';
 import { ListReservations } from './list-reservations.js';
@@ -125,5 +126,46 @@ describe('ListReservations with filters', () => {
       list.execute({ actor: { userId: b.id, role: 'user' }, userId: b.id, ...page }),
     ).rejects.toThrow(ForbiddenError);
     await expect(list.execute({ actor: admin, statuses: [], ...page })).rejects.toThrow(ValidationError);
+  });
+});
+
+describe('ExportReservations.csvPages', () => {
+  /** A store that writes every second page itself (marked, so the test can tell), and leaves the others to the use case. */
+  function writingEveryOtherPage(inner: InMemoryStore): UnitOfWork & { asked: number } {
+    const uow = {
+      asked: 0,
+      run: <T>(work: (stores: TransactionStores) => Promise<T>) => inner.run(work),
+      read: <T>(work: (stores: ReadStores) => Promise<T>) =>
+        inner.read((stores) => {
+          const reservations = Object.create(stores.reservations) as ReadStores['reservations'];
+          reservations.exportCsvPage = async (query, zone) => {
+            uow.asked++;
+            if (uow.asked % 2 === 1) return null;
+            const { items, next } = await stores.reservations.exportPage(query);
+            return { csv: `# by the store\r\n${reservationCsvRows(items, zone)}`, rows: items.length, next };
+          };
+          return work({ ...stores, reservations });
+        }),
+    };
+    return uow;
+  }
+
+  it("takes a page the store writes as it is, writes the store's rows when it gives none, and every row comes once in order", async () => {
+    const { store, rows } = await seeded(23);
+    const uow = writingEveryOtherPage(store.inner);
+    const query = { actor: admin, startDate: DAY, endDate: DAY };
+    const pages: string[] = [];
+    for await (const page of new ExportReservations({ uow, policy, pageSize: 5 }).csvPages(query))
+      pages.push(page);
+    expect(pages.map((page) => page.startsWith('# by the store'))).toEqual([false, true, false, true, false]);
+    const ordered = [...rows].sort((a, b) => a.start - b.start || a.id - b.id);
+    expect(pages.join('').replaceAll('# by the store\r\n', '')).toBe(reservationCsvRows(ordered, 'UTC'));
+    // Told not to ask the store, it writes every page itself: the same rows.
+    const plain: string[] = [];
+    const asked = uow.asked;
+    const exporter = new ExportReservations({ uow, policy, pageSize: 5, storeWritesCsv: false });
+    for await (const page of exporter.csvPages(query)) plain.push(page);
+    expect(uow.asked).toBe(asked);
+    expect(plain.join('')).toBe(reservationCsvRows(ordered, 'UTC'));
   });
 });

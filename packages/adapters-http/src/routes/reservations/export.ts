@@ -1,6 +1,6 @@
+import { RESERVATION_CSV_HEADER } from '@exam-reservation/application';
 import type { Response } from 'express';
 import { z } from 'zod';
-import { RESERVATION_CSV_HEADER, reservationCsvRows } from '../../csv.js';
 import { problem } from '../../openapi-parts.js';
 import { parseQuery } from '../../parse.js';
 import { requestDate } from '../common-schemas.js';
@@ -38,11 +38,11 @@ function writable(res: Response): Promise<void> {
 
 /** `GET /reservations/export`: every reservation overlapping a range as CSV, for admins. */
 export const exporting: ReservationEndpoints = {
-  routes(router, { uc, zone, admin }) {
+  routes(router, { uc, admin }) {
     router.get('/export', async (req, res) => {
       const actor = admin(res, 'export reservations');
       const query = parseQuery(ExportQuery, req);
-      const pages = uc.exportReservations.pages({
+      const pages = uc.exportReservations.csvPages({
         actor,
         startDate: query.start,
         endDate: query.end,
@@ -67,7 +67,7 @@ export const exporting: ReservationEndpoints = {
           const next = pages.next();
           // Its failure is met below; until then it must not count as unhandled.
           next.catch(() => undefined);
-          res.write(reservationCsvRows(page.value, zone));
+          res.write(page.value);
           await writable(res);
           if (res.destroyed) return;
           page = await next;
