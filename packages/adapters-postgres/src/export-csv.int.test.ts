@@ -243,7 +243,7 @@ describe('zoneAgrees', () => {
   it('fails on one time written otherwise, on a zone the server does not know, and for offsets in seconds', async () => {
     // Two sides of each change of offset: about two a year.
     expect(offsetChanges('America/New_York').length).toBeGreaterThan(400);
-    const days = Math.round((ZONE_CHECKED_UNTIL - ZONE_CHECKED_FROM) / 86_400_000);
+    const weeks = Math.floor((ZONE_CHECKED_UNTIL - ZONE_CHECKED_FROM) / (7 * 86_400_000));
     expect(
       await zoneAgrees(
         reads((t) => t),
@@ -253,13 +253,13 @@ describe('zoneAgrees', () => {
     // One midnight, then one side of one change of offset, written otherwise by the server.
     expect(
       await zoneAgrees(
-        reads((t, i) => (i === 30_000 ? `${t} ` : t)),
+        reads((t, i) => (i === 3_000 ? `${t} ` : t)),
         'America/New_York',
       ),
     ).toBe(false);
     expect(
       await zoneAgrees(
-        reads((t, i) => (i === days + 100 ? `${t} ` : t)),
+        reads((t, i) => (i === weeks + 100 ? `${t} ` : t)),
         'America/New_York',
       ),
     ).toBe(false);
