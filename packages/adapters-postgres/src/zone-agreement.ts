@@ -48,7 +48,9 @@ export function offsetChanges(zone: string): number[] {
 export async function zoneAgrees(reads: ZonedReads, zone: string): Promise<boolean> {
   const changes = offsetChanges(zone);
   const expected = [
-    ...Array.from({ length: WEEKS + 1 }, (_, week) => formatInstant(ZONE_CHECKED_FROM + week * 7 * DAY, zone)),
+    ...Array.from({ length: WEEKS + 1 }, (_, week) =>
+      formatInstant(ZONE_CHECKED_FROM + week * 7 * DAY, zone),
+    ),
     ...changes.map((instant) => formatInstant(instant, zone)),
   ];
   // Numbers only (no text from outside): written into the statement as they are.
