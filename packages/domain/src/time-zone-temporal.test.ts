@@ -43,6 +43,25 @@ describe('formatInstant fast path', () => {
   });
 });
 
+describe('formatInstant before standard time', () => {
+  it('names the very instant (to the second) where the offset had seconds, with the offset rounded to the minute', () => {
+    // Seoul kept +08:27:52 until 1908, Amsterdam +00:19:32 until 1937, New York -04:56:02 until 1883.
+    expect(formatInstant(Date.UTC(1900, 0, 1), 'Asia/Seoul')).toBe('1900-01-01T08:28:00+08:28');
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(1850, 0, 1), max: Date.UTC(1940, 0, 1) }),
+        fc.constantFrom('Asia/Seoul', 'Europe/Amsterdam', 'America/New_York', 'Africa/Monrovia'),
+        (instant, zone) => {
+          const text = formatInstant(instant, zone);
+          expect(text).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$/);
+          expect(Date.parse(text)).toBe(Math.floor(instant / 1000) * 1000);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('formatInstant at transition instants', () => {
   it('uses the new offset exactly at a transition and the old one a millisecond before', () => {
     const change = Date.UTC(2026, 2, 29, 1, 0); // Europe/Berlin enters DST

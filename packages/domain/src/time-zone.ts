@@ -319,15 +319,13 @@ function offsetOf(offset: number): string {
  * formats thousands of instants per response.
  */
 export function formatInstant(instant: number, zone: string): string {
-  const offset = offsetMs(instant, zone);
+  // A local mean time of seconds (Seoul's +08:27:52 before 1908) is written with the offset rounded
+  // to the minute, as ISO 8601 and Temporal write it, and the time read with that same offset, so
+  // the text still names the instant (Temporal keeps the true wall time beside the rounded offset).
+  const offset = Math.round(offsetMs(instant, zone) / 60_000) * 60_000;
   const local = instant + offset;
-  // Whole-minute offsets under 24 h and four-digit years: everything after 1900 in practice.
-  if (
-    offset % 60_000 !== 0 ||
-    Math.abs(offset) >= DAY_MS ||
-    local < -62_167_219_200_000 ||
-    local >= 253_402_300_800_000
-  ) {
+  // Offsets under 24 h and four-digit years: everything in practice.
+  if (Math.abs(offset) >= DAY_MS || local < -62_167_219_200_000 || local >= 253_402_300_800_000) {
     return Temporal.Instant.fromEpochMilliseconds(instant)
       .toZonedDateTimeISO(zone)
       .toString({ timeZoneName: 'never', smallestUnit: 'second' });
