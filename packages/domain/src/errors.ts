@@ -79,7 +79,7 @@ export class NotFoundError extends DomainError {
 /**
  * A change would put some slot over capacity. The message names the slot as
  * the API writes times, ISO 8601 with the offset of {@link timeZone}
- * (`2026-12-10T09:30:00+09:00`); `+00:00` when the zone is not known.
+ * ({@link formatInstant}); `+00:00` when the zone is not known.
  */
 export class CapacityExceededError extends DomainError {
   readonly code = 'capacity_exceeded' as const;

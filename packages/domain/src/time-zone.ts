@@ -314,7 +314,7 @@ function offsetOf(offset: number): string {
 }
 
 /**
- * ISO 8601 with the zone's offset and seconds, e.g. `2026-12-01T09:00:00+09:00`
+ * ISO 8601 with the zone's offset and seconds, `YYYY-MM-DDTHH:MM:SS±HH:MM`
  * (fractions of a second are cut, as Temporal does). Fast: a schedule
  * formats thousands of instants per response.
  */

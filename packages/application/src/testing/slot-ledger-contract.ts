@@ -93,7 +93,7 @@ export function describeSlotLedgerContract(name: string, makeStore: MakeStore): 
         uow.run((s) => s.ledger.apply([{ slotStart: at(5), delta: 7 }], 10, 'Asia/Seoul')),
       );
       expect(error).toBeInstanceOf(CapacityExceededError);
-      // at(5) is 2026-12-10 00:50 UTC.
+      // at(5) is the sixth slot after T0, written in Seoul's time.
       expect((error as Error).message).toBe(
         'slot starting 2026-12-10T09:50:00+09:00 has 6 places left, 7 requested',
       );

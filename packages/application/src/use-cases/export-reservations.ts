@@ -23,13 +23,6 @@ export interface ExportReservationsQuery {
   readonly statuses?: readonly ReservationStatus[] | undefined;
 }
 
-/** The pages of an export that {@link ExportReservations} walks: its items, how many, and where the next starts. */
-interface Walked<T> {
-  readonly page: T;
-  readonly rows: number;
-  readonly next: ExportCursor | null;
-}
-
 /**
  * Every reservation overlapping a date range (admins only), in list order
  * (start time, then id), read from the store one page at a time with a
@@ -69,12 +62,8 @@ export class ExportReservations {
   pages(query: ExportReservationsQuery): AsyncGenerator<readonly Reservation[], void, undefined> {
     const { overlapping, statuses } = this.checked(query);
     return this.walk(async (stores, after) => {
-      const { items, next } = await stores.reservations.exportPage({
-        overlapping,
-        statuses,
-        after,
-        limit: this.pageSize,
-      });
+      const page = { overlapping, statuses, after, limit: this.pageSize };
+      const { items, next } = await stores.reservations.exportPage(page);
       return { page: items, rows: items.length, next };
     });
   }
@@ -110,8 +99,12 @@ export class ExportReservations {
     };
   }
 
+  /** Reads page after page with `read` (a page, its row count and the next page's cursor) until a short one. */
   private async *walk<T>(
-    read: (stores: ReadStores, after: ExportCursor | undefined) => Promise<Walked<T>>,
+    read: (
+      stores: ReadStores,
+      after?: ExportCursor,
+    ) => Promise<{ page: T; rows: number; next: ExportCursor | null }>,
   ): AsyncGenerator<T, void, undefined> {
     let after: ExportCursor | undefined;
     for (;;) {
