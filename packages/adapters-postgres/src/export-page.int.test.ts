@@ -99,6 +99,27 @@ describe('PostgresReservations.exportPage', () => {
     expect(first).toContain('reservations_start_id_idx');
     expect(next).toContain('reservations_start_id_idx');
     for (const plan of plans) expect(plan).not.toMatch(/Seq Scan/);
+    // Where the first read starts costs the rows that hold the range's first instant (six here),
+    // not every row of the range: a whole year's range reads as few through the range index.
+    const year = TimeRange.of(Date.parse('2027-01-01T00:00:00Z'), Date.parse('2028-01-01T00:00:00Z'));
+    await catching.exportPage({ overlapping: year, limit: 500 });
+    const [analysed] = await simpleQuery<{ 'QUERY PLAN': unknown }>(
+      database.url,
+      `explain (analyze, format json) ${inlineParameters(sent[2]!)}`,
+    );
+    const byRangeIndex: number[] = [];
+    const visit = (node: Record<string, unknown>) => {
+      if (node['Index Name'] === 'reservations_range_idx') byRangeIndex.push(node['Actual Rows'] as number);
+      for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) visit(child);
+    };
+    const [plan] = (
+      typeof analysed?.['QUERY PLAN'] === 'string'
+        ? JSON.parse(analysed['QUERY PLAN'])
+        : analysed?.['QUERY PLAN']
+    ) as { Plan: Record<string, unknown> }[];
+    visit(plan!.Plan);
+    expect(byRangeIndex.length).toBe(1);
+    expect(byRangeIndex[0]).toBeLessThanOrEqual(10);
   });
 
   it('reads each time as a read of the row does: epoch ms, fractions of a millisecond cut', async () => {

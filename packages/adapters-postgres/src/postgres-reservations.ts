@@ -321,13 +321,15 @@ export class PostgresReservations implements Reservations {
         sql<boolean>`(start_time, id) > ((${startKey}::timestamp at time zone 'UTC'), ${id}::int)`,
       );
     } else {
-      // The first page starts at the earliest start among the overlapping
-      // rows, found once through the GiST range index, rather than walking
-      // every older row of the (start_time, id) index that ends before `from`.
-      // `min(lower(range))` is that start, written so that the planner cannot
-      // turn it into such a walk (as it does with `min(start_time)`).
+      // The first read starts at the earliest start among the overlapping
+      // rows rather than walking every older row of the (start_time, id)
+      // index that ends before `from`. A row that starts before `from` and
+      // overlaps holds the instant `from`: those few are found through the
+      // GiST range index, not all the range's rows. `min(lower(range))` is
+      // written so that the planner cannot turn it into such a walk (as it
+      // does with `min(start_time)`); `least` skips its null (none).
       rows = rows.where(
-        sql<boolean>`start_time >= (select min(lower(tstzrange(start_time, end_time, '[)'))) from reservations where tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)'))`,
+        sql<boolean>`start_time >= least(${from}::timestamptz, (select min(lower(tstzrange(start_time, end_time, '[)'))) from reservations where tstzrange(start_time, end_time, '[)') @> ${from}::timestamptz))`,
       );
     }
     return rows.orderBy('start_time').orderBy('id').limit(query.limit);
