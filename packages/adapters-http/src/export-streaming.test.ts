@@ -31,7 +31,7 @@ function slowStore(
           list: (query) => stores.reservations.list(query),
           listPending: (query) => stores.reservations.listPending(query),
           pendingLoadsIn: (from, to, grid) => stores.reservations.pendingLoadsIn(from, to, grid),
-          exportCsvPage: (query, zone) => stores.reservations.exportCsvPage(query, zone),
+          exportCsv: (query, zone, take) => stores.reservations.exportCsv(query, zone, take),
           exportPage: async (query) => {
             pages += 1;
             if (pages >= failAtPage) throw new Error('the database went away');

@@ -22,7 +22,7 @@ class CountingStore implements UnitOfWork {
           list: (query) => reservations.list(query),
           listPending: (query) => reservations.listPending(query),
           exportPage: (query) => reservations.exportPage(query),
-          exportCsvPage: (query, zone) => reservations.exportCsvPage(query, zone),
+          exportCsv: (query, zone, take) => reservations.exportCsv(query, zone, take),
           pendingLoadsIn: (from, to, grid) => {
             this.pendingReads++;
             return reservations.pendingLoadsIn(from, to, grid);

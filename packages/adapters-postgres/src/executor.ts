@@ -28,6 +28,8 @@ export interface Executor {
  */
 export interface ZonedReads {
   rowsInZone<R>(query: Compilable<R>, zone: string): Promise<R[]>;
+  /** The same read, its rows handed to `row` one at a time as they arrive instead of gathered. */
+  eachRowInZone<R>(query: Compilable<R>, zone: string, row: (row: R) => void): Promise<void>;
 }
 
 export const hasZonedReads = (exec: Executor): exec is Executor & ZonedReads => 'rowsInZone' in exec;

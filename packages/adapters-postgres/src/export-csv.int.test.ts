@@ -11,7 +11,7 @@ import { resetSchema, simpleQuery, type TestDatabase } from './testing/index.js'
 import { storePerFile } from './testing/store-per-file.js';
 import { offsetChanges, ZONE_CHECKED_FROM, ZONE_CHECKED_UNTIL, zoneAgrees } from './zone-agreement.js';
 
-// The CSV PostgreSQL writes for an export page against the plain way (the
+// The CSV PostgreSQL writes for an export's windows against the plain way (the
 // application's reservationCsvRows over the rows of exportPage), byte for byte.
 
 let database: TestDatabase;
@@ -23,19 +23,19 @@ storePerFile({ poolSize: 2 }, (opened) => {
 
 const admin = { userId: 1, role: 'admin' as const };
 
-/** The whole export's text, and how many of its pages PostgreSQL wrote. */
-async function exported(zone: string, storeWritesCsv: boolean, pageSize: number) {
+/** The whole export's text, and how many of its rows PostgreSQL wrote. */
+async function exported(zone: string, storeWritesCsv: boolean, pageSize: number, windowRows: number) {
   let written = 0;
   const counting: UnitOfWork = {
     run: (work) => store.run(work),
     read: (work) =>
       store.read((stores) => {
-        // The store's reservations, with its own CSV pages counted.
+        // The store's reservations, with the rows it writes counted.
         const reservations = Object.create(stores.reservations) as ReadStores['reservations'];
-        reservations.exportCsvPage = async (query, zone) => {
-          const page = await stores.reservations.exportCsvPage(query, zone);
-          if (page && page.rows > 0) written++;
-          return page;
+        reservations.exportCsv = async (query, zone, take) => {
+          const end = await stores.reservations.exportCsv(query, zone, take);
+          written += end?.rows ?? 0;
+          return end;
         };
         return work({ ...stores, reservations });
       }),
@@ -44,6 +44,7 @@ async function exported(zone: string, storeWritesCsv: boolean, pageSize: number)
     uow: counting,
     policy: bookingPolicy({ timeZone: zone }),
     pageSize,
+    windowRows,
     storeWritesCsv,
   });
   let text = '';
@@ -140,7 +141,7 @@ async function seed(rows: readonly Row[]): Promise<void> {
 }
 
 describe('the export CSV PostgreSQL writes', () => {
-  it('equals the plain way for random rows and zones, page by page, with PostgreSQL writing the pages it can', async () => {
+  it('equals the plain way for random rows and zones, with PostgreSQL writing the rows it can', async () => {
     const zones = [
       'Asia/Seoul',
       'UTC',
@@ -155,10 +156,11 @@ describe('the export CSV PostgreSQL writes', () => {
         fc.array(row, { maxLength: 25 }),
         fc.constantFrom(...zones),
         fc.integer({ min: 1, max: 7 }),
-        async (rows, zone, pageSize) => {
+        fc.integer({ min: 1, max: 12 }),
+        async (rows, zone, pageSize, windowRows) => {
           await seed(rows);
-          const plain = await exported(zone, false, pageSize);
-          const fast = await exported(zone, true, pageSize);
+          const plain = await exported(zone, false, pageSize, windowRows);
+          const fast = await exported(zone, true, pageSize, windowRows);
           expect(plain.written).toBe(0);
           expect(fast.text).toBe(plain.text);
           writtenByServer += fast.written;
@@ -166,11 +168,11 @@ describe('the export CSV PostgreSQL writes', () => {
       ),
       { numRuns: 60 },
     );
-    // Most pages hold only times within the checked years: the server wrote many of them.
-    expect(writtenByServer).toBeGreaterThan(50);
+    // Most rows hold only times within the checked years: the server wrote many of them.
+    expect(writtenByServer).toBeGreaterThan(80);
   }, 240_000);
 
-  it('writes every page itself for rows within the checked years, and leaves a page with a time outside them to the plain way', async () => {
+  it('writes the rows within the checked years itself, and from a row with a time outside them leaves a page to the plain way', async () => {
     await seed(
       Array.from({ length: 9 }, (_, i) => ({
         name: i === 4 ? '=cmd|"/c calc"' : `r${i}`,
@@ -179,24 +181,29 @@ describe('the export CSV PostgreSQL writes', () => {
         people: 1,
         status: 'pending',
         created: MICROS_2027 - DAY_MICROS,
-        // The seventh row was changed in 2101: its page (rows 7 to 9) is written the plain way.
+        // The seventh row was changed in 2101: the second window stops before it, and a page
+        // of two (rows 7 and 8) is written the plain way; a third window writes row 9.
         updated: i === 6 ? Date.UTC(2101, 0, 1) * 1000 : MICROS_2027,
       })),
     );
-    const plain = await exported('Asia/Seoul', false, 3);
-    const fast = await exported('Asia/Seoul', true, 3);
+    const plain = await exported('Asia/Seoul', false, 2, 4);
+    const fast = await exported('Asia/Seoul', true, 2, 4);
     expect(fast.text).toBe(plain.text);
-    expect(fast.written).toBe(2);
+    expect(fast.written).toBe(7);
     expect(fast.text.split('\r\n')[4]).toContain(`,"'=cmd|""/c calc""",`);
     expect(fast.text).toContain(',2101-01-01T09:00:00+09:00\r\n');
   });
 
   it('a status filter that names none reads nothing', async () => {
     const overlapping = TimeRange.of(Date.UTC(2027, 0, 1), Date.UTC(2027, 1, 1));
-    const page = await store.read((s) =>
-      s.reservations.exportCsvPage({ overlapping, statuses: [], limit: 5 }, 'Asia/Seoul'),
+    const taken: string[] = [];
+    const end = await store.read((s) =>
+      s.reservations.exportCsv({ overlapping, statuses: [], limit: 5 }, 'Asia/Seoul', (csv) =>
+        taken.push(csv),
+      ),
     );
-    expect(page).toEqual({ csv: '', rows: 0, next: null });
+    expect(end).toEqual({ rows: 0, next: null, whole: true });
+    expect(taken).toEqual([]);
   });
 });
 
@@ -214,13 +221,13 @@ describe('zoneAgrees', () => {
   afterAll(() => pool?.end());
 
   /** The server's answers, with the text of each row passed through `rewrite`. */
-  const reads = (rewrite: (text: string, i: number) => string): ZonedReads => ({
+  const reads = (rewrite: (text: string, i: number) => string): Pick<ZonedReads, 'rowsInZone'> => ({
     rowsInZone: async <R>(query: Compilable<R>, zone: string) =>
       (await real.rowsInZone(query as Compilable<{ text: string }>, zone)).map((r, i) => ({
         text: rewrite(r.text, i),
       })) as R[],
   });
-  const failing = (code: string): ZonedReads => ({
+  const failing = (code: string): Pick<ZonedReads, 'rowsInZone'> => ({
     rowsInZone: async () => {
       throw Object.assign(new Error(`failed with ${code}`), { code });
     },

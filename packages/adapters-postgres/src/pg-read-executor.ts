@@ -1,5 +1,5 @@
 import type { Compilable } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Executor, ZonedReads } from './executor.js';
 import { escapeLiteral, inlineParameters } from './inline-parameters.js';
 import { lastResult } from './pg-session.js';
@@ -24,11 +24,44 @@ export class PgReadExecutor implements Executor, ZonedReads {
 
   /** The same message with `set local timezone` before the statement: it ends with the statement too. */
   async rowsInZone<R>(query: Compilable<R>, zone: string): Promise<R[]> {
-    return lastResult<R>(
-      await this.pool.query(
-        `${this.settings}set local timezone = ${escapeLiteral(zone)};\n${inlineParameters(query.compile())}`,
-      ),
-    );
+    return lastResult<R>(await this.pool.query(this.inZone(query, zone)));
+  }
+
+  /**
+   * As {@link rowsInZone}, each row handed to `row` as it arrives. The
+   * connection is held until the last row has come, at the server's pace:
+   * the rows are never paused for, so the caller bounds the read (a limit).
+   */
+  async eachRowInZone<R>(query: Compilable<R>, zone: string, row: (row: R) => void): Promise<void> {
+    const client = await this.pool.connect();
+    let failure: unknown;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const read = new pg.Query(this.inZone(query, zone));
+        read.on('row', (found: R) => {
+          if (failure === undefined) {
+            try {
+              row(found);
+            } catch (error) {
+              failure = error;
+            }
+          }
+        });
+        read.on('end', () => resolve());
+        read.on('error', reject);
+        client.query(read);
+      });
+    } catch (error) {
+      // As pool.query does: a connection whose statement failed is not reused.
+      client.release(error as Error);
+      throw error;
+    }
+    client.release();
+    if (failure !== undefined) throw failure;
+  }
+
+  private inZone(query: Compilable<unknown>, zone: string): string {
+    return `${this.settings}set local timezone = ${escapeLiteral(zone)};\n${inlineParameters(query.compile())}`;
   }
 
   async write(): Promise<void> {

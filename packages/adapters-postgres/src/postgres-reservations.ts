@@ -1,5 +1,5 @@
 import type {
-  ExportCsvPage,
+  ExportCsvEnd,
   ExportCursor,
   ExportPage,
   ExportQuery,
@@ -71,6 +71,9 @@ const epochMs = (column: 'start_time' | 'end_time' | 'created_at' | 'updated_at'
 
 // to_char gives null for ±infinity, whose text is read back as itself.
 const startKey = sql<string>`coalesce(to_char(start_time at time zone 'UTC', ${START_KEY}), start_time::text)`;
+
+/** Rows of an export's CSV handed over at a time: each part is one write to the client. */
+const CSV_PART_ROWS = 500;
 
 /**
  * `csvCell` of the application's CSV for the name, in SQL: a leading `'`
@@ -269,15 +272,21 @@ export class PostgresReservations implements Reservations {
   }
 
   /**
-   * The page with each row written as its CSV line by the server (one field
-   * a row to read here instead of ten to read and format), when reads can set
-   * the session's zone and the server's time-zone database writes the zone as
-   * this process does; null for a page holding a time outside the checked years.
+   * The rows with each written as its CSV line by the server (one field a
+   * row to read here instead of ten to read and format), streamed from one
+   * statement, when reads can set the session's zone and the server's
+   * time-zone database writes the zone as this process does. Stops before a
+   * row with a time outside the checked years, which the caller writes.
    */
-  async exportCsvPage(query: ExportQuery, zone: string): Promise<ExportCsvPage | null> {
+  async exportCsv(
+    query: ExportQuery,
+    zone: string,
+    take: (csv: string) => void,
+  ): Promise<ExportCsvEnd | null> {
     const exec = this.exec;
     if (!hasZonedReads(exec) || !(await zoneAgreesOnce(exec, zone))) return null;
-    if (query.statuses !== undefined && query.statuses.length === 0) return { csv: '', rows: 0, next: null };
+    if (query.statuses !== undefined && query.statuses.length === 0)
+      return { rows: 0, next: null, whole: true };
     const time = (column: 'start_time' | 'end_time' | 'created_at' | 'updated_at') =>
       sql`to_char(${sql.ref(column)}, ${ZONED_TIME_FORMAT})`;
     const from = new Date(ZONE_CHECKED_FROM).toISOString();
@@ -289,17 +298,33 @@ export class PostgresReservations implements Reservations {
       then concat(id, ',', user_id, ',', ${nameCell}, ',', ${time('start_time')}, ',',
         ${time('end_time')}, ',', number_of_people, ',', status, ',', ${time('created_at')}, ',', ${time('updated_at')}, ${'\r\n'})
       end`;
-    const rows = await exec.rowsInZone(
+    let rows = 0;
+    let part = '';
+    let inPart = 0;
+    let last: { start_key: string; id: number } | undefined;
+    let whole = true;
+    await exec.eachRowInZone(
       this.exportRows(query).select([line.as('line'), startKey.as('start_key'), 'id']),
       zone,
+      (row) => {
+        if (!whole) return;
+        if (row.line === null) {
+          whole = false;
+          return;
+        }
+        part += row.line;
+        rows++;
+        last = row;
+        if (++inPart === CSV_PART_ROWS) {
+          take(part);
+          part = '';
+          inPart = 0;
+        }
+      },
     );
-    let csv = '';
-    for (const row of rows) {
-      if (row.line === null) return null;
-      csv += row.line;
-    }
-    const last = rows[rows.length - 1];
-    return { csv, rows: rows.length, next: last ? (`${last.start_key}/${last.id}` as ExportCursor) : null };
+    if (part !== '') take(part);
+    const end = last as typeof last;
+    return { rows, next: end ? (`${end.start_key}/${end.id}` as ExportCursor) : null, whole };
   }
 
   /** The rows of one export page, in order and limited; the caller selects the columns. */

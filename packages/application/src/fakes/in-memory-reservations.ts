@@ -1,6 +1,6 @@
 import { type Reservation, type SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import type {
-  ExportCsvPage,
+  ExportCsvEnd,
   ExportCursor,
   ExportPage,
   ExportQuery,
@@ -70,7 +70,7 @@ export class InMemoryReservations implements Reservations {
   }
 
   /** None here: the caller writes the rows of {@link exportPage} (the plain way). */
-  async exportCsvPage(): Promise<ExportCsvPage | null> {
+  async exportCsv(): Promise<ExportCsvEnd | null> {
     return null;
   }
 

@@ -29,7 +29,7 @@ export type {
   ReservationEventType,
 } from './reservation-events.js';
 export type {
-  ExportCsvPage,
+  ExportCsvEnd,
   ExportCursor,
   ExportPage,
   ExportQuery,

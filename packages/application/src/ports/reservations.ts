@@ -77,14 +77,18 @@ export interface ExportPage {
   readonly next: ExportCursor | null;
 }
 
-/** One page of {@link ReservationReader.exportCsvPage}: the page {@link ReservationReader.exportPage} reads, as CSV rows. */
-export interface ExportCsvPage {
-  /** The page's rows as `reservationCsvRows` writes them, CRLF after each. */
-  readonly csv: string;
-  /** How many rows `csv` holds. */
+/** How {@link ReservationReader.exportCsv} ended. */
+export interface ExportCsvEnd {
+  /** Rows handed over. */
   readonly rows: number;
-  /** As {@link ExportPage.next}. */
+  /** The position of the last row handed over, as {@link ExportPage.next}; null when none was. */
   readonly next: ExportCursor | null;
+  /**
+   * False when it stopped before a row it cannot promise to write as the
+   * caller would (a time outside the years it checked): the caller writes the
+   * rows from `next` on (from the query's `after` when `next` is null).
+   */
+  readonly whole: boolean;
 }
 
 /** Reading reservations; no locks taken. */
@@ -117,13 +121,16 @@ export interface ReservationReader {
   exportPage(query: ExportQuery): Promise<ExportPage>;
 
   /**
-   * The page {@link exportPage} reads, written as CSV by the store itself,
-   * byte for byte what `reservationCsvRows(page.items, zone)` writes; null
-   * when the store cannot promise that for this page (its times or zone are
-   * outside what it checked, or it has no such way), and the caller then
-   * reads {@link exportPage} and writes the rows itself.
+   * The rows {@link exportPage} reads for `query` (at most `limit`), written
+   * as CSV by the store itself, byte for byte what
+   * `reservationCsvRows(items, zone)` writes, and handed to `take` in order,
+   * a part of several rows at a time, as they come from the store (so a
+   * large `limit` costs one statement, not many pages). Resolves once all
+   * are handed over. Null, with nothing handed over, when the store has no
+   * such way or cannot promise it in this zone: the caller then reads
+   * {@link exportPage} and writes the rows itself.
    */
-  exportCsvPage(query: ExportQuery, zone: string): Promise<ExportCsvPage | null>;
+  exportCsv(query: ExportQuery, zone: string, take: (csv: string) => void): Promise<ExportCsvEnd | null>;
 }
 
 /** Reservations inside a unit of work. */

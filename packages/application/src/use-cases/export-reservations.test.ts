@@ -130,19 +130,32 @@ describe('ListReservations with filters', () => {
 });
 
 describe('ExportReservations.csvPages', () => {
-  /** A store that writes every second page itself (marked, so the test can tell), and leaves the others to the use case. */
-  function writingEveryOtherPage(inner: InMemoryStore): UnitOfWork & { asked: number } {
+  const MARK = '# by the store\r\n';
+
+  /**
+   * A store that writes each window itself in parts of two rows (each part
+   * marked, so the test can tell), stops before every row `refuses` names,
+   * and has no such way (null) once it has been asked `writes` times.
+   */
+  function writingWindows(inner: InMemoryStore, refuses: (id: number) => boolean, writes = Infinity) {
     const uow = {
       asked: 0,
       run: <T>(work: (stores: TransactionStores) => Promise<T>) => inner.run(work),
       read: <T>(work: (stores: ReadStores) => Promise<T>) =>
         inner.read((stores) => {
           const reservations = Object.create(stores.reservations) as ReadStores['reservations'];
-          reservations.exportCsvPage = async (query, zone) => {
+          reservations.exportCsv = async (query, zone, take) => {
             uow.asked++;
-            if (uow.asked % 2 === 1) return null;
-            const { items, next } = await stores.reservations.exportPage(query);
-            return { csv: `# by the store\r\n${reservationCsvRows(items, zone)}`, rows: items.length, next };
+            if (uow.asked > writes) return null;
+            const { items } = await stores.reservations.exportPage(query);
+            const handed = items.findIndex((r) => refuses(r.id));
+            const rows = handed < 0 ? items.length : handed;
+            for (let at = 0; at < rows; at += 2) {
+              take(MARK + reservationCsvRows(items.slice(at, Math.min(at + 2, rows)), zone));
+            }
+            const next =
+              rows > 0 ? (await stores.reservations.exportPage({ ...query, limit: rows })).next : null;
+            return { rows, next, whole: handed < 0 };
           };
           return work({ ...stores, reservations });
         }),
@@ -150,22 +163,49 @@ describe('ExportReservations.csvPages', () => {
     return uow;
   }
 
-  it("takes a page the store writes as it is, writes the store's rows when it gives none, and every row comes once in order", async () => {
+  const query = { actor: admin, startDate: DAY, endDate: DAY };
+  async function parts(exporter: ExportReservations) {
+    const written: string[] = [];
+    for await (const part of exporter.csvPages(query)) written.push(part);
+    return written;
+  }
+
+  it('takes the parts the store writes as they are, writes from a row it refuses a page itself, and every row comes once in order', async () => {
     const { store, rows } = await seeded(23);
-    const uow = writingEveryOtherPage(store.inner);
-    const query = { actor: admin, startDate: DAY, endDate: DAY };
-    const pages: string[] = [];
-    for await (const page of new ExportReservations({ uow, policy, pageSize: 5 }).csvPages(query))
-      pages.push(page);
-    expect(pages.map((page) => page.startsWith('# by the store'))).toEqual([false, true, false, true, false]);
     const ordered = [...rows].sort((a, b) => a.start - b.start || a.id - b.id);
-    expect(pages.join('').replaceAll('# by the store\r\n', '')).toBe(reservationCsvRows(ordered, 'UTC'));
+    const refused = new Set([ordered[5]!.id, ordered[17]!.id]);
+    const uow = writingWindows(store.inner, (id) => refused.has(id));
+    const written = await parts(new ExportReservations({ uow, policy, pageSize: 3, windowRows: 4 }));
+    expect(written.join('').replaceAll(MARK, '')).toBe(reservationCsvRows(ordered, 'UTC'));
+    // Each refused row is in a page written here, of three rows from it on; every other row came from the store.
+    const mine = written.filter((part) => !part.startsWith(MARK));
+    expect(mine).toEqual([5, 17].map((at) => reservationCsvRows(ordered.slice(at, at + 3), 'UTC')));
+    expect(written.filter((part) => part.startsWith(MARK)).length).toBeGreaterThan(5);
+  });
+
+  it('writes every row itself once the store has no such way, and asks it no more', async () => {
+    const { store, rows } = await seeded(23);
+    const ordered = [...rows].sort((a, b) => a.start - b.start || a.id - b.id);
+    const uow = writingWindows(store.inner, () => false, 1);
+    const written = await parts(new ExportReservations({ uow, policy, pageSize: 5, windowRows: 4 }));
+    expect(uow.asked).toBe(2);
+    expect(written.map((part) => part.startsWith(MARK))).toEqual([true, true, false, false, false, false]);
+    expect(written.join('').replaceAll(MARK, '')).toBe(reservationCsvRows(ordered, 'UTC'));
     // Told not to ask the store, it writes every page itself: the same rows.
-    const plain: string[] = [];
-    const asked = uow.asked;
-    const exporter = new ExportReservations({ uow, policy, pageSize: 5, storeWritesCsv: false });
-    for await (const page of exporter.csvPages(query)) plain.push(page);
-    expect(uow.asked).toBe(asked);
+    const plain = await parts(new ExportReservations({ uow, policy, pageSize: 5, storeWritesCsv: false }));
+    expect(uow.asked).toBe(2);
     expect(plain.join('')).toBe(reservationCsvRows(ordered, 'UTC'));
+  });
+
+  it('reads no further while the caller takes nothing, and stops reading when the caller stops', async () => {
+    const { store } = await seeded(23);
+    const uow = writingWindows(store.inner, () => false);
+    const pages = new ExportReservations({ uow, policy, pageSize: 5, windowRows: 4 }).csvPages(query);
+    expect((await pages.next()).done).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(uow.asked).toBe(1);
+    await pages.return();
+    expect(uow.asked).toBe(1);
+    expect((await pages.next()).done).toBe(true);
   });
 });

@@ -7,11 +7,15 @@ import {
   type ReservationStatus,
   ValidationError,
 } from '@exam-reservation/domain';
-import type { ExportCursor, ReadStores, UnitOfWork } from '../ports/index.js';
+import type { ExportCursor, ExportQuery, UnitOfWork } from '../ports/index.js';
+import { pulledParts } from '../support/pulled-parts.js';
 import { reservationCsvRows } from '../support/reservation-csv.js';
 
-/** Rows read from the store at a time by an export. */
+/** Rows read from the store at a time by an export, when it reads them page by page. */
 export const EXPORT_PAGE_SIZE = 500;
+
+/** Rows a store that writes the CSV itself is asked for at a time: one statement, at most this many in memory. */
+export const EXPORT_WINDOW_ROWS = 10_000;
 
 export interface ExportReservationsQuery {
   readonly actor: Actor;
@@ -25,14 +29,14 @@ export interface ExportReservationsQuery {
 
 /**
  * Every reservation overlapping a date range (admins only), in list order
- * (start time, then id), read from the store one page at a time with a
- * keyset cursor: each page is a read of its own, so an export of any size
- * holds one page in memory and no transaction open while it is written out.
- * Rows changed between two pages show as they are when their page is read.
+ * (start time, then id), read from the store a page (or a window) at a time
+ * with a keyset cursor: each is a read of its own, so an export of any size
+ * holds one in memory and no transaction open while it is written out. Rows
+ * changed between two reads show as they are when their read is made.
  */
 export class ExportReservations {
   private readonly pageSize: number;
-  private readonly storeWritesCsv: boolean;
+  private readonly windowRows: number;
 
   /**
    * @param deps.storeWritesCsv false: every CSV page is written here from the
@@ -43,13 +47,13 @@ export class ExportReservations {
       uow: UnitOfWork;
       policy: BookingPolicy;
       pageSize?: number;
+      windowRows?: number;
       storeWritesCsv?: boolean;
     },
   ) {
-    this.pageSize = deps.pageSize ?? EXPORT_PAGE_SIZE;
-    this.storeWritesCsv = deps.storeWritesCsv ?? true;
-    if (!Number.isSafeInteger(this.pageSize) || this.pageSize < 1) {
-      throw new RangeError('an export page must hold at least one row');
+    ({ pageSize: this.pageSize = EXPORT_PAGE_SIZE, windowRows: this.windowRows = EXPORT_WINDOW_ROWS } = deps);
+    if (![this.pageSize, this.windowRows].every((rows) => Number.isSafeInteger(rows) && rows >= 1)) {
+      throw new RangeError('an export read must take at least one row');
     }
   }
 
@@ -60,35 +64,22 @@ export class ExportReservations {
    * @throws ForbiddenError for a user; ValidationError for bad dates, a range over the maximum, or no status
    */
   pages(query: ExportReservationsQuery): AsyncGenerator<readonly Reservation[], void, undefined> {
-    const { overlapping, statuses } = this.checked(query);
-    return this.walk(async (stores, after) => {
-      const page = { overlapping, statuses, after, limit: this.pageSize };
-      const { items, next } = await stores.reservations.exportPage(page);
-      return { page: items, rows: items.length, next };
-    });
+    return this.walk(this.checked(query), false);
   }
 
   /**
-   * The same pages as CSV rows ({@link reservationCsvRows}, times in the
-   * policy's zone; no header). The store writes a page itself when it can
-   * promise the same bytes (PostgreSQL does: a text a row instead of ten
-   * fields, which keeps the export's memory flat; BENCHMARKS.md (11));
-   * otherwise its rows are written here.
+   * The same rows as CSV ({@link reservationCsvRows}, times in the policy's
+   * zone; no header), in parts. A store that can promise the same bytes
+   * writes them itself (PostgreSQL does: a window of rows a statement,
+   * streamed as it comes; BENCHMARKS.md (11)); otherwise, and from a row it
+   * cannot write on, a page of rows is read and written here.
    * @throws as {@link pages}
    */
   csvPages(query: ExportReservationsQuery): AsyncGenerator<string, void, undefined> {
-    const { overlapping, statuses } = this.checked(query);
-    const zone = this.deps.policy.timeZone;
-    return this.walk(async (stores, after) => {
-      const page = { overlapping, statuses, after, limit: this.pageSize };
-      const written = this.storeWritesCsv ? await stores.reservations.exportCsvPage(page, zone) : null;
-      if (written) return { page: written.csv, rows: written.rows, next: written.next };
-      const { items, next } = await stores.reservations.exportPage(page);
-      return { page: reservationCsvRows(items, zone), rows: items.length, next };
-    });
+    return this.walk(this.checked(query), true);
   }
 
-  private checked(query: ExportReservationsQuery) {
+  private checked(query: ExportReservationsQuery): Omit<ExportQuery, 'limit'> {
     assertAdmin(query.actor, 'export reservations');
     if (query.statuses !== undefined && query.statuses.length === 0) {
       throw ValidationError.of('status', 'name at least one status');
@@ -99,19 +90,31 @@ export class ExportReservations {
     };
   }
 
-  /** Reads page after page with `read` (a page, its row count and the next page's cursor) until a short one. */
-  private async *walk<T>(
-    read: (
-      stores: ReadStores,
-      after?: ExportCursor,
-    ) => Promise<{ page: T; rows: number; next: ExportCursor | null }>,
-  ): AsyncGenerator<T, void, undefined> {
+  /** Reads from the store until a short read: as rows, or as CSV (in windows the store writes, when it can). */
+  private walk(range: Omit<ExportQuery, 'limit'>, csv: false): AsyncGenerator<readonly Reservation[], void>;
+  private walk(range: Omit<ExportQuery, 'limit'>, csv: true): AsyncGenerator<string, void>;
+  private async *walk(range: Omit<ExportQuery, 'limit'>, csv: boolean) {
+    const zone = this.deps.policy.timeZone;
     let after: ExportCursor | undefined;
+    let storeWrites = csv && this.deps.storeWritesCsv !== false;
     for (;;) {
-      const walked = await this.deps.uow.read((stores) => read(stores, after));
-      if (walked.rows > 0) yield walked.page;
-      if (walked.rows < this.pageSize || walked.next === null) return;
-      after = walked.next;
+      if (storeWrites) {
+        const window = { ...range, after, limit: this.windowRows };
+        const end = yield* pulledParts((take) =>
+          this.deps.uow.read((stores) => stores.reservations.exportCsv(window, zone, take)),
+        );
+        if (end === null) storeWrites = false;
+        else {
+          after = end.next ?? after;
+          if (end.whole && (end.rows < this.windowRows || end.next === null)) return;
+          if (end.whole) continue;
+        }
+      }
+      const page = { ...range, after, limit: this.pageSize };
+      const { items, next } = await this.deps.uow.read((stores) => stores.reservations.exportPage(page));
+      if (items.length > 0) yield csv ? reservationCsvRows(items, zone) : items;
+      if (items.length < this.pageSize || next === null) return;
+      after = next;
     }
   }
 }

@@ -58,9 +58,9 @@ export const exporting: ReservationEndpoints = {
           `attachment; filename="reservations-${query.start}-to-${query.end}.csv"`,
         );
         res.setHeader('Cache-Control', 'no-store');
-        // Pages are written as they are read, the next one read while this one is written: two
-        // pages in memory at most, and none read while the client is not taking what was
-        // written (backpressure) or once it has gone.
+        // Parts are written as they come, the next asked for while this one is written: at most
+        // one read's rows wait in memory, and no read starts while the client is not taking
+        // what was written (backpressure) or once it has gone.
         res.write(RESERVATION_CSV_HEADER);
         // A HEAD answer has no body: the first page has shown the request good; the rest would be read for nothing.
         while (!page.done && req.method !== 'HEAD') {
