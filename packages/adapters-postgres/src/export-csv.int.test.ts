@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZonedReads } from './executor.js';
 import type { KyselyStore } from './index.js';
 import { PgReadExecutor, sessionLimits } from './pg-read-executor.js';
+import { exportCursorAt } from './postgres-reservations.js';
 import { resetSchema, simpleQuery, type TestDatabase } from './testing/index.js';
 import { storePerFile } from './testing/store-per-file.js';
 import { offsetChanges, ZONE_CHECKED_FROM, ZONE_CHECKED_UNTIL, zoneAgrees } from './zone-agreement.js';
@@ -204,6 +205,36 @@ describe('the export CSV PostgreSQL writes', () => {
     );
     expect(end).toEqual({ rows: 0, next: null, whole: true });
     expect(taken).toEqual([]);
+  });
+});
+
+describe('exportCursorAt', () => {
+  it("gives the cursor the server's own start key gives, to the microsecond, for any start between 1970 and 2100", async () => {
+    const until = (ZONE_CHECKED_UNTIL - ZONE_CHECKED_FROM) * 1000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.integer({ min: 0, max: until - 1 }),
+            fc.constantFrom(0, 1, 999_999, until - 1, until - 999_999, 4_102_444_799_999_999),
+          ),
+          { minLength: 1, maxLength: 200 },
+        ),
+        async (micros) => {
+          const rows = await simpleQuery<{ s: number; key: string }>(
+            database.url,
+            `select date_part('epoch', t) as s, to_char(t at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US BC') as key
+             from unnest('{${micros.join(',')}}'::numeric[]) with ordinality as m(us, n),
+                  lateral (select timestamptz 'epoch' + us * interval '1 microsecond' as t) as x
+             order by n`,
+          );
+          expect(rows.map((row) => exportCursorAt(Number(row.s), 7))).toEqual(
+            rows.map((row) => `${row.key}/7`),
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });
 

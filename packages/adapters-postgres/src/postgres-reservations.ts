@@ -72,6 +72,20 @@ const epochMs = (column: 'start_time' | 'end_time' | 'created_at' | 'updated_at'
 // to_char gives null for ±infinity, whose text is read back as itself.
 const startKey = sql<string>`coalesce(to_char(start_time at time zone 'UTC', ${START_KEY}), start_time::text)`;
 
+/**
+ * The export cursor of a row whose start time is `epochSeconds` (the
+ * server's `date_part('epoch', …)`), as {@link startKey} writes it. Only for
+ * starts between 1970 and 2100: there the double is within half a
+ * microsecond of the stored time, so it is read back to the very microsecond.
+ * The export's lines take it instead of `startKey`, a `to_char` a row.
+ */
+export function exportCursorAt(epochSeconds: number, id: number): ExportCursor {
+  const micros = Math.round(epochSeconds * 1e6);
+  const iso = new Date(Math.floor(micros / 1000)).toISOString();
+  const fraction = String(micros % 1_000_000).padStart(6, '0');
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction} AD/${id}` as ExportCursor;
+}
+
 /** Rows of an export's CSV handed over at a time: each part is one write to the client. */
 const CSV_PART_ROWS = 500;
 
@@ -301,10 +315,14 @@ export class PostgresReservations implements Reservations {
     let rows = 0;
     let part = '';
     let inPart = 0;
-    let last: { start_key: string; id: number } | undefined;
+    let last: { start_s: number; id: number } | undefined;
     let whole = true;
     await exec.eachRowInZone(
-      this.exportRows(query).select([line.as('line'), startKey.as('start_key'), 'id']),
+      this.exportRows(query).select([
+        line.as('line'),
+        sql<number>`date_part('epoch', start_time)`.as('start_s'),
+        'id',
+      ]),
       zone,
       (row) => {
         if (!whole) return;
@@ -324,7 +342,7 @@ export class PostgresReservations implements Reservations {
     );
     if (part !== '') take(part);
     const end = last as typeof last;
-    return { rows, next: end ? (`${end.start_key}/${end.id}` as ExportCursor) : null, whole };
+    return { rows, next: end ? exportCursorAt(end.start_s, end.id) : null, whole };
   }
 
   /** The rows of one export page, in order and limited; the caller selects the columns. */
