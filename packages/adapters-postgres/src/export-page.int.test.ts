@@ -112,12 +112,11 @@ describe('PostgresReservations.exportPage', () => {
       if (node['Index Name'] === 'reservations_range_idx') byRangeIndex.push(node['Actual Rows'] as number);
       for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) visit(child);
     };
-    const [plan] = (
-      typeof analysed?.['QUERY PLAN'] === 'string'
-        ? JSON.parse(analysed['QUERY PLAN'])
-        : analysed?.['QUERY PLAN']
-    ) as { Plan: Record<string, unknown> }[];
-    visit(plan!.Plan);
+    const raw: unknown = analysed?.['QUERY PLAN'];
+    const analysedPlans = (typeof raw === 'string' ? JSON.parse(raw) : raw) as {
+      Plan: Record<string, unknown>;
+    }[];
+    visit(analysedPlans[0]!.Plan);
     expect(byRangeIndex.length).toBe(1);
     expect(byRangeIndex[0]).toBeLessThanOrEqual(10);
   });
