@@ -140,12 +140,14 @@ describe('ExportReservations.csvPages', () => {
   function writingWindows(inner: InMemoryStore, refuses: (id: number) => boolean, writes = Infinity) {
     const uow = {
       asked: 0,
+      limits: [] as number[],
       run: <T>(work: (stores: TransactionStores) => Promise<T>) => inner.run(work),
       read: <T>(work: (stores: ReadStores) => Promise<T>) =>
         inner.read((stores) => {
           const reservations = Object.create(stores.reservations) as ReadStores['reservations'];
           reservations.exportCsv = async (query, zone, take) => {
             uow.asked++;
+            uow.limits.push(query.limit);
             if (uow.asked > writes) return null;
             const { items } = await stores.reservations.exportPage(query);
             const handed = items.findIndex((r) => refuses(r.id));
@@ -181,6 +183,16 @@ describe('ExportReservations.csvPages', () => {
     const mine = written.filter((part) => !part.startsWith(MARK));
     expect(mine).toEqual([5, 17].map((at) => reservationCsvRows(ordered.slice(at, at + 3), 'UTC')));
     expect(written.filter((part) => part.startsWith(MARK)).length).toBeGreaterThan(5);
+  });
+
+  it("asks for windows that grow from a page's size to the most, and shrink back after a refused row", async () => {
+    const { store, rows } = await seeded(40);
+    const ordered = [...rows].sort((a, b) => a.start - b.start || a.id - b.id);
+    const uow = writingWindows(store.inner, (id) => id === ordered[20]!.id);
+    const written = await parts(new ExportReservations({ uow, policy, pageSize: 2, windowRows: 8 }));
+    expect(written.join('').replaceAll(MARK, '')).toBe(reservationCsvRows(ordered, 'UTC'));
+    // 2 + 4 + 8 rows, then 6 of 8 before row 20; its page of 2; then the last 18 rows in 2, 4, 8 and 8 (short).
+    expect(uow.limits).toEqual([2, 4, 8, 8, 2, 4, 8, 8]);
   });
 
   it('writes every row itself once the store has no such way, and asks it no more', async () => {

@@ -81,13 +81,9 @@ export class ExportReservations {
 
   private checked(query: ExportReservationsQuery): Omit<ExportQuery, 'limit'> {
     assertAdmin(query.actor, 'export reservations');
-    if (query.statuses !== undefined && query.statuses.length === 0) {
-      throw ValidationError.of('status', 'name at least one status');
-    }
-    return {
-      overlapping: policyDateRange(query.startDate, query.endDate, this.deps.policy),
-      statuses: query.statuses,
-    };
+    if (query.statuses?.length === 0) throw ValidationError.of('status', 'name at least one status');
+    const { startDate, endDate, statuses } = query;
+    return { overlapping: policyDateRange(startDate, endDate, this.deps.policy), statuses };
   }
 
   /** Reads from the store until a short read: as rows, or as CSV (in windows the store writes, when it can). */
@@ -97,16 +93,20 @@ export class ExportReservations {
     const zone = this.deps.policy.timeZone;
     let after: ExportCursor | undefined;
     let storeWrites = csv && this.deps.storeWritesCsv !== false;
+    // Windows grow from a page's size, and shrink back to it after a row the store refused: a
+    // client gone early, or many such rows, cost the store little more than pages would.
+    let windowRows = Math.min(this.pageSize, this.windowRows);
     for (;;) {
       if (storeWrites) {
-        const window = { ...range, after, limit: this.windowRows };
+        const window = { ...range, after, limit: windowRows };
         const end = yield* pulledParts((take) =>
           this.deps.uow.read((stores) => stores.reservations.exportCsv(window, zone, take)),
         );
         if (end === null) storeWrites = false;
         else {
           after = end.next ?? after;
-          if (end.whole && (end.rows < this.windowRows || end.next === null)) return;
+          if (end.whole && (end.rows < windowRows || end.next === null)) return;
+          windowRows = Math.min(end.whole ? 2 * windowRows : this.pageSize, this.windowRows);
           if (end.whole) continue;
         }
       }
