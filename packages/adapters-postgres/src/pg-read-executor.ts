@@ -60,8 +60,10 @@ export class PgReadExecutor implements Executor, ZonedReads {
     if (failure !== undefined) throw failure;
   }
 
+  /** Floats are written in full whatever the server's `extra_float_digits`: a cursor may be read from one. */
   private inZone(query: Compilable<unknown>, zone: string): string {
-    return `${this.settings}set local timezone = ${escapeLiteral(zone)};\n${inlineParameters(query.compile())}`;
+    const settings = `${this.settings}set local timezone = ${escapeLiteral(zone)};\nset local extra_float_digits = 3;\n`;
+    return `${settings}${inlineParameters(query.compile())}`;
   }
 
   async write(): Promise<void> {
