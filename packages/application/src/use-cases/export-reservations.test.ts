@@ -195,6 +195,37 @@ describe('ExportReservations.csvPages', () => {
     expect(uow.limits).toEqual([2, 4, 8, 8, 2, 4, 8, 8]);
   });
 
+  it('reads the store for at most `readsAtOnce` exports at once; the others wait their turn and finish too', async () => {
+    const { store, rows } = await seeded(23);
+    const ordered = [...rows].sort((a, b) => a.start - b.start || a.id - b.id);
+    let inFlight = 0;
+    let most = 0;
+    const slow = (inner: ReadStores['reservations']) => {
+      const reservations = Object.create(inner) as ReadStores['reservations'];
+      const held = async <T>(read: () => Promise<T>) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        try {
+          return await read();
+        } finally {
+          inFlight--;
+        }
+      };
+      reservations.exportCsv = (query, zone, take) => held(() => inner.exportCsv(query, zone, take));
+      reservations.exportPage = (query) => held(() => inner.exportPage(query));
+      return reservations;
+    };
+    const uow: UnitOfWork = {
+      run: (work) => store.inner.run(work),
+      read: (work) =>
+        store.inner.read((stores) => work({ ...stores, reservations: slow(stores.reservations) })),
+    };
+    const exporter = new ExportReservations({ uow, policy, pageSize: 4, readsAtOnce: 2 });
+    const all = await Promise.all(Array.from({ length: 5 }, () => parts(exporter)));
+    for (const written of all) expect(written.join('')).toBe(reservationCsvRows(ordered, 'UTC'));
+    expect(most).toBe(2);
+  });
+
   it('writes every row itself once the store has no such way, and asks it no more', async () => {
     const { store, rows } = await seeded(23);
     const ordered = [...rows].sort((a, b) => a.start - b.start || a.id - b.id);

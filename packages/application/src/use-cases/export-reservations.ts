@@ -7,9 +7,10 @@ import {
   type ReservationStatus,
   ValidationError,
 } from '@exam-reservation/domain';
-import type { ExportCursor, ExportQuery, UnitOfWork } from '../ports/index.js';
+import type { ExportCursor, ExportQuery, ReadStores, UnitOfWork } from '../ports/index.js';
 import { pulledParts } from '../support/pulled-parts.js';
 import { reservationCsvRows } from '../support/reservation-csv.js';
+import { WorkLimit } from '../support/work-limit.js';
 
 /** Rows read from the store at a time by an export, when it reads them page by page. */
 export const EXPORT_PAGE_SIZE = 500;
@@ -28,20 +29,17 @@ export interface ExportReservationsQuery {
 }
 
 /**
- * Every reservation overlapping a date range (admins only), in list order
- * (start time, then id), read from the store a page (or a window) at a time
- * with a keyset cursor: each is a read of its own, so an export of any size
- * holds one in memory and no transaction open while it is written out. Rows
- * changed between two reads show as they are when their read is made.
+ * Every reservation overlapping a date range (admins only), in list order, read a page (or a window)
+ * at a time by keyset: each a read of its own, so an export of any size holds one in memory and no
+ * transaction open. Rows changed between two reads show as they are when their read is made.
  */
 export class ExportReservations {
   private readonly pageSize: number;
   private readonly windowRows: number;
+  /** Exports read the store a few at a time (waiting, not refused), so that many never hold the pool. */
+  private readonly reads: WorkLimit;
 
-  /**
-   * @param deps.storeWritesCsv false: every CSV page is written here from the
-   *   store's rows (the plain way, which the store's own CSV is tested against)
-   */
+  /** @param deps.storeWritesCsv false: every CSV page written here (the plain way the store's CSV is held to) */
   constructor(
     private readonly deps: {
       uow: UnitOfWork;
@@ -49,18 +47,19 @@ export class ExportReservations {
       pageSize?: number;
       windowRows?: number;
       storeWritesCsv?: boolean;
+      readsAtOnce?: number;
     },
   ) {
     ({ pageSize: this.pageSize = EXPORT_PAGE_SIZE, windowRows: this.windowRows = EXPORT_WINDOW_ROWS } = deps);
     if (![this.pageSize, this.windowRows].every((rows) => Number.isSafeInteger(rows) && rows >= 1)) {
       throw new RangeError('an export read must take at least one row');
     }
+    this.reads = new WorkLimit(deps.readsAtOnce ?? 2);
   }
 
   /**
-   * Checks the query and returns its pages; nothing is read until the first
-   * page is asked for, and reading stops when the caller stops iterating
-   * (`break`, `return()`), so a client gone away costs no more reads.
+   * Checks the query and returns its pages; nothing is read until the first is asked for, and reading
+   * stops when the caller stops iterating (`break`, `return()`), so a client gone costs no more reads.
    * @throws ForbiddenError for a user; ValidationError for bad dates, a range over the maximum, or no status
    */
   pages(query: ExportReservationsQuery): AsyncGenerator<readonly Reservation[], void, undefined> {
@@ -68,11 +67,9 @@ export class ExportReservations {
   }
 
   /**
-   * The same rows as CSV ({@link reservationCsvRows}, times in the policy's
-   * zone; no header), in parts. A store that can promise the same bytes
-   * writes them itself (PostgreSQL does: a window of rows a statement,
-   * streamed as it comes; BENCHMARKS.md (11)); otherwise, and from a row it
-   * cannot write on, a page of rows is read and written here.
+   * The same rows as CSV ({@link reservationCsvRows} in the policy's zone; no header), in parts. A store
+   * that can promise the same bytes writes them itself (PostgreSQL: a window of rows a statement,
+   * streamed as it comes; BENCHMARKS.md (11)); otherwise, and from a row it cannot write, pages here.
    * @throws as {@link pages}
    */
   csvPages(query: ExportReservationsQuery): AsyncGenerator<string, void, undefined> {
@@ -86,6 +83,10 @@ export class ExportReservations {
     return { overlapping: policyDateRange(startDate, endDate, this.deps.policy), statuses };
   }
 
+  private read<T>(work: (stores: ReadStores) => Promise<T>): Promise<T> {
+    return this.reads.run(() => this.deps.uow.read(work));
+  }
+
   /** Reads from the store until a short read: as rows, or as CSV (in windows the store writes, when it can). */
   private walk(range: Omit<ExportQuery, 'limit'>, csv: false): AsyncGenerator<readonly Reservation[], void>;
   private walk(range: Omit<ExportQuery, 'limit'>, csv: true): AsyncGenerator<string, void>;
@@ -93,14 +94,13 @@ export class ExportReservations {
     const zone = this.deps.policy.timeZone;
     let after: ExportCursor | undefined;
     let storeWrites = csv && this.deps.storeWritesCsv !== false;
-    // Windows grow from a page's size, and shrink back to it after a row the store refused: a
-    // client gone early, or many such rows, cost the store little more than pages would.
+    // Windows grow from a page's size and shrink back after a refused row: an early stop costs little.
     let windowRows = Math.min(this.pageSize, this.windowRows);
     for (;;) {
       if (storeWrites) {
         const window = { ...range, after, limit: windowRows };
         const end = yield* pulledParts((take) =>
-          this.deps.uow.read((stores) => stores.reservations.exportCsv(window, zone, take)),
+          this.read((stores) => stores.reservations.exportCsv(window, zone, take)),
         );
         if (end === null) storeWrites = false;
         else {
@@ -111,7 +111,7 @@ export class ExportReservations {
         }
       }
       const page = { ...range, after, limit: this.pageSize };
-      const { items, next } = await this.deps.uow.read((stores) => stores.reservations.exportPage(page));
+      const { items, next } = await this.read((stores) => stores.reservations.exportPage(page));
       if (items.length > 0) yield csv ? reservationCsvRows(items, zone) : items;
       if (items.length < this.pageSize || next === null) return;
       after = next;
