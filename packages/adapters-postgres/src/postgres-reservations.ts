@@ -15,13 +15,9 @@ import type { Reservation, SlotGrid, SlotLoads } from '@exam-reservation/domain'
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import { type Executor, hasZonedReads } from './executor.js';
+import { CSV_PART_ROWS, csvLine, exportCursorAt, startSeconds } from './export-csv-sql.js';
 import { isRowId, toReservation } from './rows.js';
-import {
-  ZONE_CHECKED_FROM,
-  ZONE_CHECKED_UNTIL,
-  ZONED_TIME_FORMAT,
-  zoneAgreesOnce,
-} from './zone-agreement.js';
+import { zoneAgreesOnce } from './zone-agreement.js';
 
 const READS = ['reservations'] as const;
 
@@ -71,38 +67,6 @@ const epochMs = (column: 'start_time' | 'end_time' | 'created_at' | 'updated_at'
 
 // to_char gives null for ±infinity, whose text is read back as itself.
 const startKey = sql<string>`coalesce(to_char(start_time at time zone 'UTC', ${START_KEY}), start_time::text)`;
-
-/**
- * The export cursor of a row whose start time is `epochSeconds` (the
- * server's `date_part('epoch', …)`), as {@link startKey} writes it. Only for
- * starts between 1970 and 2100: there the double is within half a
- * microsecond of the stored time, so it is read back to the very microsecond.
- * The export's lines take it instead of `startKey`, a `to_char` a row.
- */
-export function exportCursorAt(epochSeconds: number, id: number): ExportCursor {
-  const micros = Math.round(epochSeconds * 1e6);
-  const iso = new Date(Math.floor(micros / 1000)).toISOString();
-  const fraction = String(micros % 1_000_000).padStart(6, '0');
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${fraction} AD/${id}` as ExportCursor;
-}
-
-/** Rows of an export's CSV handed over at a time: each part is one write to the client. */
-const CSV_PART_ROWS = 500;
-
-/**
- * `csvCell` of the application's CSV for the name, in SQL: a leading `'`
- * before a formula's first character (=, +, -, @, tab, CR), and quotes when
- * the text holds a quote, a comma, CR or LF. Written with `ascii` and
- * `strpos`: a regular expression took a third of the page's time. The
- * export's differential test holds the two to the same bytes.
- */
-const needsQuotes = sql`strpos(reservation_name, '"') + strpos(reservation_name, ',') + strpos(reservation_name, chr(13)) + strpos(reservation_name, chr(10)) > 0`;
-const nameCell = sql`case
-  when ascii(reservation_name) in (61, 43, 45, 64, 9, 13)
-    then case when ${needsQuotes} then '"''' || replace(reservation_name, '"', '""') || '"' else '''' || reservation_name end
-  when ${needsQuotes} then '"' || replace(reservation_name, '"', '""') || '"'
-  else reservation_name
-  end`;
 
 /** Reservations in the `reservations` table. */
 export class PostgresReservations implements Reservations {
@@ -301,28 +265,13 @@ export class PostgresReservations implements Reservations {
     if (!hasZonedReads(exec) || !(await zoneAgreesOnce(exec, zone))) return null;
     if (query.statuses !== undefined && query.statuses.length === 0)
       return { rows: 0, next: null, whole: true };
-    const time = (column: 'start_time' | 'end_time' | 'created_at' | 'updated_at') =>
-      sql`to_char(${sql.ref(column)}, ${ZONED_TIME_FORMAT})`;
-    const from = new Date(ZONE_CHECKED_FROM).toISOString();
-    const until = new Date(ZONE_CHECKED_UNTIL).toISOString();
-    // A null line: a time outside the checked years, which the plain way writes.
-    const line = sql<string | null>`case
-      when least(start_time, end_time, created_at, updated_at) >= ${from}::timestamptz
-       and greatest(start_time, end_time, created_at, updated_at) < ${until}::timestamptz
-      then concat(id, ',', user_id, ',', ${nameCell}, ',', ${time('start_time')}, ',',
-        ${time('end_time')}, ',', number_of_people, ',', status, ',', ${time('created_at')}, ',', ${time('updated_at')}, ${'\r\n'})
-      end`;
     let rows = 0;
     let part = '';
     let inPart = 0;
     let last: { start_s: number; id: number } | undefined;
     let whole = true;
     await exec.eachRowInZone(
-      this.exportRows(query).select([
-        line.as('line'),
-        sql<number>`date_part('epoch', start_time)`.as('start_s'),
-        'id',
-      ]),
+      this.exportRows(query).select([csvLine.as('line'), startSeconds.as('start_s'), 'id']),
       zone,
       (row) => {
         if (!whole) return;
