@@ -39,12 +39,11 @@ export class PgReadExecutor implements Executor, ZonedReads {
       await new Promise<void>((resolve, reject) => {
         const read = new pg.Query(this.inZone(query, zone));
         read.on('row', (found: R) => {
-          if (failure === undefined) {
-            try {
-              row(found);
-            } catch (error) {
-              failure = error;
-            }
+          if (failure !== undefined) return;
+          try {
+            row(found);
+          } catch (error) {
+            failure = error;
           }
         });
         read.on('end', () => resolve());

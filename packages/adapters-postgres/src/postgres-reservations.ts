@@ -268,7 +268,7 @@ export class PostgresReservations implements Reservations {
     let rows = 0;
     let part = '';
     let inPart = 0;
-    let last: { start_s: number; id: number } | undefined;
+    let last = undefined as { start_s: number; id: number } | undefined;
     let whole = true;
     await exec.eachRowInZone(
       this.exportRows(query).select([csvLine.as('line'), startSeconds.as('start_s'), 'id']),
@@ -290,8 +290,7 @@ export class PostgresReservations implements Reservations {
       },
     );
     if (part !== '') take(part);
-    const end = last as typeof last;
-    return { rows, next: end ? exportCursorAt(end.start_s, end.id) : null, whole };
+    return { rows, next: last ? exportCursorAt(last.start_s, last.id) : null, whole };
   }
 
   /** The rows of one export page, in order and limited; the caller selects the columns. */
