@@ -343,6 +343,52 @@ describe('the admin console at /admin in a real browser', () => {
     }
   });
 
+  it('works from the keyboard alone: signs in, shows a range, and reaches every control with Tab', async () => {
+    const keysContext = await browser.newContext();
+    try {
+      const keys = await watchedPage(keysContext);
+      await keys.goto(`${api.url}/admin/`);
+      const isFocused = (control: ReturnType<Page['locator']>) =>
+        control.evaluate((element) => element === document.activeElement);
+      /** Presses Tab until `control` has the focus; fails if it never does. */
+      const tabTo = async (control: ReturnType<Page['locator']>) => {
+        for (let press = 0; press < 80; press++) {
+          await keys.keyboard.press('Tab');
+          if (await isFocused(control)) return;
+        }
+        throw new Error(`Tab never reached ${control}`);
+      };
+      await tabTo(keys.getByLabel('Admin e-mail'));
+      await keys.keyboard.type(ADMIN.email);
+      await tabTo(keys.getByLabel('Password'));
+      await keys.keyboard.type(ADMIN.password);
+      await keys.keyboard.press('Enter');
+      await expect.poll(() => keys.getByText(`Signed in as ${ADMIN.email}`).count()).toBe(1);
+      await tabTo(keys.getByRole('button', { name: 'Show range' }));
+      await keys.keyboard.press('Enter');
+      await keys.locator('table.heat').waitFor();
+      // Every visible control that can be used is a tab stop: Tab twice round the page, noting what had the focus.
+      const controls = keys.locator('button:visible:enabled, input:visible:enabled, select:visible:enabled');
+      await expect.poll(() => controls.count()).toBeGreaterThan(10);
+      const reached = new Set<string>();
+      const presses = 2 * (await keys.locator('a[href], button, input, select, [tabindex="0"]').count());
+      for (let press = 0; press < presses; press++) {
+        await keys.keyboard.press('Tab');
+        const id = await keys.evaluate(() => {
+          const element = document.activeElement;
+          return element ? Array.from(document.querySelectorAll('*')).indexOf(element) : -1;
+        });
+        reached.add(String(id));
+      }
+      const all = await controls.evaluateAll((found) =>
+        found.map((element) => String(Array.from(document.querySelectorAll('*')).indexOf(element))),
+      );
+      expect(all.filter((id) => !reached.has(id))).toEqual([]);
+    } finally {
+      await keysContext.close();
+    }
+  });
+
   it('asked nothing of any other origin, and broke no policy', () => {
     expect(requests.length).toBeGreaterThan(10);
     expect(requests.filter((url) => !url.startsWith(`${api.url}/`) && !url.startsWith('blob:'))).toEqual([]);
