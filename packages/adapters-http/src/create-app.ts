@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import proxyAddr from 'proxy-addr';
+import { CONFIRM_ROUTE, confirmFastPath } from './confirm-fast-path.js';
 import { createFastPath } from './create-fast-path.js';
 import { hashGate } from './hash-gate.js';
 import type { HttpDeps } from './http-deps.js';
@@ -139,10 +140,31 @@ export function createApp(deps: HttpDeps): HttpApp {
   const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
   const createServed = { count: 0 };
   app.locals.createFastPathServed = createServed;
+  const confirmServed = { count: 0 };
+  app.locals.confirmFastPathServed = confirmServed;
+  const confirmOrApp = confirmFastPath(
+    {
+      authenticate: deps.useCases.authenticate,
+      confirmReservation: deps.useCases.confirmReservation,
+      zone: deps.policy.timeZone,
+      headers: fixed,
+      begin: (req, res) =>
+        begin(req, res, {
+          url: req.url ?? '',
+          remoteAddress: proxyAddr(req, trust),
+          route: () => CONFIRM_ROUTE,
+        }),
+      logger: deps.logger,
+      served: () => {
+        confirmServed.count++;
+      },
+    },
+    app,
+  );
   const bodyLimit = limitBytes(options.bodyLimit ?? '16kb');
   const toApp: RequestListener =
     bodyLimit === undefined
-      ? app
+      ? confirmOrApp
       : createFastPath(
           {
             authenticate: deps.useCases.authenticate,
@@ -161,7 +183,7 @@ export function createApp(deps: HttpDeps): HttpApp {
               createServed.count++;
             },
           },
-          app,
+          confirmOrApp,
         );
   const fastPathServed = { count: 0 };
   app.locals.fastPathServed = fastPathServed;
@@ -209,14 +231,14 @@ function limitBytes(limit: string): number | undefined {
   return Number(match[1]) * unit;
 }
 
-/** The request listener of each app's servers: the app behind its hash gate and schedule fast path. */
+/** The request listener of each app's servers: the app behind its hash gate and fast paths (schedules, bookings, confirmations). */
 const fastPaths = new WeakMap<HttpApp, RequestListener>();
 
 /**
  * An HTTP server for an app made by {@link createApp}: requests go through
- * the hash gate and the schedule fast path, and what they do not answer to the app. (The app
+ * the hash gate and the fast paths, and what they do not answer to the app. (The app
  * itself, as a request listener or through its own `listen`, is the plain
- * version, answering everything: what the fast path is tested against.)
+ * version, answering everything: what the fast paths are tested against.)
  */
 export function createServer(app: HttpApp): Server {
   return createHttpServer(fastPaths.get(app) ?? app);

@@ -1,55 +1,11 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemoryStore } from '@exam-reservation/application/testing';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookableDay } from './testing/http-api-suite.js';
+import { comparable, type RawRequest, sendRaw } from './testing/raw-request.js';
 import { capturedLogger, startTestApp, TEST_JWT_SECRET, type TestApp } from './testing/test-app.js';
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-interface Sent {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
-}
-
-function send(origin: string, sent: Sent): Promise<Answer> {
-  const url = new URL(sent.path ?? '/reservations', origin);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: `${url.pathname}${url.search}`,
-        method: sent.method ?? 'POST',
-        headers: sent.headers,
-      },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => {
-          body += String(chunk);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end(sent.body);
-  });
-}
-
-/** The headers that may differ between two answers to the same request: the clock and the connection. */
-const TRANSIENT = new Set(['date', 'connection', 'keep-alive']);
-const comparable = (answer: Answer) => ({
-  status: answer.status,
-  body: answer.body,
-  headers: Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !TRANSIENT.has(name))),
-});
 
 /**
  * The create fast path must answer exactly as the app would. Two apps over
@@ -103,7 +59,7 @@ describe('the create fast path answers as the app does', () => {
     await fastApp.close();
   });
 
-  const json = (body: unknown, headers: Record<string, string> = {}): Sent => ({
+  const json = (body: unknown, headers: Record<string, string> = {}): RawRequest => ({
     headers: { authorization: 'Bearer {token}', 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
@@ -116,7 +72,7 @@ describe('the create fast path answers as the app does', () => {
   });
 
   /** Sends one request to both apps; whether the fast path answered it. */
-  async function both(sent: Sent, id: string) {
+  async function both(sent: RawRequest, id: string) {
     const before = served();
     // The cases are written before the token exists: `{token}` stands for it.
     const headers = Object.fromEntries(
@@ -125,8 +81,8 @@ describe('the create fast path answers as the app does', () => {
         v.replace('{token}', token),
       ]),
     );
-    const viaApp = await send(plainUrl, { ...sent, headers });
-    const viaFast = await send(fastApp.url, { ...sent, headers });
+    const viaApp = await sendRaw(plainUrl, { ...sent, headers });
+    const viaFast = await sendRaw(fastApp.url, { ...sent, headers });
     expect(comparable(viaFast), id).toEqual(comparable(viaApp));
     return { answer: viaFast, fast: served() - before === 1 };
   }
@@ -157,11 +113,11 @@ describe('the create fast path answers as the app does', () => {
         path,
         headers: { authorization: `Bearer ${adminToken}`, 'x-request-id': 'read' },
       };
-      expect(comparable(await send(fastApp.url, read))).toEqual(comparable(await send(plainUrl, read)));
+      expect(comparable(await sendRaw(fastApp.url, read))).toEqual(comparable(await sendRaw(plainUrl, read)));
     }
   });
 
-  it.each<[string, Sent]>([
+  it.each<[string, RawRequest]>([
     ['a missing field', json({ reservation_name: 'x', start: `${D} 09:00`, end: `${D} 10:00` })],
     ['an unknown field', json(booking({ extra: true }))],
     ['no people', json(booking({ number_of_people: 0 }))],
@@ -185,7 +141,7 @@ describe('the create fast path answers as the app does', () => {
     expect(fast).toBe(true);
   });
 
-  it.each<[string, Sent]>([
+  it.each<[string, RawRequest]>([
     ['no token', { ...json(booking()), headers: { 'content-type': 'application/json' } }],
     ['a bad token', json(booking(), { authorization: 'Bearer not-a-token' })],
     ['a query', { ...json(booking()), path: '/reservations?x=1' }],
@@ -290,7 +246,7 @@ describe.each([
   it('books, and serves a cached schedule, with the app’s CORS headers, through the fast paths', async () => {
     const created = () => (fastApp.app.locals.createFastPathServed as { count: number }).count;
     const scheduled = () => (fastApp.app.locals.fastPathServed as { count: number }).count;
-    const booking: Sent = {
+    const booking: RawRequest = {
       headers: {
         authorization: `Bearer ${token}`,
         'content-type': 'application/json',
@@ -303,22 +259,22 @@ describe.each([
         number_of_people: 1,
       }),
     };
-    const viaApp = await send(plainUrl, booking);
-    const viaFast = await send(fastApp.url, booking);
+    const viaApp = await sendRaw(plainUrl, booking);
+    const viaFast = await sendRaw(fastApp.url, booking);
     expect(viaApp.status).toBe(201);
     expect(created()).toBe(1);
     expect(comparable(viaFast)).toEqual(comparable(viaApp));
-    const schedule: Sent = {
+    const schedule: RawRequest = {
       method: 'GET',
       path: `/reservations/schedules?start=${D}&end=${bookableDay(4)}`,
       headers: { authorization: `Bearer ${token}`, 'x-request-id': 'cors-schedule' },
     };
     // The first fills each app's cache; the second is served from it (by the fast path on one).
-    await send(plainUrl, schedule);
-    await send(fastApp.url, schedule);
+    await sendRaw(plainUrl, schedule);
+    await sendRaw(fastApp.url, schedule);
     const before = scheduled();
-    const cachedApp = await send(plainUrl, schedule);
-    const cachedFast = await send(fastApp.url, schedule);
+    const cachedApp = await sendRaw(plainUrl, schedule);
+    const cachedFast = await sendRaw(fastApp.url, schedule);
     expect(scheduled()).toBe(before + 1);
     expect(comparable(cachedFast)).toEqual(comparable(cachedApp));
   });

@@ -2,28 +2,21 @@ import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Authenticate, CreateReservationCommand, UseCase } from '@exam-reservation/application';
 import type { Reservation } from '@exam-reservation/domain';
-import type { Logger } from 'pino';
 import { bearerToken } from './auth/require-auth.js';
+import { type FastRepliesDeps, fastReplies } from './fast-replies.js';
 import { present } from './presenters.js';
-import { PROBLEM_CONTENT_TYPE, problemAnswer, problemJson } from './problem.js';
 import type { RequestLine } from './request-log.js';
 import { bookingCommand } from './routes/reservations/bookings.js';
 
 /** What {@link createFastPath} needs: the create route's own parts, shared. */
-export interface CreateFastPathDeps {
+export interface CreateFastPathDeps extends FastRepliesDeps {
   /** The use case the route's token check calls (the caller's role is read from the store). */
   readonly authenticate: Authenticate;
   readonly createReservation: UseCase<CreateReservationCommand, Reservation>;
-  /** The zone answers write times in. */
-  readonly zone: string;
   /** The app's body limit, in bytes: a longer body is left to the app (its 413). */
   readonly bodyLimit: number;
-  /** The headers every answer of the app carries (helmet's, and CORS's when it is on), in the order the app sets them. */
-  readonly headers: readonly string[];
   /** Starts the request's log line (and its metrics), as the app's request log does. */
   readonly begin: (req: IncomingMessage, res: ServerResponse) => RequestLine;
-  /** For the lines a refusal or a failure adds, as the app's error middleware writes them. */
-  readonly logger: Logger;
   /** Told of each request the fast path answered (tests count them). */
   readonly served?: () => void;
 }
@@ -49,7 +42,6 @@ const LENGTH = /^[1-9]\d{0,8}$/;
  * @returns a request listener: serves what it can, hands the rest to `toApp`
  */
 export function createFastPath(deps: CreateFastPathDeps, toApp: RequestListener): RequestListener {
-  const fixed = deps.headers;
   return (req: IncomingMessage, res: ServerResponse) => {
     const { headers } = req;
     const length = headers['content-length'];
@@ -73,29 +65,7 @@ export function createFastPath(deps: CreateFastPathDeps, toApp: RequestListener)
     deps.authenticate.execute(token).then(
       ({ actor }) => {
         deps.served?.();
-        const line = deps.begin(req, res);
-        const answer = (status: number, extra: readonly string[], body: string) => {
-          res.writeHead(status, [
-            ...fixed,
-            'X-Request-Id',
-            line.id,
-            ...extra,
-            'Content-Length',
-            String(Buffer.byteLength(body)),
-          ]);
-          res.end(body);
-        };
-        const refuse = (error: unknown) => {
-          if (res.headersSent || res.destroyed) return;
-          const { problem, headers } = problemAnswer(error, deps.zone, () =>
-            deps.logger.child({ reqId: line.id }),
-          );
-          answer(
-            problem.status,
-            [...headers.flat(), 'Content-Type', PROBLEM_CONTENT_TYPE],
-            problemJson(problem),
-          );
-        };
+        const { answer, refuse } = fastReplies(deps, res, deps.begin(req, res));
         const chunks: Buffer[] = [];
         req.on('data', (chunk: Buffer) => chunks.push(chunk));
         req.on('error', () => res.destroy());

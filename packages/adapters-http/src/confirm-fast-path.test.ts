@@ -1,0 +1,188 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InMemoryStore } from '@exam-reservation/application/testing';
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
+import { bookableDay } from './testing/http-api-suite.js';
+import { comparable, type RawRequest, sendRaw } from './testing/raw-request.js';
+import { capturedLogger, startTestApp, TEST_JWT_SECRET, type TestApp } from './testing/test-app.js';
+
+/**
+ * The confirm fast path must answer exactly as the app would. Two apps over
+ * two stores set up alike take the same requests in the same order: one
+ * through a plain server over its Express app, the other through the server
+ * with the fast path. Answers, log lines and what is stored must be the same.
+ */
+describe('the confirm fast path answers as the app does', () => {
+  const plainLog = capturedLogger();
+  const fastLog = capturedLogger();
+  const plainMetrics = new PrometheusMetrics();
+  const fastMetrics = new PrometheusMetrics();
+  let plainApp: TestApp;
+  let fastApp: TestApp;
+  let plain: Server;
+  let plainUrl: string;
+  const tokens: Record<string, string> = {};
+  const served = () => (fastApp.app.locals.confirmFastPathServed as { count: number }).count;
+  const D = bookableDay(3);
+
+  const mint = (sub: string) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(sub)
+      .setIssuer('exam-reservation')
+      .setAudience('exam-reservation-api')
+      .setExpirationTime(Math.floor(fastApp.clock.now() / 1000) + 600)
+      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
+
+  beforeAll(async () => {
+    plainApp = await startTestApp(new InMemoryStore(), { logger: plainLog.logger, metrics: plainMetrics });
+    fastApp = await startTestApp(new InMemoryStore(), { logger: fastLog.logger, metrics: fastMetrics });
+    plain = createServer(plainApp.app);
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+    plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    tokens.user = await mint('1');
+    tokens.admin = await mint('2');
+    tokens.gone = await mint('424242');
+    for (const app of [plainApp, fastApp]) {
+      const register = await fetch(`${app.url}/users/register`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'fast@example.com', password: 'password-1', user_name: 'F' }),
+      });
+      expect(register.status).toBe(201);
+      await app.ensureAdmin.execute({ email: 'admin@example.com', password: 'admin-password-1' });
+      // Two bookings that cannot both be confirmed, and four more of one person.
+      for (const people of [30_000, 30_000, 1, 1, 1, 1]) {
+        const booked = await fetch(`${app.url}/reservations`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokens.user}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            reservation_name: `P${people}`,
+            start: `${D} 09:00`,
+            end: `${D} 10:00`,
+            number_of_people: people,
+          }),
+        });
+        expect(booked.status).toBe(201);
+      }
+    }
+  });
+  afterAll(async () => {
+    await new Promise((resolve) => plain.close(resolve));
+    await plainApp.close();
+    await fastApp.close();
+  });
+
+  const confirm = (id: string | number, extra: RawRequest = {}, who = 'admin'): RawRequest => ({
+    path: `/reservations/${id}/confirm`,
+    ...extra,
+    headers: { authorization: `Bearer {${who}}`, ...extra.headers },
+  });
+
+  /** Sends one request to both apps; whether the fast path answered it. */
+  async function both(sent: RawRequest, id: string) {
+    const before = served();
+    // The cases are written before the tokens exist: `{admin}` stands for one.
+    const headers = Object.fromEntries(
+      Object.entries({ 'x-request-id': id, ...sent.headers }).map(([k, v]) => [
+        k,
+        v.replace(/\{(\w+)\}/, (_, who: string) => tokens[who] ?? who),
+      ]),
+    );
+    const viaApp = await sendRaw(plainUrl, { ...sent, headers });
+    const viaFast = await sendRaw(fastApp.url, { ...sent, headers });
+    expect(comparable(viaFast), id).toEqual(comparable(viaApp));
+    return { answer: viaFast, fast: served() - before === 1 };
+  }
+
+  it('confirms, and refuses what the rules refuse, with the very status, headers and body of the app', async () => {
+    const first = await both(confirm(1), 'confirm-1');
+    expect(first).toMatchObject({ fast: true, answer: { status: 200 } });
+    expect(JSON.parse(first.answer.body)).toMatchObject({ id: 1, status: 'confirmed' });
+    // Confirming it again answers it as it stands.
+    expect(await both(confirm(1), 'confirm-1-again')).toMatchObject({ fast: true, answer: { status: 200 } });
+    // No room left for the second; no such reservation.
+    for (const [id, status] of [
+      [2, 409],
+      [999_999_999, 404],
+    ] as const) {
+      const refused = await both(confirm(id), `refused-${id}`);
+      expect(refused).toMatchObject({ fast: true, answer: { status } });
+      expect(refused.answer.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    }
+    // With an empty body sent as `Content-Length: 0`, as many clients send a POST without one, and a
+    // JSON content type as well (what a client that sets it on every request sends).
+    for (const [id, headers] of [
+      [3, { 'content-length': '0' }],
+      [4, { 'content-length': '0', 'content-type': 'application/json' }],
+      [5, { 'content-type': 'application/json; charset=utf-8' }],
+    ] as const) {
+      expect(await both(confirm(id, { headers }), `confirm-${id}`)).toMatchObject({
+        fast: true,
+        answer: { status: 200 },
+      });
+    }
+    // What is stored, history included, reads the same through the app.
+    for (const path of ['/reservations/1', '/reservations/2', '/reservations/1/history']) {
+      const read = {
+        method: 'GET',
+        path,
+        headers: { authorization: `Bearer ${tokens.admin}`, 'x-request-id': 'read' },
+      };
+      expect(comparable(await sendRaw(fastApp.url, read))).toEqual(comparable(await sendRaw(plainUrl, read)));
+    }
+  });
+
+  it.each<[string, RawRequest]>([
+    ['no token', { path: '/reservations/4/confirm' }],
+    ['a bad token', confirm(4, { headers: { authorization: 'Bearer not-a-token' } })],
+    ['a user', confirm(4, {}, 'user')],
+    ['an account that no longer exists', confirm(4, {}, 'gone')],
+    ['a query', confirm('4?force=1')],
+    ['an id with a leading zero', confirm('04')],
+    ['an id of ten digits', confirm('1000000000')],
+    ['an id past the largest', confirm('9999999999')],
+    ['an id that is not a number', confirm('four')],
+    ['a trailing slash', { ...confirm(4), path: '/reservations/4/confirm/' }],
+    ['GET', { ...confirm(4), method: 'GET' }],
+    ['an empty JSON object', confirm(4, { headers: { 'content-type': 'application/json' }, body: '{}' })],
+    [
+      'an option in the body',
+      confirm(4, { headers: { 'content-type': 'application/json' }, body: '{"force":true}' }),
+    ],
+    ['another content type with no body', confirm(6, { headers: { 'content-type': 'text/plain' } })],
+    ['an upper-case charset', confirm(6, { headers: { 'content-type': 'application/json; charset=UTF-8' } })],
+    ['a UTF-16 charset', confirm(6, { headers: { 'content-type': 'application/json; charset=utf-16' } })],
+    ['a chunked body', confirm(4, { headers: { 'transfer-encoding': 'chunked' }, body: '' })],
+    ['an Idempotency-Key', confirm(5, { headers: { 'idempotency-key': 'k-1' } })],
+    ['an Origin', confirm(6, { headers: { origin: 'http://example.com' } })],
+  ])('leaves %s to the app, which answers as always', async (label, sent) => {
+    const { fast } = await both(sent, `left-${label.replaceAll(/[^a-z0-9]/gi, '-')}`);
+    expect(fast).toBe(false);
+  });
+
+  it('writes the same request log lines and metrics as the app', async () => {
+    plainLog.lines.length = 0;
+    fastLog.lines.length = 0;
+    const before = served();
+    await both(confirm(2), 'logged-refusal');
+    await both(confirm(123_456), 'logged-missing');
+    expect(served()).toBe(before + 2);
+    const strip = ({ time: _t, responseTime: _r, ...rest }: Record<string, unknown>) => rest;
+    const mine = (lines: Record<string, unknown>[]) =>
+      lines.filter((l) => String(l.reqId).startsWith('logged')).map(strip);
+    expect(mine(fastLog.lines)).toEqual(mine(plainLog.lines));
+    expect(mine(fastLog.lines).map((l) => l.status)).toEqual([409, 404]);
+    // The request counts of the route, by status (the latency histogram's buckets depend on the clock).
+    const counts = async (metrics: PrometheusMetrics) =>
+      (await metrics.registry.metrics())
+        .split('\n')
+        .filter(
+          (l) => l.includes('/reservations/:id/confirm') && !l.includes('_bucket') && !l.includes('_sum'),
+        );
+    expect(await counts(fastMetrics)).toEqual(await counts(plainMetrics));
+    expect((await counts(fastMetrics)).length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,45 @@
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { PROBLEM_CONTENT_TYPE, problemAnswer, problemJson } from './problem.js';
+import type { RequestLine } from './request-log.js';
+
+/** What the fast paths that run a use case answer with, as the app would. */
+export interface FastRepliesDeps {
+  /** The headers every answer of the app carries (helmet's, and CORS's when it is on), in the order the app sets them. */
+  readonly headers: readonly string[];
+  /** The zone answers write times in. */
+  readonly zone: string;
+  /** For the lines a refusal or a failure adds, as the app's error middleware writes them. */
+  readonly logger: Logger;
+}
+
+/** How a fast path answers one request: a body of its own, or a refusal as the app's error middleware writes it. */
+export interface FastReplies {
+  answer(status: number, extra: readonly string[], body: string): void;
+  refuse(error: unknown): void;
+}
+
+/** The replies to the request whose log line is `line`, with the app's headers and its request id. */
+export function fastReplies(deps: FastRepliesDeps, res: ServerResponse, line: RequestLine): FastReplies {
+  const answer = (status: number, extra: readonly string[], body: string) => {
+    res.writeHead(status, [
+      ...deps.headers,
+      'X-Request-Id',
+      line.id,
+      ...extra,
+      'Content-Length',
+      String(Buffer.byteLength(body)),
+    ]);
+    res.end(body);
+  };
+  return {
+    answer,
+    refuse(error) {
+      if (res.headersSent || res.destroyed) return;
+      const { problem, headers } = problemAnswer(error, deps.zone, () =>
+        deps.logger.child({ reqId: line.id }),
+      );
+      answer(problem.status, [...headers.flat(), 'Content-Type', PROBLEM_CONTENT_TYPE], problemJson(problem));
+    },
+  };
+}
