@@ -1,12 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { InMemoryStore } from '@exam-reservation/application/testing';
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { bookableDay } from './testing/http-api-suite.js';
+import { type PlainAndFast, startPlainAndFast } from './testing/plain-and-fast.js';
 import { comparable, type RawRequest, sendRaw } from './testing/raw-request.js';
-import { capturedLogger, startTestApp, TEST_JWT_SECRET, type TestApp } from './testing/test-app.js';
+import { capturedLogger, type TestApp } from './testing/test-app.js';
 
 /**
  * The confirm fast path must answer exactly as the app would. Two apps over
@@ -19,32 +16,24 @@ describe('the confirm fast path answers as the app does', () => {
   const fastLog = capturedLogger();
   const plainMetrics = new PrometheusMetrics();
   const fastMetrics = new PrometheusMetrics();
+  let apps: PlainAndFast;
   let plainApp: TestApp;
   let fastApp: TestApp;
-  let plain: Server;
   let plainUrl: string;
   const tokens: Record<string, string> = {};
   const served = () => (fastApp.app.locals.confirmFastPathServed as { count: number }).count;
   const D = bookableDay(3);
 
-  const mint = (sub: string) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(sub)
-      .setIssuer('exam-reservation')
-      .setAudience('exam-reservation-api')
-      .setExpirationTime(Math.floor(fastApp.clock.now() / 1000) + 600)
-      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
-
   beforeAll(async () => {
-    plainApp = await startTestApp(new InMemoryStore(), { logger: plainLog.logger, metrics: plainMetrics });
-    fastApp = await startTestApp(new InMemoryStore(), { logger: fastLog.logger, metrics: fastMetrics });
-    plain = createServer(plainApp.app);
-    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-    plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
-    tokens.user = await mint('1');
-    tokens.admin = await mint('2');
-    tokens.gone = await mint('424242');
+    apps = await startPlainAndFast((side) =>
+      side === 'plain'
+        ? { logger: plainLog.logger, metrics: plainMetrics }
+        : { logger: fastLog.logger, metrics: fastMetrics },
+    );
+    ({ plain: plainApp, fast: fastApp, plainUrl } = apps);
+    tokens.user = await apps.mint('1');
+    tokens.admin = await apps.mint('2');
+    tokens.gone = await apps.mint('424242');
     for (const app of [plainApp, fastApp]) {
       const register = await fetch(`${app.url}/users/register`, {
         method: 'POST',
@@ -69,11 +58,7 @@ describe('the confirm fast path answers as the app does', () => {
       }
     }
   });
-  afterAll(async () => {
-    await new Promise((resolve) => plain.close(resolve));
-    await plainApp.close();
-    await fastApp.close();
-  });
+  afterAll(() => apps.close());
 
   const confirm = (id: string | number, extra: RawRequest = {}, who = 'admin'): RawRequest => ({
     path: `/reservations/${id}/confirm`,

@@ -4,6 +4,7 @@ import { InMemoryStore } from '@exam-reservation/application/testing';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookableDay } from './testing/http-api-suite.js';
+import { type PlainAndFast, startPlainAndFast } from './testing/plain-and-fast.js';
 import { comparable, type RawRequest, sendRaw } from './testing/raw-request.js';
 import { capturedLogger, startTestApp, TEST_JWT_SECRET, type TestApp } from './testing/test-app.js';
 
@@ -17,30 +18,18 @@ import { capturedLogger, startTestApp, TEST_JWT_SECRET, type TestApp } from './t
 describe('the create fast path answers as the app does', () => {
   const plainLog = capturedLogger();
   const fastLog = capturedLogger();
+  let apps: PlainAndFast;
   let plainApp: TestApp;
   let fastApp: TestApp;
-  let plain: Server;
   let plainUrl: string;
   let token: string;
   let adminToken: string;
   const served = () => (fastApp.app.locals.createFastPathServed as { count: number }).count;
   const D = bookableDay(3);
 
-  const mint = (sub: string) =>
-    new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject(sub)
-      .setIssuer('exam-reservation')
-      .setAudience('exam-reservation-api')
-      .setExpirationTime(Math.floor(fastApp.clock.now() / 1000) + 600)
-      .sign(new TextEncoder().encode(TEST_JWT_SECRET));
-
   beforeAll(async () => {
-    plainApp = await startTestApp(new InMemoryStore(), { logger: plainLog.logger });
-    fastApp = await startTestApp(new InMemoryStore(), { logger: fastLog.logger });
-    plain = createServer(plainApp.app);
-    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-    plainUrl = `http://127.0.0.1:${(plain.address() as AddressInfo).port}`;
+    apps = await startPlainAndFast((side) => ({ logger: (side === 'plain' ? plainLog : fastLog).logger }));
+    ({ plain: plainApp, fast: fastApp, plainUrl } = apps);
     for (const app of [plainApp, fastApp]) {
       const register = await fetch(`${app.url}/users/register`, {
         method: 'POST',
@@ -50,14 +39,10 @@ describe('the create fast path answers as the app does', () => {
       expect(register.status).toBe(201);
       await app.ensureAdmin.execute({ email: 'admin@example.com', password: 'admin-password-1' });
     }
-    token = await mint('1');
-    adminToken = await mint('2');
+    token = await apps.mint('1');
+    adminToken = await apps.mint('2');
   });
-  afterAll(async () => {
-    await new Promise((resolve) => plain.close(resolve));
-    await plainApp.close();
-    await fastApp.close();
-  });
+  afterAll(() => apps.close());
 
   const json = (body: unknown, headers: Record<string, string> = {}): RawRequest => ({
     headers: { authorization: 'Bearer {token}', 'content-type': 'application/json', ...headers },
@@ -171,7 +156,7 @@ describe('the create fast path answers as the app does', () => {
 
   it('leaves an account that no longer exists to the app', async () => {
     const { fast, answer } = await both(
-      json(booking(), { authorization: `Bearer ${await mint('424242')}` }),
+      json(booking(), { authorization: `Bearer ${await apps.mint('424242')}` }),
       'gone',
     );
     expect(fast).toBe(false);

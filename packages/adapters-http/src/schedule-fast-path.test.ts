@@ -1,47 +1,15 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { InMemoryStore } from '@exam-reservation/application/testing';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookableDay } from './testing/http-api-suite.js';
+import { comparable, sendRaw } from './testing/raw-request.js';
 import { capturedLogger, startTestApp, TEST_JWT_SECRET, type TestApp } from './testing/test-app.js';
 
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-}
-
-function send(
-  origin: string,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-): Promise<Answer> {
-  const url = new URL(path, origin);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { host: url.hostname, port: url.port, path: `${url.pathname}${url.search}`, method, headers },
-      (res) => {
-        let body = '';
-        res.on('data', (chunk) => {
-          body += String(chunk);
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-      },
-    );
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** The headers that may differ between two answers to the same request: the clock and the connection. */
-const TRANSIENT = new Set(['date', 'connection', 'keep-alive']);
-const comparable = (answer: Answer) => ({
-  status: answer.status,
-  body: answer.body,
-  headers: Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !TRANSIENT.has(name))),
-});
+/** Sends a request with no body, as a client asking for a schedule does. */
+const send = (origin: string, method: string, path: string, headers: Record<string, string>) =>
+  sendRaw(origin, { method, path, headers });
 
 /**
  * The fast path must answer exactly as the app would: the same requests go

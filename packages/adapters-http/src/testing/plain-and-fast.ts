@@ -1,0 +1,47 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { InMemoryStore } from '@exam-reservation/application/testing';
+import { SignJWT } from 'jose';
+import { startTestApp, TEST_JWT_SECRET, type TestApp } from './test-app.js';
+
+/**
+ * Two apps set up alike over two stores, for the fast-path tests: `plain`
+ * answers through a plain server over its Express app (`plainUrl`), `fast`
+ * through its own server, fast paths included (`fast.url`).
+ */
+export interface PlainAndFast {
+  readonly plain: TestApp;
+  readonly plainUrl: string;
+  readonly fast: TestApp;
+  /** A token for user `sub`, signed as the apps sign theirs. */
+  mint(sub: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts {@link PlainAndFast} apps, each with its own of the options given as a pair. */
+export async function startPlainAndFast(
+  options: (side: 'plain' | 'fast') => Parameters<typeof startTestApp>[1],
+): Promise<PlainAndFast> {
+  const plain = await startTestApp(new InMemoryStore(), options('plain'));
+  const fast = await startTestApp(new InMemoryStore(), options('fast'));
+  const server = createServer(plain.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    plain,
+    fast,
+    plainUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    mint: (sub) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setIssuer('exam-reservation')
+        .setAudience('exam-reservation-api')
+        .setExpirationTime(Math.floor(fast.clock.now() / 1000) + 600)
+        .sign(new TextEncoder().encode(TEST_JWT_SECRET)),
+    async close() {
+      await new Promise((resolve) => server.close(resolve));
+      await plain.close();
+      await fast.close();
+    },
+  };
+}
