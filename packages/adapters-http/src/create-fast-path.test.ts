@@ -19,7 +19,6 @@ describe('the create fast path answers as the app does', () => {
   const plainLog = capturedLogger();
   const fastLog = capturedLogger();
   let apps: PlainAndFast;
-  let plainApp: TestApp;
   let fastApp: TestApp;
   let plainUrl: string;
   let token: string;
@@ -29,16 +28,8 @@ describe('the create fast path answers as the app does', () => {
 
   beforeAll(async () => {
     apps = await startPlainAndFast((side) => ({ logger: (side === 'plain' ? plainLog : fastLog).logger }));
-    ({ plain: plainApp, fast: fastApp, plainUrl } = apps);
-    for (const app of [plainApp, fastApp]) {
-      const register = await fetch(`${app.url}/users/register`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ email: 'fast@example.com', password: 'password-1', user_name: 'F' }),
-      });
-      expect(register.status).toBe(201);
-      await app.ensureAdmin.execute({ email: 'admin@example.com', password: 'admin-password-1' });
-    }
+    ({ fast: fastApp, plainUrl } = apps);
+    await apps.addUserAndAdmin();
     token = await apps.mint('1');
     adminToken = await apps.mint('2');
   });

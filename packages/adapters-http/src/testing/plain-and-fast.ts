@@ -13,6 +13,8 @@ export interface PlainAndFast {
   readonly plain: TestApp;
   readonly plainUrl: string;
   readonly fast: TestApp;
+  /** In each app, in the same order: user 1 (`fast@example.com`) registered, then admin 2. */
+  addUserAndAdmin(): Promise<void>;
   /** A token for user `sub`, signed as the apps sign theirs. */
   mint(sub: string): Promise<string>;
   close(): Promise<void>;
@@ -30,6 +32,17 @@ export async function startPlainAndFast(
     plain,
     fast,
     plainUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async addUserAndAdmin() {
+      for (const app of [plain, fast]) {
+        const register = await fetch(`${app.url}/users/register`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: 'fast@example.com', password: 'password-1', user_name: 'F' }),
+        });
+        if (register.status !== 201) throw new Error(`registration answered ${register.status}`);
+        await app.ensureAdmin.execute({ email: 'admin@example.com', password: 'admin-password-1' });
+      }
+    },
     mint: (sub) =>
       new SignJWT({})
         .setProtectedHeader({ alg: 'HS256' })
