@@ -32,15 +32,17 @@ export function verifyHs256(token: string, key: Uint8Array, checks: Hs256Checks)
   const parts = token.split('.');
   if (parts.length !== 3) throw new InvalidHs256Token('not three parts');
   const [encodedHeader, encodedPayload, encodedSignature] = parts as [string, string, string];
-  const header = jsonObject(encodedHeader, 'header');
+  if (!Number.isFinite(checks.now)) throw new TypeError('the current time must be a finite number');
+  const header = jsonObject(canonical(encodedHeader, 'header'), 'header');
   if (header.crit !== undefined) throw new InvalidHs256Token('crit is not supported');
   if (header.alg !== 'HS256') throw new InvalidHs256Token('algorithm not allowed');
+  const payload = canonical(encodedPayload, 'claims set');
   const signature = canonical(encodedSignature, 'signature');
   const expected = createHmac('sha256', key).update(`${encodedHeader}.${encodedPayload}`).digest();
   if (signature.length !== expected.length || !timingSafeEqual(signature, expected)) {
     throw new InvalidHs256Token('signature verification failed');
   }
-  const claims = jsonObject(encodedPayload, 'claims set');
+  const claims = jsonObject(payload, 'claims set');
   for (const claim of ['exp', 'sub', 'aud', 'iss']) {
     if (!Object.hasOwn(claims, claim)) throw new InvalidHs256Token(`missing ${claim}`);
   }
@@ -68,13 +70,12 @@ function canonical(part: string, what: string): Buffer {
   return bytes;
 }
 
-/** A part holding a JSON object in strict UTF-8, as jose reads the header and the claims set. */
-function jsonObject(part: string, what: string): Record<string, unknown> {
+/** The bytes of a part as a JSON object in strict UTF-8, as jose reads the header and the claims set. */
+function jsonObject(bytes: Buffer, what: string): Record<string, unknown> {
   let value: unknown;
   try {
-    value = JSON.parse(utf8.decode(canonical(part, what)));
-  } catch (error) {
-    if (error instanceof InvalidHs256Token) throw error;
+    value = JSON.parse(utf8.decode(bytes));
+  } catch {
     throw new InvalidHs256Token(`${what} is not JSON`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
