@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrometheusMetrics } from './metrics/prometheus-metrics.js';
 import { bookableDay } from './testing/http-api-suite.js';
@@ -135,11 +136,84 @@ describe('the confirm fast path answers as the app does', () => {
     ['an upper-case charset', confirm(6, { headers: { 'content-type': 'application/json; charset=UTF-8' } })],
     ['a UTF-16 charset', confirm(6, { headers: { 'content-type': 'application/json; charset=utf-16' } })],
     ['a chunked body', confirm(4, { headers: { 'transfer-encoding': 'chunked' }, body: '' })],
+    [
+      'a Content-Encoding on an empty JSON body',
+      confirm(4, {
+        headers: { 'content-type': 'application/json', 'content-length': '0', 'content-encoding': 'gzip' },
+      }),
+    ],
+    ['Expect: 100-continue', confirm(4, { headers: { expect: '100-continue', 'content-length': '0' } })],
     ['an Idempotency-Key', confirm(5, { headers: { 'idempotency-key': 'k-1' } })],
     ['an Origin', confirm(6, { headers: { origin: 'http://example.com' } })],
   ])('leaves %s to the app, which answers as always', async (label, sent) => {
     const { fast } = await both(sent, `left-${label.replaceAll(/[^a-z0-9]/gi, '-')}`);
     expect(fast).toBe(false);
+  });
+
+  it('reads the caller’s role and token version on every request: a promoted user, a demoted one, a changed password', async () => {
+    const admin = { authorization: 'Bearer {admin}', 'content-type': 'application/json' };
+    const setRole = (role: string) =>
+      both(
+        { method: 'PATCH', path: '/users/1', headers: admin, body: JSON.stringify({ role }) },
+        `role-${role}`,
+      );
+    expect((await setRole('admin')).answer.status).toBe(200);
+    expect(await both(confirm(2, {}, 'user'), 'promoted')).toMatchObject({
+      fast: true,
+      answer: { status: 409 },
+    });
+    expect((await setRole('user')).answer.status).toBe(200);
+    expect(await both(confirm(2, {}, 'user'), 'demoted')).toMatchObject({
+      fast: false,
+      answer: { status: 403 },
+    });
+    await setRole('admin');
+    const change = await both(
+      {
+        path: '/users/me/password',
+        headers: { authorization: 'Bearer {user}', 'content-type': 'application/json' },
+        body: JSON.stringify({ current_password: 'password-1', new_password: 'password-2' }),
+      },
+      'password',
+    );
+    expect(change.answer.status).toBe(204);
+    expect(await both(confirm(2, {}, 'user'), 'old-token')).toMatchObject({
+      fast: false,
+      answer: { status: 401 },
+    });
+  });
+
+  it('takes a request with no Content-Length at all, as the app answers it', async () => {
+    // Node's client adds `Content-Length: 0` to a POST without a body; a socket sends only what it is given.
+    const raw = (origin: string) =>
+      new Promise<string>((resolveText, reject) => {
+        const url = new URL(origin);
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.end(
+            `POST /reservations/2/confirm HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${tokens.admin}\r\n` +
+              'X-Request-Id: raw\r\nConnection: close\r\n\r\n',
+          );
+        });
+        let text = '';
+        socket.on('data', (chunk) => {
+          text += String(chunk);
+        });
+        socket.on('end', () => resolveText(text));
+        socket.on('error', reject);
+      });
+    // Status line, header lines in any order (the fast path writes its request id after helmet's), body.
+    const parsed = (text: string) => {
+      const [head = '', body] = text.split('\r\n\r\n');
+      const [status, ...headers] = head.split('\r\n');
+      const kept = headers.filter((h) => !/^(date|connection|keep-alive):/i.test(h));
+      return { status, headers: kept.map((h) => h.toLowerCase()).sort(), body };
+    };
+    const before = served();
+    const viaApp = await raw(plainUrl);
+    const viaFast = await raw(fastApp.url);
+    expect(served()).toBe(before + 1);
+    expect(parsed(viaFast)).toEqual(parsed(viaApp));
+    expect(viaFast).toMatch(/^HTTP\/1\.1 409 /);
   });
 
   it('writes the same request log lines and metrics as the app', async () => {

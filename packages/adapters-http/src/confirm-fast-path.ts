@@ -25,7 +25,7 @@ const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8
 
 /**
  * The hot path of admission day: an admin's `POST /reservations/{id}/confirm`
- * with no body (and no content type, or JSON's). Express's dispatch and per-request middleware cost about as
+ * with no body (and no content type, or JSON's, and no content coding). Express's dispatch and per-request middleware cost about as
  * much as the confirmation's own work in the API (BENCHMARKS.md, issue 24),
  * so such a request is answered before Express, with the same token check
  * and role read, the same use case (still batched, each confirmation decided
@@ -50,8 +50,9 @@ export function confirmFastPath(deps: ConfirmFastPathDeps, toApp: RequestListene
       headers.host === undefined ||
       headers.origin !== undefined ||
       headers['transfer-encoding'] !== undefined ||
+      headers['content-encoding'] !== undefined ||
       (length !== undefined && length !== '0') ||
-      // With no body, the app's JSON parser reads nothing whatever the type; another charset is its 415.
+      // An empty body is an empty JSON object to the app's parser; another charset is its 415.
       (headers['content-type'] !== undefined && !JSON_TYPES.has(headers['content-type'])) ||
       headers.expect !== undefined ||
       headers['idempotency-key'] !== undefined
@@ -67,14 +68,17 @@ export function confirmFastPath(deps: ConfirmFastPathDeps, toApp: RequestListene
         }
         deps.served?.();
         const { answer, refuse } = fastReplies(deps, res, deps.begin(req, res));
-        deps.confirmReservation.execute({ actor, id: Number(match[1]) }).then((confirmed) => {
-          if (res.destroyed) return;
-          answer(
-            200,
-            ['Content-Type', 'application/json; charset=utf-8'],
-            JSON.stringify(present.reservation(confirmed, deps.zone)),
-          );
-        }, refuse);
+        deps.confirmReservation
+          .execute({ actor, id: Number(match[1]) })
+          .then((confirmed) => {
+            if (res.destroyed) return;
+            answer(
+              200,
+              ['Content-Type', 'application/json; charset=utf-8'],
+              JSON.stringify(present.reservation(confirmed, deps.zone)),
+            );
+          })
+          .catch(refuse);
       },
       // The app answers a token that does not check out (401), with its own words.
       () => toApp(req, res),

@@ -85,14 +85,17 @@ export function createFastPath(deps: CreateFastPathDeps, toApp: RequestListener)
             refuse(error);
             return;
           }
-          deps.createReservation.execute(command).then((created) => {
-            if (res.destroyed) return;
-            answer(
-              201,
-              ['Content-Type', 'application/json; charset=utf-8', 'Location', `${PATH}/${created.id}`],
-              JSON.stringify(present.reservation(created, deps.zone)),
-            );
-          }, refuse);
+          deps.createReservation
+            .execute(command)
+            .then((created) => {
+              if (res.destroyed) return;
+              answer(
+                201,
+                ['Content-Type', 'application/json; charset=utf-8', 'Location', `${PATH}/${created.id}`],
+                JSON.stringify(present.reservation(created, deps.zone)),
+              );
+            })
+            .catch(refuse);
         });
       },
       // The app answers a token that does not check out (401), with its own words; the body is unread.

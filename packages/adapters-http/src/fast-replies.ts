@@ -35,7 +35,12 @@ export function fastReplies(deps: FastRepliesDeps, res: ServerResponse, line: Re
   return {
     answer,
     refuse(error) {
-      if (res.headersSent || res.destroyed) return;
+      if (res.headersSent || res.destroyed) {
+        // Failed while or after answering: nothing more can be said to the client.
+        if (res.headersSent) deps.logger.child({ reqId: line.id }).error({ err: error }, 'unhandled error');
+        res.destroy();
+        return;
+      }
       const { problem, headers } = problemAnswer(error, deps.zone, () =>
         deps.logger.child({ reqId: line.id }),
       );
