@@ -99,8 +99,9 @@ export function requestLines(
     const sent = req.headers['x-request-id'];
     const id = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     const start = performance.now();
-    // 'close' follows 'finish' on a completed response, and comes alone when the client left first.
-    res.once('close', () => {
+    // 'close' follows 'finish' on a completed response, and comes alone when the client left first;
+    // a fast path begins after a token check, by when the client may already have gone.
+    const onClose = () => {
       counts.inFlight--;
       const finished = res.writableFinished;
       const status = res.statusCode;
@@ -119,7 +120,9 @@ export function requestLines(
       else if (status >= 500 && status !== 503) logger.error(line, 'request completed');
       else if (status >= 400) logger.warn(line, 'request completed');
       else logger.info(line, 'request completed');
-    });
+    };
+    if (res.destroyed) onClose();
+    else res.once('close', onClose);
     return { id };
   };
 }
