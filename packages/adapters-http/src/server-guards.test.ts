@@ -24,6 +24,24 @@ describe('guardServer', () => {
     server = undefined;
   });
 
+  it('answers a request still being answered before refusing bytes pipelined behind it that cannot be parsed', async () => {
+    // The first request takes effect (it is answered 50 ms later); the junk after it must not lose its answer.
+    server = createServer((_req, res) => {
+      setTimeout(() => res.end('done'), 50);
+    });
+    guardServer(server);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const answer = await exchange(
+      server,
+      'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGARBAGE\r\n\r\n',
+    );
+    expect(answer.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(answer).toContain('\r\n\r\ndone');
+    const second = answer.indexOf('HTTP/1.1 400 Bad Request\r\n');
+    expect(second).toBeGreaterThan(answer.indexOf('done'));
+    expect(answer.slice(second)).toMatch(/application\/problem\+json/);
+  });
+
   it('answers headers that do not arrive in time with a problem+json 408 and closes', async () => {
     // Node checks its timeouts every connectionsCheckingInterval: short here, as is the header wait.
     server = createServer({ connectionsCheckingInterval: 50 }, (_req, res) => res.end('late'));

@@ -91,6 +91,16 @@ export function guardServer(server: Server): void {
       socket.destroy();
       return;
     }
-    socket.end(problemResponse(refusalOf(error.code)));
+    const refusal = problemResponse(refusalOf(error.code));
+    // Bytes that cannot be parsed behind a whole request still being answered (pipelined): that
+    // request may already have taken effect, so its answer goes first, then the refusal.
+    if (answering?.req.complete && error.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+      answering.once('finish', () => socket.end(refusal));
+      answering.once('close', () => {
+        if (!answering.writableFinished) socket.destroy();
+      });
+      return;
+    }
+    socket.end(refusal);
   });
 }
