@@ -183,15 +183,15 @@ describe('the confirm fast path answers as the app does', () => {
     });
   });
 
-  it('takes a request with no Content-Length at all, as the app answers it', async () => {
+  it('takes a request with no Content-Length at all, and leaves one with two Host lines to the app', async () => {
     // Node's client adds `Content-Length: 0` to a POST without a body; a socket sends only what it is given.
-    const raw = (origin: string) =>
+    const raw = (origin: string, extra = '') =>
       new Promise<string>((resolveText, reject) => {
         const url = new URL(origin);
         const socket = connect(Number(url.port), url.hostname, () => {
           socket.end(
             `POST /reservations/2/confirm HTTP/1.1\r\nHost: ${url.host}\r\nAuthorization: Bearer ${tokens.admin}\r\n` +
-              'X-Request-Id: raw\r\nConnection: close\r\n\r\n',
+              `X-Request-Id: raw\r\n${extra}Connection: close\r\n\r\n`,
           );
         });
         let text = '';
@@ -214,6 +214,17 @@ describe('the confirm fast path answers as the app does', () => {
     expect(served()).toBe(before + 1);
     expect(parsed(viaFast)).toEqual(parsed(viaApp));
     expect(viaFast).toMatch(/^HTTP\/1\.1 409 /);
+    // A second Host line (RFC 9112: a 400) is the app's to refuse, through either server.
+    const twice = 'Host: evil.example\r\n';
+    const [appTwice, fastTwice] = [await raw(plainUrl, twice), await raw(fastApp.url, twice)];
+    expect(served()).toBe(before + 1);
+    expect(parsed(fastTwice)).toEqual(parsed(appTwice));
+    expect(fastTwice).toMatch(/^HTTP\/1\.1 400 /);
+  });
+
+  it('takes a Content-Length of 00 as the empty body it is (the app answers it)', async () => {
+    const sent = await both(confirm(4, { headers: { 'content-length': '00' } }), 'length-00');
+    expect(sent).toMatchObject({ fast: false, answer: { status: 200 } });
   });
 
   it('writes the same request log lines and metrics as the app', async () => {

@@ -116,7 +116,8 @@ export function parseTimes<K extends string>(
 /** Whether the request carries a body (RFC 9112: Transfer-Encoding, or a Content-Length other than 0). */
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  // Node's parser has checked it is digits: `00` is an empty body as `0` is.
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) !== 0);
 }
 
 /**

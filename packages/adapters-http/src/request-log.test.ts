@@ -1,7 +1,7 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { type RequestCounts, requestLines } from './request-log.js';
+import { loggableUrl, type RequestCounts, requestLines } from './request-log.js';
 import { capturedLogger } from './testing/test-app.js';
 
 describe('requestLines', () => {
@@ -32,5 +32,14 @@ describe('requestLines', () => {
     await begun;
     expect(counts).toEqual({ inFlight: 0, started: 1 });
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'request aborted', url: '/late' }));
+  });
+
+  it.each([
+    ['/reservations/eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl/confirm', '/reservations/***/confirm'],
+    ['/x?access_token=abc&page=2', '/x?access_token=***&page=2'],
+    ['/x?q=eyJhbGc.eyJzdWI.sig', '/x?q=***'],
+    ['/reservations/12/confirm', '/reservations/12/confirm'],
+  ])('logs %s as %s', (url, logged) => {
+    expect(loggableUrl(url)).toBe(logged);
   });
 });

@@ -67,12 +67,18 @@ export interface RequestSeen {
  * milliseconds taken, and the observer (metrics) told of it. Headers stay out
  * of it: they carry bearer tokens.
  */
+/** A JWT's three base64url parts; the first starts as every JSON object's encoding does. */
+const JWT_LIKE = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
+
 /**
  * The URL as logged: query parameters that look like secrets (a metrics token
- * or a password put in the query by mistake) are written as `***`. No route
- * takes one, so they are refused, but the log line is written all the same.
+ * or a password put in the query by mistake) are written as `***`, and so is
+ * anything shaped like a JWT. No route takes one, so they are refused, but
+ * the log line is written all the same.
  */
-export function loggableUrl(url: string): string {
+export function loggableUrl(sent: string): string {
+  // A token pasted into the path (`/reservations/<token>/confirm`) is refused too, and masked alike.
+  const url = sent.includes('eyJ') ? sent.replace(JWT_LIKE, '***') : sent;
   const query = url.indexOf('?');
   if (query < 0) return url;
   return (
