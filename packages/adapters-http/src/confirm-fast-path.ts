@@ -3,6 +3,7 @@ import type { Authenticate, ConfirmReservationCommand, UseCase } from '@exam-res
 import type { Reservation } from '@exam-reservation/domain';
 import { bearerToken } from './auth/require-auth.js';
 import { type FastRepliesDeps, fastReplies } from './fast-replies.js';
+import { hostRefusal } from './host-header.js';
 import { present } from './presenters.js';
 import type { RequestLine } from './request-log.js';
 
@@ -47,7 +48,7 @@ export function confirmFastPath(deps: ConfirmFastPathDeps, toApp: RequestListene
     if (
       !match ||
       token === undefined ||
-      headers.host === undefined ||
+      hostRefusal(req) !== undefined ||
       headers.origin !== undefined ||
       headers['transfer-encoding'] !== undefined ||
       headers['content-encoding'] !== undefined ||

@@ -6,6 +6,7 @@ import proxyAddr from 'proxy-addr';
 import { CONFIRM_ROUTE, confirmFastPath } from './confirm-fast-path.js';
 import { createFastPath } from './create-fast-path.js';
 import { hashGate } from './hash-gate.js';
+import { hostRefusal } from './host-header.js';
 import type { HttpDeps } from './http-deps.js';
 import { currentDocument } from './openapi-document.js';
 import { problemHandler, sendProblem } from './problem.js';
@@ -85,15 +86,12 @@ export function createApp(deps: HttpDeps): HttpApp {
     metrics ? (...args) => metrics.observeRequest(...args) : undefined,
   );
   app.use(requestLog(app, begin, deps.logger));
-  // HTTP/1.1 requires a Host header (RFC 9112); guardServer leaves this check to the app, so that
-  // the refusal is problem+json and logged like any other.
+  // One valid Host header, and one at all in HTTP/1.1 (RFC 9112); guardServer leaves this check to
+  // the app, so that the refusal is problem+json and logged like any other.
   app.use((req, res, next) => {
-    if (req.headers.host === undefined && req.httpVersion === '1.1') {
-      sendProblem(res, {
-        status: 400,
-        code: 'validation_error',
-        detail: 'an HTTP/1.1 request needs a Host header',
-      });
+    const refusal = hostRefusal(req);
+    if (refusal !== undefined) {
+      sendProblem(res, { status: 400, code: 'validation_error', detail: refusal });
       return;
     }
     next();

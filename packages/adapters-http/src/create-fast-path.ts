@@ -4,6 +4,7 @@ import type { Authenticate, CreateReservationCommand, UseCase } from '@exam-rese
 import type { Reservation } from '@exam-reservation/domain';
 import { bearerToken } from './auth/require-auth.js';
 import { type FastRepliesDeps, fastReplies } from './fast-replies.js';
+import { hostRefusal } from './host-header.js';
 import { present } from './presenters.js';
 import type { RequestLine } from './request-log.js';
 import { bookingCommand } from './routes/reservations/bookings.js';
@@ -48,7 +49,7 @@ export function createFastPath(deps: CreateFastPathDeps, toApp: RequestListener)
     const token = req.method === 'POST' && req.url === PATH ? bearerToken(headers.authorization) : undefined;
     if (
       token === undefined ||
-      headers.host === undefined ||
+      hostRefusal(req) !== undefined ||
       headers.origin !== undefined ||
       headers['transfer-encoding'] !== undefined ||
       headers['content-encoding'] !== undefined ||

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { OverloadedError } from '@exam-reservation/application';
+import { hostRefusal } from './host-header.js';
 import { OVERLOADED, PROBLEM_CONTENT_TYPE, problemJson } from './problem.js';
 import type { RequestLine } from './request-log.js';
 
@@ -52,8 +53,8 @@ export function hashGate(
     if (
       req.method !== 'POST' ||
       !HASH_BOUND.has(url) ||
-      // The app refuses an HTTP/1.1 request with no Host (guardServer leaves that to it).
-      req.headers.host === undefined ||
+      // The app refuses a missing, repeated or invalid Host (guardServer leaves that to it).
+      hostRefusal(req) !== undefined ||
       (deps.cors && req.headers.origin !== undefined)
     ) {
       next(req, res);

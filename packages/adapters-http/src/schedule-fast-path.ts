@@ -1,6 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Authenticate } from '@exam-reservation/application';
 import { bearerToken } from './auth/require-auth.js';
+import { hostRefusal } from './host-header.js';
 import type { RequestLine } from './request-log.js';
 import { rangeKey, SCHEDULES_ROUTE, type ScheduleAnswers } from './routes/reservations/schedules.js';
 
@@ -41,8 +42,8 @@ export function scheduleFastPath(deps: ScheduleFastPathDeps, toApp: RequestListe
     if (
       !match ||
       token === undefined ||
-      // The app refuses an HTTP/1.1 request with no Host (guardServer leaves that to it).
-      req.headers.host === undefined ||
+      // The app refuses a missing, repeated or invalid Host (guardServer leaves that to it).
+      hostRefusal(req) !== undefined ||
       (deps.cors && req.headers.origin !== undefined) ||
       deps.answers.peek(key) === undefined
     ) {
