@@ -42,6 +42,20 @@ describe('guardServer', () => {
     expect(answer.slice(second)).toMatch(/application\/problem\+json/);
   });
 
+  it('closes after that answer when it closes the connection, with nothing written after it', async () => {
+    server = createServer((_req, res) => {
+      setTimeout(() => res.end('done'), 50);
+    });
+    guardServer(server);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const answer = await exchange(
+      server,
+      'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\nGARBAGE\r\n\r\n',
+    );
+    expect(answer.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(answer.endsWith('\r\n\r\ndone')).toBe(true);
+  });
+
   it('answers headers that do not arrive in time with a problem+json 408 and closes', async () => {
     // Node checks its timeouts every connectionsCheckingInterval: short here, as is the header wait.
     server = createServer({ connectionsCheckingInterval: 50 }, (_req, res) => res.end('late'));

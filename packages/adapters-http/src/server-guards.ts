@@ -94,8 +94,9 @@ export function guardServer(server: Server): void {
     const refusal = problemResponse(refusalOf(error.code));
     // Bytes that cannot be parsed behind a whole request still being answered (pipelined): that
     // request may already have taken effect, so its answer goes first, then the refusal.
-    if (answering?.req.complete && error.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
-      answering.once('finish', () => socket.end(refusal));
+    if (answering?.req.complete && !answering.writableFinished && error.code !== 'ERR_HTTP_REQUEST_TIMEOUT') {
+      // An answer that closes the connection (`Connection: close`) has ended the socket by then.
+      answering.once('finish', () => (socket.writable ? socket.end(refusal) : socket.destroy()));
       answering.once('close', () => {
         if (!answering.writableFinished) socket.destroy();
       });
