@@ -2,8 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Authenticate, ConfirmReservationCommand, UseCase } from '@exam-reservation/application';
 import type { Reservation } from '@exam-reservation/domain';
 import { bearerToken } from './auth/require-auth.js';
-import { type FastRepliesDeps, fastReplies } from './fast-replies.js';
-import { hostRefusal } from './host-header.js';
+import { type FastRepliesDeps, fastReplies, JSON_TYPES, leftToApp } from './fast-replies.js';
 import { present } from './presenters.js';
 import type { RequestLine } from './request-log.js';
 
@@ -22,7 +21,6 @@ export interface ConfirmFastPathDeps extends FastRepliesDeps {
 export const CONFIRM_ROUTE = '/reservations/:id/confirm';
 /** Ids the app's `{id}` rule takes whatever their size (it allows up to 2^31 - 1). */
 const PATH = /^\/reservations\/([1-9]\d{0,8})\/confirm$/;
-const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
 
 /**
  * The hot path of admission day: an admin's `POST /reservations/{id}/confirm`
@@ -48,15 +46,10 @@ export function confirmFastPath(deps: ConfirmFastPathDeps, toApp: RequestListene
     if (
       !match ||
       token === undefined ||
-      hostRefusal(req) !== undefined ||
-      headers.origin !== undefined ||
-      headers['transfer-encoding'] !== undefined ||
-      headers['content-encoding'] !== undefined ||
+      leftToApp(req) ||
       (length !== undefined && length !== '0') ||
       // An empty body is an empty JSON object to the app's parser; another charset is its 415.
-      (headers['content-type'] !== undefined && !JSON_TYPES.has(headers['content-type'])) ||
-      headers.expect !== undefined ||
-      headers['idempotency-key'] !== undefined
+      (headers['content-type'] !== undefined && !JSON_TYPES.has(headers['content-type']))
     ) {
       toApp(req, res);
       return;

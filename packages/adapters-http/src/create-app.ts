@@ -1,5 +1,11 @@
 import { isUtf8 } from 'node:buffer';
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import cors from 'cors';
 import express, { type Express, type RequestHandler } from 'express';
 import proxyAddr from 'proxy-addr';
@@ -136,6 +142,14 @@ export function createApp(deps: HttpDeps): HttpApp {
   app.use(problemHandler(deps.policy.timeZone));
 
   const trust = app.get('trust proxy fn') as Parameters<typeof proxyAddr>[1];
+  /** Begins the log line of a request answered before Express, under `route`, as the app's request log would. */
+  const beginBefore = (req: IncomingMessage, res: ServerResponse, route: string) =>
+    begin(req, res, {
+      url: req.url ?? '',
+      // What Express's req.ip gives, under the same trust proxy setting.
+      remoteAddress: proxyAddr(req, trust),
+      route: () => route,
+    });
   const createServed = { count: 0 };
   app.locals.createFastPathServed = createServed;
   const confirmServed = { count: 0 };
@@ -146,12 +160,7 @@ export function createApp(deps: HttpDeps): HttpApp {
       confirmReservation: deps.useCases.confirmReservation,
       zone: deps.policy.timeZone,
       headers: fixed,
-      begin: (req, res) =>
-        begin(req, res, {
-          url: req.url ?? '',
-          remoteAddress: proxyAddr(req, trust),
-          route: () => CONFIRM_ROUTE,
-        }),
+      begin: (req, res) => beginBefore(req, res, CONFIRM_ROUTE),
       logger: deps.logger,
       served: () => {
         confirmServed.count++;
@@ -170,12 +179,7 @@ export function createApp(deps: HttpDeps): HttpApp {
             zone: deps.policy.timeZone,
             bodyLimit,
             headers: fixed,
-            begin: (req, res) =>
-              begin(req, res, {
-                url: req.url ?? '',
-                remoteAddress: proxyAddr(req, trust),
-                route: () => '/reservations',
-              }),
+            begin: (req, res) => beginBefore(req, res, '/reservations'),
             logger: deps.logger,
             served: () => {
               createServed.count++;
@@ -190,13 +194,7 @@ export function createApp(deps: HttpDeps): HttpApp {
       authenticate: deps.useCases.authenticate,
       answers,
       headers: fixed,
-      begin: (req, res) =>
-        begin(req, res, {
-          url: req.url ?? '',
-          // What Express's req.ip gives, under the same trust proxy setting.
-          remoteAddress: proxyAddr(req, trust),
-          route: () => SCHEDULES_ROUTE,
-        }),
+      begin: (req, res) => beginBefore(req, res, SCHEDULES_ROUTE),
       cors: origins.length > 0,
       served: () => {
         fastPathServed.count++;
@@ -210,8 +208,7 @@ export function createApp(deps: HttpDeps): HttpApp {
         {
           queue: deps.hashQueue,
           headers: fixed,
-          begin: (req, res, route) =>
-            begin(req, res, { url: req.url ?? '', remoteAddress: proxyAddr(req, trust), route: () => route }),
+          begin: beginBefore,
           cors: origins.length > 0,
         },
         fastPath,

@@ -3,8 +3,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Authenticate, CreateReservationCommand, UseCase } from '@exam-reservation/application';
 import type { Reservation } from '@exam-reservation/domain';
 import { bearerToken } from './auth/require-auth.js';
-import { type FastRepliesDeps, fastReplies } from './fast-replies.js';
-import { hostRefusal } from './host-header.js';
+import { type FastRepliesDeps, fastReplies, JSON_TYPES, leftToApp } from './fast-replies.js';
 import { present } from './presenters.js';
 import type { RequestLine } from './request-log.js';
 import { bookingCommand } from './routes/reservations/bookings.js';
@@ -23,7 +22,6 @@ export interface CreateFastPathDeps extends FastRepliesDeps {
 }
 
 const PATH = '/reservations';
-const JSON_TYPES = new Set(['application/json', 'application/json; charset=utf-8']);
 const LENGTH = /^[1-9]\d{0,8}$/;
 
 /**
@@ -49,12 +47,7 @@ export function createFastPath(deps: CreateFastPathDeps, toApp: RequestListener)
     const token = req.method === 'POST' && req.url === PATH ? bearerToken(headers.authorization) : undefined;
     if (
       token === undefined ||
-      hostRefusal(req) !== undefined ||
-      headers.origin !== undefined ||
-      headers['transfer-encoding'] !== undefined ||
-      headers['content-encoding'] !== undefined ||
-      headers.expect !== undefined ||
-      headers['idempotency-key'] !== undefined ||
+      leftToApp(req) ||
       !JSON_TYPES.has(headers['content-type'] ?? '') ||
       length === undefined ||
       !LENGTH.test(length) ||

@@ -1,5 +1,6 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { hostRefusal } from './host-header.js';
 import { PROBLEM_CONTENT_TYPE, problemAnswer, problemJson } from './problem.js';
 import type { RequestLine } from './request-log.js';
 
@@ -47,4 +48,28 @@ export function fastReplies(deps: FastRepliesDeps, res: ServerResponse, line: Re
       answer(problem.status, [...headers.flat(), 'Content-Type', PROBLEM_CONTENT_TYPE], problemJson(problem));
     },
   };
+}
+
+/** The content types the app's JSON parser takes as they are (another spelling or charset is its to answer). */
+export const JSON_TYPES: ReadonlySet<string> = new Set([
+  'application/json',
+  'application/json; charset=utf-8',
+]);
+
+/**
+ * What any fast path that runs a use case leaves to the app, whatever its
+ * route: a Host the app refuses, an `Origin` (its CORS answers it), a body
+ * sent chunked or encoded, `Expect`, and an `Idempotency-Key` (the app
+ * stores its answer).
+ */
+export function leftToApp(req: IncomingMessage): boolean {
+  const { headers } = req;
+  return (
+    hostRefusal(req) !== undefined ||
+    headers.origin !== undefined ||
+    headers['transfer-encoding'] !== undefined ||
+    headers['content-encoding'] !== undefined ||
+    headers.expect !== undefined ||
+    headers['idempotency-key'] !== undefined
+  );
 }

@@ -24,15 +24,21 @@ describe('guardServer', () => {
     server = undefined;
   });
 
-  it('answers a request still being answered before refusing bytes pipelined behind it that cannot be parsed', async () => {
-    // The first request takes effect (it is answered 50 ms later); the junk after it must not lose its answer.
-    server = createServer((_req, res) => {
+  /** A guarded server that answers every request `done`, 50 ms after it arrives. */
+  async function slowServer(): Promise<Server> {
+    const slow = createServer((_req, res) => {
       setTimeout(() => res.end('done'), 50);
     });
-    guardServer(server);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    server = slow;
+    guardServer(slow);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    return slow;
+  }
+
+  it('answers a request still being answered before refusing bytes pipelined behind it that cannot be parsed', async () => {
+    // The first request takes effect (it is answered 50 ms later); the junk after it must not lose its answer.
     const answer = await exchange(
-      server,
+      await slowServer(),
       'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGARBAGE\r\n\r\n',
     );
     expect(answer.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
@@ -43,13 +49,8 @@ describe('guardServer', () => {
   });
 
   it('closes after that answer when it closes the connection, with nothing written after it', async () => {
-    server = createServer((_req, res) => {
-      setTimeout(() => res.end('done'), 50);
-    });
-    guardServer(server);
-    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const answer = await exchange(
-      server,
+      await slowServer(),
       'POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\nGARBAGE\r\n\r\n',
     );
     expect(answer.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
