@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Authenticate, ConfirmReservationCommand, UseCase } from '@exam-reservation/application';
-import type { Reservation } from '@exam-reservation/domain';
+import { isAdmin, type Reservation } from '@exam-reservation/domain';
 import { bearerToken } from './auth/require-auth.js';
 import { type FastRepliesDeps, fastReplies, JSON_TYPES, leftToApp } from './fast-replies.js';
 import { present } from './presenters.js';
@@ -56,7 +56,7 @@ export function confirmFastPath(deps: ConfirmFastPathDeps, toApp: RequestListene
     }
     deps.authenticate.execute(token).then(
       ({ actor }) => {
-        if (actor.role !== 'admin') {
+        if (!isAdmin(actor)) {
           toApp(req, res);
           return;
         }

@@ -85,6 +85,7 @@ export {
   cancel,
   confirm,
   confirmedLoadDelta,
+  isAdmin,
   MAX_REASON_LENGTH,
   newReservation,
   type Reservation,

@@ -43,7 +43,8 @@ export interface Transition {
 }
 
 const isOwner = (actor: Actor, r: Reservation): boolean => r.userId === actor.userId;
-const isAdmin = (actor: Actor): boolean => actor.role === 'admin';
+/** Whether the actor holds the admin role (what every admin-only rule asks). */
+export const isAdmin = (actor: Actor): boolean => actor.role === 'admin';
 
 /**
  * Reading: the owner or an admin. Anyone else is told it does not exist, so
