@@ -39,7 +39,8 @@ export function inUnits<C, T>(
 ): (commands: readonly C[]) => Promise<Outcome<T>[]> {
   const run = async (commands: readonly C[]): Promise<Outcome<T>[]> => {
     try {
-      return await uow.run((stores) => action.decide(stores, commands));
+      // Nothing follows the action in its unit: its last statement may carry the COMMIT.
+      return await uow.run((stores) => action.decide({ ...stores, closesUnit: true }, commands));
     } catch (error) {
       if (commands.length === 1) {
         if (!(error instanceof DomainError)) throw error;

@@ -145,8 +145,9 @@ export function idempotent<C extends Command, T>(
         });
       }
       const toDecide = keyed.flatMap((k, index) => (!k.once || held.has(index) ? [index] : []));
+      // Keyed answers are stored after the action, so then its writes do not end the unit.
       const decided = await action.decide(
-        stores,
+        held.size > 0 ? { ...stores, closesUnit: false } : stores,
         toDecide.map((index) => keyed[index]!.command),
       );
       for (const [i, index] of toDecide.entries()) {
