@@ -3,9 +3,9 @@
  *
  * {@link pgbenchCreate}: pgbench replays the project's own
  * statements for one booking in its own transaction — captured from a real
- * booking through the PostgreSQL adapter, in the same two messages the
+ * booking through the PostgreSQL adapter, in the same three messages the
  * adapter sends (read the confirmed load with BEGIN and the time limits;
- * the reservation, its audit row and COMMIT in one) — from 64 clients at
+ * insert the reservation; the audit row with COMMIT) — from 64 clients at
  * once: what PostgreSQL on this machine does for these writes when every
  * booking pays for its own transaction and WAL flush.
  *
@@ -105,8 +105,8 @@ export async function pgbenchCreate(
      values ('pgbench-candidate@example.com', 'pgbench', 'x', 'user', now()) returning id`,
   );
   const messages = await captureCreate(url, user.rows[0]!.id, day);
-  if (messages.length !== 2)
-    throw new Error(`expected 2 messages for a booking, captured ${messages.length}`);
+  if (messages.length !== 3)
+    throw new Error(`expected 3 messages for a booking, captured ${messages.length}`);
   const before = await db.query<{ n: string }>(
     `select count(*) as n from reservations where reservation_name = 'pgbench'`,
   );

@@ -12,21 +12,14 @@ export type TableName = keyof Database;
  * statement runs at once.
  */
 export interface Executor {
-  /**
-   * Runs a statement that returns rows, after any held-back write to a table in `reads`.
-   * @param options.last it is the unit of work's last statement: a session
-   *   may send it with the COMMIT (then a failed COMMIT fails this call), and
-   *   nothing may be sent after it
-   */
-  rows<R>(query: Compilable<R>, reads: readonly TableName[], options?: { last?: boolean }): Promise<R[]>;
+  /** Runs a statement that returns rows, after any held-back write to a table in `reads`. */
+  rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]>;
   /**
    * Runs a write whose only possible outcome is success or an error; it may
    * be held back until commit.
    * @param tables the tables it writes (the last one is the one it counts rows of)
    */
   write(query: Compilable<unknown>, tables: TableName | readonly TableName[]): Promise<void>;
-  /** Told how many webhook messages a statement run through {@link rows} queued (a unit of work wakes the deliverer after its commit). */
-  countQueued?(messages: number): void;
 }
 
 /**

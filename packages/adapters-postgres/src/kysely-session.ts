@@ -36,10 +36,6 @@ export class KyselySession implements Session {
       this.outboxRows += Number(result.numAffectedRows ?? 0);
   }
 
-  countQueued(messages: number): void {
-    this.outboxRows += messages;
-  }
-
   async commit(): Promise<void> {
     const ledger = this.ledger.statements();
     if (!this.begun && ledger.length === 0) return;

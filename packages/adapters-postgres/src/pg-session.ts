@@ -16,16 +16,12 @@ export function lastResult<R>(result: pg.QueryResult | pg.QueryResult[]): R[] {
  * cannot fail on a row the unit already holds wait to go in one message with
  * the slot-ledger write and the COMMIT, so the hot slot rows are locked only
  * while the server runs that message, never across a round trip to this
- * process. Held-back writes to a table are sent before it is read. A unit
- * whose last statement returns rows (bookings and their ids) sends it in that
- * same message.
+ * process. Held-back writes to a table are sent before it is read.
  */
 export class PgSession implements Session {
   readonly ledger = new PendingLedgerChange();
   outboxRows = 0;
   private begun = false;
-  /** Set once COMMIT has been sent (or is on its way with the last statement). */
-  private ended = false;
   private held: { tables: readonly TableName[]; sql: string }[] = [];
 
   /**
@@ -38,20 +34,8 @@ export class PgSession implements Session {
     private readonly settings = '',
   ) {}
 
-  async rows<R>(
-    query: Compilable<R>,
-    reads: readonly TableName[],
-    options?: { last?: boolean },
-  ): Promise<R[]> {
-    this.checkOpen();
+  async rows<R>(query: Compilable<R>, reads: readonly TableName[]): Promise<R[]> {
     const compiled = query.compile();
-    if (options?.last) {
-      // The statement, the ledger write and COMMIT in one message: one round trip fewer.
-      this.ended = true;
-      const after = [inlineParameters(compiled), ...this.ledger.statements(), 'commit'];
-      const results = await this.send(after);
-      return (results[results.length - after.length]?.rows ?? []) as R[];
-    }
     if (this.held.some((w) => w.tables.some((t) => reads.includes(t)))) await this.send([]);
     if (!this.begun) {
       this.begun = true;
@@ -61,35 +45,21 @@ export class PgSession implements Session {
   }
 
   async write(query: Compilable<unknown>, tables: TableName | readonly TableName[]): Promise<void> {
-    this.checkOpen();
     this.held.push({ tables: tablesOf(tables), sql: inlineParameters(query.compile()) });
-  }
-
-  countQueued(messages: number): void {
-    this.outboxRows += messages;
   }
 
   /** Sends everything held back, the ledger write and COMMIT, in one message. */
   async commit(): Promise<void> {
-    if (this.ended) return;
-    this.ended = true;
     const ledger = this.ledger.statements();
     if (!this.begun && this.held.length === 0 && ledger.length === 0) return;
     await this.send([...ledger, 'commit']);
   }
 
   async rollback(): Promise<void> {
-    // Afterwards the connection may still be read on, out of any transaction (the refusal's loads).
-    this.ended = false;
-    this.held = [];
     if (this.begun) await this.client.query('rollback');
   }
 
-  private checkOpen(): void {
-    if (this.ended) throw new Error('the unit of work has sent its last statement');
-  }
-
-  private async send(after: readonly string[]): Promise<pg.QueryResult[]> {
+  private async send(after: readonly string[]): Promise<void> {
     // Simple protocol (no parameters): one message, several statements; the
     // first error skips the rest, so a failed write never reaches COMMIT.
     const held = this.held;
@@ -107,6 +77,5 @@ export class PgSession implements Session {
     held.forEach((w, i) => {
       if (w.tables.at(-1) === 'webhook_deliveries') this.outboxRows += results[first + i]?.rowCount ?? 0;
     });
-    return results;
   }
 }

@@ -1,13 +1,12 @@
 import type {
-  NewReservation,
   RecordedReservationEvent,
   ReservationEvent,
   ReservationEventPage,
   ReservationEvents,
 } from '@exam-reservation/application';
-import type { Actor, Reservation } from '@exam-reservation/domain';
-import { type Compilable, type Kysely, type Selectable, sql } from 'kysely';
-import type { Database, ReservationEventsTable, ReservationSnapshot, ReservationsTable } from './database.js';
+import type { Reservation } from '@exam-reservation/domain';
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Database, ReservationEventsTable, ReservationSnapshot } from './database.js';
 import type { Executor } from './executor.js';
 
 const snapshot = (r: Reservation): string => {
@@ -24,52 +23,6 @@ const snapshot = (r: Reservation): string => {
   };
   return JSON.stringify(s);
 };
-
-/** The webhook outbox's part of an events insert `ev` (returning id, type, at): one message per active endpoint subscribed to the type. */
-const QUEUE_EV = sql`insert into webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at)
-  select e.id, ev.id, ev.at, ev.at from ev
-  join webhook_endpoints e on e.disabled_at is null and e.removed_at is null
-    and ('reservation.' || ev.type) = any(e.events)`;
-
-/** A reservation row as {@link withCreatedEvents} returns it. */
-export type CreatedRow = Selectable<ReservationsTable> & {
-  /** Its place in the input, from 1. */
-  readonly ord: number;
-  /** How many webhook messages the whole statement queued. */
-  readonly queued: number;
-};
-
-/**
- * One statement: `insert` (of reservations, `returning *`) and the `created`
- * event of each row, as {@link PostgresReservationEvents.appendAll} writes it
- * (webhook messages included). The rows take ids in the order of their
- * VALUES, so the i-th id is the i-th reservation of `created`, made by its
- * actor.
- */
-export function withCreatedEvents(
-  db: Kysely<Database>,
-  insert: Compilable<Selectable<ReservationsTable>>,
-  created: readonly { readonly reservation: NewReservation; readonly actor: Actor }[],
-): Compilable<CreatedRow> {
-  // `after` is the snapshot with a stand-in id, which the statement replaces with the row's.
-  const actors = sql.join(
-    created.map(
-      (c, i) =>
-        sql`(${i + 1}::int, ${c.actor.userId}::int, ${c.actor.role}::text, ${snapshot({ ...c.reservation, id: 0 })}::jsonb)`,
-    ),
-  );
-  const statement = sql<CreatedRow>`with v (ord, actor_id, actor_role, after) as (values ${actors}),
-    r as (${insert}),
-    n as (select r.*, (row_number() over (order by r.id))::int as ord from r),
-    ev as (
-      insert into reservation_events (reservation_id, type, actor_id, actor_role, reason, at, before, after)
-      select n.id, 'created', v.actor_id, v.actor_role, null, n.created_at, null, v.after || jsonb_build_object('id', n.id)
-      from n join v using (ord) order by n.id
-      returning id, type, at),
-    queued as (${QUEUE_EV} returning 1)
-    select n.*, (select count(*)::int from queued) as queued from n order by n.ord`;
-  return { compile: () => statement.compile(db) };
-}
 
 /** The append-only audit trail in `reservation_events` (the table refuses UPDATE and DELETE). */
 export class PostgresReservationEvents implements ReservationEvents {
@@ -100,7 +53,11 @@ export class PostgresReservationEvents implements ReservationEvents {
         })),
       )
       .returning(['id', 'type', 'at']);
-    const statement = sql`with ev as (${insert}) ${QUEUE_EV}`;
+    const statement = sql`with ev as (${insert})
+      insert into webhook_deliveries (endpoint_id, event_id, next_attempt_at, created_at)
+      select e.id, ev.id, ev.at, ev.at from ev
+      join webhook_endpoints e on e.disabled_at is null and e.removed_at is null
+        and ('reservation.' || ev.type) = any(e.events)`;
     await this.exec.write({ compile: () => statement.compile(this.db) }, [
       'reservation_events',
       'webhook_deliveries',

@@ -11,12 +11,11 @@ import type {
   ReservationPage,
   Reservations,
 } from '@exam-reservation/application';
-import type { Actor, Reservation, SlotGrid, SlotLoads } from '@exam-reservation/domain';
+import type { Reservation, SlotGrid, SlotLoads } from '@exam-reservation/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import { type Executor, hasZonedReads } from './executor.js';
 import { CSV_PART_ROWS, csvLine, exportCursorAt, startSeconds } from './export-csv-sql.js';
-import { withCreatedEvents } from './postgres-reservation-events.js';
 import { isRowId, toReservation } from './rows.js';
 import { zoneAgreesOnce } from './zone-agreement.js';
 
@@ -335,46 +334,38 @@ export class PostgresReservations implements Reservations {
 
   async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {
     if (reservations.length === 0) return [];
-    const rows = await this.exec.rows(this.insertQuery(reservations), READS);
+    const rows = await this.exec.rows(
+      this.db
+        .insertInto('reservations')
+        .values(
+          reservations.map((reservation) => ({
+            user_id: reservation.userId,
+            reservation_name: reservation.reservationName,
+            start_time: new Date(reservation.start),
+            end_time: new Date(reservation.end),
+            number_of_people: reservation.numberOfPeople,
+            status: reservation.status,
+            created_at: new Date(reservation.createdAt),
+            updated_at: new Date(reservation.updatedAt),
+          })),
+        )
+        .returningAll(),
+      READS,
+    );
     // The identity is drawn row by row in VALUES order, so ascending ids are
     // the input's order (RETURNING itself promises no order).
-    return inInputOrder(
-      rows.map(toReservation).sort((a, b) => a.id - b.id),
-      reservations,
-    );
-  }
-
-  async insertCreated(
-    created: readonly { readonly reservation: NewReservation; readonly actor: Actor }[],
-    options?: { readonly last?: boolean },
-  ): Promise<Reservation[]> {
-    if (created.length === 0) return [];
-    const reservations = created.map((c) => c.reservation);
-    const rows = await this.exec.rows(
-      withCreatedEvents(this.db, this.insertQuery(reservations), created),
-      ['reservations', 'reservation_events', 'webhook_deliveries', 'webhook_endpoints'],
-      options,
-    );
-    this.exec.countQueued?.(rows[0]?.queued ?? 0);
-    return inInputOrder(rows.map(toReservation), reservations);
-  }
-
-  private insertQuery(reservations: readonly NewReservation[]) {
-    return this.db
-      .insertInto('reservations')
-      .values(
-        reservations.map((reservation) => ({
-          user_id: reservation.userId,
-          reservation_name: reservation.reservationName,
-          start_time: new Date(reservation.start),
-          end_time: new Date(reservation.end),
-          number_of_people: reservation.numberOfPeople,
-          status: reservation.status,
-          created_at: new Date(reservation.createdAt),
-          updated_at: new Date(reservation.updatedAt),
-        })),
-      )
-      .returningAll();
+    const inserted = rows.map(toReservation).sort((a, b) => a.id - b.id);
+    inserted.forEach((r, i) => {
+      const wanted = reservations[i]!;
+      if (
+        r.userId !== wanted.userId ||
+        r.start !== wanted.start ||
+        r.reservationName !== wanted.reservationName
+      ) {
+        throw new Error('inserted rows do not match their input in id order');
+      }
+    });
+    return inserted;
   }
 
   async saveAll(reservations: readonly Reservation[]): Promise<void> {
@@ -422,19 +413,4 @@ export class PostgresReservations implements Reservations {
     const saved = await this.exec.rows(update.returning('id'), READS);
     if (saved.length === 0) throw new Error(`no reservation ${reservation.id}`);
   }
-}
-
-/** `inserted`, checked to be `input` row for row (ids drawn in the input's order). */
-function inInputOrder(inserted: Reservation[], input: readonly NewReservation[]): Reservation[] {
-  inserted.forEach((r, i) => {
-    const wanted = input[i]!;
-    if (
-      r.userId !== wanted.userId ||
-      r.start !== wanted.start ||
-      r.reservationName !== wanted.reservationName
-    ) {
-      throw new Error('inserted rows do not match their input in id order');
-    }
-  });
-  return inserted;
 }

@@ -1,5 +1,5 @@
-import { CreateWebhookEndpoint, type WebhookEventType } from '@exam-reservation/application';
-import { bookingDraft, FakeWebhookTransport, useCaseKit } from '@exam-reservation/application/testing';
+import { CreateWebhookEndpoint } from '@exam-reservation/application';
+import { FakeWebhookTransport, useCaseKit } from '@exam-reservation/application/testing';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -44,15 +44,12 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function subscribed(
-  kit: Awaited<ReturnType<typeof useCaseKit>>,
-  events: WebhookEventType[] = ['reservation.confirmed'],
-) {
+async function subscribed(kit: Awaited<ReturnType<typeof useCaseKit>>) {
   await new CreateWebhookEndpoint({
     uow: store,
     clock: kit.clock,
     transport: new FakeWebhookTransport(),
-  }).execute({ actor: kit.admin, url: 'https://receiver.example/hook', events });
+  }).execute({ actor: kit.admin, url: 'https://receiver.example/hook', events: ['reservation.confirmed'] });
 }
 
 describe('the webhook outbox on PostgreSQL', () => {
@@ -68,58 +65,6 @@ describe('the webhook outbox on PostgreSQL', () => {
     expect(last).toMatch(/commit$/);
     const queued = await pool.query('select count(*)::int as n from webhook_deliveries');
     expect(queued.rows[0].n).toBe(1);
-  });
-
-  it('rides in a booking’s second and last message, with the reservation, its event and the COMMIT', async () => {
-    const kit = await useCaseKit(store, { capacity: 100 });
-    await subscribed(kit, ['reservation.created']);
-    let told = 0;
-    store.onWebhooksQueued(() => {
-      told++;
-    });
-    sent = [];
-    const booked = await kit.book(kit.alice, 0, 6, 10, "it's \\ $1 📝");
-    expect(sent).toHaveLength(2);
-    expect(sent[0]).toMatch(/^begin;/);
-    expect(sent[1]).toMatch(
-      /insert into "reservations"[\s\S]*insert into reservation_events[\s\S]*insert into webhook_deliveries[\s\S]*commit$/,
-    );
-    expect(told).toBe(1);
-    expect(await kit.uow.read((s) => s.reservations.get(booked.id))).toEqual(booked);
-    const history = await kit.uow.read((s) => s.events.listFor(booked.id));
-    expect(history).toEqual([
-      {
-        id: expect.any(Number),
-        reservationId: booked.id,
-        type: 'created',
-        actorId: kit.alice.userId,
-        actorRole: 'user',
-        reason: null,
-        at: booked.createdAt,
-        before: null,
-        after: booked,
-      },
-    ]);
-    const queued = await pool.query('select event_id from webhook_deliveries');
-    expect(queued.rows).toEqual([{ event_id: history[0]!.id }]);
-  });
-
-  it('a keyed booking stores its answer after the insert, so the insert does not carry the COMMIT', async () => {
-    const kit = await useCaseKit(store, { capacity: 100 });
-    sent = [];
-    const answer = await kit.create.execute(
-      { actor: kit.alice, draft: bookingDraft(0, 6, 10, 'keyed') },
-      { key: 'k-1', fingerprint: 'f', render: (d) => ('ok' in d ? 'created' : 'refused') },
-    );
-    expect(answer.replayed).toBe(false);
-    const insert = sent.findIndex((text) => text.includes('insert into "reservations"'));
-    expect(sent[insert]).not.toMatch(/commit$/);
-    expect(sent.at(-1)).toMatch(/idempotency[\s\S]*commit$/);
-    const stored = await pool.query('select count(*)::int as n from idempotency_keys');
-    expect(stored.rows[0].n).toBe(1);
-    expect(await kit.uow.read((s) => s.reservations.list({ offset: 0, limit: 10 }))).toMatchObject({
-      total: 1,
-    });
   });
 
   it('tells its listeners after a commit that queued messages, and only then', async () => {

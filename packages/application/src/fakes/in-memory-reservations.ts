@@ -1,10 +1,4 @@
-import {
-  type Actor,
-  type Reservation,
-  type SlotGrid,
-  type SlotLoads,
-  TimeRange,
-} from '@exam-reservation/domain';
+import { type Reservation, type SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import type {
   ExportCsvEnd,
   ExportCursor,
@@ -18,8 +12,6 @@ import type {
   ReservationPage,
   Reservations,
 } from '../ports/index.js';
-import { createdEvent } from '../ports/index.js';
-import { InMemoryReservationEvents } from './in-memory-reservation-events.js';
 import type { State } from './in-memory-state.js';
 
 /** The reservations port over the in-memory state of `InMemoryStore`. */
@@ -101,16 +93,6 @@ export class InMemoryReservations implements Reservations {
   async insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]> {
     const inserted: Reservation[] = [];
     for (const r of reservations) inserted.push(await this.insert(r));
-    return inserted;
-  }
-
-  async insertCreated(
-    created: readonly { readonly reservation: NewReservation; readonly actor: Actor }[],
-  ): Promise<Reservation[]> {
-    const inserted = await this.insertAll(created.map((c) => c.reservation));
-    await new InMemoryReservationEvents(this.state).appendAll(
-      inserted.map((r, i) => createdEvent(r, created[i]!.actor)),
-    );
     return inserted;
   }
 

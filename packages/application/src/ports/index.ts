@@ -20,14 +20,13 @@ export {
 } from './login-attempts.js';
 export { type Metrics, NO_METRICS, type WebhookAttemptOutcome } from './metrics.js';
 export { type HashOptions, OverloadedError, type PasswordHasher } from './password-hasher.js';
-export {
-  type ActorRole,
-  createdEvent,
-  type RecordedReservationEvent,
-  type ReservationEvent,
-  type ReservationEventPage,
-  type ReservationEvents,
-  type ReservationEventType,
+export type {
+  ActorRole,
+  RecordedReservationEvent,
+  ReservationEvent,
+  ReservationEventPage,
+  ReservationEvents,
+  ReservationEventType,
 } from './reservation-events.js';
 export type {
   ExportCsvEnd,

@@ -1,4 +1,4 @@
-import type { Actor, Reservation, Role } from '@exam-reservation/domain';
+import type { Reservation, Role } from '@exam-reservation/domain';
 
 export type ReservationEventType = 'created' | 'updated' | 'confirmed' | 'cancelled' | 'rejected';
 
@@ -21,18 +21,6 @@ export interface ReservationEvent {
   readonly before: Reservation | null;
   readonly after: Reservation;
 }
-
-/** The `created` event of a reservation `actor` made. */
-export const createdEvent = (reservation: Reservation, actor: Actor): ReservationEvent => ({
-  reservationId: reservation.id,
-  type: 'created',
-  actorId: actor.userId,
-  actorRole: actor.role,
-  reason: null,
-  at: reservation.createdAt,
-  before: null,
-  after: reservation,
-});
 
 export interface RecordedReservationEvent extends ReservationEvent {
   readonly id: number;

@@ -1,5 +1,4 @@
 import type {
-  Actor,
   Reservation,
   ReservationStatus,
   SlotGrid,
@@ -154,19 +153,6 @@ export interface Reservations extends ReservationReader {
    * @returns the inserted reservations, in the order given
    */
   insertAll(reservations: readonly NewReservation[]): Promise<Reservation[]>;
-  /**
-   * {@link insertAll}, each reservation with its `created` event by its actor,
-   * written as `ReservationEvents.appendAll` would (webhook messages
-   * included), as one statement where the store can.
-   * @param options.last nothing is written after it in this unit of work, so
-   *   a store may send it together with the COMMIT (see
-   *   `TransactionStores.closesUnit`)
-   * @returns the inserted reservations, in the order given
-   */
-  insertCreated(
-    created: readonly { readonly reservation: NewReservation; readonly actor: Actor }[],
-    options?: { readonly last?: boolean },
-  ): Promise<Reservation[]>;
   /** Writes every field of an existing reservation. */
   save(reservation: Reservation): Promise<void>;
   /** {@link save} for several reservations, as one write where the store can. */

@@ -17,13 +17,6 @@ export interface TransactionStores {
   readonly outbox: WebhookOutbox;
   /** The waiting list's queue of freed room. */
   readonly admissionRequests: AdmissionRequests;
-  /**
-   * True when nothing is written after the action these stores were handed
-   * to, so that its last statement may carry the COMMIT (see
-   * {@link Reservations.insertCreated}). Set by whoever runs the action
-   * (`inUnits`); absent, it is false.
-   */
-  readonly closesUnit?: boolean;
 }
 
 /** Stores for plain reads outside any transaction: nothing here can lock. */

@@ -16,7 +16,7 @@ export { InMemoryStore } from '../fakes/in-memory-store.js';
 export { InMemoryUsers } from '../fakes/in-memory-users.js';
 export { InMemoryWebhookEndpoints, InMemoryWebhookOutbox } from '../fakes/in-memory-webhooks.js';
 export { describeAdmissionRequestsContract } from './admission-requests-contract.js';
-export { at, draft, type MakeStore, rejectionOf, SLOT, seedUser, T0 } from './fixtures.js';
+export { at, type MakeStore, rejectionOf, SLOT, T0 } from './fixtures.js';
 export { describeIdempotencyKeysContract } from './idempotency-keys-contract.js';
 export { encodeAnswer, keyedAnswer, type TestResponse } from './keyed.js';
 export { describeLoginAttemptsContract, type MakeLoginAttempts } from './login-attempts-contract.js';

@@ -1,6 +1,6 @@
 import { SlotGrid, type SlotLoads, TimeRange } from '@exam-reservation/domain';
 import { describe, expect, it } from 'vitest';
-import { createdEvent, type ExportCursor, type PendingQuery } from '../ports/index.js';
+import type { ExportCursor, PendingQuery } from '../ports/index.js';
 import { at, draft, type MakeStore, SLOT, seedReservations, seedUser, T0 } from './fixtures.js';
 
 /**
@@ -53,39 +53,6 @@ export function describeReservationsContract(name: string, makeStore: MakeStore)
       expect([...ids].sort((a, b) => a - b)).toEqual(ids);
       for (const r of inserted) expect(await uow.read((s) => s.reservations.get(r.id))).toEqual(r);
       expect(await uow.run((s) => s.reservations.insertAll([]))).toEqual([]);
-    });
-
-    it('insertCreated inserts as insertAll does, each reservation with its created event by its actor', async () => {
-      const uow = await makeStore();
-      const user = await seedUser(uow);
-      const admin = await seedUser(uow, { email: 'admin@example.com' });
-      for (const last of [false, true]) {
-        const created = [
-          {
-            reservation: draft(user.id, 5, 6, { reservationName: 'first' }),
-            actor: { userId: user.id, role: 'user' },
-          },
-          {
-            reservation: draft(user.id, 0, 2, { reservationName: "it's \\ $1 📝" }),
-            actor: { userId: admin.id, role: 'admin' },
-          },
-          {
-            reservation: draft(admin.id, 1, 9, { numberOfPeople: 7 }),
-            actor: { userId: admin.id, role: 'admin' },
-          },
-        ] as const;
-        const inserted = await uow.run((s) => s.reservations.insertCreated(created, { last }));
-        expect(inserted).toEqual(created.map((c) => ({ ...c.reservation, id: expect.any(Number) })));
-        const ids = inserted.map((r) => r.id);
-        expect([...ids].sort((a, b) => a - b)).toEqual(ids);
-        for (const [i, r] of inserted.entries()) {
-          expect(await uow.read((s) => s.reservations.get(r.id))).toEqual(r);
-          expect(await uow.read((s) => s.events.listFor(r.id))).toEqual([
-            { ...createdEvent(r, created[i]!.actor), id: expect.any(Number) },
-          ]);
-        }
-      }
-      expect(await uow.run((s) => s.reservations.insertCreated([], { last: true }))).toEqual([]);
     });
 
     it('save writes every changeable field', async () => {

@@ -27,7 +27,7 @@ const READ_TOGETHER_GAP_MS = 86_400_000;
  * check is at confirmation. Bookings decided together read the confirmed
  * load once, are each decided on their own in order (a refusal never fails
  * its neighbours), and are inserted with their audit events in one
- * statement, which ends the unit of work when nothing else follows.
+ * statement each.
  */
 export class CreateReservation implements Action<CreateReservationCommand, Reservation> {
   constructor(private readonly deps: { readonly clock: Clock; readonly policy: BookingPolicy }) {}
@@ -72,9 +72,21 @@ export class CreateReservation implements Action<CreateReservationCommand, Reser
       if (overflow) outcomes[index] = { error: overflow };
       else accepted.push({ index, fresh });
     });
-    const created = await stores.reservations.insertCreated(
-      accepted.map(({ index, fresh }) => ({ reservation: fresh, actor: commands[index]!.actor })),
-      { last: stores.closesUnit === true },
+    const created = await stores.reservations.insertAll(accepted.map((a) => a.fresh));
+    await stores.events.appendAll(
+      created.map((reservation, i) => {
+        const { actor } = commands[accepted[i]!.index]!;
+        return {
+          reservationId: reservation.id,
+          type: 'created' as const,
+          actorId: actor.userId,
+          actorRole: actor.role,
+          reason: null,
+          at: reservation.createdAt,
+          before: null,
+          after: reservation,
+        };
+      }),
     );
     for (const [i, { index }] of accepted.entries()) outcomes[index] = { ok: created[i]! };
     return outcomes;

@@ -39,8 +39,7 @@ export function inUnits<C, T>(
 ): (commands: readonly C[]) => Promise<Outcome<T>[]> {
   const run = async (commands: readonly C[]): Promise<Outcome<T>[]> => {
     try {
-      // Nothing follows the action in its unit: its last statement may carry the COMMIT.
-      return await uow.run((stores) => action.decide({ ...stores, closesUnit: true }, commands));
+      return await uow.run((stores) => action.decide(stores, commands));
     } catch (error) {
       if (commands.length === 1) {
         if (!(error instanceof DomainError)) throw error;

@@ -145,9 +145,8 @@ export function idempotent<C extends Command, T>(
         });
       }
       const toDecide = keyed.flatMap((k, index) => (!k.once || held.has(index) ? [index] : []));
-      // Keyed answers are stored after the action, so then its writes do not end the unit.
       const decided = await action.decide(
-        held.size > 0 ? { ...stores, closesUnit: false } : stores,
+        stores,
         toDecide.map((index) => keyed[index]!.command),
       );
       for (const [i, index] of toDecide.entries()) {
