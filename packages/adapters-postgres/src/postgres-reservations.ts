@@ -1,6 +1,5 @@
 import type {
   ExportCsvEnd,
-  ExportCursor,
   ExportPage,
   ExportQuery,
   NewReservation,
@@ -14,15 +13,11 @@ import type {
 import type { Reservation, SlotGrid, SlotLoads } from '@exam-reservation/domain';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
-import { type Executor, hasZonedReads } from './executor.js';
-import { CSV_PART_ROWS, csvLine, exportCursorAt, startSeconds } from './export-csv-sql.js';
-import { isRowId, toReservation } from './rows.js';
-import { zoneAgreesOnce } from './zone-agreement.js';
+import type { Executor } from './executor.js';
+import { exportCsv, exportPage } from './reservation-export-reads.js';
+import { isRowId, toReservation, UTC_MICROS_KEY } from './rows.js';
 
 const READS = ['reservations'] as const;
-
-/** A creation time written in UTC to the microsecond, era included: read back as the very same instant. */
-const CREATED_KEY = 'YYYY-MM-DD HH24:MI:SS.US BC';
 
 /** The parts of a cursor made by {@link PostgresReservations.listPending}. */
 function parseCursor(cursor: PendingCursor): { createdKey: string; id: number } {
@@ -38,35 +33,6 @@ function parseCursor(cursor: PendingCursor): { createdKey: string; id: number } 
   }
   return { createdKey, id };
 }
-
-/** A start time written in UTC to the microsecond, era included: read back as the very same instant. */
-const START_KEY = CREATED_KEY;
-
-/** The parts of a cursor made by {@link PostgresReservations.exportPage}. */
-function parseExportCursor(cursor: ExportCursor): { startKey: string; id: number } {
-  const cut = cursor.lastIndexOf('/');
-  const startKey = cursor.slice(0, cut);
-  const id = Number(cursor.slice(cut + 1));
-  if (
-    cut < 0 ||
-    !/^(\d+-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (AD|BC)|-?infinity)$/.test(startKey) ||
-    !isRowId(id)
-  ) {
-    throw new RangeError('not a cursor of an export');
-  }
-  return { startKey, id };
-}
-
-/**
- * A `timestamptz` column as epoch ms, cut to the millisecond as reading it
- * into a Date does (±Infinity for ±infinity): an export reads four per row,
- * and parsing their text was the largest part of its CPU time.
- */
-const epochMs = (column: 'start_time' | 'end_time' | 'created_at' | 'updated_at') =>
-  sql<number>`round(date_part('epoch', date_trunc('milliseconds', ${sql.ref(column)})) * 1000)`;
-
-// to_char gives null for ±infinity, whose text is read back as itself.
-const startKey = sql<string>`coalesce(to_char(start_time at time zone 'UTC', ${START_KEY}), start_time::text)`;
 
 /** Reservations in the `reservations` table. */
 export class PostgresReservations implements Reservations {
@@ -156,7 +122,7 @@ export class PostgresReservations implements Reservations {
       .selectAll()
       // to_char gives null for ±infinity, whose text is read back as itself.
       .select(
-        sql<string>`coalesce(to_char(created_at at time zone 'UTC', ${CREATED_KEY}), created_at::text)`.as(
+        sql<string>`coalesce(to_char(created_at at time zone 'UTC', ${UTC_MICROS_KEY}), created_at::text)`.as(
           'created_key',
         ),
       )
@@ -220,110 +186,12 @@ export class PostgresReservations implements Reservations {
     return loads;
   }
 
-  async exportPage(query: ExportQuery): Promise<ExportPage> {
-    if (query.statuses !== undefined && query.statuses.length === 0) return { items: [], next: null };
-    const rows = this.exportRows(query)
-      .select(['id', 'user_id', 'reservation_name', 'number_of_people', 'status'])
-      .select([
-        epochMs('start_time').as('start_ms'),
-        epochMs('end_time').as('end_ms'),
-        epochMs('created_at').as('created_ms'),
-        epochMs('updated_at').as('updated_ms'),
-      ])
-      .select(startKey.as('start_key'));
-    const found = await this.exec.rows(rows, READS);
-    const last = found[found.length - 1];
-    return {
-      items: found.map((row) => ({
-        id: row.id,
-        userId: row.user_id,
-        reservationName: row.reservation_name,
-        start: row.start_ms,
-        end: row.end_ms,
-        numberOfPeople: row.number_of_people,
-        status: row.status,
-        createdAt: row.created_ms,
-        updatedAt: row.updated_ms,
-      })),
-      next: last ? (`${last.start_key}/${last.id}` as ExportCursor) : null,
-    };
+  exportPage(query: ExportQuery): Promise<ExportPage> {
+    return exportPage(this.db, this.exec, query);
   }
 
-  /**
-   * The rows with each written as its CSV line by the server (one field a
-   * row to read here instead of ten to read and format), streamed from one
-   * statement, when reads can set the session's zone and the server's
-   * time-zone database writes the zone as this process does. Stops before a
-   * row with a time outside the checked years, which the caller writes.
-   */
-  async exportCsv(
-    query: ExportQuery,
-    zone: string,
-    take: (csv: string) => void,
-  ): Promise<ExportCsvEnd | null> {
-    const exec = this.exec;
-    if (!hasZonedReads(exec) || !(await zoneAgreesOnce(exec, zone))) return null;
-    if (query.statuses !== undefined && query.statuses.length === 0)
-      return { rows: 0, next: null, whole: true };
-    let rows = 0;
-    let part = '';
-    let inPart = 0;
-    let last = undefined as { start_s: number; id: number } | undefined;
-    let whole = true;
-    await exec.eachRowInZone(
-      this.exportRows(query).select([csvLine.as('line'), startSeconds.as('start_s'), 'id']),
-      zone,
-      (row) => {
-        if (!whole) return;
-        if (row.line === null) {
-          whole = false;
-          return;
-        }
-        part += row.line;
-        rows++;
-        last = row;
-        if (++inPart === CSV_PART_ROWS) {
-          take(part);
-          part = '';
-          inPart = 0;
-        }
-      },
-    );
-    if (part !== '') take(part);
-    return { rows, next: last ? exportCursorAt(last.start_s, last.id) : null, whole };
-  }
-
-  /** The rows of one export page, in order and limited; the caller selects the columns. */
-  private exportRows(query: ExportQuery) {
-    const { overlapping, statuses, after } = query;
-    const from = new Date(overlapping.start).toISOString();
-    const to = new Date(overlapping.end).toISOString();
-    let rows = this.db
-      .selectFrom('reservations')
-      // Half-open overlap, written on the columns so the (start_time, id) index bounds the walk above.
-      .where(sql<boolean>`start_time < ${to}::timestamptz`)
-      .where(sql<boolean>`end_time > ${from}::timestamptz`);
-    if (statuses !== undefined) rows = rows.where('status', 'in', [...statuses]);
-    if (after) {
-      const { startKey, id } = parseExportCursor(after);
-      // A row comparison against the stored value to the microsecond: the
-      // (start_time, id) index is walked from where the previous page stopped.
-      rows = rows.where(
-        sql<boolean>`(start_time, id) > ((${startKey}::timestamp at time zone 'UTC'), ${id}::int)`,
-      );
-    } else {
-      // The first read starts at the earliest start among the overlapping
-      // rows rather than walking every older row of the (start_time, id)
-      // index that ends before `from`. A row that starts before `from` and
-      // overlaps holds the instant `from`: those few are found through the
-      // GiST range index, not all the range's rows. `min(lower(range))` is
-      // written so that the planner cannot turn it into such a walk (as it
-      // does with `min(start_time)`); `least` skips its null (none).
-      rows = rows.where(
-        sql<boolean>`start_time >= least(${from}::timestamptz, (select min(lower(tstzrange(start_time, end_time, '[)'))) from reservations where tstzrange(start_time, end_time, '[)') @> ${from}::timestamptz))`,
-      );
-    }
-    return rows.orderBy('start_time').orderBy('id').limit(query.limit);
+  exportCsv(query: ExportQuery, zone: string, take: (csv: string) => void): Promise<ExportCsvEnd | null> {
+    return exportCsv(this.db, this.exec, query, zone, take);
   }
 
   async insert(reservation: NewReservation): Promise<Reservation> {

@@ -15,6 +15,9 @@ export function isRowId(id: number): boolean {
   return Number.isSafeInteger(id) && id >= 1 && id <= MAX_ROW_ID;
 }
 
+/** A time written by `to_char` in UTC to the microsecond, era included: read back as the very same instant (the cursors' keys). */
+export const UTC_MICROS_KEY = 'YYYY-MM-DD HH24:MI:SS.US BC';
+
 /** The domain's view of a `reservations` row: times become epoch ms. */
 export function toReservation(row: Selectable<ReservationsTable>): Reservation {
   return {
