@@ -93,9 +93,9 @@ export const exporting: ReservationEndpoints = {
         'doubled). A header row first: `id,user_id,reservation_name,start_time,end_time,number_of_people,' +
         'status,created_at,updated_at`; times as the JSON answers write them (ISO 8601 with the APP_TIMEZONE ' +
         "offset). A cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'` (no " +
-        'formulas run when the file is opened in a spreadsheet). The rows are read and sent in pages as the ' +
-        'client takes them, so an export of any size holds little memory; rows changed during a long export ' +
-        'show as they were when their page was read. An error after the first bytes closes the connection ' +
+        'formulas run when the file is opened in a spreadsheet). The rows are read a part at a time (at most ' +
+        '10,000 rows a read) and sent as the client takes them, so an export of any size holds little memory; ' +
+        'rows changed during a long export show as they were when their part was read. An error after the first bytes closes the connection ' +
         'without the end of the chunked body, so a cut export is never taken for a whole one.',
       security: secured,
       request: { query: ExportQuery },
