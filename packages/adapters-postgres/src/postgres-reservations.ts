@@ -15,24 +15,9 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import type { Executor } from './executor.js';
 import { exportCsv, exportPage } from './reservation-export-reads.js';
-import { isRowId, toReservation, UTC_MICROS_KEY } from './rows.js';
+import { isRowId, parseKeyCursor, toReservation, UTC_MICROS_KEY } from './rows.js';
 
 const READS = ['reservations'] as const;
-
-/** The parts of a cursor made by {@link PostgresReservations.listPending}. */
-function parseCursor(cursor: PendingCursor): { createdKey: string; id: number } {
-  const cut = cursor.lastIndexOf('/');
-  const createdKey = cursor.slice(0, cut);
-  const id = Number(cursor.slice(cut + 1));
-  if (
-    cut < 0 ||
-    !/^(\d+-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (AD|BC)|-?infinity)$/.test(createdKey) ||
-    !isRowId(id)
-  ) {
-    throw new RangeError('not a cursor of pending reservations');
-  }
-  return { createdKey, id };
-}
 
 /** Reservations in the `reservations` table. */
 export class PostgresReservations implements Reservations {
@@ -131,7 +116,7 @@ export class PostgresReservations implements Reservations {
         sql<boolean>`tstzrange(start_time, end_time, '[)') && tstzrange(${from}::timestamptz, ${to}::timestamptz, '[)')`,
       );
     if (after) {
-      const { createdKey, id } = parseCursor(after);
+      const { key: createdKey, id } = parseKeyCursor(after, 'pending reservations');
       // A row comparison against the stored value to the microsecond (a Date
       // would cut it to the millisecond and the same rows would come again),
       // so the partial index on (created_at, id) of pending rows is walked

@@ -3,27 +3,12 @@ import { type Kysely, sql } from 'kysely';
 import type { Database } from './database.js';
 import { type Executor, hasZonedReads } from './executor.js';
 import { CSV_PART_ROWS, csvLine, exportCursorAt, startSeconds } from './export-csv-sql.js';
-import { isRowId, UTC_MICROS_KEY } from './rows.js';
+import { parseKeyCursor, UTC_MICROS_KEY } from './rows.js';
 import { zoneAgreesOnce } from './zone-agreement.js';
 
 // The export's reads of `reservations` (PostgresReservations.exportPage and exportCsv).
 
 const READS = ['reservations'] as const;
-
-/** The parts of a cursor made by {@link exportPage}. */
-function parseExportCursor(cursor: ExportCursor): { startKey: string; id: number } {
-  const cut = cursor.lastIndexOf('/');
-  const startKey = cursor.slice(0, cut);
-  const id = Number(cursor.slice(cut + 1));
-  if (
-    cut < 0 ||
-    !/^(\d+-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (AD|BC)|-?infinity)$/.test(startKey) ||
-    !isRowId(id)
-  ) {
-    throw new RangeError('not a cursor of an export');
-  }
-  return { startKey, id };
-}
 
 /**
  * A `timestamptz` column as epoch ms, cut to the millisecond as reading it
@@ -127,7 +112,7 @@ function exportRows(db: Kysely<Database>, query: ExportQuery) {
     .where(sql<boolean>`end_time > ${from}::timestamptz`);
   if (statuses !== undefined) rows = rows.where('status', 'in', [...statuses]);
   if (after) {
-    const { startKey, id } = parseExportCursor(after);
+    const { key: startKey, id } = parseKeyCursor(after, 'an export');
     // A row comparison against the stored value to the microsecond: the
     // (start_time, id) index is walked from where the previous page stopped.
     rows = rows.where(

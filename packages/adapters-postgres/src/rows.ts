@@ -18,6 +18,21 @@ export function isRowId(id: number): boolean {
 /** A time written by `to_char` in UTC to the microsecond, era included: read back as the very same instant (the cursors' keys). */
 export const UTC_MICROS_KEY = 'YYYY-MM-DD HH24:MI:SS.US BC';
 
+/**
+ * The parts of a cursor `<time key>/<id>`, the key written with
+ * {@link UTC_MICROS_KEY} (or `infinity`, `-infinity`).
+ * @throws RangeError `not a cursor of <what>` when it is not one
+ */
+export function parseKeyCursor(cursor: string, what: string): { key: string; id: number } {
+  const cut = cursor.lastIndexOf('/');
+  const key = cursor.slice(0, cut);
+  const id = Number(cursor.slice(cut + 1));
+  if (cut < 0 || !/^(\d+-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} (AD|BC)|-?infinity)$/.test(key) || !isRowId(id)) {
+    throw new RangeError(`not a cursor of ${what}`);
+  }
+  return { key, id };
+}
+
 /** The domain's view of a `reservations` row: times become epoch ms. */
 export function toReservation(row: Selectable<ReservationsTable>): Reservation {
   return {
