@@ -21,6 +21,7 @@ export { describeIdempotencyKeysContract } from './idempotency-keys-contract.js'
 export { encodeAnswer, keyedAnswer, type TestResponse } from './keyed.js';
 export { describeLoginAttemptsContract, type MakeLoginAttempts } from './login-attempts-contract.js';
 export { describeReservationEventsContract } from './reservation-events-contract.js';
+export { describeReservationListsContract } from './reservation-lists-contract.js';
 export { describeReservationsContract } from './reservations-contract.js';
 export {
   type DifferentialOptions,
