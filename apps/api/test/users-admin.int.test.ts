@@ -109,6 +109,35 @@ describe('accounts and passwords across two API processes on one database', () =
     expect(await routes(fresh, b)).toEqual([200, 200, 200]);
   }, 120_000);
 
+  it('five changes sent at once with one token, over both processes: one is made, the other four are 401', async () => {
+    const email = 'racer@example.com';
+    await register(a, email, 'password-old');
+    const token = await logIn(a, email, 'password-old');
+    const news = [1, 2, 3, 4, 5].map((i) => `password-race-${i}`);
+    const answers = await Promise.all(
+      news.map((next, i) =>
+        call(i % 2 === 0 ? a : b, 'POST', '/users/me/password', {
+          token,
+          body: { current_password: 'password-old', new_password: next },
+        }),
+      ),
+    );
+    const statuses = answers.map((x) => x.status);
+    expect(
+      statuses.filter((s) => s === 204),
+      JSON.stringify(statuses),
+    ).toHaveLength(1);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(4);
+    for (const refused of answers.filter((x) => x.status === 401)) {
+      expect(refused.body).toMatchObject({ code: 'unauthorized' });
+    }
+    const made = news[statuses.indexOf(204)]!;
+    for (const next of news) {
+      const login = await call(b, 'POST', '/users/login', { body: { email, password: next } });
+      expect(login.status, next).toBe(next === made ? 200 : 401);
+    }
+  }, 120_000);
+
   it('wrong current passwords are counted in the database like failed log-ins; an unlock on the other process clears them', async () => {
     const email = 'forgetful@example.com';
     const id = await register(a, email, 'password-one');

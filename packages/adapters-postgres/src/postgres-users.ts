@@ -81,13 +81,15 @@ export class PostgresUsers implements Users {
     );
   }
 
-  async changePassword(id: number, passwordHash: string): Promise<number | null> {
+  async changePassword(id: number, passwordHash: string, fromVersion: number): Promise<number | null> {
     if (!isRowId(id)) return null;
     const [row] = await this.exec.rows(
       this.db
         .updateTable('users')
         .set({ password_hash: passwordHash, token_version: sql<number>`token_version + 1` })
         .where('id', '=', id)
+        // Compare and set: a second change made with the same token finds no row.
+        .where('token_version', '=', fromVersion)
         .returning('token_version'),
       READS,
     );

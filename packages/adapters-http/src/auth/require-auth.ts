@@ -5,6 +5,8 @@ import type { RequestHandler, Response } from 'express';
 interface Signed {
   readonly actor: Actor;
   readonly user: User;
+  /** The version the token carries (the account's when it was checked). */
+  readonly tokenVersion: number;
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;

@@ -140,10 +140,11 @@ export function userRoutes(deps: HttpDeps): Router {
   router.post('/me/password', requireAuth(authenticate), async (req, res) => {
     refuseQuery(req);
     const body = parseInput(ChangePasswordBody, bodyOf(req));
-    const { actor, user } = signedIn(res);
+    const { actor, user, tokenVersion } = signedIn(res);
     await changePassword.execute({
       actor,
       user,
+      tokenVersion,
       currentPassword: body.current_password,
       newPassword: body.new_password,
       address: throttlingAddress(req.ip ?? req.socket.remoteAddress),

@@ -57,9 +57,9 @@ export class InMemoryUsers implements Users {
     if (user) this.state.users.set(id, { ...user, passwordHash });
   }
 
-  async changePassword(id: number, passwordHash: string): Promise<number | null> {
+  async changePassword(id: number, passwordHash: string, fromVersion: number): Promise<number | null> {
     const user = this.state.users.get(id);
-    if (!user) return null;
+    if (!user || user.tokenVersion !== fromVersion) return null;
     const tokenVersion = user.tokenVersion + 1;
     this.state.users.set(id, { ...user, passwordHash, tokenVersion });
     return tokenVersion;

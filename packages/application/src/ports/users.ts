@@ -53,10 +53,13 @@ export interface Users {
   setPasswordHash(id: number, passwordHash: string): Promise<void>;
   /**
    * Sets the hash and raises the token version by one, so every token issued
-   * before is refused from now on.
-   * @returns the new token version; null when there is no such account
+   * before is refused from now on; only if the version is still `fromVersion`
+   * (the one the caller's token carries), so that of two changes made with
+   * one token, only the first is made.
+   * @returns the new token version; null when there is no such account, or
+   *   its version is no longer `fromVersion`
    */
-  changePassword(id: number, passwordHash: string): Promise<number | null>;
+  changePassword(id: number, passwordHash: string, fromVersion: number): Promise<number | null>;
   /**
    * The ids of every admin account, each admin's row locked until the unit of
    * work ends: two units that both read the admins to decide a demotion take

@@ -100,8 +100,10 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
       const b = await uow.run((s) => s.users.insert({ ...alice, email: 'bob@example.com' }));
       await uow.run((s) => s.users.setPasswordHash(a.id, 'reset'));
       expect(await uow.read((s) => s.users.findByEmail(alice.email))).toMatchObject({ tokenVersion: 0 });
-      expect(await uow.run((s) => s.users.changePassword(a.id, 'changed'))).toBe(1);
-      expect(await uow.run((s) => s.users.changePassword(a.id, 'changed-again'))).toBe(2);
+      expect(await uow.run((s) => s.users.changePassword(a.id, 'changed', 0))).toBe(1);
+      // Only from the version it names: a second change from version 0 is not made.
+      expect(await uow.run((s) => s.users.changePassword(a.id, 'stale', 0))).toBeNull();
+      expect(await uow.run((s) => s.users.changePassword(a.id, 'changed-again', 1))).toBe(2);
       expect(await uow.read((s) => s.users.findByEmail(alice.email))).toMatchObject({
         passwordHash: 'changed-again',
         tokenVersion: 2,
@@ -113,7 +115,7 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
         passwordHash: 'hash-a',
         tokenVersion: 0,
       });
-      expect(await uow.run((s) => s.users.changePassword(31_337, 'x'))).toBeNull();
+      expect(await uow.run((s) => s.users.changePassword(31_337, 'x', 0))).toBeNull();
       // findById shows the account, not its secrets.
       expect(await uow.read((s) => s.users.findById(a.id))).toEqual(a);
     });
@@ -123,7 +125,7 @@ export function describeUsersContract(name: string, makeStore: MakeStore): void 
       const a = await uow.run((s) => s.users.insert(alice));
       await rejectionOf(
         uow.run(async (s) => {
-          await s.users.changePassword(a.id, 'changed');
+          await s.users.changePassword(a.id, 'changed', 0);
           throw new Error('undo');
         }),
       );

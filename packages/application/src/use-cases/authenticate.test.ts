@@ -52,7 +52,7 @@ describe('Authenticate', () => {
     // Seen and accepted first, on both paths.
     expect(await authenticate.signedIn(old)).toBe(user.id);
     expect((await authenticate.execute(old)).user.id).toBe(user.id);
-    const version = await uow.run((s) => s.users.changePassword(user.id, 'h2'));
+    const version = await uow.run((s) => s.users.changePassword(user.id, 'h2', 0));
     expect(version).toBe(1);
     expect(await rejectionOf(authenticate.signedIn(old))).toBeInstanceOf(UnauthorizedError);
     expect(await rejectionOf(authenticate.execute(old))).toBeInstanceOf(UnauthorizedError);

@@ -27,10 +27,13 @@ export class Authenticate {
     );
   }
 
-  /** @throws UnauthorizedError */
-  async execute(token: string): Promise<{ actor: Actor; user: User }> {
-    const { tokenVersion: _, ...user } = await this.account(token);
-    return { actor: { userId: user.id, role: user.role }, user };
+  /**
+   * @returns the caller, and the token version the token carries (the account's now)
+   * @throws UnauthorizedError
+   */
+  async execute(token: string): Promise<{ actor: Actor; user: User; tokenVersion: number }> {
+    const { tokenVersion, ...user } = await this.account(token);
+    return { actor: { userId: user.id, role: user.role }, user, tokenVersion };
   }
 
   /**

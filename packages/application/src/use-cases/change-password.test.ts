@@ -41,9 +41,10 @@ async function setUp() {
     }),
   );
   const change = new ChangePassword({ uow, clock, passwordHasher, loginAttempts });
-  const command = (currentPassword: string, newPassword = 'password-2') => ({
+  const command = (currentPassword: string, newPassword = 'password-2', tokenVersion = 0) => ({
     actor: { userId: user.id, role: 'user' as const },
     user,
+    tokenVersion,
     currentPassword,
     newPassword,
     address: '10.0.0.1',
@@ -82,6 +83,25 @@ describe('ChangePassword', () => {
       expect(await rejectionOf(change.execute(command(`wrong-${i}-xx`)))).toBeInstanceOf(UnauthorizedError);
     expect(await rejectionOf(change.execute(command('password-1')))).toBeInstanceOf(RateLimitedError);
     expect(await stored()).toMatchObject({ tokenVersion: 0 });
+  });
+
+  it('of several changes sent at once with one token, only the first is made; the others are 401', async () => {
+    const { change, command, stored, passwordHasher } = await setUp();
+    const settled = await Promise.allSettled(
+      ['password-a', 'password-b', 'password-c'].map((next) => change.execute(command('password-1', next))),
+    );
+    expect(settled.filter((s) => s.status === 'fulfilled')).toHaveLength(1);
+    for (const s of settled.filter((s) => s.status === 'rejected')) {
+      expect(s.reason).toBeInstanceOf(UnauthorizedError);
+    }
+    const made = ['password-a', 'password-b', 'password-c'][
+      settled.findIndex((s) => s.status === 'fulfilled')
+    ]!;
+    expect(await stored()).toMatchObject({ passwordHash: await passwordHasher.hash(made), tokenVersion: 1 });
+    // The token (version 0) is stale now, even with the current password right.
+    expect(await rejectionOf(change.execute(command(made, 'password-d')))).toBeInstanceOf(UnauthorizedError);
+    await change.execute(command(made, 'password-d', 1));
+    expect(await stored()).toMatchObject({ tokenVersion: 2 });
   });
 
   it('a refusal of the hashing queue (503) changes nothing and counts nothing', async () => {

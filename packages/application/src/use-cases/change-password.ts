@@ -17,6 +17,8 @@ export interface ChangePasswordCommand {
   readonly actor: Actor;
   /** The signed-in caller's account, as authentication read it. */
   readonly user: User;
+  /** The token version the caller's token carries: the change is made only while it is the account's. */
+  readonly tokenVersion: number;
   readonly currentPassword: string;
   readonly newPassword: string;
   /** Where the request came from, for throttling (an IPv6 client by its /64). */
@@ -25,13 +27,16 @@ export interface ChangePasswordCommand {
   readonly signal?: AbortSignal | undefined;
 }
 
+const STALE_TOKEN = 'this token was issued before the password changed; log in again';
+
 /**
  * The signed-in caller changes the account's password. The current password
  * is proved as at log-in, and counted against the same limits (a wrong one
  * is a failed log-in of the account from that address; past a limit, 429).
  * The new one follows the registration rules. Both go through the password
  * hasher (its queue may refuse them, 503). The change raises the account's
- * token version: every token issued before it is refused from then on.
+ * token version: every token issued before it is refused from then on, and
+ * of several changes made at once with one token only the first is made.
  */
 export class ChangePassword {
   private readonly throttle: LogInThrottle;
@@ -61,6 +66,7 @@ export class ChangePassword {
     try {
       const account = await uow.read((stores) => stores.users.findByEmail(email));
       if (!account || account.id !== command.actor.userId) throw new UnauthorizedError('the account changed');
+      if (account.tokenVersion !== command.tokenVersion) throw new UnauthorizedError(STALE_TOKEN);
       ok = await passwordHasher.verify(account.passwordHash, command.currentPassword, {
         signal: command.signal,
       });
@@ -75,9 +81,10 @@ export class ChangePassword {
     }
     await loginAttempts.succeeded(attempt, [accountFromAddress]);
     const passwordHash = await passwordHasher.hash(command.newPassword, { signal: command.signal });
+    // Made only if no other change (with this token or another) came first: then this token is stale.
     const version = await uow.run((stores) =>
-      stores.users.changePassword(command.actor.userId, passwordHash),
+      stores.users.changePassword(command.actor.userId, passwordHash, command.tokenVersion),
     );
-    if (version === null) throw new UnauthorizedError('the account behind this token no longer exists');
+    if (version === null) throw new UnauthorizedError(STALE_TOKEN);
   }
 }
