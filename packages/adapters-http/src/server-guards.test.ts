@@ -70,6 +70,26 @@ describe('guardServer', () => {
       status: 408,
       code: 'validation_error',
       title: 'Request timeout',
+      errors: [{ path: '', message: expect.stringContaining('did not arrive in time') }],
+    });
+  });
+
+  it('answers a request that is not HTTP/1.1 with a problem+json 400 that lists its error, as the app does', async () => {
+    server = createServer((_req, res) => res.end('never'));
+    guardServer(server);
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const answer = await exchange(
+      server,
+      'POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+    );
+    expect(answer.startsWith('HTTP/1.1 400 Bad Request\r\n')).toBe(true);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      type: 'urn:exam-reservation:problem:validation_error',
+      title: 'Invalid request',
+      status: 400,
+      detail: 'the request is not valid HTTP/1.1',
+      code: 'validation_error',
+      errors: [{ path: '', message: 'the request is not valid HTTP/1.1' }],
     });
   });
 });

@@ -6,12 +6,14 @@ import { PROBLEM_CONTENT_TYPE } from './problem.js';
 const TOO_LARGE = new Set(['HPE_HEADER_OVERFLOW']);
 
 function problemJson(status: number, title: string, detail: string): string {
+  // With `errors`, as every validation_error of the app has.
   return JSON.stringify({
     type: 'urn:exam-reservation:problem:validation_error',
     title,
     status,
     detail,
     code: 'validation_error',
+    errors: [{ path: '', message: detail }],
   });
 }
 
