@@ -134,6 +134,40 @@ export function describeIdempotency(makeStore: MakeStore): void {
       expect(again.body).toEqual(first.body);
     });
 
+    it('a request refused before it is processed leaves its key unused; a refusal of the rules is stored', async () => {
+      const user = await signUp();
+      const key = newKey();
+      const create = (body: object) =>
+        http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .set('Idempotency-Key', key)
+          .send(body);
+      // Refused by the route's schema, before the key is claimed: the corrected request may use it.
+      const malformed = await create({ ...draft(), number_of_people: 0 });
+      expectProblem(malformed, 400, 'validation_error');
+      expect(malformed.headers['idempotent-replayed']).toBeUndefined();
+      const created = await create(draft());
+      expect(created.status).toBe(201);
+      expect(created.headers['idempotent-replayed']).toBeUndefined();
+      // Refused by the booking rules (the lead time) while processing: stored and replayed.
+      const late = newKey();
+      const past = { ...draft(), start: '2020-01-06 10:00', end: '2020-01-06 11:00' };
+      const send = () =>
+        http()
+          .post('/reservations')
+          .auth(user.token, { type: 'bearer' })
+          .set('Idempotency-Key', late)
+          .send(past);
+      const first = await send();
+      expectProblem(first, 400, 'validation_error');
+      const again = await send();
+      expect(again.status).toBe(400);
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toEqual(first.body);
+      expect(await countOn(user.token)).toBe(1);
+    });
+
     it('stores a refusal: the repeat gets the same 409, even once it would succeed', async () => {
       const user = await signUp();
       const admin = await signUpAdmin();
