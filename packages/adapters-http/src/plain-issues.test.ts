@@ -31,7 +31,7 @@ describe('validation messages in plain words', () => {
       flag: 'required (true or false)',
       kind: 'required (one of "a", "b")',
       ids: 'required (a list)',
-      name: 'required (text of at most 5 characters)',
+      name: 'required (text)',
       page: 'must be a whole number from 1 to 9',
       own: 'required (text)',
     });

@@ -14,7 +14,6 @@ interface SchemaFacts {
   readonly isInt?: boolean;
   readonly minValue?: number | null;
   readonly maxValue?: number | null;
-  readonly maxLength?: number | null;
   readonly options?: readonly unknown[];
   readonly _zod?: { readonly def?: { readonly type?: string } };
 }
@@ -40,10 +39,10 @@ export function allowedBy(schema: unknown): string | undefined {
       if (max !== undefined) return `${kind} of at most ${max}`;
       return kind;
     }
-    case 'string': {
-      const max = bound(facts.maxLength);
-      return max === undefined ? 'text' : `text of at most ${max} characters`;
-    }
+    case 'string':
+      // No bound: a string's max is the transport's cap, not the field's rule (1–100 for a name),
+      // and a value too long gets the words of its own check.
+      return 'text';
     case 'boolean':
       return 'true or false';
     case 'enum':

@@ -15,8 +15,14 @@ import { EmptyBody, IdParams, limitParam, pageParam, responseTime } from './comm
 export const RegisterBody = z
   .strictObject({
     email: z.string().max(320).openapi({ format: 'email', example: 'kim@example.com' }),
-    password: z.string().max(1024).openapi({ description: '8–128 characters.', example: 'correct horse' }),
-    user_name: z.string().max(1024).openapi({ description: '1–100 characters.', example: 'Kim' }),
+    password: z
+      .string()
+      .max(1024, 'must be 8–128 characters')
+      .openapi({ description: '8–128 characters.', example: 'correct horse' }),
+    user_name: z
+      .string()
+      .max(1024, 'must be 1–100 characters')
+      .openapi({ description: '1–100 characters.', example: 'Kim' }),
     role: z.string().max(32).optional().openapi({
       description: 'Optional; only `"user"` is accepted. `"admin"` is refused with 403 forbidden.',
       example: 'user',
@@ -93,7 +99,7 @@ export const ChangePasswordBody = z
     current_password: z.string().max(1024).openapi({ example: 'correct horse' }),
     new_password: z
       .string()
-      .max(1024)
+      .max(1024, 'must be 8–128 characters')
       .openapi({ description: '8–128 characters, as at registration.', example: 'battery staple' }),
   })
   .openapi('ChangePasswordRequest');

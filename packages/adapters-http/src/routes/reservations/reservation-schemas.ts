@@ -6,7 +6,10 @@ import { IdParams, requestTime, responseTime } from '../common-schemas.js';
 
 /** The fields of a reservation in a request: all of them to book, any to change. */
 export const reservationFields = {
-  reservation_name: z.string().max(1024).openapi({ description: '1–100 characters.', example: 'TOEIC' }),
+  reservation_name: z
+    .string()
+    .max(1024, 'must be 1–100 characters')
+    .openapi({ description: '1–100 characters.', example: 'TOEIC' }),
   start: requestTime,
   end: requestTime.openapi({ description: 'Exclusive end; after `start`, on the 10-minute grid.' }),
   number_of_people: z
