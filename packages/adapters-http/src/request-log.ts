@@ -59,14 +59,6 @@ export interface RequestSeen {
   readonly route: () => string;
 }
 
-/**
- * The request log's own part, shared by the Express app and the schedule
- * fast path: one JSON line per request when its response is finished (or the
- * client went away first), at `info` for 1xx–3xx, `warn` for 4xx and aborted
- * requests, `error` for 5xx, with the request id, method, URL, status and
- * milliseconds taken, and the observer (metrics) told of it. Headers stay out
- * of it: they carry bearer tokens.
- */
 /** A JWT's three base64url parts; the first starts as every JSON object's encoding does. */
 const JWT_LIKE = /eyJ[\w-]*\.[\w-]*\.[\w-]*/g;
 
@@ -94,6 +86,14 @@ export function loggableUrl(sent: string): string {
   );
 }
 
+/**
+ * The request log's own part, shared by the Express app and the schedule
+ * fast path: one JSON line per request when its response is finished (or the
+ * client went away first), at `info` for 1xx–3xx, `warn` for 4xx and aborted
+ * requests, `error` for 5xx, with the request id, method, URL, status and
+ * milliseconds taken, and the observer (metrics) told of it. Headers stay out
+ * of it: they carry bearer tokens.
+ */
 export function requestLines(
   logger: Logger,
   counts: RequestCounts,
