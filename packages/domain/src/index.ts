@@ -118,7 +118,13 @@ export {
   loadDateRange,
   MAX_LOAD_RANGE_DAYS,
 } from './slot-load.js';
-export { isStorableText, textProblem } from './text.js';
+export {
+  isStorableText,
+  lengthRefusal,
+  MAX_NAME_LENGTH,
+  PASSWORD_LENGTH,
+  textProblem,
+} from './text.js';
 export { TimeRange } from './time-range.js';
 export {
   assertTimeZone,
