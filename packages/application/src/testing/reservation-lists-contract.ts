@@ -181,6 +181,7 @@ export function describeReservationListsContract(name: string, makeStore: MakeSt
       expect(page.items.map((r) => r.id)).toEqual([rows[3]!.id]);
       expect(page.total).toBe(2);
     });
+
     it('filters by status (one or several), combined with the user, the range and pagination', async () => {
       const uow = await makeStore();
       const alice = await seedUser(uow);
