@@ -1,7 +1,7 @@
 import { DEFAULT_SLOT_CAPACITY } from './capacity.js';
 import { type FieldError, ValidationError } from './errors.js';
 import { DEFAULT_SLOT_MINUTES, SlotGrid } from './slot-grid.js';
-import { MAX_NAME_LENGTH, textProblem } from './text.js';
+import { textProblem } from './text.js';
 import { TimeRange } from './time-range.js';
 import {
   assertTimeZone,
@@ -145,7 +145,7 @@ function leadTimeMessage(policy: BookingPolicy, firstBookable: number): string {
 export function validateDraft(draft: BookingDraft, policy: BookingPolicy, now: number): TimeRange {
   const errors: FieldError[] = [];
   const name = draft.reservationName;
-  const nameProblem = textProblem(name, MAX_NAME_LENGTH);
+  const nameProblem = textProblem(name, 100);
   if (nameProblem) errors.push({ path: 'reservation_name', message: nameProblem });
   const people = draft.numberOfPeople;
   if (!Number.isSafeInteger(people) || people < 1 || people > policy.capacity) {

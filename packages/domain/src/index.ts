@@ -118,13 +118,7 @@ export {
   loadDateRange,
   MAX_LOAD_RANGE_DAYS,
 } from './slot-load.js';
-export {
-  isStorableText,
-  lengthRefusal,
-  MAX_NAME_LENGTH,
-  PASSWORD_LENGTH,
-  textProblem,
-} from './text.js';
+export { isStorableText, textProblem } from './text.js';
 export { TimeRange } from './time-range.js';
 export {
   assertTimeZone,

@@ -8,7 +8,6 @@ import {
   ValidationError,
 } from './errors.js';
 import type { SlotGrid } from './slot-grid.js';
-import { lengthRefusal } from './text.js';
 import { TimeRange } from './time-range.js';
 
 /** Where a reservation stands; only `confirmed` ones hold places. `rejected` is final, as is `cancelled`. */
@@ -98,7 +97,7 @@ export const MAX_REASON_LENGTH = 500;
 export function validateReason(reason: string): void {
   const length = [...reason].length;
   if (length < 1 || length > MAX_REASON_LENGTH) {
-    throw ValidationError.of('reason', lengthRefusal(1, MAX_REASON_LENGTH));
+    throw ValidationError.of('reason', `must be 1–${MAX_REASON_LENGTH} characters`);
   }
   if (reason.includes('\0') || LONE_SURROGATE.test(reason)) {
     throw ValidationError.of('reason', 'must not contain NUL or unpaired surrogates');

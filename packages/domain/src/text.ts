@@ -14,14 +14,6 @@ export function isStorableText(text: string): boolean {
   return !text.includes('\u0000') && !LONE_SURROGATE.test(text);
 }
 
-/** The longest name (a reservation's or a user's), in characters. */
-export const MAX_NAME_LENGTH = 100;
-/** The shortest and longest password, in characters. */
-export const PASSWORD_LENGTH = { min: 8, max: 128 } as const;
-
-/** The refusal of a text whose length is outside `min`–`max` characters. */
-export const lengthRefusal = (min: number, max: number): string => `must be ${min}–${max} characters`;
-
 /**
  * What is wrong with a name-like text (a reservation's or a user's name), or
  * `null`: it must be 1–`maxLength` characters (code points), storable, free of
@@ -35,6 +27,6 @@ export function textProblem(text: unknown, maxLength: number): string | null {
   // Counted in code points, as people count characters; the check above leaves no lone surrogates.
   let length = 0;
   for (const _ of text) if (++length > maxLength) break;
-  if (length > maxLength) return lengthRefusal(1, maxLength);
+  if (length > maxLength) return `must be 1–${maxLength} characters`;
   return null;
 }

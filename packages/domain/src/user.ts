@@ -1,6 +1,6 @@
 import { type FieldError, ForbiddenError, LastAdminError, ValidationError } from './errors.js';
 import type { Role } from './reservation.js';
-import { isStorableText, lengthRefusal, MAX_NAME_LENGTH, PASSWORD_LENGTH, textProblem } from './text.js';
+import { isStorableText, textProblem } from './text.js';
 
 /** An account as the rules see it (never its password). */
 export interface User {
@@ -52,7 +52,7 @@ export function validateRegistration(registration: Registration): void {
     errors.push({ path: 'email', message: 'not an e-mail address' });
   const passwordProblem = problemWithPassword(registration.password);
   if (passwordProblem) errors.push({ path: 'password', message: passwordProblem });
-  const nameProblem = textProblem(registration.userName, MAX_NAME_LENGTH);
+  const nameProblem = textProblem(registration.userName, 100);
   if (nameProblem) errors.push({ path: 'user_name', message: nameProblem });
   if (errors.length > 0) throw new ValidationError(errors);
 }
@@ -61,8 +61,7 @@ export function validateRegistration(registration: Registration): void {
 function problemWithPassword(password: string): string | undefined {
   if (!isStorableText(password)) return 'must not contain NUL or unpaired surrogate characters';
   const length = [...password].length;
-  if (length < PASSWORD_LENGTH.min || length > PASSWORD_LENGTH.max)
-    return lengthRefusal(PASSWORD_LENGTH.min, PASSWORD_LENGTH.max);
+  if (length < 8 || length > 128) return 'must be 8–128 characters';
   return undefined;
 }
 

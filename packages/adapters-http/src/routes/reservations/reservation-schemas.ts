@@ -1,4 +1,3 @@
-import { lengthRefusal, MAX_NAME_LENGTH, MAX_REASON_LENGTH } from '@exam-reservation/domain';
 import { z } from 'zod';
 import { problem } from '../../openapi-parts.js';
 import { IdParams, requestTime, responseTime } from '../common-schemas.js';
@@ -9,7 +8,7 @@ import { IdParams, requestTime, responseTime } from '../common-schemas.js';
 export const reservationFields = {
   reservation_name: z
     .string()
-    .max(1024, lengthRefusal(1, MAX_NAME_LENGTH))
+    .max(1024, 'must be 1–100 characters')
     .openapi({ description: '1–100 characters.', example: 'TOEIC' }),
   start: requestTime,
   end: requestTime.openapi({ description: 'Exclusive end; after `start`, on the 10-minute grid.' }),
@@ -21,7 +20,7 @@ export const reservationFields = {
 };
 
 /** A rejection's reason. A cheap cap before the domain counts characters: 500 characters are at most 1,000 UTF-16 units. */
-export const reason = z.string().max(2000, lengthRefusal(1, MAX_REASON_LENGTH)).openapi({
+export const reason = z.string().max(2000, 'must be 1–500 characters').openapi({
   description: '1–500 characters; kept in the history. No NUL, no unpaired surrogates.',
   example: 'the room is full',
 });
